@@ -1,0 +1,48 @@
+using System.CommandLine;
+using MDEngine.IO;
+using MDEngine.Potentials;
+
+namespace MDEngine.Cli;
+
+/// <summary>Runs a command line and turns failures into one-line messages and exit codes: 2 for bad input
+/// (a file, an option value, an element a potential does not cover), 1 for anything else. Never a stack trace.</summary>
+public static class CliRunner
+{
+    public const int BadInput = 2;
+
+    public static int Invoke(RootCommand root, string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        if (output is not null) config.Output = output;
+        if (error is not null) config.Error = error;
+        var stderr = error ?? Console.Error;
+        try
+        {
+            var parse = root.Parse(args);
+            return parse.Invoke(config);
+        }
+        catch (Exception e) when (IsBadInput(e))
+        {
+            stderr.WriteLine($"error: {OneLine(e.Message)}");
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("interrupted");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"error: {OneLine(e.Message)}");
+            return 1;
+        }
+    }
+
+    private static bool IsBadInput(Exception e) => e is InputException or PotentialCoverageException or UsageException
+        or FileNotFoundException or DirectoryNotFoundException;
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+}
+
+/// <summary>A wrong option value or combination on the command line (exit code 2).</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,13 @@
+using System.CommandLine;
+using MDEngine.Cli.Commands;
+
+namespace MDEngine.Cli;
+
+/// <summary>Every subcommand of <c>mdengine</c>, one file each under Commands/.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All() =>
+    [
+        VersionCommand.Create(),
+    ];
+}

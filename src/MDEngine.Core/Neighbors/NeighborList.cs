@@ -1,0 +1,65 @@
+using MDEngine.Geometry;
+
+namespace MDEngine.Neighbors;
+
+/// <summary>
+/// Pairs of atoms within a cutoff, in flat parallel arrays. Pair p goes from atom <see cref="I"/>[p] to the periodic
+/// image of atom <see cref="J"/>[p] shifted by the integer lattice translation (<see cref="Shifts"/>[3p..3p+2]):
+/// <c>Vectors[p] = r_J + shift·cell − r_I</c>, <c>Distances[p] = |Vectors[p]|</c>.
+/// Pairs are grouped by I: those of atom i are <c>[Offsets[i], Offsets[i+1])</c>.
+/// A full list holds both i→j and j→i (and an atom's own images); a half list holds each pair once.
+/// When built with a skin, pairs up to cutoff + skin are kept and consumers skip those beyond their cutoff.
+/// </summary>
+public sealed class NeighborList
+{
+    public int AtomCount { get; }
+    public bool IsFull { get; }
+    /// <summary>The radius the list was built with (cutoff + skin).</summary>
+    public double Radius { get; }
+    public int Count { get; private set; }
+    public int[] I { get; private set; }
+    public int[] J { get; private set; }
+    public int[] Shifts { get; private set; }
+    public Vec3[] Vectors { get; private set; }
+    public double[] Distances { get; private set; }
+    public int[] Offsets { get; }
+
+    public NeighborList(int atomCount, bool isFull, double radius, int count, int[] i, int[] j, int[] shifts, Vec3[] vectors, double[] distances, int[] offsets)
+    {
+        AtomCount = atomCount; IsFull = isFull; Radius = radius; Count = count;
+        I = i; J = j; Shifts = shifts; Vectors = vectors; Distances = distances; Offsets = offsets;
+    }
+
+    public (int X, int Y, int Z) Shift(int pair) => (Shifts[3 * pair], Shifts[3 * pair + 1], Shifts[3 * pair + 2]);
+
+    /// <summary>Recomputes vectors and distances for new positions (and cell) keeping the same pairs: what a Verlet
+    /// buffer does between rebuilds.</summary>
+    public void UpdateGeometry(ReadOnlySpan<Vec3> positions, Mat3 cell)
+    {
+        for (int p = 0; p < Count; p++)
+        {
+            var shift = new Vec3(Shifts[3 * p], Shifts[3 * p + 1], Shifts[3 * p + 2]) * cell;
+            var v = positions[J[p]] + shift - positions[I[p]];
+            Vectors[p] = v;
+            Distances[p] = v.Length;
+        }
+    }
+
+    /// <summary>Sorts pairs by i, then j, then shift: a deterministic order independent of how the list was built.</summary>
+    public void SortDeterministically()
+    {
+        var order = Enumerable.Range(0, Count).ToArray();
+        Array.Sort(order, (a, b) =>
+        {
+            int c = I[a].CompareTo(I[b]); if (c != 0) return c;
+            c = J[a].CompareTo(J[b]); if (c != 0) return c;
+            for (int k = 0; k < 3; k++) { c = Shifts[3 * a + k].CompareTo(Shifts[3 * b + k]); if (c != 0) return c; }
+            return 0;
+        });
+        I = order.Select(p => I[p]).ToArray();
+        J = order.Select(p => J[p]).ToArray();
+        Shifts = order.SelectMany(p => new[] { Shifts[3 * p], Shifts[3 * p + 1], Shifts[3 * p + 2] }).ToArray();
+        Vectors = order.Select(p => Vectors[p]).ToArray();
+        Distances = order.Select(p => Distances[p]).ToArray();
+    }
+}
