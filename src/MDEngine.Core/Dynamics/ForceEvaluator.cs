@@ -1,39 +1,55 @@
 using MDEngine.Geometry;
+using MDEngine.Neighbors;
 using MDEngine.Potentials;
 
 namespace MDEngine.Dynamics;
 
 /// <summary>
-/// Evaluates forces, energy and (for periodic cells) stress at the state's current geometry through a
-/// <see cref="Calculator"/> with its Verlet neighbor list, zeroes the forces on fixed atoms and stops the run on
-/// non-finite results.
+/// Evaluates forces, energy and (for periodic cells) stress at the state's current geometry, as
+/// <see cref="Calculator"/> does: the potential on a Verlet neighbor list (cutoff + skin, rebuilt only when atoms
+/// moved more than skin/2 or the cell changed). It owns the list itself so that every step can also scan the pair
+/// distances for atoms that came unphysically close, at no extra search cost. Forces on fixed atoms are zeroed and
+/// non-finite results stop the run.
 /// </summary>
 public sealed class ForceEvaluator
 {
     private readonly double _skin;
-    private Calculator _calculator;
+    private VerletNeighborList _neighbors;
+    private bool _coverageChecked;
 
     public Potential Potential { get; }
     public long Evaluations { get; private set; }
+
+    /// <summary>Checks pair distances at every evaluation; null disables the check.</summary>
+    public BlowUpDetector? BlowUp { get; set; } = new();
 
     public ForceEvaluator(Potential potential, double skin = 0.5)
     {
         Potential = potential;
         _skin = skin;
-        _calculator = new Calculator(potential, skin);
+        _neighbors = NewList();
     }
+
+    private VerletNeighborList NewList() => new(Potential.Cutoff, _skin, Potential.NeedsFullNeighborList);
+
+    public int NeighborListBuilds => _neighbors.Builds;
 
     /// <summary>
     /// Forgets the neighbor list so that the next evaluation builds a fresh one. A checkpoint does this, so that
     /// a run restarted from it and the run that wrote it continue with identical lists (same pairs in the same order)
     /// and stay bit-identical.
     /// </summary>
-    public void ResetNeighborList() => _calculator = new Calculator(Potential, _skin);
+    public void ResetNeighborList() => _neighbors = NewList();
 
     public void Evaluate(MdState state)
     {
         var s = state.Structure;
-        var result = _calculator.Compute(s, s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces);
+        if (!_coverageChecked) { Potential.CheckCovers(s); _coverageChecked = true; }
+        for (int i = 0; i < s.Count; i++)
+            if (!s.Positions[i].IsFinite) throw new MdBlowUpException(state.Step, $"atom {i} has a non-finite position");
+        var list = _neighbors.Update(s);
+        BlowUp?.Check(state, list);
+        var result = Potential.Compute(s, list, s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces);
         Evaluations++;
         var forces = result.Forces ?? throw new InvalidOperationException($"Potential '{Potential.Name}' returned no forces.");
         if (!double.IsFinite(result.Energy))

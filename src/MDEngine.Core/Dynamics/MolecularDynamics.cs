@@ -16,7 +16,6 @@ public sealed class MolecularDynamics
     public Integrator Integrator { get; }
     public ForceEvaluator Forces { get; }
     public List<MdObserver> Observers { get; } = [];
-    public BlowUpDetector BlowUp { get; set; } = new();
 
     /// <summary>A fresh run: the initial forces are evaluated when it starts.</summary>
     public MolecularDynamics(MdState state, Integrator integrator, ForceEvaluator forces)
@@ -60,7 +59,6 @@ public sealed class MolecularDynamics
             Integrator.Initialize(State);
             _forcesReady = true;
         }
-        BlowUp.Check(State);
         foreach (var o in Observers) o.Start(this);
         if (fresh && State.Step == 0) foreach (var o in Observers) o.Observe(this);
         bool completed = false;
@@ -73,7 +71,6 @@ public sealed class MolecularDynamics
                 Integrator.Step(State, Forces);
                 State.Step++;
                 State.Time += Integrator.TimeStep;
-                if (State.Step % BlowUp.Interval == 0) BlowUp.Check(State);
                 _clock.Stop();
                 _stepsTimed++;
                 foreach (var o in Observers)
