@@ -1,20 +1,19 @@
 using MDEngine.Geometry;
-using MDEngine.Neighbors;
 using MDEngine.Potentials;
 
 namespace MDEngine.Dynamics;
 
 /// <summary>
 /// Evaluates forces, energy and (for periodic cells) stress at the state's current geometry, as
-/// <see cref="Calculator"/> does: the potential on a Verlet neighbor list (cutoff + skin, rebuilt only when atoms
-/// moved more than skin/2 or the cell changed). It owns the list itself so that every step can also scan the pair
-/// distances for atoms that came unphysically close, at no extra search cost. Forces on fixed atoms are zeroed and
-/// non-finite results stop the run.
+/// <see cref="Calculator"/> does: the potential on a Verlet neighbor list (cutoff + skin). It owns the list itself, so
+/// that the list survives the small cell changes of a barostat (<see cref="DeformingVerletList"/>) and every step can
+/// scan the pair distances for atoms that came unphysically close at no extra search cost. Forces on fixed atoms are
+/// zeroed and non-finite results stop the run.
 /// </summary>
 public sealed class ForceEvaluator
 {
     private readonly double _skin;
-    private VerletNeighborList _neighbors;
+    private DeformingVerletList _neighbors;
     private bool _coverageChecked;
 
     public Potential Potential { get; }
@@ -30,7 +29,7 @@ public sealed class ForceEvaluator
         _neighbors = NewList();
     }
 
-    private VerletNeighborList NewList() => new(Potential.Cutoff, _skin, Potential.NeedsFullNeighborList);
+    private DeformingVerletList NewList() => new(Potential.Cutoff, _skin, Potential.NeedsFullNeighborList);
 
     public int NeighborListBuilds => _neighbors.Builds;
 
