@@ -73,10 +73,10 @@ public class RestartTests
             var md = new MolecularDynamics(ArgonCrystal.State(2, 30, seed: 5), new Bussi(5, 30, 100, 1), Forces());
             md.Observers.Add(new CheckpointObserver(path, 10));
             md.Run(10);
-            Assert.Throws<IO.InputException>(() => Checkpoint.Read(path, new NoseHoover(5, 30, 100)));
-            Assert.Throws<IO.InputException>(() => Checkpoint.Read(path, new Bussi(4, 30, 100, 1)));
+            Assert.Throws<MDEngine.IO.InputException>(() => Checkpoint.Read(path, new NoseHoover(5, 30, 100)));
+            Assert.Throws<MDEngine.IO.InputException>(() => Checkpoint.Read(path, new Bussi(4, 30, 100, 1)));
             File.WriteAllBytes(path, File.ReadAllBytes(path)[..100]);
-            Assert.Throws<IO.InputException>(() => Checkpoint.Read(path, new Bussi(5, 30, 100, 1)));
+            Assert.Throws<MDEngine.IO.InputException>(() => Checkpoint.Read(path, new Bussi(5, 30, 100, 1)));
         }
         finally
         {
