@@ -5,9 +5,13 @@ Maxwell-Boltzmann velocities at 60 K (numpy seed 20240601), writes a LAMMPS data
 `fix nve` with pair_style lj/cut (epsilon 0.0104 eV, sigma 3.40 Å, cutoff 8.0 Å, units metal, dt 1 fs),
 and stores the initial state and the unwrapped positions and velocities after 100 steps as JSON.
 
+A second reference does the same for copper with the EAM potential Cu_u3.eam (pair_style eam, the copy committed
+under tests/MDEngine.Tests/data/potentials/lammps): 3x3x3 fcc Cu (108 atoms, a = 3.615 Å), displacements up to
+0.05 Å, velocities at 600 K, 100 steps of 1 fs. The mass is the file's 63.55 amu, which pair_coeff imposes.
+
 Rerun from the repository root:
     /usr/bin/python3 tools/reference/lammps_nve.py
-It writes tests/MDEngine.Tests/data/dynamics/lammps_nve_lj.json (requires /usr/bin/lmp).
+It writes tests/MDEngine.Tests/data/dynamics/lammps_nve_lj.json and lammps_nve_eam_cu.json (requires /usr/bin/lmp).
 """
 import json
 import os
@@ -16,25 +20,27 @@ import tempfile
 
 import numpy as np
 
-EPS, SIGMA, CUTOFF, A0, MASS, DT, STEPS = 0.0104, 3.40, 8.0, 5.26, 39.948, 1.0, 100
-OUT = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "MDEngine.Tests", "data", "dynamics", "lammps_nve_lj.json")
+EPS, SIGMA, CUTOFF, DT, STEPS = 0.0104, 3.40, 8.0, 1.0, 100
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+DATA = os.path.join(ROOT, "tests", "MDEngine.Tests", "data")
+EAM_FILE = os.path.join(DATA, "potentials", "lammps", "Cu_u3.eam")
 
 
-def build():
-    rng = np.random.default_rng(20240601)
+def build(A0, MASS, displacement, temperature, seed):
+    rng = np.random.default_rng(seed)
     basis = np.array([[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]])
     cells = np.array([[i, j, k] for i in range(3) for j in range(3) for k in range(3)])
     frac = (cells[:, None, :] + basis[None, :, :]).reshape(-1, 3)
-    pos = frac * A0 + rng.uniform(-0.1, 0.1, size=(len(frac), 3))
-    kT = 8.617333262e-5 * 60.0
+    pos = frac * A0 + rng.uniform(-displacement, displacement, size=(len(frac), 3))
+    kT = 8.617333262e-5 * temperature
     # velocities in Å/fs: sqrt(kT/m) with eV/amu = 9.64853321e-3 Å²/fs²
     v = rng.normal(size=pos.shape) * np.sqrt(kT / MASS * 9.64853321e-3)
     v -= v.mean(axis=0)
     return pos, v, 3 * A0
 
 
-def main():
-    pos, vel, length = build()
+def run(name, A0, MASS, displacement, temperature, seed, pair_lines, extra):
+    pos, vel, length = build(A0, MASS, displacement, temperature, seed)
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, "data.lmp")
         with open(data, "w") as f:
@@ -53,8 +59,7 @@ def main():
 atom_style atomic
 boundary p p p
 read_data {data}
-pair_style lj/cut {CUTOFF}
-pair_coeff 1 1 {EPS} {SIGMA}
+{pair_lines}
 neighbor 1.0 bin
 neigh_modify every 1 delay 0 check yes
 timestep {DT / 1000.0}
@@ -77,16 +82,26 @@ run {STEPS}
             thermo = [l.split() for l in f.read().splitlines()]
         rows = [t for t in thermo if len(t) == 4 and t[0].isdigit()]
     ref = {
-        "description": "LAMMPS fix nve, lj/cut units metal; positions Å (unwrapped), velocities Å/fs",
-        "epsilon": EPS, "sigma": SIGMA, "cutoff": CUTOFF, "mass": MASS, "timestep_fs": DT, "steps": STEPS,
+        "description": "LAMMPS fix nve, units metal; positions Å (unwrapped), velocities Å/fs",
+        "mass": MASS, "timestep_fs": DT, "steps": STEPS, **extra,
         "cell": [[length, 0, 0], [0, length, 0], [0, 0, length]],
         "positions": pos.tolist(), "velocities": vel.tolist(),
         "final_positions": final[:, :3].tolist(), "final_velocities": (final[:, 3:] / 1000.0).tolist(),
         "thermo": [{"step": int(r[0]), "pe": float(r[1]), "ke": float(r[2]), "etotal": float(r[3])} for r in rows],
     }
-    with open(OUT, "w") as f:
+    out = os.path.join(DATA, "dynamics", name)
+    with open(out, "w") as f:
         json.dump(ref, f, indent=1)
-    print("wrote", os.path.normpath(OUT), rows)
+    print("wrote", os.path.normpath(out), rows)
+
+
+def main():
+    run("lammps_nve_lj.json", 5.26, 39.948, 0.1, 60.0, 20240601,
+        f"pair_style lj/cut {CUTOFF}\npair_coeff 1 1 {EPS} {SIGMA}",
+        {"potential": "lj", "epsilon": EPS, "sigma": SIGMA, "cutoff": CUTOFF, "z": 18})
+    run("lammps_nve_eam_cu.json", 3.615, 63.55, 0.05, 600.0, 20240602,
+        f"pair_style eam\npair_coeff 1 1 {EAM_FILE}",
+        {"potential": "eam", "file": "potentials/lammps/Cu_u3.eam", "z": 29})
 
 
 if __name__ == "__main__":

@@ -33,3 +33,34 @@ public class NveTests
         Assert.True(fine / 108 < 1e-6, $"fluctuation per atom {fine / 108:E2} eV");
     }
 }
+
+public class EamNveTests
+{
+    /// <summary>Copper with the EAM potential Cu_u3.eam, 32 atoms at 600 K: the energy fluctuation of velocity
+    /// Verlet must scale as dt² (ratio 4 between 2 fs and 1 fs) and show no drift. The full-size check (500 atoms,
+    /// 10 ps) is reported in docs/dynamics.md.</summary>
+    [Fact]
+    public void CopperEnergyFluctuationsScaleAsTimeStepSquared()
+    {
+        var potential = MDEngine.Potentials.PotentialSpec.Parse(Path.Combine(AppContext.BaseDirectory, "data", "potentials", "lammps", "Cu_u3.eam"));
+        (double Std, double Drift) Run(double dt)
+        {
+            var s = ArgonCrystal.Build(2, 3.615);
+            var cu = new Structures.Structure(Enumerable.Repeat(29, s.Count).ToArray(), s.Positions, s.Cell, s.Pbc);
+            var state = new MdState(cu);
+            MaxwellBoltzmann.Assign(state, 600, seed: 4, exactTemperature: true);
+            var md = new MolecularDynamics(state, new VelocityVerlet(dt), new ForceEvaluator(potential));
+            var samples = ArgonCrystal.Sample(md, (long)(400 / dt), (int)(2 / dt));
+            var e = samples.Select(x => x.TotalEnergy).ToArray();
+            var t = samples.Select(x => x.TimePs).ToArray();
+            double em = e.Average(), tm = t.Average();
+            double slope = t.Zip(e).Sum(p => (p.First - tm) * (p.Second - em)) / t.Sum(x => (x - tm) * (x - tm));
+            return (Math.Sqrt(e.Sum(x => (x - em) * (x - em)) / e.Length), slope);
+        }
+        var coarse = Run(2);
+        var fine = Run(1);
+        Assert.InRange(coarse.Std / fine.Std, 3.4, 4.6);
+        Assert.True(fine.Std / 32 < 1e-5, $"fluctuation {fine.Std / 32:E2} eV/atom");
+        Assert.True(Math.Abs(fine.Drift) * 0.4 < 3 * fine.Std, $"drift {fine.Drift:E2} eV/ps over 0.4 ps vs fluctuation {fine.Std:E2} eV");
+    }
+}
