@@ -1,6 +1,6 @@
 #:project ../src/MDEngine.Core/MDEngine.Core.csproj
 // Thermal expansion of copper at 0 GPa with the stochastic cell-rescaling barostat (C-rescale, NPT).
-// Run from the repository root:  dotnet run examples/npt_crescale_cu.cs [POTENTIAL]
+// Run from the repository root:  dotnet run -c Release examples/npt_crescale_cu.cs [POTENTIAL]
 // POTENTIAL defaults to LAMMPS's Cu_u3.eam when installed, else the shipped potential for Cu ("auto").
 using MDEngine.Dynamics;
 using MDEngine.Geometry;
