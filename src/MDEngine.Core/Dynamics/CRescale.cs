@@ -12,7 +12,7 @@ namespace MDEngine.Dynamics;
 /// the diagonal only, and deforms r ← r(1 + dε), h ← h(1 + dε), v ← v(1 + dε)⁻¹.
 /// β_T need not be the true compressibility: it only sets the relaxation time, τ_p β_T(true)/β_T.
 /// The effective energy E_pot + E_kin + P₀V minus the bath work is conserved; the potential-energy change of a cell
-/// move enters that bookkeeping to first order in the strain (−V Σ P_vir,ab dε_ab).
+/// move enters that bookkeeping by the trapezoidal rule in the strain (exact to second order).
 /// </summary>
 public sealed class CRescale : Integrator
 {
@@ -60,20 +60,22 @@ public sealed class CRescale : Integrator
         _thermostat.Apply(state, 0.5 * dt, nf);
         VerletKernels.Kick(state, 0.5 * dt);
         VerletKernels.Drift(state, dt);
-        MoveCell(state);
+        var (increments, virialBefore) = MoveCell(state);
         forces.Evaluate(state);
+        AccountPotentialChange(state, increments, virialBefore);
         VerletKernels.Kick(state, 0.5 * dt);
         _thermostat.Apply(state, 0.5 * dt, nf);
     }
 
-    private void MoveCell(MdState state)
+    /// <summary>Moves the cell; returns the log-strain increments (lower triangle) and V σ before the move.</summary>
+    private (Mat3 Increments, Mat3 VirialBefore) MoveCell(MdState state)
     {
         double dt = TimeStep;
         double volume = state.Structure.Volume;
         double kT = MdUnits.Boltzmann * Temperature;
         var pressure = state.PressureTensor() ?? throw new InvalidOperationException("The barostat needs the stress.");
-        var virialPressure = -1.0 * state.Stress!.Value;
-        Mat3 strain;
+        var virialBefore = volume * state.Stress!.Value;
+        Mat3 strain, increments;
         if (Coupling == CellCoupling.Isotropic)
         {
             double drift = -(Compressibility / TauP) * (Pressure - pressure.Trace / 3 - kT / volume) * dt;
@@ -82,12 +84,14 @@ public sealed class CRescale : Integrator
             CheckStrain(state, dLogV / 3);
             double mu = Math.Exp(dLogV / 3);
             strain = Mat3.Diagonal(mu - 1, mu - 1, mu - 1);
+            increments = Mat3.Diagonal(dLogV / 3, dLogV / 3, dLogV / 3);
         }
         else
         {
             double mobility = Compressibility / (3 * TauP);
             double width = Math.Sqrt(2 * kT * mobility * dt / volume);
             strain = Mat3.Zero;
+            increments = Mat3.Zero;
             for (int a = 0; a < 3; a++)
                 for (int b = 0; b <= a; b++)
                 {
@@ -95,6 +99,7 @@ public sealed class CRescale : Integrator
                     double d = -mobility * force * dt + width * _random.NextGaussian();
                     CheckStrain(state, d);
                     strain[a, b] = a == b ? Math.Exp(d) - 1 : d;
+                    increments[a, b] = d;
                 }
         }
         var mu3 = Mat3.Identity + strain;
@@ -103,9 +108,24 @@ public sealed class CRescale : Integrator
         var inverse = mu3.Inverse();
         var v = state.Velocities;
         for (int i = 0; i < v.Length; i++) v[i] = v[i] * inverse;
-        double potentialChange = 0;
-        for (int a = 0; a < 3; a++) for (int b = 0; b < 3; b++) potentialChange -= volume * virialPressure[a, b] * strain[a, b];
-        _barostatWork += state.KineticEnergy() - kineticBefore + potentialChange + Pressure * (state.Structure.Volume - volume);
+        _barostatWork += state.KineticEnergy() - kineticBefore + Pressure * (state.Structure.Volume - volume);
+        return (increments, virialBefore);
+    }
+
+    /// <summary>
+    /// Adds the potential-energy change of the cell move to the bath work. ∂U/∂ε_ab = V σ_ab for a log-strain
+    /// increment, so the trapezoidal rule ΔU ≈ ½ Σ_ab (Vσ_before + Vσ_after)_ab Δε_ab is exact to second order in the
+    /// strain, which matters: the random strain of each step contributes ½ V B Δε² of one sign, and a first-order rule
+    /// would turn it into a steady drift of the effective energy.
+    /// </summary>
+    private void AccountPotentialChange(MdState state, Mat3 increments, Mat3 virialBefore)
+    {
+        var virialAfter = state.Structure.Volume * (state.Stress ?? throw new InvalidOperationException("The barostat needs the stress."));
+        double change = 0;
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b <= a; b++)
+                change += 0.5 * (virialBefore[a, b] + virialAfter[a, b]) * increments[a, b];
+        _barostatWork += change;
     }
 
     private static void CheckStrain(MdState state, double strain)

@@ -5,6 +5,8 @@ namespace MDEngine.Dynamics;
 /// <summary>Initial velocities drawn from the Maxwell–Boltzmann distribution at a temperature.</summary>
 public static class MaxwellBoltzmann
 {
+    private const ulong VelocityStream = 0x6D617877656C6C21UL;
+
     /// <summary>
     /// Draws each velocity component of each free atom from a normal distribution of variance k_BT/m, removes the
     /// centre-of-mass momentum of the free atoms (when asked), and optionally rescales to the exact temperature with
@@ -14,7 +16,8 @@ public static class MaxwellBoltzmann
         bool momentumConserved = true)
     {
         if (!(temperature >= 0) || !double.IsFinite(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), "The temperature must be a non-negative number of K.");
-        var random = new Xoshiro256StarStar(seed);
+        // A stream of its own: a stochastic integrator given the same seed must not replay these numbers as its noise.
+        var random = new Xoshiro256StarStar(seed ^ VelocityStream);
         var v = state.Velocities; var m = state.Structure.Masses;
         double kT = MdUnits.Boltzmann * temperature * MdUnits.EvPerAmuInA2PerFs2;
         for (int i = 0; i < v.Length; i++)

@@ -59,7 +59,8 @@ public class ThermostatTests
     [Fact]
     public void ConservedQuantitiesStayConstant()
     {
-        Integrator[] schemes = [new Langevin(4, Target, 0.01, 1), new Bussi(4, Target, 100, 2), new NoseHoover(4, Target, 100), new Berendsen(4, Target, 100)];
+        Integrator[] schemes = [new Langevin(4, Target, 0.01, 1), new Bussi(4, Target, 100, 2), new NoseHoover(4, Target, 100), new Berendsen(4, Target, 100),
+            new CRescale(4, Target, 100, 0.0005, 400, 50, CellCoupling.Isotropic, 3), new CRescale(4, Target, 100, 0.0005, 400, 50, CellCoupling.Anisotropic, 4)];
         foreach (var scheme in schemes)
         {
             var state = ArgonCrystal.State(2, Target, seed: 13, scheme.ConservesMomentum);
