@@ -12,5 +12,6 @@ internal static class CommandCatalog
         InfoCommand.Create(),
         ConvertCommand.Create(),
         EvalCommand.Create(),
+        BenchCommand.Create(),
     ];
 }
