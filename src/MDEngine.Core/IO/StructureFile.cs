@@ -52,7 +52,8 @@ public static class StructureFile
         {
             "extxyz" => ExtXyzReader.ReadAll(reader, fileName, plainComments: false),
             "xyz" => ExtXyzReader.ReadAll(reader, fileName, plainComments: true),
-            var f => throw new InputException(fileName, null, $"reading {f} is not available"),
+            "cif" => CifReader.Read(reader, fileName),
+            _ => [PoscarReader.Read(reader, fileName)],
         };
 
     /// <summary>One frame: <paramref name="index"/> counts from 0, negative from the end (-1 is the last).</summary>
@@ -94,8 +95,14 @@ public static class StructureFile
                 using (var xyz = new ExtXyzWriter(writer, leaveOpen: true))
                     foreach (var s in frames) xyz.Write(s);
                 break;
-            case var f:
-                throw new InputException(null, null, $"writing {f} is not available");
+            case var f when frames.Count != 1:
+                throw new InputException(null, null, $"{f} holds one structure, not {frames.Count}");
+            case "cif":
+                CifWriter.Write(writer, frames[0]);
+                break;
+            default:
+                PoscarWriter.Write(writer, frames[0]);
+                break;
         }
     }
 }
