@@ -27,10 +27,18 @@ public static class ExtXyzReader
     private const string DefaultProperties = "species:S:1:pos:R:3";
 
     /// <summary>Reads every frame. <paramref name="plainComments"/>: comment lines without '=' are not key=value lists.</summary>
-    public static List<Structure> ReadAll(TextReader text, string? fileName, bool plainComments = false)
+    public static List<Structure> ReadAll(TextReader text, string? fileName, bool plainComments = false) =>
+        ReadSelected(text, fileName, plainComments, _ => true, out _);
+
+    /// <summary>Reads the frames whose 0-based index <paramref name="wanted"/> accepts; the others are only checked
+    /// for their length (their atom lines are not parsed), which makes picking one frame of a long trajectory fast.
+    /// With <paramref name="lastNeeded"/> reading stops after that frame (as ASE does for a positive index), so a
+    /// trajectory whose last frame is still being written can be read up to there.</summary>
+    public static List<Structure> ReadSelected(TextReader text, string? fileName, bool plainComments, Func<int, bool> wanted, out int frameCount, int? lastNeeded = null)
     {
         var lines = new LineReader(text, fileName);
         var frames = new List<Structure>();
+        frameCount = 0;
         while (true)
         {
             string? header = lines.Next();
@@ -44,20 +52,38 @@ public static class ExtXyzReader
                 }
                 break;
             }
-            frames.Add(ReadFrame(lines, header, plainComments));
+            if (wanted(frameCount)) frames.Add(ReadFrame(lines, header, plainComments));
+            else SkipFrame(lines, header);
+            frameCount++;
+            if (frameCount - 1 == lastNeeded) break;
         }
-        if (frames.Count == 0) throw new InputException(fileName, null, "no frames: the file is empty");
+        if (frameCount == 0) throw new InputException(fileName, null, "no frames: the file is empty");
         return frames;
+    }
+
+    private static int ParseCount(LineReader lines, string header)
+    {
+        if (!long.TryParse(header.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long count))
+            throw lines.Error($"expected the atom count, found \"{Shorten(header)}\"");
+        if (count < 0) throw lines.Error($"negative atom count {count}");
+        if (count > int.MaxValue / 4) throw lines.Error($"atom count {count} is too large");
+        return (int)count;
+    }
+
+    private static void SkipFrame(LineReader lines, string header)
+    {
+        int headerLine = lines.Number;
+        int n = ParseCount(lines, header);
+        for (int i = 0; i <= n; i++)
+            if (lines.Next() is null)
+                throw lines.Error(i == 0 ? $"the frame starting at line {headerLine} ends before its comment line"
+                    : $"the frame starting at line {headerLine} declares {n} atoms but the file ends after {i - 1}", atEnd: true);
     }
 
     private static Structure ReadFrame(LineReader lines, string header, bool plainComments)
     {
         int headerLine = lines.Number;
-        if (!long.TryParse(header.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long count))
-            throw lines.Error($"expected the atom count, found \"{Shorten(header)}\"");
-        if (count < 0) throw lines.Error($"negative atom count {count}");
-        if (count > int.MaxValue / 4) throw lines.Error($"atom count {count} is too large");
-        int n = (int)count;
+        int n = ParseCount(lines, header);
 
         string comment = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} ends before its comment line", atEnd: true);
         int commentLine = lines.Number;

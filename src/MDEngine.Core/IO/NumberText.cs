@@ -7,12 +7,12 @@ public static class NumberText
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>Shortest text that parses back to the same double, always with a decimal point or exponent so that
+    /// <summary>Shortest text that parses back to the same double, always with a decimal point or exponent (lower-case e, as Python) so that
     /// Python and ASE read it as a real, not an integer. Python's float() reads "Infinity" and "NaN".</summary>
     public static string Real(double x)
     {
-        string s = x.ToString("R", Invariant);
-        if (double.IsFinite(x) && s.IndexOfAny(['.', 'E', 'e']) < 0) s += ".0";
+        string s = x.ToString("R", Invariant).Replace('E', 'e'); // 1.25e-07, as Python's repr writes it
+        if (double.IsFinite(x) && s.IndexOfAny(['.', 'e']) < 0) s += ".0";
         return s;
     }
 

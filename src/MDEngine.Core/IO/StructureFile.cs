@@ -59,7 +59,22 @@ public static class StructureFile
     /// <summary>One frame: <paramref name="index"/> counts from 0, negative from the end (-1 is the last).</summary>
     public static Structure ReadFrame(string path, int index = -1, string? format = null)
     {
-        var frames = Read(path, format);
+        string resolved = ResolveFormat(path, format);
+        if (resolved is "extxyz" or "xyz")
+        {
+            // Count the frames first (without parsing atoms) when counting from the end, then parse only the one.
+            if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file", path);
+            int count = -1;
+            if (index < 0)
+                using (var counting = new StreamReader(path))
+                    ExtXyzReader.ReadSelected(counting, path, resolved == "xyz", _ => false, out count);
+            int target = index < 0 ? count + index : index;
+            using var reader = new StreamReader(path);
+            var selected = target < 0 ? [] : ExtXyzReader.ReadSelected(reader, path, resolved == "xyz", i => i == target, out count, lastNeeded: target);
+            if (selected.Count == 0) throw new InputException(path, null, $"frame {index} does not exist: the file has {count} frame(s)");
+            return selected[0];
+        }
+        var frames = Read(path, resolved);
         int at = index < 0 ? frames.Count + index : index;
         if (at < 0 || at >= frames.Count) throw new InputException(path, null, $"frame {index} does not exist: the file has {frames.Count} frame(s)");
         return frames[at];

@@ -151,6 +151,16 @@ public class CifTests
         Assert.Contains(problem, e.Message);
     }
 
+    [Fact]
+    public void CartesianSitesUseTheStandardOrientation()
+    {
+        const string text = "data_c\n_cell_length_a 4\n_cell_length_b 5\n_cell_length_c 6\n_cell_angle_gamma 120\n" +
+            "loop_\n_atom_site_type_symbol\n_atom_site_Cartn_x\n_atom_site_Cartn_y\n_atom_site_Cartn_z\nC 1.0 2.0 3.0\n";
+        var s = Assert.Single(CifReader.Read(new StringReader(text), "c.cif"));
+        Assert.Equal(Cell.FromParameters(4, 5, 6, 90, 90, 120), s.Cell);
+        IoReference.AssertClose([1.0, 2.0, 3.0], Structure.FromVec3(s.Positions), 1e-14, "position");
+    }
+
     [Theory]
     [InlineData("x,y+1/2,-z+0.25", new[] { 1, 0, 0, 0, 1, 0, 0, 0, -1 }, 0, 0.5, 0.25)]
     [InlineData("-x+y, 1/2+x, z", new[] { -1, 1, 0, 1, 0, 0, 0, 0, 1 }, 0, 0.5, 0)]

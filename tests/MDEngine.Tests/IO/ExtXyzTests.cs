@@ -144,6 +144,37 @@ public class ExtXyzTests
     }
 
     [Fact]
+    public void VelocitiesColumnIsInAseUnitsAndMassesColumnIsUsed()
+    {
+        const string text = "2\nProperties=species:S:1:pos:R:3:velocities:R:3:masses:R:1 pbc=F\nH 0 0 0 1 0 0 2.0\nD 0 0 1 0 0 0 2.0\n";
+        var e = Assert.Throws<InputException>(() => ExtXyzReader.ReadAll(new StringReader(text), "v.extxyz"));
+        Assert.Equal(4, e.Line); // no element D
+        var s = Assert.Single(ExtXyzReader.ReadAll(new StringReader(text.Replace("D 0", "h 0")), "v.extxyz"));
+        Assert.Equal(new Vec3(AseUnits.Femtosecond, 0, 0), s.Velocities![0]);
+        Assert.Equal(new[] { 2.0, 2.0 }, s.Masses);
+        Assert.Equal(new[] { 1, 1 }, s.Numbers);
+        Assert.Empty(s.Arrays);
+    }
+
+    [Fact]
+    public void ReadFrameSkipsOtherFramesButChecksTheirLength()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"mdengine-frames-{Guid.NewGuid():N}.extxyz");
+        try
+        {
+            File.WriteAllText(path, "1\n\nH 0 0 0\n1\n\nHe 0 0 0\n2\n\nLi 0 0 0\n");
+            Assert.Equal("H", StructureFile.ReadFrame(path, 0).Formula);
+            var e = Assert.Throws<InputException>(() => StructureFile.ReadFrame(path, -1));
+            Assert.Equal(10, e.Line);
+            File.WriteAllText(path, "1\n\nH 0 0 0\n1\n\nHe 0 0 0\n");
+            Assert.Equal("He", StructureFile.ReadFrame(path).Formula);
+            Assert.Equal("H", StructureFile.ReadFrame(path, -2).Formula);
+            Assert.Throws<InputException>(() => StructureFile.ReadFrame(path, -3));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void AseTimeUnitIsCodata2014()
     {
         Assert.Equal(0.09822694788464063, AseUnits.Femtosecond);
