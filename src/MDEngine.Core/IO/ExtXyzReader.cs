@@ -100,14 +100,15 @@ public static class ExtXyzReader
 
         foreach (var c in columns) c.Allocate(n);
         int totalColumns = columns.Sum(c => c.Count);
+        var ranges = new (int Start, int Length)[totalColumns];
         for (int i = 0; i < n; i++)
         {
             string line = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} declares {n} atoms but the file ends after {i}", atEnd: true);
-            var tokens = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (tokens.Length != totalColumns)
-                throw lines.Error($"{tokens.Length} columns, expected {totalColumns} ({string.Join(":", columns.Select(c => $"{c.Name}:{c.TypeLetter}:{c.Count}"))})");
+            int found = NumberText.Tokenize(line, ranges);
+            if (found != totalColumns)
+                throw lines.Error($"{found} columns, expected {totalColumns} ({string.Join(":", columns.Select(c => $"{c.Name}:{c.TypeLetter}:{c.Count}"))})");
             int t = 0;
-            foreach (var c in columns) { c.Parse(i, tokens, t, lines); t += c.Count; }
+            foreach (var c in columns) { c.Parse(i, line, ranges, t, lines); t += c.Count; }
         }
 
         return Build(columns, info, cell, pbc, n, lines, headerLine);
@@ -277,13 +278,31 @@ public static class ExtXyzReader
 
     internal static string Shorten(string s) => s.Length > 40 ? s[..40] + "..." : s;
 
-    private sealed class Column(string name, AtomArrayType type, int count)
+    private sealed class Column
     {
-        public string Name { get; } = name;
-        public AtomArrayType Type { get; } = type;
-        public int Count { get; } = count;
+        public Column(string name, AtomArrayType type, int count)
+        {
+            Name = name; Type = type; Count = count;
+            _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public string Name { get; }
+        public AtomArrayType Type { get; }
+        public int Count { get; }
         public Array? Data { get; private set; }
         public char TypeLetter => "RISL"[(int)Type];
+
+        // Species repeat on every line: reuse one string per distinct short value instead of one per atom.
+        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private string InternedSymbol(ReadOnlySpan<char> token)
+        {
+            if (token.Length > 8) return token.ToString();
+            if (_lookup.TryGetValue(token, out var s)) return s;
+            s = token.ToString();
+            _strings[s] = s;
+            return s;
+        }
 
         public void Allocate(int atoms) => Data = Type switch
         {
@@ -293,27 +312,28 @@ public static class ExtXyzReader
             _ => new bool[atoms * Count],
         };
 
-        public void Parse(int atom, string[] tokens, int start, LineReader lines)
+        public void Parse(int atom, string line, (int Start, int Length)[] ranges, int start, LineReader lines)
         {
             for (int k = 0; k < Count; k++)
             {
-                string token = tokens[start + k];
+                var (from, length) = ranges[start + k];
+                var token = line.AsSpan(from, length);
                 int at = atom * Count + k;
                 switch (Type)
                 {
                     case AtomArrayType.Real:
-                        if (!NumberText.TryParseReal(token, out double d)) throw lines.Error($"{Name}: '{Shorten(token)}' is not a number");
+                        if (!NumberText.TryParseReal(token, out double d)) throw lines.Error($"{Name}: '{Shorten(token.ToString())}' is not a number");
                         ((double[])Data!)[at] = d; break;
                     case AtomArrayType.Integer:
-                        if (!NumberText.TryParseInt(token, out int i)) throw lines.Error($"{Name}: '{Shorten(token)}' is not an integer");
+                        if (!NumberText.TryParseInt(token, out int i)) throw lines.Error($"{Name}: '{Shorten(token.ToString())}' is not an integer");
                         ((int[])Data!)[at] = i; break;
                     case AtomArrayType.String:
-                        ((string[])Data!)[at] = token; break;
+                        ((string[])Data!)[at] = InternedSymbol(token); break;
                     default:
                         ((bool[])Data!)[at] = token switch
                         {
                             "T" or "True" => true, "F" or "False" => false,
-                            _ => throw lines.Error($"{Name}: '{Shorten(token)}' is not a logical (T, F, True, False)"),
+                            _ => throw lines.Error($"{Name}: '{Shorten(token.ToString())}' is not a logical (T, F, True, False)"),
                         };
                         break;
                 }

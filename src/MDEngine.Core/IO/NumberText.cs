@@ -17,10 +17,12 @@ public static class NumberText
     }
 
     /// <summary>Parses a real as Python's float() does for ordinary text (also "nan", "inf", "infinity", any case).</summary>
-    public static bool TryParseReal(string token, out double value)
+    public static bool TryParseReal(string token, out double value) => TryParseReal(token.AsSpan(), out value);
+
+    public static bool TryParseReal(ReadOnlySpan<char> token, out double value)
     {
         if (double.TryParse(token, NumberStyles.Float, Invariant, out value)) return true;
-        string t = token.Trim().ToLowerInvariant().TrimStart('+');
+        string t = token.ToString().Trim().ToLowerInvariant().TrimStart('+');
         bool negative = t.StartsWith('-');
         if (negative) t = t[1..];
         value = t switch { "nan" => double.NaN, "inf" or "infinity" => double.PositiveInfinity, _ => 0 };
@@ -29,6 +31,23 @@ public static class NumberText
         return true;
     }
 
-    public static bool TryParseInt(string token, out int value) =>
+    public static bool TryParseInt(ReadOnlySpan<char> token, out int value) =>
         int.TryParse(token, NumberStyles.AllowLeadingSign, Invariant, out value);
+
+    /// <summary>Splits a line at whitespace into (start, length) ranges without allocating; returns the token count
+    /// (which may exceed the room in <paramref name="ranges"/>; only that many are stored).</summary>
+    public static int Tokenize(ReadOnlySpan<char> line, Span<(int Start, int Length)> ranges)
+    {
+        int count = 0, i = 0;
+        while (i < line.Length)
+        {
+            while (i < line.Length && char.IsWhiteSpace(line[i])) i++;
+            if (i == line.Length) break;
+            int start = i;
+            while (i < line.Length && !char.IsWhiteSpace(line[i])) i++;
+            if (count < ranges.Length) ranges[count] = (start, i - start);
+            count++;
+        }
+        return count;
+    }
 }
