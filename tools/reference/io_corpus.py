@@ -235,6 +235,16 @@ def check_mdengine_written():
                 checks.append(('forces', atoms.get_forces(), m['forces']))
             if list(atoms.pbc) != m['pbc']:
                 print(name, 'pbc differs'); bad += 1
+            for key, want in m.get('info', {}).items():
+                got = atoms.info.get(key)
+                same = (np.array_equal(np.asarray(got), np.asarray(want)) if not isinstance(want, str) else got == want)
+                if not same or type(np.asarray(got).ravel()[0].item() if not isinstance(want, str) else got) != (
+                        type(np.asarray(want).ravel()[0].item()) if not isinstance(want, str) else str):
+                    print(name, 'info', key, 'differs:', got, want); bad += 1
+            for key, want in m.get('arrays', {}).items():
+                got = atoms.arrays.get(key)
+                if got is None or not np.array_equal(np.asarray(got).ravel(), np.asarray(want)):
+                    print(name, 'array', key, 'differs'); bad += 1
             for what, got, want in checks:
                 got, want = np.asarray(got, float), np.asarray(want, float)
                 if got.shape != want.shape or not np.allclose(got, want, rtol=1e-12, atol=1e-12):

@@ -43,6 +43,12 @@ public class MDEngineWrittenFilesTests
         if (s.Energy is { } e) d["energy"] = e;
         if (s.Stress is { } m) d["stress_voigt"] = new[] { m.M00, m.M11, m.M22, m.M12, m.M02, m.M01 };
         if (s.Forces is { } f) d["forces"] = f.Select(x => new[] { x.X, x.Y, x.Z }).ToArray();
+        if (withVelocities)
+        {
+            // Free values as ASE keeps them: info other than the calculator results, and per-atom arrays (flattened).
+            d["info"] = s.Info.Where(kv => kv.Key is not (Structure.EnergyKey or Structure.StressKey)).ToDictionary(kv => kv.Key, kv => kv.Value);
+            d["arrays"] = s.Arrays.Where(kv => kv.Key != Structure.ForcesKey).ToDictionary(kv => kv.Key, kv => (object)kv.Value.Data);
+        }
         return d;
     }
 
