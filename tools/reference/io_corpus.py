@@ -120,6 +120,11 @@ def write_corpus():
     write(os.path.join(OUT, 'methane.xyz'), mol, format='xyz', comment='methane molecule')
     expected['methane.xyz'] = [describe(read(os.path.join(OUT, 'methane.xyz'), format='xyz'))]
 
+    slab = bulk('Al', 'fcc', a=4.05, cubic=True) * (1, 1, 2)
+    slab.pbc = [True, True, False]
+    write(os.path.join(OUT, 'vec_cell.extxyz'), slab, format='extxyz', vec_cell=True)
+    record('vec_cell.extxyz', 'extxyz')
+
     if 'cif' in CORPUS_PARTS:
         CORPUS_PARTS['cif'](expected)
     if 'vasp' in CORPUS_PARTS:

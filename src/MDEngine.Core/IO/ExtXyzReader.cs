@@ -21,6 +21,8 @@ namespace MDEngine.IO;
 /// Unlike ASE, every atom line must have exactly the declared number of columns, positions must be finite, and the
 /// lattice vectors of periodic axes must be independent; any violation is an <see cref="InputException"/> naming
 /// the 1-based line. In plain mode (format "xyz") a comment line without '=' is kept whole as Info["comment"].
+/// Lattice vectors written as pseudo-atoms (<c>VEC1 x y z</c> lines after the atoms, ASE's <c>vec_cell</c>) are
+/// read as ASE does: periodic along those axes, the comment line kept as Info["comment"].
 /// </summary>
 public static class ExtXyzReader
 {
@@ -78,6 +80,7 @@ public static class ExtXyzReader
             if (lines.Next() is null)
                 throw lines.Error(i == 0 ? $"the frame starting at line {headerLine} ends before its comment line"
                     : $"the frame starting at line {headerLine} declares {n} atoms but the file ends after {i - 1}", atEnd: true);
+        while (lines.Peek() is { } next && next.TrimStart().StartsWith("VEC", StringComparison.Ordinal)) lines.Next();
     }
 
     private static Structure ReadFrame(LineReader lines, string header, bool plainComments)
@@ -87,28 +90,65 @@ public static class ExtXyzReader
 
         string comment = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} ends before its comment line", atEnd: true);
         int commentLine = lines.Number;
-        var info = plainComments && !comment.Contains('=')
-            ? new OrderedDictionary<string, object>(StringComparer.Ordinal)
-            : KeyValueLine.Parse(comment);
-        if (plainComments && !comment.Contains('=') && comment.Trim().Length > 0) info["comment"] = comment.Trim();
+        var atomLines = new string[n];
+        for (int i = 0; i < n; i++)
+            atomLines[i] = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} declares {n} atoms but the file ends after {i}", atEnd: true);
 
-        var columns = ParseProperties(info.Remove("Properties", out var p) ? p : DefaultProperties, lines, commentLine);
-        var (cell, hasLattice) = ParseLattice(info, lines, commentLine);
-        var pbc = ParsePbc(info, hasLattice, lines, commentLine);
-        NormaliseMatrixInfo(info, lines, commentLine);
-        if (PeriodicCellProblem(cell, pbc) is { } cellProblem) throw new InputException(lines.FileName, commentLine, cellProblem);
+        // Lattice vectors given as pseudo-atoms "VEC1 x y z" after the atoms (ASE reads them; the comment line
+        // is then a plain comment and the columns are species and positions).
+        var vectors = new List<Vec3>();
+        while (lines.Peek() is { } next && next.TrimStart().StartsWith("VEC", StringComparison.Ordinal))
+        {
+            lines.Next();
+            var t = next.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (vectors.Count == 3) throw lines.Error("more than 3 VEC lines");
+            if (t[0] != $"VEC{vectors.Count + 1}") throw lines.Error($"expected VEC{vectors.Count + 1}, found {Shorten(t[0])}");
+            if (t.Length != 4 || !NumberText.TryParseReal(t[1], out double x) || !NumberText.TryParseReal(t[2], out double y) || !NumberText.TryParseReal(t[3], out double z)
+                || !double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(z))
+                throw lines.Error($"{t[0]} needs three finite numbers");
+            vectors.Add(new Vec3(x, y, z));
+        }
+
+        OrderedDictionary<string, object> info;
+        Cell cell;
+        Pbc pbc;
+        List<Column> columns;
+        if (vectors.Count > 0)
+        {
+            info = new OrderedDictionary<string, object>(StringComparer.Ordinal) { ["comment"] = comment.Trim() };
+            columns = ParseProperties(DefaultProperties, lines, commentLine);
+            var rows = new Vec3[3];
+            for (int k = 0; k < vectors.Count; k++) rows[k] = vectors[k];
+            cell = new Cell(Mat3.FromRows(rows[0], rows[1], rows[2]));
+            pbc = new Pbc(vectors.Count > 0, vectors.Count > 1, vectors.Count > 2);
+            if (PeriodicCellProblem(cell, pbc) is { } vecProblem) throw new InputException(lines.FileName, lines.Number, vecProblem);
+        }
+        else
+        {
+            info = plainComments && !comment.Contains('=')
+                ? new OrderedDictionary<string, object>(StringComparer.Ordinal)
+                : KeyValueLine.Parse(comment);
+            if (plainComments && !comment.Contains('=') && comment.Trim().Length > 0) info["comment"] = comment.Trim();
+            columns = ParseProperties(info.Remove("Properties", out var p) ? p : DefaultProperties, lines, commentLine);
+            bool hasLattice;
+            (cell, hasLattice) = ParseLattice(info, lines, commentLine);
+            pbc = ParsePbc(info, hasLattice, lines, commentLine);
+            NormaliseMatrixInfo(info, lines, commentLine);
+            if (PeriodicCellProblem(cell, pbc) is { } cellProblem) throw new InputException(lines.FileName, commentLine, cellProblem);
+        }
 
         foreach (var c in columns) c.Allocate(n);
         int totalColumns = columns.Sum(c => c.Count);
         var ranges = new (int Start, int Length)[totalColumns];
         for (int i = 0; i < n; i++)
         {
-            string line = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} declares {n} atoms but the file ends after {i}", atEnd: true);
+            string line = atomLines[i];
+            int lineNumber = commentLine + 1 + i;
             int found = NumberText.Tokenize(line, ranges);
             if (found != totalColumns)
-                throw lines.Error($"{found} columns, expected {totalColumns} ({string.Join(":", columns.Select(c => $"{c.Name}:{c.TypeLetter}:{c.Count}"))})");
+                throw new InputException(lines.FileName, lineNumber, $"{found} columns, expected {totalColumns} ({string.Join(":", columns.Select(c => $"{c.Name}:{c.TypeLetter}:{c.Count}"))})");
             int t = 0;
-            foreach (var c in columns) { c.Parse(i, line, ranges, t, lines); t += c.Count; }
+            foreach (var c in columns) { c.Parse(i, line, ranges, t, lines.FileName, lineNumber); t += c.Count; }
         }
 
         return Build(columns, info, cell, pbc, n, lines, headerLine);
@@ -312,8 +352,9 @@ public static class ExtXyzReader
             _ => new bool[atoms * Count],
         };
 
-        public void Parse(int atom, string line, (int Start, int Length)[] ranges, int start, LineReader lines)
+        public void Parse(int atom, string line, (int Start, int Length)[] ranges, int start, string? fileName, int lineNumber)
         {
+            InputException Error(string problem) => new(fileName, lineNumber, problem);
             for (int k = 0; k < Count; k++)
             {
                 var (from, length) = ranges[start + k];
@@ -322,10 +363,10 @@ public static class ExtXyzReader
                 switch (Type)
                 {
                     case AtomArrayType.Real:
-                        if (!NumberText.TryParseReal(token, out double d)) throw lines.Error($"{Name}: '{Shorten(token.ToString())}' is not a number");
+                        if (!NumberText.TryParseReal(token, out double d)) throw Error($"{Name}: '{Shorten(token.ToString())}' is not a number");
                         ((double[])Data!)[at] = d; break;
                     case AtomArrayType.Integer:
-                        if (!NumberText.TryParseInt(token, out int i)) throw lines.Error($"{Name}: '{Shorten(token.ToString())}' is not an integer");
+                        if (!NumberText.TryParseInt(token, out int i)) throw Error($"{Name}: '{Shorten(token.ToString())}' is not an integer");
                         ((int[])Data!)[at] = i; break;
                     case AtomArrayType.String:
                         ((string[])Data!)[at] = InternedSymbol(token); break;
@@ -333,7 +374,7 @@ public static class ExtXyzReader
                         ((bool[])Data!)[at] = token switch
                         {
                             "T" or "True" => true, "F" or "False" => false,
-                            _ => throw lines.Error($"{Name}: '{Shorten(token.ToString())}' is not a logical (T, F, True, False)"),
+                            _ => throw Error($"{Name}: '{Shorten(token.ToString())}' is not a logical (T, F, True, False)"),
                         };
                         break;
                 }

@@ -40,6 +40,17 @@ public class ExtXyzTests
     }
 
     [Fact]
+    public void ReadsLatticeVectorsGivenAsPseudoAtoms()
+    {
+        var s = StructureFile.ReadFrame(IoReference.PathOf("vec_cell.extxyz"));
+        IoReference.AssertMatches(IoReference.Frames("vec_cell.extxyz")[0], s);
+        Assert.Equal(new Pbc(true, true, false), s.Pbc);
+        var e = Assert.Throws<InputException>(() => ExtXyzReader.ReadAll(new StringReader("1\n\nH 0 0 0\nVEC2 1 0 0\n"), "v.xyz"));
+        Assert.Equal(4, e.Line);
+        Assert.Contains("expected VEC1", e.Message);
+    }
+
+    [Fact]
     public void ReadFrameCountsFromTheEnd()
     {
         var last = StructureFile.ReadFrame(IoReference.PathOf("multi.extxyz"));
