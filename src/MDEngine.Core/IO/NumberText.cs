@@ -16,6 +16,20 @@ public static class NumberText
         return s;
     }
 
+    /// <summary><see cref="Real"/> into a buffer of at least 32 characters; returns the length written.</summary>
+    public static int FormatReal(double x, Span<char> destination)
+    {
+        if (!x.TryFormat(destination, out int n, "R", Invariant)) throw new ArgumentException("Buffer too small.", nameof(destination));
+        bool hasPointOrExponent = false;
+        for (int i = 0; i < n; i++)
+        {
+            if (destination[i] == 'E') destination[i] = 'e';
+            if (destination[i] is '.' or 'e') hasPointOrExponent = true;
+        }
+        if (!hasPointOrExponent && double.IsFinite(x)) { destination[n++] = '.'; destination[n++] = '0'; }
+        return n;
+    }
+
     /// <summary>Parses a real as Python's float() does for ordinary text (also "nan", "inf", "infinity", any case).</summary>
     public static bool TryParseReal(string token, out double value) => TryParseReal(token.AsSpan(), out value);
 
