@@ -185,6 +185,8 @@ def cif_part(expected):
     # ASE 3.22 cannot read) is checked by hand in the tests.
     blocks = parse_cif(os.path.join(OUT, 'cif_hand', 'awkward.cif'))
     expected['cif_hand/awkward.cif#rutile'] = [describe(b.get_atoms()) for b in blocks if b.name == 'rutile']
+    for name in ('wurtzite_cod_style.cif', 'cscl_pymatgen_style.cif'):
+        expected['cif_hand/' + name] = [describe(read(os.path.join(OUT, 'cif_hand', name)))]
     expected['cif_hand/symbol_only.cif'] = [describe(read(os.path.join(OUT, 'cif_hand', 'symbol_only.cif')))]
     expected['spacegroup_225_operations'] = [{'R': r.tolist(), 't': t.tolist()} for r, t in Spacegroup(225).get_symop()]
 

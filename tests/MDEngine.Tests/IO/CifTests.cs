@@ -45,6 +45,15 @@ public class CifTests
         IoReference.AssertMatches(IoReference.Frames("ase_triclinic.cif")[0], s, 1e-12);
     }
 
+    [Theory]
+    [InlineData("cif_hand/wurtzite_cod_style.cif")]   // COD layout, 2/3 written as 0.66667, uncertainties, ids
+    [InlineData("cif_hand/cscl_pymatgen_style.cif")]  // pymatgen layout, oxidation-state type symbols
+    public void CifsInOtherWritersLayoutsReadAsAse(string name)
+    {
+        var s = Assert.Single(ReadCif(name));
+        IoReference.AssertMatches(IoReference.Frames(name)[0], s, 1e-12);
+    }
+
     [Fact]
     public void SymmetryOperationsExpandDiamondAsAse()
     {
