@@ -271,6 +271,8 @@ public static class ExtXyzReader
             {
                 bool b => new Pbc(b, b, b),
                 bool[] { Length: 3 } a => new Pbc(a[0], a[1], a[2]),
+                long l and (0 or 1) => new Pbc(l == 1, l == 1, l == 1),
+                long[] { Length: 3 } a when a.All(x => x is 0 or 1) => new Pbc(a[0] == 1, a[1] == 1, a[2] == 1), // numpy reads 1/0 as booleans
                 _ => throw new InputException(lines.FileName, line, "pbc must be T or F, once or three times"),
             };
         }

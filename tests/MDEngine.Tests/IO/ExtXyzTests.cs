@@ -186,6 +186,33 @@ public class ExtXyzTests
     }
 
     [Fact]
+    public void GzipFilesAreReadAndWritten()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"mdengine-{Guid.NewGuid():N}.extxyz.gz");
+        try
+        {
+            var frames = StructureFile.Read(IoReference.PathOf("multi.extxyz"));
+            StructureFile.Write(path, frames);
+            using (var raw = File.OpenRead(path)) Assert.Equal(0x1f, raw.ReadByte()); // gzip magic
+            var back = StructureFile.Read(path);
+            Assert.Equal(frames.Count, back.Count);
+            Assert.Equal(frames[0].Positions, back[0].Positions);
+            Assert.Equal("H2O", StructureFile.ReadFrame(path).Formula);
+            File.WriteAllText(path, "not gzip");
+            Assert.Throws<InputException>(() => StructureFile.Read(path));
+            Assert.Throws<InputException>(() => StructureFile.ReadFrame(path));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void PbcMayBeWrittenAsOnesAndZeros()
+    {
+        var s = Assert.Single(ExtXyzReader.ReadAll(new StringReader("1\nLattice=\"2 0 0 0 2 0 0 0 2\" pbc=\"1 1 0\"\nH 0 0 0\n"), "p.extxyz"));
+        Assert.Equal(new Pbc(true, true, false), s.Pbc);
+    }
+
+    [Fact]
     public void AseTimeUnitIsCodata2014()
     {
         Assert.Equal(0.09822694788464063, AseUnits.Femtosecond);
