@@ -147,11 +147,12 @@ public class ExtXyzTests
     [Fact]
     public void WrittenValuesParseBackToTheSameTypes()
     {
-        foreach (object value in new object[] { 1.0, -10.0, 1e-300, 3L, true, "a b \"c\"", new[] { 1.5, 2.0 }, new long[] { 1, 2 }, new[] { true, false }, new[] { "x", "y z" } })
+        foreach (object value in new object[] { 1.0, -10.0, 1e-300, 3L, true, "a b \"c\"", new[] { 1.5, 2.0 }, new long[] { 1, 2 }, new[] { true, false }, new[] { "x", "y z" }, "", "quote \" and \\ backslash" })
         {
             string line = "key=" + KeyValueLine.FormatValue(value);
-            Assert.Equal(value, KeyValueLine.Parse(line)["key"]);
+            Assert.Equal(value, KeyValueLine.Parse(line + " next=1")["key"]);
         }
+        Assert.Throws<ArgumentException>(() => KeyValueLine.FormatValue("two\nlines"));
     }
 
     [Fact]
