@@ -48,18 +48,20 @@ public sealed class NeighborList
     /// <summary>Sorts pairs by i, then j, then shift: a deterministic order independent of how the list was built.</summary>
     public void SortDeterministically()
     {
-        var order = Enumerable.Range(0, Count).ToArray();
-        Array.Sort(order, (a, b) =>
-        {
-            int c = I[a].CompareTo(I[b]); if (c != 0) return c;
-            c = J[a].CompareTo(J[b]); if (c != 0) return c;
-            for (int k = 0; k < 3; k++) { c = Shifts[3 * a + k].CompareTo(Shifts[3 * b + k]); if (c != 0) return c; }
-            return 0;
-        });
-        I = order.Select(p => I[p]).ToArray();
-        J = order.Select(p => J[p]).ToArray();
-        Shifts = order.SelectMany(p => new[] { Shifts[3 * p], Shifts[3 * p + 1], Shifts[3 * p + 2] }).ToArray();
-        Vectors = order.Select(p => Vectors[p]).ToArray();
-        Distances = order.Select(p => Distances[p]).ToArray();
+        var order = new int[Count];
+        for (int p = 0; p < Count; p++) order[p] = p;
+        var byNeighbor = new PairOrder(J, Shifts);
+        var i = I;
+        order.AsSpan().Sort((a, b) => i[a] != i[b] ? i[a].CompareTo(i[b]) : byNeighbor.Compare(a, b));
+        I = Permute(I, order, 1); J = Permute(J, order, 1); Shifts = Permute(Shifts, order, 3);
+        Vectors = Permute(Vectors, order, 1); Distances = Permute(Distances, order, 1);
+    }
+
+    private static T[] Permute<T>(T[] source, int[] order, int stride)
+    {
+        var result = new T[source.Length];
+        for (int p = 0; p < order.Length; p++)
+            for (int k = 0; k < stride; k++) result[stride * p + k] = source[stride * order[p] + k];
+        return result;
     }
 }
