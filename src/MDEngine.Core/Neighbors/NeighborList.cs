@@ -36,10 +36,20 @@ public sealed class NeighborList
     /// buffer does between rebuilds.</summary>
     public void UpdateGeometry(ReadOnlySpan<Vec3> positions, Mat3 cell)
     {
-        for (int p = 0; p < Count; p++)
+        if (positions.Length != AtomCount) throw new ArgumentException($"{positions.Length} positions for a list of {AtomCount} atoms.");
+        if (Count < 1 << 16) { UpdateGeometry(positions, cell, 0, Count); return; }
+        var copy = positions.ToArray();
+        int chunks = 4 * Environment.ProcessorCount;
+        Parallel.For(0, chunks, c => UpdateGeometry(copy, cell, (int)((long)Count * c / chunks), (int)((long)Count * (c + 1) / chunks)));
+    }
+
+    private void UpdateGeometry(ReadOnlySpan<Vec3> positions, Mat3 cell, int start, int end)
+    {
+        Vec3 a = cell.Row(0), b = cell.Row(1), c = cell.Row(2);
+        var shifts = Shifts;
+        for (int p = start; p < end; p++)
         {
-            var shift = new Vec3(Shifts[3 * p], Shifts[3 * p + 1], Shifts[3 * p + 2]) * cell;
-            var v = positions[J[p]] + shift - positions[I[p]];
+            var v = positions[J[p]] + (shifts[3 * p] * a + shifts[3 * p + 1] * b + shifts[3 * p + 2] * c) - positions[I[p]];
             Vectors[p] = v;
             Distances[p] = v.Length;
         }
