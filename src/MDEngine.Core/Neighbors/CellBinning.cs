@@ -118,6 +118,8 @@ internal sealed class CellBinning
             double ratio = cutoff / (h * width[k]);
             int m = (int)Math.Min(Math.Floor(ratio * (1 + 1e-10)) + 1, 1 << 20);
             reach[k] = s.Pbc[k] ? m : Math.Min(m, bins[k] - 1);
+            if (s.Pbc[k] && (reach[k] + bins[k] - 1) / bins[k] > PairBuffer.MaxImage)
+                throw new ArgumentException(FormattableString.Invariant($"The cutoff {cutoff} spans more than {PairBuffer.MaxImage} periodic images along axis {k}."));
         }
         ReachA = reach[0]; ReachB = reach[1]; ReachC = reach[2];
 

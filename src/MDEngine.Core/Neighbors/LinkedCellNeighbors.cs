@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MDEngine.Geometry;
 using MDEngine.Structures;
 
@@ -51,12 +52,13 @@ public static class LinkedCellNeighbors
         // offsets[i + 1] holds atom i's count: a prefix sum turns counts into offsets.
         for (int i = 0; i < n; i++) offsets[i + 1] += offsets[i];
         int total = offsets[n];
-        var list = new NeighborList(n, full, cutoff, total, new int[total], new int[total], new int[3 * total],
-            new Vec3[total], new double[total], offsets);
+        // Every element is written by Gather: no need to zero the arrays first.
+        var list = new NeighborList(n, full, cutoff, total, GC.AllocateUninitializedArray<int>(total), GC.AllocateUninitializedArray<int>(total),
+            GC.AllocateUninitializedArray<int>(3 * total), GC.AllocateUninitializedArray<Vec3>(total), GC.AllocateUninitializedArray<double>(total), offsets);
 
-        if (chunks == 1) Gather(list, buffers[0], 0, n, sorted);
+        if (chunks == 1) Gather(grid, list, buffers[0], 0, n, sorted);
         else Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers },
-            c => Gather(list, buffers[c], ChunkStart(n, chunks, c), ChunkStart(n, chunks, c + 1), sorted));
+            c => Gather(grid, list, buffers[c], ChunkStart(n, chunks, c), ChunkStart(n, chunks, c + 1), sorted));
         foreach (var b in buffers) PairBuffer.Return(b);
         return list;
     }
@@ -73,15 +75,12 @@ public static class LinkedCellNeighbors
         bool pa = g.Pbc.A, pb = g.Pbc.B, pc = g.Pbc.C;
         var sorted = g.SortedPositions;
         var order = g.Order;
-        var images = g.SortedImageOffsets;
         var binStart = g.BinStart;
-        bool half = !full;
 
         for (int i = start; i < end; i++)
         {
             int before = buffer.Count;
             var pi = g.WrappedPositions[i];
-            int nia = g.ImageOffsets[3 * i], nib = g.ImageOffsets[3 * i + 1], nic = g.ImageOffsets[3 * i + 2];
             int ba = g.AtomBin[3 * i], bb = g.AtomBin[3 * i + 1], bc = g.AtomBin[3 * i + 2];
 
             for (int z = bc - rc; z <= bc + rc; z++)
@@ -106,22 +105,9 @@ public static class LinkedCellNeighbors
                         int kStart = binStart[rowBase + xc], kEnd = binStart[rowBase + xc + (runLast - x) + 1];
                         x = runLast + 1;
                         if (kStart == kEnd) continue;
-                        // v = r_j(wrapped) + S'·cell − r_i(wrapped); the shift for the original positions is
-                        // S = S' + n_i − n_j, since r = r_wrapped + n·cell.
-                        var toImage = rowShift + sx * a - pi;
                         bool selfImage = full ? (sx | sy | sz) != 0 : BruteForceNeighbors.IsFirstOfPair(i, i, sx, sy, sz);
-                        int ta = sx + nia, tb = sy + nib, tc = sz + nic;
-                        for (int k = kStart; k < kEnd; k++)
-                        {
-                            int j = order[k];
-                            if (j <= i && (j < i ? half : !selfImage)) continue;
-                            var p = sorted[k];
-                            double vx = p.X + toImage.X, vy = p.Y + toImage.Y, vz = p.Z + toImage.Z;
-                            double d2 = vx * vx + vy * vy + vz * vz;
-                            if (d2 < cutoffSquared)
-                                buffer.Add(j, ta - images[3 * k], tb - images[3 * k + 1], tc - images[3 * k + 2],
-                                    new Vec3(vx, vy, vz), Math.Sqrt(d2));
-                        }
+                        Scan(sorted, order, kStart, kEnd, ImageVector(rowShift, sx, a, pi), i, full, selfImage,
+                            PairBuffer.PackImage(sx, sy, sz), cutoffSquared, buffer);
                     }
                 }
             }
@@ -129,41 +115,105 @@ public static class LinkedCellNeighbors
         }
     }
 
+    /// <summary>S'·cell − r_i, computed the same way by the search and by <see cref="Gather"/> so that both see the
+    /// same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vec3 ImageVector(Vec3 rowShift, int sx, Vec3 a, Vec3 pi) => rowShift + sx * a - pi;
+
+    /// <summary>Tests the atoms in bin-order slots [kStart, kEnd) against atom i. Every candidate is written and the
+    /// count advanced only for a pair: no unpredictable branch in the loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scan(Vec3[] sorted, int[] order, int kStart, int kEnd, Vec3 toImage, int i, bool full, bool selfImage,
+        int image, double cutoffSquared, PairBuffer buffer)
+    {
+        buffer.Reserve(kEnd - kStart);
+        var slots = buffer.Slots;
+        var images = buffer.Images;
+        int count = buffer.Count;
+        if ((uint)kEnd > (uint)sorted.Length || (uint)kEnd > (uint)order.Length || (uint)(count + kEnd - kStart) > (uint)slots.Length || slots.Length != images.Length)
+            throw new InvalidOperationException();
+        ref var pos = ref MemoryMarshal.GetArrayDataReference(sorted);
+        ref int ord = ref MemoryMarshal.GetArrayDataReference(order);
+        ref int slot = ref MemoryMarshal.GetArrayDataReference(slots);
+        ref int img = ref MemoryMarshal.GetArrayDataReference(images);
+        double tx = toImage.X, ty = toImage.Y, tz = toImage.Z;
+        for (int k = kStart; k < kEnd; k++)
+        {
+            int j = Unsafe.Add(ref ord, k);
+            ref var p = ref Unsafe.Add(ref pos, k);
+            double vx = p.X + tx, vy = p.Y + ty, vz = p.Z + tz;
+            double d2 = vx * vx + vy * vy + vz * vz;
+            // i→j is listed when j > i; when j < i only in a full list; when j = i for an image allowed by the list kind.
+            bool keep = (d2 < cutoffSquared) & ((j > i) | ((j < i) & full) | ((j == i) & selfImage));
+            Unsafe.Add(ref slot, count) = k;
+            Unsafe.Add(ref img, count) = image;
+            count += keep ? 1 : 0;
+        }
+        buffer.Count = count;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int FloorDiv(int x, int n) => x >= 0 ? x / n : -((-x + n - 1) / n);
 
-    /// <summary>Copies the pairs of atoms [start, end) from a worker's buffer to their place in the list, each atom's
-    /// pairs sorted by (j, shift) when asked.</summary>
-    private static void Gather(NeighborList list, PairBuffer buffer, int start, int end, bool sorted)
+    /// <summary>Writes the pairs of atoms [start, end) from a worker's compact buffer to their place in the list:
+    /// j, the shift for the original positions S = S' + n_i − n_j (r = r_wrapped + n·cell), the vector and the
+    /// distance; each atom's pairs sorted by (j, shift) when asked.</summary>
+    private static void Gather(CellBinning g, NeighborList list, PairBuffer buffer, int start, int end, bool sorted)
     {
+        var cell = g.Cell;
+        Vec3 a = cell.Row(0), b = cell.Row(1), c = cell.Row(2);
         var offsets = list.Offsets;
-        int destination = offsets[start], count = offsets[end] - destination;
-        for (int i = start; i < end; i++) list.I.AsSpan(offsets[i], offsets[i + 1] - offsets[i]).Fill(i);
-        if (!sorted)
-        {
-            Array.Copy(buffer.J, 0, list.J, destination, count);
-            Array.Copy(buffer.Shifts, 0, list.Shifts, 3 * destination, 3 * count);
-            Array.Copy(buffer.Vectors, 0, list.Vectors, destination, count);
-            Array.Copy(buffer.Distances, 0, list.Distances, destination, count);
-            return;
-        }
+        var listI = list.I; var listJ = list.J; var shifts = list.Shifts; var vectors = list.Vectors; var distances = list.Distances;
+        var order = g.Order; var positions = g.SortedPositions; var nj = g.SortedImageOffsets;
+        int q = 0;
         for (int i = start; i < end; i++)
         {
-            int from = offsets[i] - destination, length = offsets[i + 1] - offsets[i];
-            var permutation = buffer.OrderScratch(length).AsSpan(0, length);
-            for (int q = 0; q < length; q++) permutation[q] = from + q;
-            permutation.Sort(new PairOrder(buffer.J, buffer.Shifts));
-            for (int q = 0; q < length; q++)
+            var pi = g.WrappedPositions[i];
+            int nia = g.ImageOffsets[3 * i], nib = g.ImageOffsets[3 * i + 1], nic = g.ImageOffsets[3 * i + 2];
+            int first = offsets[i], last = offsets[i + 1];
+            int lastImage = int.MinValue;
+            Vec3 toImage = default;
+            for (int p = first; p < last; p++, q++)
             {
-                int src = permutation[q], dst = offsets[i] + q;
-                list.J[dst] = buffer.J[src];
-                list.Shifts[3 * dst] = buffer.Shifts[3 * src];
-                list.Shifts[3 * dst + 1] = buffer.Shifts[3 * src + 1];
-                list.Shifts[3 * dst + 2] = buffer.Shifts[3 * src + 2];
-                list.Vectors[dst] = buffer.Vectors[src];
-                list.Distances[dst] = buffer.Distances[src];
+                int k = buffer.Slots[q], image = buffer.Images[q];
+                var (sx, sy, sz) = PairBuffer.UnpackImage(image);
+                if (image != lastImage) { toImage = ImageVector(sy * b + sz * c, sx, a, pi); lastImage = image; }
+                var r = positions[k];
+                var v = new Vec3(r.X + toImage.X, r.Y + toImage.Y, r.Z + toImage.Z);
+                listI[p] = i;
+                listJ[p] = order[k];
+                shifts[3 * p] = sx + nia - nj[3 * k];
+                shifts[3 * p + 1] = sy + nib - nj[3 * k + 1];
+                shifts[3 * p + 2] = sz + nic - nj[3 * k + 2];
+                vectors[p] = v;
+                distances[p] = Math.Sqrt(v.X * v.X + v.Y * v.Y + v.Z * v.Z);
             }
+            if (sorted && last - first > 1) SortSegment(list, buffer, first, last);
         }
+    }
+
+    /// <summary>Sorts the pairs [first, last) of one atom by (j, shift) in place.</summary>
+    private static void SortSegment(NeighborList list, PairBuffer scratch, int first, int last)
+    {
+        int length = last - first;
+        scratch.ReserveScratch(length);
+        var permutation = scratch.Order.AsSpan(0, length);
+        for (int q = 0; q < length; q++) permutation[q] = first + q;
+        permutation.Sort(new PairOrder(list.J, list.Shifts));
+        for (int q = 0; q < length; q++)
+        {
+            int src = permutation[q];
+            scratch.J[q] = list.J[src];
+            scratch.Shifts[3 * q] = list.Shifts[3 * src];
+            scratch.Shifts[3 * q + 1] = list.Shifts[3 * src + 1];
+            scratch.Shifts[3 * q + 2] = list.Shifts[3 * src + 2];
+            scratch.Vectors[q] = list.Vectors[src];
+            scratch.Distances[q] = list.Distances[src];
+        }
+        Array.Copy(scratch.J, 0, list.J, first, length);
+        Array.Copy(scratch.Shifts, 0, list.Shifts, 3 * first, 3 * length);
+        Array.Copy(scratch.Vectors, 0, list.Vectors, first, length);
+        Array.Copy(scratch.Distances, 0, list.Distances, first, length);
     }
 }
 
