@@ -34,6 +34,12 @@ internal sealed class CellBinning
     public int[] Order = [];
     /// <summary>Wrapped Cartesian positions in bin order.</summary>
     public Vec3[] SortedPositions = [];
+    /// <summary>The same as three coordinate arrays for vectorized distance tests, padded with NaN (never a pair)
+    /// by <see cref="Padding"/> entries so that a vector load may run past the last atom.</summary>
+    public double[] SortedX = [], SortedY = [], SortedZ = [];
+    /// <summary>Atom indices in bin order, padded with −1.</summary>
+    public int[] PaddedOrder = [];
+    public const int Padding = 8;
     /// <summary>Wrapped Cartesian positions by atom index.</summary>
     public Vec3[] WrappedPositions = [];
     /// <summary>Lattice translation n removed by wrapping (r_wrapped = r − n·cell), three ints per atom, in bin order.</summary>
@@ -143,12 +149,20 @@ internal sealed class CellBinning
         Order = new int[n];
         SortedPositions = new Vec3[n];
         SortedImageOffsets = new int[3 * n];
+        SortedX = GC.AllocateUninitializedArray<double>(n + Padding);
+        SortedY = GC.AllocateUninitializedArray<double>(n + Padding);
+        SortedZ = GC.AllocateUninitializedArray<double>(n + Padding);
+        PaddedOrder = GC.AllocateUninitializedArray<int>(n + Padding);
+        for (int k = n; k < n + Padding; k++) { SortedX[k] = SortedY[k] = SortedZ[k] = double.NaN; PaddedOrder[k] = -1; }
         for (int i = 0; i < n; i++)
         {
             int l = linear[i];
             int slot = BinStart[l] + fill[l]++;
             Order[slot] = i;
-            SortedPositions[slot] = WrappedPositions[i];
+            var w = WrappedPositions[i];
+            SortedPositions[slot] = w;
+            SortedX[slot] = w.X; SortedY[slot] = w.Y; SortedZ[slot] = w.Z;
+            PaddedOrder[slot] = i;
             SortedImageOffsets[3 * slot] = ImageOffsets[3 * i];
             SortedImageOffsets[3 * slot + 1] = ImageOffsets[3 * i + 1];
             SortedImageOffsets[3 * slot + 2] = ImageOffsets[3 * i + 2];

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MDEngine.Geometry;
 using MDEngine.Structures;
 
@@ -15,6 +17,9 @@ namespace MDEngine.Neighbors;
 /// </summary>
 public static class LinkedCellNeighbors
 {
+    /// <summary>Whether the distance tests run four at a time (a switch for tests of the scalar path).</summary>
+    internal static bool UseVectorizedScan = Vector256.IsHardwareAccelerated;
+
     /// <summary>Below this many atoms the search runs on the calling thread.</summary>
     private const int SerialBelow = 2048;
     /// <summary>Atoms per parallel work item at least.</summary>
@@ -22,8 +27,9 @@ public static class LinkedCellNeighbors
 
     /// <param name="threads">Worker threads; 0 or less means all cores.</param>
     /// <param name="divisions">Bins per cutoff length: 1 gives bins a cutoff wide and a 27-bin stencil; 2 gives
-    /// half-cutoff bins and a 125-bin stencil that covers a smaller volume (fewer distance tests).</param>
-    public static NeighborList Build(Structure s, double cutoff, bool full = true, bool sorted = false, int threads = 0, int divisions = 2)
+    /// half-cutoff bins and a 125-bin stencil that covers a smaller volume (fewer distance tests, but shorter runs
+    /// for the vectorized test; 1 measured faster on dense solids).</param>
+    public static NeighborList Build(Structure s, double cutoff, bool full = true, bool sorted = false, int threads = 0, int divisions = 1)
     {
         if (divisions < 1) throw new ArgumentOutOfRangeException(nameof(divisions));
         int n = s.Count;
@@ -106,8 +112,12 @@ public static class LinkedCellNeighbors
                         x = runLast + 1;
                         if (kStart == kEnd) continue;
                         bool selfImage = full ? (sx | sy | sz) != 0 : BruteForceNeighbors.IsFirstOfPair(i, i, sx, sy, sz);
-                        Scan(sorted, order, kStart, kEnd, ImageVector(rowShift, sx, a, pi), i, full, selfImage,
-                            PairBuffer.PackImage(sx, sy, sz), cutoffSquared, buffer);
+                        var toImage = ImageVector(rowShift, sx, a, pi);
+                        int image = PairBuffer.PackImage(sx, sy, sz);
+                        if (UseVectorizedScan)
+                            ScanVectorized(g, kStart, kEnd, toImage, i, full, selfImage, image, cutoffSquared, buffer);
+                        else
+                            Scan(sorted, order, kStart, kEnd, toImage, i, full, selfImage, image, cutoffSquared, buffer);
                     }
                 }
             }
@@ -151,6 +161,58 @@ public static class LinkedCellNeighbors
         }
         buffer.Count = count;
     }
+
+    /// <summary><see cref="Scan"/> four candidates at a time: the distance test and the orientation test give a
+    /// 4-bit mask, and the accepted slots are stored left-packed through a permutation table.</summary>
+    private static void ScanVectorized(CellBinning g, int kStart, int kEnd, Vec3 toImage, int i, bool full, bool selfImage,
+        int image, double cutoffSquared, PairBuffer buffer)
+    {
+        buffer.Reserve(kEnd - kStart + 4);
+        int count = buffer.Count;
+        var xs = g.SortedX; var ys = g.SortedY; var zs = g.SortedZ; var order = g.PaddedOrder;
+        // Loads of four reach at most kEnd + 3 < n + Padding; stores at most count + (kEnd − kStart) + 3 < capacity.
+        if ((uint)(kEnd + 3) >= (uint)xs.Length || xs.Length != ys.Length || xs.Length != zs.Length || xs.Length != order.Length
+            || (uint)(count + kEnd - kStart + 3) >= (uint)buffer.Slots.Length || buffer.Slots.Length != buffer.Images.Length)
+            throw new InvalidOperationException("Neighbor search buffers are inconsistent.");
+        ref double x0 = ref MemoryMarshal.GetArrayDataReference(xs);
+        ref double y0 = ref MemoryMarshal.GetArrayDataReference(ys);
+        ref double z0 = ref MemoryMarshal.GetArrayDataReference(zs);
+        ref int o0 = ref MemoryMarshal.GetArrayDataReference(order);
+        ref int slot0 = ref MemoryMarshal.GetArrayDataReference(buffer.Slots);
+        ref int image0 = ref MemoryMarshal.GetArrayDataReference(buffer.Images);
+        var tx = Vector256.Create(toImage.X); var ty = Vector256.Create(toImage.Y); var tz = Vector256.Create(toImage.Z);
+        var limit = Vector256.Create(cutoffSquared);
+        var vi = Vector128.Create(i);
+        var imageVector = Vector128.Create(image);
+        // Orientation: j > i always; j < i in a full list; j = i when this image of i belongs to the list.
+        var below = full ? Vector128<int>.AllBitsSet : Vector128<int>.Zero;
+        var same = selfImage ? Vector128<int>.AllBitsSet : Vector128<int>.Zero;
+        ref var table = ref MemoryMarshal.GetArrayDataReference(LeftPack);
+        for (int k = kStart; k < kEnd; k += 4)
+        {
+            var vx = Vector256.LoadUnsafe(ref x0, (nuint)k) + tx;
+            var vy = Vector256.LoadUnsafe(ref y0, (nuint)k) + ty;
+            var vz = Vector256.LoadUnsafe(ref z0, (nuint)k) + tz;
+            var d2 = vx * vx + vy * vy + vz * vz;
+            var j = Vector128.LoadUnsafe(ref o0, (nuint)k);
+            var oriented = Vector128.GreaterThan(j, vi) | (Vector128.LessThan(j, vi) & below) | (Vector128.Equals(j, vi) & same);
+            uint mask = Vector256.LessThan(d2, limit).ExtractMostSignificantBits() & oriented.ExtractMostSignificantBits();
+            if (kEnd - k < 4) mask &= (1u << (kEnd - k)) - 1;
+            (Vector128.Create(k) + Unsafe.Add(ref table, (int)mask)).StoreUnsafe(ref slot0, (nuint)count);
+            imageVector.StoreUnsafe(ref image0, (nuint)count);
+            count += BitOperations.PopCount(mask);
+        }
+        buffer.Count = count;
+    }
+
+    /// <summary>For each 4-bit mask, the lane numbers of its set bits, first to last (the rest zero).</summary>
+    private static readonly Vector128<int>[] LeftPack = Enumerable.Range(0, 16).Select(m =>
+    {
+        var lanes = new int[4];
+        int c = 0;
+        for (int b = 0; b < 4; b++) if ((m >> b & 1) != 0) lanes[c++] = b;
+        return Vector128.Create(lanes);
+    }).ToArray();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int FloorDiv(int x, int n) => x >= 0 ? x / n : -((-x + n - 1) / n);
