@@ -13,5 +13,6 @@ internal static class CommandCatalog
         ConvertCommand.Create(),
         EvalCommand.Create(),
         BenchCommand.Create(),
+        NeighborsCommand.Create(),
     ];
 }
