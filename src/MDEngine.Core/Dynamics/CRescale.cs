@@ -48,6 +48,8 @@ public sealed class CRescale : Integrator
 
     public override string Name => Coupling == CellCoupling.Isotropic ? "npt-crescale" : "npt-crescale-aniso";
 
+    public override bool NeedsStress => true;
+
     public override void Initialize(MdState state)
     {
         if (!state.Structure.Pbc.AllPeriodic) throw new ArgumentException("A barostat needs a cell periodic in all three directions.");

@@ -40,6 +40,11 @@ public sealed class ForceEvaluator
     /// </summary>
     public void ResetNeighborList() => _neighbors = NewList();
 
+    /// <summary>Whether evaluations compute the stress (periodic cells only). The run loop asks for it when the
+    /// integrator needs it (barostats) or an observer will see the step; otherwise it is skipped and
+    /// <see cref="MdState.Stress"/> is null.</summary>
+    public bool WantStress { get; set; } = true;
+
     public void Evaluate(MdState state)
     {
         var s = state.Structure;
@@ -48,7 +53,7 @@ public sealed class ForceEvaluator
             if (!s.Positions[i].IsFinite) throw new MdBlowUpException(state.Step, $"atom {i} has a non-finite position");
         var list = _neighbors.Update(s);
         BlowUp?.Check(state, list);
-        var result = Potential.Compute(s, list, s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces);
+        var result = Potential.Compute(s, list, WantStress && s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces);
         Evaluations++;
         var forces = result.Forces ?? throw new InvalidOperationException($"Potential '{Potential.Name}' returned no forces.");
         if (!double.IsFinite(result.Energy))

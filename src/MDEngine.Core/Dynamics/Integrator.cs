@@ -23,6 +23,9 @@ public abstract class Integrator
     /// <summary>Whether the scheme conserves total momentum (it then removes 3 degrees of freedom).</summary>
     public virtual bool ConservesMomentum => true;
 
+    /// <summary>Whether every step needs the stress (barostats); otherwise it is computed only for observed steps.</summary>
+    public virtual bool NeedsStress => false;
+
     /// <summary>Called once before the first step of a fresh run (not after a restart), with forces evaluated.</summary>
     public virtual void Initialize(MdState state) { }
 

@@ -55,6 +55,7 @@ public sealed class MolecularDynamics
         bool fresh = !_forcesReady;
         if (!_forcesReady)
         {
+            Forces.WantStress = true;
             Forces.Evaluate(State);
             Integrator.Initialize(State);
             _forcesReady = true;
@@ -68,6 +69,7 @@ public sealed class MolecularDynamics
             {
                 cancellation.ThrowIfCancellationRequested();
                 _clock.Start();
+                Forces.WantStress = Integrator.NeedsStress || Observers.Any(o => (State.Step + 1) % o.Interval == 0);
                 Integrator.Step(State, Forces);
                 State.Step++;
                 State.Time += Integrator.TimeStep;

@@ -47,6 +47,8 @@ public sealed class MtkNpt : Integrator
         _barostatChain ??= new NoseHooverChainVariables(ChainLength, Temperature, TauT, 1);
     }
 
+    public override bool NeedsStress => true;
+
     public override void Initialize(MdState state)
     {
         if (!state.Structure.Pbc.AllPeriodic) throw new ArgumentException("A barostat needs a cell periodic in all three directions.");
