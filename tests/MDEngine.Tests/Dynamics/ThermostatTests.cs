@@ -65,7 +65,7 @@ public class ThermostatTests
         {
             var state = ArgonCrystal.State(2, Target, seed: 13, scheme.ConservesMomentum);
             var md = new MolecularDynamics(state, scheme, new ForceEvaluator(ArgonCrystal.Potential(4.5), skin: 1.2));
-            var samples = ArgonCrystal.Sample(md, 3000, 10);
+            var samples = ArgonCrystal.Sample(md, 1500, 10);
             double spread = samples.Max(s => s.ConservedEnergy) - samples.Min(s => s.ConservedEnergy);
             double totalSpread = samples.Max(s => s.TotalEnergy) - samples.Min(s => s.TotalEnergy);
             // The bath exchanges energy (E_pot + E_kin wanders), the conserved quantity only shows integration error.
