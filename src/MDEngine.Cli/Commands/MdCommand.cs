@@ -108,6 +108,7 @@ internal static class MdCommand
                 }
                 if (parse.GetValue(trajectory) is { } trajectoryPath)
                 {
+                    if (append) TruncateTrajectory(trajectoryPath, state.Step);
                     var writer = TrajectoryObserver.ToFile(trajectoryPath, parse.GetValue(every), append);
                     disposables.Add(writer); md.Observers.Add(writer);
                 }
@@ -190,6 +191,29 @@ internal static class MdCommand
         var kept = lines.Take(1).Concat(lines.Skip(1).Where(l => long.TryParse(l.Split(',')[0], CultureInfo.InvariantCulture, out long s) && s <= step)).ToArray();
         string temporary = path + ".tmp";
         File.WriteAllLines(temporary, kept);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Drops trajectory frames written after the checkpoint a run restarts from. Works on the text (atom
+    /// count, comment line with step=N, atom lines) so that kept frames stay byte for byte as written.</summary>
+    private static void TruncateTrajectory(string path, long step)
+    {
+        if (!File.Exists(path)) return;
+        var lines = File.ReadAllLines(path);
+        var kept = new List<string>(lines.Length);
+        for (int at = 0; at < lines.Length;)
+        {
+            if (string.IsNullOrWhiteSpace(lines[at])) { at++; continue; }
+            if (!int.TryParse(lines[at].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int atoms) || at + 1 >= lines.Length)
+                throw new InputException(path, at + 1, "not an extended XYZ trajectory written by mdengine md");
+            var match = System.Text.RegularExpressions.Regex.Match(lines[at + 1], @"(?:^|\s)step=(\d+)");
+            int end = Math.Min(lines.Length, at + 2 + atoms);
+            if (!match.Success || long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) <= step) kept.AddRange(lines[at..end]);
+            at = end;
+        }
+        if (kept.Count == lines.Length) return;
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, kept.Count == 0 ? "" : string.Join('\n', kept) + "\n");
         File.Move(temporary, path, overwrite: true);
     }
 

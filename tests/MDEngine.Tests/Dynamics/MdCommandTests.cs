@@ -59,11 +59,15 @@ public sealed class MdCommandTests : IDisposable
     {
         string input = Crystal();
         string[] common = ["md", input, "--potential", Lj, "--ensemble", "bussi", "--temperature", "30", "--timestep", "4", "--seed", "5", "--checkpoint-every", "60"];
-        Assert.Equal(0, Run([.. common, "--steps", "120", "--checkpoint", P("full.ckpt"), "--log", P("full.csv"), "--every", "20"]).Code);
-        Assert.Equal(0, Run([.. common, "--steps", "60", "--checkpoint", P("part.ckpt"), "--log", P("part.csv"), "--every", "20"]).Code);
-        var (code, _, error) = Run([.. common, "--steps", "120", "--checkpoint", P("part.ckpt"), "--restart", P("part.ckpt"), "--log", P("part.csv"), "--every", "20"]);
+        Assert.Equal(0, Run([.. common, "--steps", "120", "--checkpoint", P("full.ckpt"), "--log", P("full.csv"), "--every", "20", "--trajectory", P("full.extxyz")]).Code);
+        // Interrupted at step 80: the last checkpoint is from step 60, log and trajectory already hold steps 60-80.
+        Assert.Equal(0, Run([.. common, "--steps", "80", "--checkpoint", P("part.ckpt"), "--log", P("part.csv"), "--every", "20", "--trajectory", P("part.extxyz")]).Code);
+        File.Copy(P("part.ckpt"), P("step60.ckpt"));
+        Assert.Equal(0, Run([.. common, "--steps", "60", "--checkpoint", P("step60.ckpt")]).Code);
+        var (code, _, error) = Run([.. common, "--steps", "120", "--checkpoint", P("part.ckpt"), "--restart", P("step60.ckpt"), "--log", P("part.csv"), "--every", "20", "--trajectory", P("part.extxyz")]);
         Assert.True(code == 0, error);
         Assert.Equal(File.ReadAllBytes(P("full.ckpt")), File.ReadAllBytes(P("part.ckpt")));
+        Assert.Equal(File.ReadAllText(P("full.extxyz")), File.ReadAllText(P("part.extxyz")));
         // Same rows apart from the wall-clock speed column.
         static string[] Physics(string path) => File.ReadAllLines(path).Select(l => string.Join(',', l.Split(',')[..^1])).ToArray();
         Assert.Equal(Physics(P("full.csv")), Physics(P("part.csv")));
