@@ -191,6 +191,18 @@ def cif_part(expected):
     expected['spacegroup_225_operations'] = [{'R': r.tolist(), 't': t.tolist()} for r, t in Spacegroup(225).get_symop()]
 
 
+def free_flags(atoms):
+    """Selective-dynamics flags (True = free) from ASE's FixAtoms/FixScaled constraints."""
+    from ase.constraints import FixAtoms, FixScaled
+    free = np.ones((len(atoms), 3), dtype=bool)
+    for c in atoms.constraints:
+        if isinstance(c, FixAtoms):
+            free[c.index] = False
+        elif isinstance(c, FixScaled):
+            free[c.a] &= ~np.asarray(c.mask)
+    return free
+
+
 def vasp_part(expected):
     from ase.constraints import FixAtoms, FixScaled
     a = bulk('GaAs', 'zincblende', a=5.65) * (2, 1, 1)
@@ -205,13 +217,7 @@ def vasp_part(expected):
     for name in ('POSCAR_direct', 'POSCAR_cartesian', 'POSCAR_vasp4', 'POSCAR_selective'):
         atoms = read(os.path.join(OUT, name), format='vasp')
         d = describe(atoms)
-        free = np.ones((len(atoms), 3), dtype=bool)
-        for c in atoms.constraints:
-            if isinstance(c, FixAtoms):
-                free[c.index] = False
-            elif isinstance(c, FixScaled):
-                free[c.a] &= ~np.asarray(c.mask)
-        d['selective_free'] = free.ravel().tolist()
+        d['selective_free'] = free_flags(atoms).ravel().tolist()
         expected[name] = [d]
 
 
@@ -242,6 +248,9 @@ def check_mdengine_written():
                 checks.append(('forces', atoms.get_forces(), m['forces']))
             if list(atoms.pbc) != m['pbc']:
                 print(name, 'pbc differs'); bad += 1
+            if 'selective_free' in m:
+                if free_flags(atoms).ravel().tolist() != m['selective_free']:
+                    print(name, 'selective dynamics flags differ'); bad += 1
             for key, want in m.get('info', {}).items():
                 got = atoms.info.get(key)
                 same = (np.array_equal(np.asarray(got), np.asarray(want)) if not isinstance(want, str) else got == want)
