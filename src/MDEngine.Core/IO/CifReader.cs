@@ -74,6 +74,9 @@ public static class CifReader
         var labels = block.Values("_atom_site_label");
         var types = block.Values("_atom_site_type_symbol");
         var occupancies = block.Values("_atom_site_occupancy");
+        foreach (var (tag, column) in new[] { ("_atom_site_label", labels), ("_atom_site_type_symbol", types), ("_atom_site_occupancy", occupancies) })
+            if (column is not null && column.Count != xs.Count)
+                throw new InputException(fileName, column[0].Line, $"{tag} has {column.Count} values for {xs.Count} sites (not in the loop of the coordinates)");
         if (labels is null && types is null) throw new InputException(fileName, xs[0].Line, "atom sites have neither _atom_site_type_symbol nor _atom_site_label");
 
         var inverse = cell.Matrix.Inverse();
