@@ -11,10 +11,16 @@ Writes into tests/MDEngine.Tests/data/io/:
   * expected.json: for every file, what ASE reads from it (numbers, positions, cell, pbc, info, arrays, velocities
     in Å/fs) — the C# tests compare MDEngine's readers with these values.
 
-The cycle in the other direction: the test `MDEngineWrittenFilesTests` writes files with MDEngine into
-data/io/mdengine_written/ of the test output and, when MDENGINE_WRITE_REFERENCE=<repo>/tests/MDEngine.Tests/data/io is
-set, into the repository; those committed files and their mdengine_written/expected.json (MDEngine's values) are
-then checked here with --check: ASE must read the same numbers (to 1e-12 relative).
+The cycle in the other direction: the C# test MDEngineWrittenFilesTests writes files with MDEngine (extended XYZ
+trajectory with info/arrays/momenta/forces/stress, P1 CIF, POSCAR with selective dynamics) together with
+expected.json holding MDEngine's own reading of them, and requires the committed copies in
+data/io/mdengine_written/ to be identical. After a deliberate format change, regenerate them with
+
+    MDENGINE_WRITE_REFERENCE=$PWD/tests/MDEngine.Tests/data/io \
+        dotnet test tests/MDEngine.Tests --filter FullyQualifiedName~MDEngineWrittenFilesTests
+
+and run this script with --check: ASE must read the same numbers (to 1e-12 relative), the same info values (with
+their types), per-atom arrays and selective-dynamics flags.
 """
 import json
 import os
