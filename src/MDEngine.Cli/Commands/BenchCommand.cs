@@ -165,8 +165,9 @@ internal static class BenchCommand
     }
 
     /// <summary>Force evaluations per second × atoms, the neighbor list (cutoff + skin) built beforehand. With
-    /// <paramref name="refresh"/> each evaluation first refreshes the list's pair vectors from the positions, as a
-    /// Verlet list does every step, so that the work matches LAMMPS's pair loop (which computes the distances).</summary>
+    /// <paramref name="refresh"/> each evaluation is first handed the positions as a Verlet list does every step
+    /// (<see cref="NeighborList.DeferGeometryUpdate"/>). Either way the kernels compute the pair distances from the
+    /// positions, as LAMMPS's pair loop does.</summary>
     internal static double ForceRate(BenchCase c, int threads, int repeat, bool refresh)
     {
         int saved = PotentialParallelism.MaxThreads;
@@ -175,10 +176,16 @@ internal static class BenchCommand
             PotentialParallelism.MaxThreads = threads;
             var list = NeighborListBuilder.Build(c.Structure, c.Potential.Cutoff + c.Skin, c.Potential.NeedsFullNeighborList);
             for (int w = 0; w < 2; w++) c.Potential.Compute(c.Structure, list, Quantities.EnergyAndForces);
+            if (Environment.GetEnvironmentVariable("MDE_BENCH_DEBUG") is not null)
+            {
+                var bc = Stopwatch.StartNew();
+                for (int w = 0; w < 10; w++) NeighborListBuilder.Build(c.Structure, c.Potential.Cutoff + c.Skin, c.Potential.NeedsFullNeighborList);
+                Console.Error.WriteLine($"build {bc.Elapsed.TotalMilliseconds / 10} ms, {list.Count} pairs");
+            }
             var clock = Stopwatch.StartNew();
             for (int r = 0; r < repeat; r++)
             {
-                if (refresh) list.UpdateGeometry(c.Structure.Positions, c.Structure.Cell.Matrix);
+                if (refresh) list.DeferGeometryUpdate(c.Structure.Positions, c.Structure.Cell.Matrix);
                 c.Potential.Compute(c.Structure, list, Quantities.EnergyAndForces);
             }
             return c.Structure.Count * (double)repeat / clock.Elapsed.TotalSeconds;
@@ -207,8 +214,11 @@ internal static class BenchCommand
             var forces = new Dynamics.ForceEvaluator(c.Potential, c.Skin) { BlowUp = null };
             var md = new Dynamics.MolecularDynamics(state, new Dynamics.VelocityVerlet(dt), forces);
             md.Run(0);
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             md.Run(100);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            if (Environment.GetEnvironmentVariable("MDE_BENCH_DEBUG") is not null) Console.Error.WriteLine($"builds {forces.NeighborListBuilds} in {clock.Elapsed.TotalMilliseconds} ms, cpu {cpu.TotalMilliseconds} ms");
             return c.Structure.Count * 100.0 / clock.Elapsed.TotalSeconds;
         }
         finally { PotentialParallelism.MaxThreads = saved; }

@@ -25,6 +25,9 @@ public sealed class BlowUpDetector
 
     private readonly double _largestBound;
 
+    /// <summary>The largest distance bound over all element pairs: no pair at or beyond it can trip the check.</summary>
+    public double LargestBound => _largestBound;
+
     private double Bound(int zi, int zj)
     {
         if (MinDistance is { } d) return d;

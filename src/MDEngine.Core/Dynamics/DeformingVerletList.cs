@@ -9,7 +9,8 @@ namespace MDEngine.Dynamics;
 /// F = h₀⁻¹h the deformation since the build and u_i the displacement of atom i beyond the affine one
 /// (u_i = r_i − r_i⁰F), a pair now within the cutoff r_c was within (r_c + 2 max|u|)·‖F⁻¹‖ at the build; the list is
 /// reused while that bound stays below r_c + skin (‖F⁻¹‖ ≤ 1 + ‖F⁻¹ − 1‖_F). Between rebuilds only the pair vectors
-/// are refreshed with the current positions and cell. Without cell changes this is the usual skin/2 criterion.
+/// are refreshed with the current positions and cell (lazily, on first read of the vectors or distances;
+/// pair kernels compute them from the positions). Without cell changes this is the usual skin/2 criterion.
 /// </summary>
 internal sealed class DeformingVerletList(double cutoff, double skin, bool full)
 {
@@ -32,7 +33,7 @@ internal sealed class DeformingVerletList(double cutoff, double skin, bool full)
             _pbcAtBuild = s.Pbc;
             Builds++;
         }
-        else _list.UpdateGeometry(s.Positions, s.Cell.Matrix);
+        else _list.DeferGeometryUpdate(s.Positions, s.Cell.Matrix);
         return _list;
     }
 

@@ -7,7 +7,8 @@ namespace MDEngine.Dynamics;
 /// Evaluates forces, energy and (for periodic cells) stress at the state's current geometry, as
 /// <see cref="Calculator"/> does: the potential on a Verlet neighbor list (cutoff + skin). It owns the list itself, so
 /// that the list survives the small cell changes of a barostat (<see cref="DeformingVerletList"/>) and every step can
-/// scan the pair distances for atoms that came unphysically close at no extra search cost. Forces on fixed atoms are
+/// check for atoms that came unphysically close at no extra search cost (from the closest pair distance the potential
+/// reports, or a scan of the list's distances). Forces on fixed atoms are
 /// zeroed and non-finite results stop the run.
 /// </summary>
 public sealed class ForceEvaluator
@@ -52,9 +53,11 @@ public sealed class ForceEvaluator
         for (int i = 0; i < s.Count; i++)
             if (!s.Positions[i].IsFinite) throw new MdBlowUpException(state.Step, $"atom {i} has a non-finite position");
         var list = _neighbors.Update(s);
-        BlowUp?.Check(state, list);
         var result = Potential.Compute(s, list, WantStress && s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces);
         Evaluations++;
+        // Overlap check before any other verdict, so that a collapse is reported as such. Pair and EAM potentials
+        // report the closest pair distance they saw: the pair scan runs only when that is below the largest bound.
+        if (BlowUp is { } blowUp && !(result.ClosestPairDistance >= blowUp.LargestBound)) blowUp.Check(state, list);
         var forces = result.Forces ?? throw new InvalidOperationException($"Potential '{Potential.Name}' returned no forces.");
         if (!double.IsFinite(result.Energy))
             throw new MdBlowUpException(state.Step, $"the potential energy is {result.Energy}");

@@ -20,8 +20,12 @@ public sealed class NeighborList
     public int[] I { get; private set; }
     public int[] J { get; private set; }
     public int[] Shifts { get; private set; }
-    public Vec3[] Vectors { get; private set; }
-    public double[] Distances { get; private set; }
+    /// <summary>Pair vectors at the current geometry (refreshed on first access after a
+    /// <see cref="DeferGeometryUpdate"/>).</summary>
+    public Vec3[] Vectors { get { RefreshIfStale(); return _vectors; } private set => _vectors = value; }
+    /// <summary>Pair distances at the current geometry (refreshed on first access after a
+    /// <see cref="DeferGeometryUpdate"/>).</summary>
+    public double[] Distances { get { RefreshIfStale(); return _distances; } private set => _distances = value; }
     public int[] Offsets { get; }
 
     public NeighborList(int atomCount, bool isFull, double radius, int count, int[] i, int[] j, int[] shifts, Vec3[] vectors, double[] distances, int[] offsets)
@@ -30,6 +34,17 @@ public sealed class NeighborList
         I = i; J = j; Shifts = shifts; Vectors = vectors; Distances = distances; Offsets = offsets;
     }
 
+    private Vec3[] _vectors = [];
+    private double[] _distances = [];
+    // Deferred geometry: positions and cell recorded by DeferGeometryUpdate, applied when Vectors or Distances are read.
+    private Vec3[] _pendingPositions = [];
+    private Mat3 _pendingCell;
+    private volatile bool _stale;
+    private readonly object _refreshLock = new();
+    // Cartesian shift vectors S·h per pair, cached for one cell.
+    private Vec3[]? _shiftVectors;
+    private Mat3 _shiftVectorsCell;
+
     public (int X, int Y, int Z) Shift(int pair) => (Shifts[3 * pair], Shifts[3 * pair + 1], Shifts[3 * pair + 2]);
 
     /// <summary>Recomputes vectors and distances for new positions (and cell) keeping the same pairs: what a Verlet
@@ -37,6 +52,62 @@ public sealed class NeighborList
     public void UpdateGeometry(ReadOnlySpan<Vec3> positions, Mat3 cell)
     {
         if (positions.Length != AtomCount) throw new ArgumentException($"{positions.Length} positions for a list of {AtomCount} atoms.");
+        _stale = false;
+        UpdateGeometryNow(positions, cell);
+    }
+
+    /// <summary>
+    /// Records new positions (copied) and cell, keeping the same pairs, without touching the pair vectors yet: they are
+    /// recomputed, exactly as <see cref="UpdateGeometry"/> would, the first time <see cref="Vectors"/> or
+    /// <see cref="Distances"/> is read. Pair kernels that compute d = r_J + S·h − r_I themselves from the positions and
+    /// <see cref="CartesianShifts"/> (and test r² against their cutoff before any square root) never pay for the refresh.
+    /// </summary>
+    public void DeferGeometryUpdate(ReadOnlySpan<Vec3> positions, Mat3 cell)
+    {
+        if (positions.Length != AtomCount) throw new ArgumentException($"{positions.Length} positions for a list of {AtomCount} atoms.");
+        lock (_refreshLock)
+        {
+            if (_pendingPositions.Length != positions.Length) _pendingPositions = new Vec3[positions.Length];
+            positions.CopyTo(_pendingPositions);
+            _pendingCell = cell;
+            _stale = true;
+        }
+    }
+
+    private void RefreshIfStale()
+    {
+        if (!_stale) return;
+        lock (_refreshLock)
+        {
+            if (!_stale) return;
+            UpdateGeometryNow(_pendingPositions, _pendingCell);
+            _stale = false;
+        }
+    }
+
+    /// <summary>
+    /// The Cartesian lattice translation S·h of every pair for <paramref name="cell"/>, so that the pair vector is
+    /// <c>positions[J[p]] + CartesianShifts(cell)[p] − positions[I[p]]</c> (bit-identical to <see cref="Vectors"/> after
+    /// <see cref="UpdateGeometry"/>). Cached: recomputed only when the cell changes. Not thread-safe; call it before
+    /// a parallel loop.
+    /// </summary>
+    public Vec3[] CartesianShifts(Mat3 cell)
+    {
+        if (_shiftVectors is not null && _shiftVectorsCell.Equals(cell)) return _shiftVectors;
+        var sv = _shiftVectors is { } old && old.Length >= Count ? old : new Vec3[Count];
+        Vec3 a = cell.Row(0), b = cell.Row(1), c = cell.Row(2);
+        var shifts = Shifts;
+        for (int p = 0; p < Count; p++)
+        {
+            int sx = shifts[3 * p], sy = shifts[3 * p + 1], sz = shifts[3 * p + 2];
+            sv[p] = (sx | sy | sz) == 0 ? Vec3.Zero : sx * a + sy * b + sz * c;
+        }
+        _shiftVectors = sv; _shiftVectorsCell = cell;
+        return sv;
+    }
+
+    private void UpdateGeometryNow(ReadOnlySpan<Vec3> positions, Mat3 cell)
+    {
         if (Count < 1 << 16) { UpdateGeometry(positions, cell, 0, Count); return; }
         var copy = positions.ToArray();
         int chunks = 4 * Environment.ProcessorCount;
@@ -50,8 +121,8 @@ public sealed class NeighborList
         for (int p = start; p < end; p++)
         {
             var v = positions[J[p]] + (shifts[3 * p] * a + shifts[3 * p + 1] * b + shifts[3 * p + 2] * c) - positions[I[p]];
-            Vectors[p] = v;
-            Distances[p] = v.Length;
+            _vectors[p] = v;
+            _distances[p] = v.Length;
         }
     }
 
@@ -65,6 +136,7 @@ public sealed class NeighborList
         order.AsSpan().Sort((a, b) => i[a] != i[b] ? i[a].CompareTo(i[b]) : byNeighbor.Compare(a, b));
         I = Permute(I, order, 1); J = Permute(J, order, 1); Shifts = Permute(Shifts, order, 3);
         Vectors = Permute(Vectors, order, 1); Distances = Permute(Distances, order, 1);
+        _shiftVectors = null;
     }
 
     private static T[] Permute<T>(T[] source, int[] order, int stride)

@@ -6,7 +6,8 @@ namespace MDEngine.Neighbors;
 /// <summary>
 /// A neighbor list with a Verlet buffer: built with radius R = cutoff + skin and reused while it provably still
 /// holds every pair closer than the cutoff; rebuilt automatically otherwise. Between rebuilds only the pair vectors
-/// are refreshed, so consumers see current geometry and skip pairs beyond their cutoff.
+/// are refreshed (lazily: on first read of Vectors or Distances), so consumers see current geometry and skip pairs
+/// beyond their cutoff.
 /// <para>The reuse criterion. Let h₀ be the (completed) cell at the build and h the current one, F = h₀⁻¹h the
 /// homogeneous deformation between them (row vectors: r ↦ rF), and u_i = r_i − r⁰_i F each atom's displacement
 /// beyond the affine one. A pair missing from the list had |d⁰| ≥ R with d⁰ = r⁰_j + S·h₀ − r⁰_i; now
@@ -50,7 +51,7 @@ public sealed class VerletNeighborList
             _numbersAtBuild = (int[])s.Numbers.Clone();
             Builds++;
         }
-        else _list.UpdateGeometry(s.Positions, s.Cell.Matrix);
+        else _list.DeferGeometryUpdate(s.Positions, s.Cell.Matrix);
         return _list;
     }
 

@@ -18,7 +18,8 @@ internal sealed class ChunkedAccumulator : IDisposable
     public readonly int[] Bounds;
     public readonly Vec3[][]? Forces;
     public readonly double[][]? AtomEnergies;
-    /// <summary>Per chunk: energy then the virial W_ab = Σ (∂E/∂r_a) r_b as xx yy zz yz xz xy.</summary>
+    /// <summary>Per chunk: energy, the virial W_ab = Σ (∂E/∂r_a) r_b as xx yy zz yz xz xy, and the smallest squared
+    /// pair distance of the list's pairs the chunk saw (0 when not tracked).</summary>
     public readonly double[] Sums;
     private readonly bool _rented;
 
@@ -86,6 +87,14 @@ internal sealed class ChunkedAccumulator : IDisposable
         }
         double inv = 1.0 / volume;
         return new Mat3(xx * inv, xy * inv, xz * inv, xy * inv, yy * inv, yz * inv, xz * inv, yz * inv, zz * inv);
+    }
+
+    /// <summary>The smallest pair distance over all chunks (from slot 7), or null when no pair was seen.</summary>
+    public double? ClosestPairDistance()
+    {
+        double min = double.PositiveInfinity;
+        for (int c = 0; c < Chunks; c++) min = Math.Min(min, Sums[c * SumStride + 7]);
+        return double.IsPositiveInfinity(min) ? null : Math.Sqrt(min);
     }
 
     public Vec3[]? ReduceForces()

@@ -81,7 +81,7 @@ public sealed class LennardJones : Potential
         public double CutoffSquared(int typePair) => cutoffSquared[typePair];
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Evaluate(int typePair, double r, double r2, out double energy, out double derivativeOverR)
+        public void Evaluate(int typePair, double r2, out double energy, out double derivativeOverR)
         {
             double inv2 = 1.0 / r2, inv6 = inv2 * inv2 * inv2;
             double a = lj1[typePair] * inv6 * inv6, b = lj2[typePair] * inv6; // 4εσ¹²/r¹², 4εσ⁶/r⁶

@@ -29,8 +29,9 @@ public sealed class Morse(double d, double alpha, double r0, double cutoff, bool
         public double CutoffSquared(int typePair) => cutoffSquared;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Evaluate(int typePair, double r, double r2, out double energy, out double derivativeOverR)
+        public void Evaluate(int typePair, double r2, out double energy, out double derivativeOverR)
         {
+            double r = Math.Sqrt(r2);
             double x = Math.Exp(-alpha * (r - r0));
             energy = d * (x * x - 2 * x) - offset;
             derivativeOverR = 2 * alpha * d * (x - x * x) / r;

@@ -26,8 +26,9 @@ public abstract class PairPotential : Potential
     {
         public double CutoffSquared(int typePair) => cutoffSquared;
 
-        public void Evaluate(int typePair, double r, double r2, out double energy, out double derivativeOverR)
+        public void Evaluate(int typePair, double r2, out double energy, out double derivativeOverR)
         {
+            double r = Math.Sqrt(r2);
             var (e, de) = potential.Pair(typePair / types, typePair % types, r);
             energy = e;
             derivativeOverR = de / r;

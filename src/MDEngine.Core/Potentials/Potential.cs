@@ -24,6 +24,10 @@ public sealed class PotentialResult
     public Vec3[]? Forces { get; init; }
     public Mat3? Stress { get; init; }
     public double[]? AtomEnergies { get; init; }
+    /// <summary>The smallest distance among the neighbor list's pairs (within its cutoff + skin), when the potential
+    /// tracked it while computing (pair and EAM potentials do); null otherwise. Lets a caller check for overlapping
+    /// atoms without another pass over the pairs.</summary>
+    public double? ClosestPairDistance { get; init; }
 }
 
 /// <summary>

@@ -62,6 +62,11 @@ public sealed class EmbeddedAtom : Potential
 
         using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies);
         int chunks = acc.Chunks;
+        if (s.Positions.Length != list.AtomCount) throw new ArgumentException($"{s.Positions.Length} atoms for a neighbor list of {list.AtomCount}.");
+        // Pair vectors d = r_j + S·h − r_i from the current positions (both passes): pairs in the list's skin cost a
+        // squared length and no square root.
+        var positions = s.Positions;
+        var shiftVectors = list.CartesianShifts(s.Cell.Matrix);
 
         // Pass 1: host densities. Each chunk scatters into its own array; chunk 0's is the result.
         var rhoParts = new double[chunks][];
@@ -72,16 +77,22 @@ public sealed class EmbeddedAtom : Potential
             acc.Run((c, first, end) =>
             {
                 var rho = rhoParts[c];
-                var J = list.J; var dist = list.Distances; var offsets = list.Offsets;
+                var J = list.J; var offsets = list.Offsets;
                 for (int i = first; i < end; i++)
                 {
                     int ti = types[i];
+                    var ri = positions[i];
                     double rhoI = 0;
                     for (int p = offsets[i]; p < offsets[i + 1]; p++)
                     {
-                        double r = dist[p];
-                        if (r * r >= cutSq) continue;
-                        int j = J[p], tj = types[j];
+                        int j = J[p];
+                        var rj = positions[j];
+                        var sv = shiftVectors[p];
+                        double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
+                        double r2 = dx * dx + dy * dy + dz * dz;
+                        if (r2 >= cutSq) continue;
+                        double r = Math.Sqrt(r2);
+                        int tj = types[j];
                         double x = r * rdr + 1.0;
                         int m = Math.Min((int)x, nr - 1);
                         x = Math.Min(x - m, 1.0);
@@ -118,19 +129,26 @@ public sealed class EmbeddedAtom : Potential
             {
                 var forces = acc.Forces?[c];
                 var atomEnergies = acc.AtomEnergies?[c];
-                var J = list.J; var dist = list.Distances; var vectors = list.Vectors; var offsets = list.Offsets;
-                double energy = 0, xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0;
+                var J = list.J; var offsets = list.Offsets;
+                double energy = 0, xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0, minR2 = double.PositiveInfinity;
                 for (int i = first; i < end; i++)
                 {
                     energy += embedding[i];
                     if (atomEnergies is not null) atomEnergies[i] += embedding[i];
                     int ti = types[i];
+                    var ri = positions[i];
                     double fpi = fp[i], fxi = 0, fyi = 0, fzi = 0;
                     for (int p = offsets[i]; p < offsets[i + 1]; p++)
                     {
-                        double r = dist[p];
-                        if (r * r >= cutSq) continue;
-                        int j = J[p], tj = types[j];
+                        int j = J[p];
+                        var rj = positions[j];
+                        var sv = shiftVectors[p];
+                        double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
+                        double r2 = dx * dx + dy * dy + dz * dz;
+                        if (r2 < minR2) minR2 = r2;
+                        if (r2 >= cutSq) continue;
+                        double r = Math.Sqrt(r2);
+                        int tj = types[j];
                         double x = r * rdr + 1.0;
                         int m = Math.Min((int)x, nr - 1);
                         x = Math.Min(x - m, 1.0);
@@ -149,8 +167,7 @@ public sealed class EmbeddedAtom : Potential
                         energy += weight * phi;
                         if (atomEnergies is not null) { atomEnergies[i] += 0.5 * weight * phi; atomEnergies[j] += 0.5 * weight * phi; }
                         double f = weight * psip * recip;
-                        var d = vectors[p];
-                        double fx = f * d.X, fy = f * d.Y, fz = f * d.Z;
+                        double fx = f * dx, fy = f * dy, fz = f * dz;
                         if (forces is not null)
                         {
                             fxi += fx; fyi += fy; fzi += fz;
@@ -159,8 +176,8 @@ public sealed class EmbeddedAtom : Potential
                         }
                         if (wantStress)
                         {
-                            xx += fx * d.X; yy += fy * d.Y; zz += fz * d.Z;
-                            yz += fy * d.Z; xz += fx * d.Z; xy += fx * d.Y;
+                            xx += fx * dx; yy += fy * dy; zz += fz * dz;
+                            yz += fy * dz; xz += fx * dz; xy += fx * dy;
                         }
                     }
                     if (forces is not null) { ref var fi = ref forces[i]; fi.X += fxi; fi.Y += fyi; fi.Z += fzi; }
@@ -169,6 +186,7 @@ public sealed class EmbeddedAtom : Potential
                 acc.Sums[s0] = energy;
                 acc.Sums[s0 + 1] = xx; acc.Sums[s0 + 2] = yy; acc.Sums[s0 + 3] = zz;
                 acc.Sums[s0 + 4] = yz; acc.Sums[s0 + 5] = xz; acc.Sums[s0 + 6] = xy;
+                acc.Sums[s0 + 7] = minR2;
             });
         }
         finally
@@ -181,6 +199,7 @@ public sealed class EmbeddedAtom : Potential
             Forces = acc.ReduceForces(),
             Stress = wantStress ? acc.Stress(s.Volume) : null,
             AtomEnergies = acc.ReduceAtomEnergies(),
+            ClosestPairDistance = acc.ClosestPairDistance(),
         };
     }
 }

@@ -7,6 +7,7 @@ public interface IPairKernel
     /// <summary>Squared cutoff for the type pair (a flat index ti·types + tj).</summary>
     double CutoffSquared(int typePair);
 
-    /// <summary>φ(r) and φ'(r)/r for the type pair at distance r (r² given too), r below its cutoff.</summary>
-    void Evaluate(int typePair, double r, double r2, out double energy, out double derivativeOverR);
+    /// <summary>φ(r) and φ'(r)/r for the type pair at squared distance r², r below its cutoff (kernels that need r
+    /// take the square root themselves, so that those that do not, such as Lennard-Jones, never pay for it).</summary>
+    void Evaluate(int typePair, double r2, out double energy, out double derivativeOverR);
 }

@@ -18,31 +18,39 @@ public static class PairSum
         bool wantAtomEnergies = what.HasFlag(Quantities.AtomEnergies);
         double weight = list.IsFull ? 0.5 : 1.0;
         using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies);
+        var positions = s.Positions;
+        var shiftVectors = list.CartesianShifts(s.Cell.Matrix);
+        if (positions.Length != list.AtomCount) throw new ArgumentException($"{positions.Length} atoms for a neighbor list of {list.AtomCount}.");
         acc.Run((c, first, end) =>
         {
             var k = kernel;
             var forces = acc.Forces?[c];
             var atomEnergies = acc.AtomEnergies?[c];
-            var I = list.I; var J = list.J; var vectors = list.Vectors; var distances = list.Distances;
-            double energy = 0, xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0;
+            var J = list.J; var offsets = list.Offsets;
+            double energy = 0, xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0, minR2 = double.PositiveInfinity;
             for (int i = first; i < end; i++)
             {
                 int ti = typeOfAtom[i] * types;
+                var ri = positions[i];
                 double fxi = 0, fyi = 0, fzi = 0;
-                int pEnd = list.Offsets[i + 1];
-                for (int p = list.Offsets[i]; p < pEnd; p++)
+                int pEnd = offsets[i + 1];
+                for (int p = offsets[i]; p < pEnd; p++)
                 {
-                    double r = distances[p];
-                    double r2 = r * r;
+                    // d = r_j + S·h − r_i, from the current positions: the list's pairs beyond the cutoff (its skin)
+                    // cost a squared length and no square root.
                     int j = J[p];
+                    var rj = positions[j];
+                    var sv = shiftVectors[p];
+                    double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
+                    double r2 = dx * dx + dy * dy + dz * dz;
+                    if (r2 < minR2) minR2 = r2;
                     int tp = ti + typeOfAtom[j];
                     if (r2 >= k.CutoffSquared(tp)) continue;
-                    k.Evaluate(tp, r, r2, out double e, out double dOverR);
+                    k.Evaluate(tp, r2, out double e, out double dOverR);
                     energy += e;
                     if (atomEnergies is not null) { atomEnergies[i] += 0.5 * weight * e; atomEnergies[j] += 0.5 * weight * e; }
-                    var d = vectors[p];
                     double f = weight * dOverR;
-                    double fx = f * d.X, fy = f * d.Y, fz = f * d.Z;
+                    double fx = f * dx, fy = f * dy, fz = f * dz;
                     if (forces is not null)
                     {
                         // E depends on d = r_j − r_i: ∂E/∂r_j = φ' d/r, so F_j = −φ' d/r and F_i = +φ' d/r.
@@ -52,8 +60,8 @@ public static class PairSum
                     }
                     if (wantStress)
                     {
-                        xx += fx * d.X; yy += fy * d.Y; zz += fz * d.Z;
-                        yz += fy * d.Z; xz += fx * d.Z; xy += fx * d.Y;
+                        xx += fx * dx; yy += fy * dy; zz += fz * dz;
+                        yz += fy * dz; xz += fx * dz; xy += fx * dy;
                     }
                 }
                 if (forces is not null) { ref var fi = ref forces[i]; fi.X += fxi; fi.Y += fyi; fi.Z += fzi; }
@@ -62,6 +70,7 @@ public static class PairSum
             acc.Sums[o] = weight * energy;
             acc.Sums[o + 1] = xx; acc.Sums[o + 2] = yy; acc.Sums[o + 3] = zz;
             acc.Sums[o + 4] = yz; acc.Sums[o + 5] = xz; acc.Sums[o + 6] = xy;
+            acc.Sums[o + 7] = minR2;
         });
         return new PotentialResult
         {
@@ -69,6 +78,7 @@ public static class PairSum
             Forces = acc.ReduceForces(),
             Stress = wantStress ? acc.Stress(s.Volume) : null,
             AtomEnergies = acc.ReduceAtomEnergies(),
+            ClosestPairDistance = acc.ClosestPairDistance(),
         };
     }
 }
