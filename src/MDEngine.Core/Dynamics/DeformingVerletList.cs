@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MDEngine.Geometry;
 using MDEngine.Neighbors;
 using MDEngine.Structures;
@@ -37,6 +38,7 @@ internal sealed class DeformingVerletList(double cutoff, double skin, bool full)
         return _list;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool NeedsRebuild(Structure s)
     {
         if (s.Count != _positionsAtBuild.Length || s.Pbc != _pbcAtBuild) return true;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MDEngine.Geometry;
 
 namespace MDEngine.Dynamics;
@@ -6,6 +7,7 @@ namespace MDEngine.Dynamics;
 internal static class VerletKernels
 {
     /// <summary>v ← v + h F/m (fixed atoms keep zero velocity).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kick(MdState state, double h)
     {
         var v = state.Velocities; var f = state.Forces; var m = state.Structure.Masses; var fix = state.Fixed;
@@ -15,6 +17,7 @@ internal static class VerletKernels
     }
 
     /// <summary>r ← r + h v.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Drift(MdState state, double h)
     {
         var r = state.Structure.Positions; var v = state.Velocities;

@@ -80,6 +80,7 @@ public static class LinkedCellNeighbors
 
     /// <summary>Finds the pairs of atoms [start, end) into <paramref name="buffer"/>, in atom order, and writes each
     /// atom's pair count to counts[i + 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Search(CellBinning g, int start, int end, double cutoffSquared, bool full, PairBuffer buffer, int[] counts)
     {
         var cell = g.Cell;
@@ -171,6 +172,7 @@ public static class LinkedCellNeighbors
 
     /// <summary><see cref="Scan"/> four candidates at a time: the distance test and the orientation test give a
     /// 4-bit mask, and the accepted slots are stored left-packed through a permutation table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScanVectorized(CellBinning g, int kStart, int kEnd, Vec3 toImage, int i, bool full, bool selfImage,
         int image, double cutoffSquared, PairBuffer buffer)
     {
@@ -227,6 +229,7 @@ public static class LinkedCellNeighbors
     /// <summary>Writes the pairs of atoms [start, end) from a worker's compact buffer to their place in the list:
     /// j, the shift for the original positions S = S' + n_i − n_j (r = r_wrapped + n·cell), the vector and the
     /// distance; each atom's pairs sorted by (j, shift) when asked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gather(CellBinning g, NeighborList list, PairBuffer buffer, int start, int end, bool sorted)
     {
         var cell = g.Cell;

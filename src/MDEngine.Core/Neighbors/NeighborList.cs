@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MDEngine.Geometry;
 
 namespace MDEngine.Neighbors;
@@ -91,6 +92,7 @@ public sealed class NeighborList
     /// <see cref="UpdateGeometry"/>). Cached: recomputed only when the cell changes. Not thread-safe; call it before
     /// a parallel loop.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Vec3[] CartesianShifts(Mat3 cell)
     {
         if (_shiftVectors is not null && _shiftVectorsCell.Equals(cell)) return _shiftVectors;
@@ -114,6 +116,7 @@ public sealed class NeighborList
         Parallel.For(0, chunks, c => UpdateGeometry(copy, cell, (int)((long)Count * c / chunks), (int)((long)Count * (c + 1) / chunks)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpdateGeometry(ReadOnlySpan<Vec3> positions, Mat3 cell, int start, int end)
     {
         Vec3 a = cell.Row(0), b = cell.Row(1), c = cell.Row(2);

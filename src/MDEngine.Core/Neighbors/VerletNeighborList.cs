@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MDEngine.Geometry;
 using MDEngine.Structures;
 
@@ -58,6 +59,7 @@ public sealed class VerletNeighborList
     /// <summary>Forgets the list: the next <see cref="Update"/> builds.</summary>
     public void Invalidate() => _list = null;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool NeedsRebuild(Structure s)
     {
         if (s.Count != _positionsAtBuild.Length || s.Pbc != _pbcAtBuild) return true;

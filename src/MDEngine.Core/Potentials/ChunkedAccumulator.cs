@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using MDEngine.Geometry;
 using MDEngine.Neighbors;
@@ -97,6 +98,7 @@ internal sealed class ChunkedAccumulator : IDisposable
         return double.IsPositiveInfinity(min) ? null : Math.Sqrt(min);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Vec3[]? ReduceForces()
     {
         if (Forces is null) return null;

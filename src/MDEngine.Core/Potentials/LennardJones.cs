@@ -77,6 +77,8 @@ public sealed class LennardJones : Potential
 
     private readonly struct Kernel(double[] lj1, double[] lj2, double[] offset, double[] cutoffSquared) : IPairKernel
     {
+        public bool BranchFree => true;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public double CutoffSquared(int typePair) => cutoffSquared[typePair];
 

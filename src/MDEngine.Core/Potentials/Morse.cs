@@ -25,6 +25,8 @@ public sealed class Morse(double d, double alpha, double r0, double cutoff, bool
 
     private readonly struct Kernel(double d, double alpha, double r0, double cutoffSquared, double offset) : IPairKernel
     {
+        public bool BranchFree => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public double CutoffSquared(int typePair) => cutoffSquared;
 

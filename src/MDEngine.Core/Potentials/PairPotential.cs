@@ -24,6 +24,8 @@ public abstract class PairPotential : Potential
 
     private readonly struct VirtualKernel(PairPotential potential, double cutoffSquared, int types) : IPairKernel
     {
+        public bool BranchFree => false;
+
         public double CutoffSquared(int typePair) => cutoffSquared;
 
         public void Evaluate(int typePair, double r2, out double energy, out double derivativeOverR)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using MDEngine.Neighbors;
 using MDEngine.Structures;
@@ -63,10 +64,12 @@ public sealed class EmbeddedAtom : Potential
         using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies);
         int chunks = acc.Chunks;
         if (s.Positions.Length != list.AtomCount) throw new ArgumentException($"{s.Positions.Length} atoms for a neighbor list of {list.AtomCount}.");
-        // Pair vectors d = r_j + S·h − r_i from the current positions (both passes): pairs in the list's skin cost a
-        // squared length and no square root.
+        // Pair vectors d = r_j + S·h − r_i from the current positions: pass 1 tests r² against the cutoff (pairs in the
+        // list's skin cost no square root) and keeps r for pass 3, marking pairs beyond the cutoff with −1.
         var positions = s.Positions;
         var shiftVectors = list.CartesianShifts(s.Cell.Matrix);
+        var pairR = ArrayPool<double>.Shared.Rent(Math.Max(1, list.Count));
+        var minR2Parts = new double[chunks];
 
         // Pass 1: host densities. Each chunk scatters into its own array; chunk 0's is the result.
         var rhoParts = new double[chunks][];
@@ -74,10 +77,11 @@ public sealed class EmbeddedAtom : Potential
         for (int c = 1; c < chunks; c++) { rhoParts[c] = ArrayPool<double>.Shared.Rent(n); Array.Clear(rhoParts[c], 0, n); }
         try
         {
-            acc.Run((c, first, end) =>
+            acc.Run([MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, first, end) =>
             {
                 var rho = rhoParts[c];
                 var J = list.J; var offsets = list.Offsets;
+                double minR2 = double.PositiveInfinity;
                 for (int i = first; i < end; i++)
                 {
                     int ti = types[i];
@@ -90,8 +94,10 @@ public sealed class EmbeddedAtom : Potential
                         var sv = shiftVectors[p];
                         double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
                         double r2 = dx * dx + dy * dy + dz * dz;
-                        if (r2 >= cutSq) continue;
+                        if (r2 < minR2) minR2 = r2;
+                        if (r2 >= cutSq) { pairR[p] = -1; continue; }
                         double r = Math.Sqrt(r2);
+                        pairR[p] = r;
                         int tj = types[j];
                         double x = r * rdr + 1.0;
                         int m = Math.Min((int)x, nr - 1);
@@ -104,6 +110,7 @@ public sealed class EmbeddedAtom : Potential
                     }
                     rho[i] += weight * rhoI;
                 }
+                minR2Parts[c] = minR2;
             });
             var rhoTotal = rhoParts[0];
             for (int c = 1; c < chunks; c++) for (int i = 0; i < n; i++) rhoTotal[i] += rhoParts[c][i];
@@ -125,12 +132,12 @@ public sealed class EmbeddedAtom : Potential
             }
 
             // Pass 3: pair energy and all forces: dE/dr = F'_i ρ'_ji + F'_j ρ'_ij + φ'.
-            acc.Run((c, first, end) =>
+            acc.Run([MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, first, end) =>
             {
                 var forces = acc.Forces?[c];
                 var atomEnergies = acc.AtomEnergies?[c];
                 var J = list.J; var offsets = list.Offsets;
-                double energy = 0, xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0, minR2 = double.PositiveInfinity;
+                double energy = 0, xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0;
                 for (int i = first; i < end; i++)
                 {
                     energy += embedding[i];
@@ -140,14 +147,12 @@ public sealed class EmbeddedAtom : Potential
                     double fpi = fp[i], fxi = 0, fyi = 0, fzi = 0;
                     for (int p = offsets[i]; p < offsets[i + 1]; p++)
                     {
+                        double r = pairR[p];
+                        if (r < 0) continue;
                         int j = J[p];
                         var rj = positions[j];
                         var sv = shiftVectors[p];
                         double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
-                        double r2 = dx * dx + dy * dy + dz * dz;
-                        if (r2 < minR2) minR2 = r2;
-                        if (r2 >= cutSq) continue;
-                        double r = Math.Sqrt(r2);
                         int tj = types[j];
                         double x = r * rdr + 1.0;
                         int m = Math.Min((int)x, nr - 1);
@@ -186,12 +191,13 @@ public sealed class EmbeddedAtom : Potential
                 acc.Sums[s0] = energy;
                 acc.Sums[s0 + 1] = xx; acc.Sums[s0 + 2] = yy; acc.Sums[s0 + 3] = zz;
                 acc.Sums[s0 + 4] = yz; acc.Sums[s0 + 5] = xz; acc.Sums[s0 + 6] = xy;
-                acc.Sums[s0 + 7] = minR2;
+                acc.Sums[s0 + 7] = minR2Parts[c];
             });
         }
         finally
         {
             for (int c = 1; c < chunks; c++) ArrayPool<double>.Shared.Return(rhoParts[c]);
+            ArrayPool<double>.Shared.Return(pairR);
         }
         return new PotentialResult
         {

@@ -4,6 +4,11 @@ namespace MDEngine.Potentials.Pair;
 /// the JIT specialises the pair loop for it and no call is made per pair).</summary>
 public interface IPairKernel
 {
+    /// <summary>Whether <see cref="Evaluate"/> is cheap and finite for every pair of the list, also beyond the cutoff:
+    /// then the pair sum evaluates every pair and masks out those beyond the cutoff instead of branching, which avoids
+    /// a branch the CPU mispredicts about as often as thermal motion moves pairs across the cutoff.</summary>
+    bool BranchFree { get; }
+
     /// <summary>Squared cutoff for the type pair (a flat index ti·types + tj).</summary>
     double CutoffSquared(int typePair);
 

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 using MDEngine.Geometry;
 using MDEngine.Neighbors;
 using MDEngine.Structures;
@@ -21,7 +23,7 @@ public static class PairSum
         var positions = s.Positions;
         var shiftVectors = list.CartesianShifts(s.Cell.Matrix);
         if (positions.Length != list.AtomCount) throw new ArgumentException($"{positions.Length} atoms for a neighbor list of {list.AtomCount}.");
-        acc.Run((c, first, end) =>
+        acc.Run([MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, first, end) =>
         {
             var k = kernel;
             var forces = acc.Forces?[c];
@@ -45,8 +47,20 @@ public static class PairSum
                     double r2 = dx * dx + dy * dy + dz * dz;
                     if (r2 < minR2) minR2 = r2;
                     int tp = ti + typeOfAtom[j];
-                    if (r2 >= k.CutoffSquared(tp)) continue;
-                    k.Evaluate(tp, r2, out double e, out double dOverR);
+                    double e, dOverR;
+                    if (k.BranchFree)
+                    {
+                        // inside = 1 below the cutoff, 0 beyond, by a compare mask rather than a branch.
+                        var below = Vector128.LessThan(Vector128.CreateScalarUnsafe(r2), Vector128.CreateScalarUnsafe(k.CutoffSquared(tp)));
+                        double inside = Vector128.BitwiseAnd(below, Vector128.CreateScalarUnsafe(1.0)).ToScalar();
+                        k.Evaluate(tp, r2, out e, out dOverR);
+                        e *= inside; dOverR *= inside;
+                    }
+                    else
+                    {
+                        if (r2 >= k.CutoffSquared(tp)) continue;
+                        k.Evaluate(tp, r2, out e, out dOverR);
+                    }
                     energy += e;
                     if (atomEnergies is not null) { atomEnergies[i] += 0.5 * weight * e; atomEnergies[j] += 0.5 * weight * e; }
                     double f = weight * dOverR;
