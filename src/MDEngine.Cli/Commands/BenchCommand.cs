@@ -176,12 +176,6 @@ internal static class BenchCommand
             PotentialParallelism.MaxThreads = threads;
             var list = NeighborListBuilder.Build(c.Structure, c.Potential.Cutoff + c.Skin, c.Potential.NeedsFullNeighborList);
             for (int w = 0; w < 2; w++) c.Potential.Compute(c.Structure, list, Quantities.EnergyAndForces);
-            if (Environment.GetEnvironmentVariable("MDE_BENCH_DEBUG") is not null)
-            {
-                var bc = Stopwatch.StartNew();
-                for (int w = 0; w < 10; w++) NeighborListBuilder.Build(c.Structure, c.Potential.Cutoff + c.Skin, c.Potential.NeedsFullNeighborList);
-                Console.Error.WriteLine($"build {bc.Elapsed.TotalMilliseconds / 10} ms, {list.Count} pairs");
-            }
             var clock = Stopwatch.StartNew();
             for (int r = 0; r < repeat; r++)
             {
@@ -214,11 +208,8 @@ internal static class BenchCommand
             var forces = new Dynamics.ForceEvaluator(c.Potential, c.Skin) { BlowUp = null };
             var md = new Dynamics.MolecularDynamics(state, new Dynamics.VelocityVerlet(dt), forces);
             md.Run(0);
-            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             md.Run(100);
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
-            if (Environment.GetEnvironmentVariable("MDE_BENCH_DEBUG") is not null) Console.Error.WriteLine($"builds {forces.NeighborListBuilds} in {clock.Elapsed.TotalMilliseconds} ms, cpu {cpu.TotalMilliseconds} ms");
             return c.Structure.Count * 100.0 / clock.Elapsed.TotalSeconds;
         }
         finally { PotentialParallelism.MaxThreads = saved; }
