@@ -27,7 +27,7 @@ internal sealed class DeformingVerletList(double cutoff, double skin, bool full)
     {
         if (_list is null || NeedsRebuild(s))
         {
-            _list = NeighborListBuilder.Build(s, cutoff + skin, full);
+            _list = NeighborListBuilder.BuildDeferred(s, cutoff + skin, full);
             _positionsAtBuild = (Vec3[])s.Positions.Clone();
             _cellAtBuild = s.Cell.Matrix;
             _inverseCellAtBuild = s.Pbc.AllPeriodic ? s.Cell.Matrix.Inverse() : Mat3.Identity;

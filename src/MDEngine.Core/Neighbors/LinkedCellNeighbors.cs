@@ -29,7 +29,13 @@ public static class LinkedCellNeighbors
     /// <param name="divisions">Bins per cutoff length: 1 gives bins a cutoff wide and a 27-bin stencil; 2 gives
     /// half-cutoff bins and a 125-bin stencil that covers a smaller volume (fewer distance tests, but shorter runs
     /// for the vectorized test; 1 measured faster on dense solids).</param>
-    public static NeighborList Build(Structure s, double cutoff, bool full = true, bool sorted = false, int threads = 0, int divisions = 1)
+    public static NeighborList Build(Structure s, double cutoff, bool full = true, bool sorted = false, int threads = 0, int divisions = 1) =>
+        Build(s, cutoff, full, sorted, threads, divisions, withGeometry: true);
+
+    /// <param name="withGeometry">False leaves the pair vectors and distances to be computed on first read
+    /// (<see cref="NeighborList.DeferGeometryUpdate"/>): what a Verlet list wants, whose consumers mostly compute
+    /// them from the positions.</param>
+    internal static NeighborList Build(Structure s, double cutoff, bool full, bool sorted, int threads, int divisions, bool withGeometry)
     {
         if (divisions < 1) throw new ArgumentOutOfRangeException(nameof(divisions));
         int n = s.Count;
@@ -67,12 +73,14 @@ public static class LinkedCellNeighbors
         int total = offsets[n];
         // Every element is written by Gather: no need to zero the arrays first.
         var list = new NeighborList(n, full, cutoff, total, GC.AllocateUninitializedArray<int>(total), GC.AllocateUninitializedArray<int>(total),
-            GC.AllocateUninitializedArray<int>(3 * total), GC.AllocateUninitializedArray<Vec3>(total), GC.AllocateUninitializedArray<double>(total), offsets);
+            GC.AllocateUninitializedArray<int>(3 * total), withGeometry ? GC.AllocateUninitializedArray<Vec3>(total) : [],
+            withGeometry ? GC.AllocateUninitializedArray<double>(total) : [], offsets);
 
         if (chunks == 1) Gather(grid, list, buffers[0], 0, n, sorted);
         else Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers },
             c => Gather(grid, list, buffers[c], ChunkStart(n, chunks, c), ChunkStart(n, chunks, c + 1), sorted));
         foreach (var b in buffers) PairBuffer.Return(b);
+        if (!withGeometry) list.DeferGeometryUpdate(s.Positions, s.Cell.Matrix);
         return list;
     }
 
@@ -236,6 +244,7 @@ public static class LinkedCellNeighbors
         Vec3 a = cell.Row(0), b = cell.Row(1), c = cell.Row(2);
         var offsets = list.Offsets;
         var listI = list.I; var listJ = list.J; var shifts = list.Shifts; var vectors = list.Vectors; var distances = list.Distances;
+        bool geometry = vectors.Length > 0;
         var order = g.Order; var positions = g.SortedPositions; var nj = g.SortedImageOffsets;
         int q = 0;
         for (int i = start; i < end; i++)
@@ -249,14 +258,15 @@ public static class LinkedCellNeighbors
             {
                 int k = buffer.Slots[q], image = buffer.Images[q];
                 var (sx, sy, sz) = PairBuffer.UnpackImage(image);
-                if (image != lastImage) { toImage = ImageVector(sy * b + sz * c, sx, a, pi); lastImage = image; }
-                var r = positions[k];
-                var v = new Vec3(r.X + toImage.X, r.Y + toImage.Y, r.Z + toImage.Z);
                 listI[p] = i;
                 listJ[p] = order[k];
                 shifts[3 * p] = sx + nia - nj[3 * k];
                 shifts[3 * p + 1] = sy + nib - nj[3 * k + 1];
                 shifts[3 * p + 2] = sz + nic - nj[3 * k + 2];
+                if (!geometry) continue;
+                if (image != lastImage) { toImage = ImageVector(sy * b + sz * c, sx, a, pi); lastImage = image; }
+                var r = positions[k];
+                var v = new Vec3(r.X + toImage.X, r.Y + toImage.Y, r.Z + toImage.Z);
                 vectors[p] = v;
                 distances[p] = Math.Sqrt(v.X * v.X + v.Y * v.Y + v.Z * v.Z);
             }
@@ -272,6 +282,8 @@ public static class LinkedCellNeighbors
         var permutation = scratch.Order.AsSpan(0, length);
         for (int q = 0; q < length; q++) permutation[q] = first + q;
         permutation.Sort(new PairOrder(list.J, list.Shifts));
+        var vectors = list.Vectors; var distances = list.Distances;
+        bool geometry = vectors.Length > 0;
         for (int q = 0; q < length; q++)
         {
             int src = permutation[q];
@@ -279,13 +291,15 @@ public static class LinkedCellNeighbors
             scratch.Shifts[3 * q] = list.Shifts[3 * src];
             scratch.Shifts[3 * q + 1] = list.Shifts[3 * src + 1];
             scratch.Shifts[3 * q + 2] = list.Shifts[3 * src + 2];
-            scratch.Vectors[q] = list.Vectors[src];
-            scratch.Distances[q] = list.Distances[src];
+            if (!geometry) continue;
+            scratch.Vectors[q] = vectors[src];
+            scratch.Distances[q] = distances[src];
         }
         Array.Copy(scratch.J, 0, list.J, first, length);
         Array.Copy(scratch.Shifts, 0, list.Shifts, 3 * first, 3 * length);
-        Array.Copy(scratch.Vectors, 0, list.Vectors, first, length);
-        Array.Copy(scratch.Distances, 0, list.Distances, first, length);
+        if (!geometry) return;
+        Array.Copy(scratch.Vectors, 0, vectors, first, length);
+        Array.Copy(scratch.Distances, 0, distances, first, length);
     }
 }
 

@@ -110,6 +110,8 @@ public sealed class NeighborList
 
     private void UpdateGeometryNow(ReadOnlySpan<Vec3> positions, Mat3 cell)
     {
+        // A list built without geometry (for a Verlet list) gets its arrays on first use.
+        if (_vectors.Length != Count) { _vectors = new Vec3[Count]; _distances = new double[Count]; }
         if (Count < 1 << 16) { UpdateGeometry(positions, cell, 0, Count); return; }
         var copy = positions.ToArray();
         int chunks = 4 * Environment.ProcessorCount;

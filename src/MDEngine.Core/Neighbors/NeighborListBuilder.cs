@@ -9,4 +9,10 @@ public static class NeighborListBuilder
     /// each pair once; with <paramref name="sorted"/>, ordered by i, then j, then shift.</summary>
     public static NeighborList Build(Structure s, double cutoff, bool full = true, bool sorted = false) =>
         LinkedCellNeighbors.Build(s, cutoff, full, sorted);
+
+    /// <summary>As <see cref="Build"/>, but the pair vectors and distances are computed only when first read
+    /// (<see cref="NeighborList.DeferGeometryUpdate"/>): for Verlet lists, whose pair kernels compute them from the
+    /// positions.</summary>
+    internal static NeighborList BuildDeferred(Structure s, double cutoff, bool full) =>
+        LinkedCellNeighbors.Build(s, cutoff, full, sorted: false, threads: 0, divisions: 1, withGeometry: false);
 }

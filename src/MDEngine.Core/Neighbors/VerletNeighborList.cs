@@ -44,7 +44,7 @@ public sealed class VerletNeighborList
     {
         if (_list is null || NeedsRebuild(s))
         {
-            _list = NeighborListBuilder.Build(s, Radius, Full);
+            _list = NeighborListBuilder.BuildDeferred(s, Radius, Full);
             _positionsAtBuild = (Vec3[])s.Positions.Clone();
             _cellAtBuild = s.Cell.Matrix;
             _inverseCompletedCellAtBuild = CellCompletion.Complete(s.Cell.Matrix, s.Pbc).Inverse();
