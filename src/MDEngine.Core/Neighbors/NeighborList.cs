@@ -89,23 +89,26 @@ public sealed class NeighborList
     /// <summary>
     /// The Cartesian lattice translation S·h of every pair for <paramref name="cell"/>, so that the pair vector is
     /// <c>positions[J[p]] + CartesianShifts(cell)[p] − positions[I[p]]</c> (bit-identical to <see cref="Vectors"/> after
-    /// <see cref="UpdateGeometry"/>). Cached: recomputed only when the cell changes. Not thread-safe; call it before
-    /// a parallel loop.
+    /// <see cref="UpdateGeometry"/>). Cached: recomputed only when the cell changes (under a barostat, every step).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Vec3[] CartesianShifts(Mat3 cell)
     {
-        if (_shiftVectors is not null && _shiftVectorsCell.Equals(cell)) return _shiftVectors;
-        var sv = _shiftVectors is { } old && old.Length >= Count ? old : new Vec3[Count];
-        Vec3 a = cell.Row(0), b = cell.Row(1), c = cell.Row(2);
-        var shifts = Shifts;
-        for (int p = 0; p < Count; p++)
+        lock (_refreshLock)
         {
-            int sx = shifts[3 * p], sy = shifts[3 * p + 1], sz = shifts[3 * p + 2];
-            sv[p] = (sx | sy | sz) == 0 ? Vec3.Zero : sx * a + sy * b + sz * c;
+            if (_shiftVectors is not null && _shiftVectorsCell.Equals(cell)) return _shiftVectors;
+            // Reused in place when the cell changes (a barostat changes it every step): no allocation per step.
+            var sv = _shiftVectors is { } old && old.Length == Count ? old : new Vec3[Count];
+            Vec3 a = cell.Row(0), b = cell.Row(1), c = cell.Row(2);
+            var shifts = Shifts;
+            for (int p = 0; p < Count; p++)
+            {
+                int sx = shifts[3 * p], sy = shifts[3 * p + 1], sz = shifts[3 * p + 2];
+                sv[p] = (sx | sy | sz) == 0 ? Vec3.Zero : sx * a + sy * b + sz * c;
+            }
+            _shiftVectorsCell = cell; _shiftVectors = sv;
+            return sv;
         }
-        _shiftVectors = sv; _shiftVectorsCell = cell;
-        return sv;
     }
 
     private void UpdateGeometryNow(ReadOnlySpan<Vec3> positions, Mat3 cell)
