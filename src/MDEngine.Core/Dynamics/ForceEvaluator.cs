@@ -1,3 +1,4 @@
+using MDEngine.Neighbors;
 using MDEngine.Geometry;
 using MDEngine.Potentials;
 
@@ -6,7 +7,8 @@ namespace MDEngine.Dynamics;
 /// <summary>
 /// Evaluates forces, energy and (for periodic cells) stress at the state's current geometry, as
 /// <see cref="Calculator"/> does: the potential on a Verlet neighbor list (cutoff + skin). It owns the list itself, so
-/// that the list survives the small cell changes of a barostat (<see cref="DeformingVerletList"/>) and every step can
+/// that it can be reset at checkpoints; it is the same <see cref="VerletNeighborList"/> that <see cref="Calculator"/>
+/// uses, which survives the small cell changes of a barostat, and every step can
 /// check for atoms that came unphysically close at no extra search cost (from the closest pair distance the potential
 /// reports, or a scan of the list's distances). Forces on fixed atoms are
 /// zeroed and non-finite results stop the run.
@@ -14,7 +16,7 @@ namespace MDEngine.Dynamics;
 public sealed class ForceEvaluator
 {
     private readonly double _skin;
-    private DeformingVerletList _neighbors;
+    private VerletNeighborList _neighbors;
     private bool _coverageChecked;
 
     public Potential Potential { get; }
@@ -30,7 +32,7 @@ public sealed class ForceEvaluator
         _neighbors = NewList();
     }
 
-    private DeformingVerletList NewList() => new(Potential.Cutoff, _skin, Potential.NeedsFullNeighborList);
+    private VerletNeighborList NewList() => new(Potential.Cutoff, _skin, Potential.NeedsFullNeighborList);
 
     public int NeighborListBuilds => _neighbors.Builds;
 
