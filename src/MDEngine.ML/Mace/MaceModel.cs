@@ -179,9 +179,10 @@ public sealed class MaceModel
             if (record is not null) record[$"interactions.{i}"] = channelsFirst;
 
             var product = _products[i];
+            var channelsLast = channelsFirst.transpose(1, 2).contiguous();
             var basis = product.Contractions.Length == 1
-                ? Contract(product.Contractions[0], channelsFirst, elements, groups)
-                : cat(product.Contractions.Select(c => Contract(c, channelsFirst, elements, groups)).ToArray(), 1);
+                ? Contract(product.Contractions[0], channelsFirst, channelsLast, elements, groups)
+                : cat(product.Contractions.Select(c => Contract(c, channelsFirst, channelsLast, elements, groups)).ToArray(), 1);
             features = product.Linear.Forward(basis) + selfConnection;
             if (record is not null) record[$"products.{i}"] = features;
 
@@ -193,8 +194,8 @@ public sealed class MaceModel
         return _atomicEnergies.index_select(0, elements) + Config.Scale * energy!.squeeze(1) + Config.Shift;
     }
 
-    private static Tensor Contract(ISymmetricContraction c, Tensor x, Tensor elements, ElementGroups groups) =>
-        c is SparseSymmetricContraction sparse ? sparse.Forward(x, groups) : c.Forward(x, elements);
+    private static Tensor Contract(ISymmetricContraction c, Tensor x, Tensor xChannelsLast, Tensor elements, ElementGroups groups) =>
+        c is SparseSymmetricContraction sparse ? sparse.ForwardChannelsLast(xChannelsLast, groups) : c.Forward(x, elements);
 
     /// <summary>e3nn layout [N, Σ mul·(2l+1)] → [N, mul, Σ(2l+1)] (mace-torch's reshape_irreps).</summary>
     private static Tensor ToChannels(Tensor x, Irreps irreps)

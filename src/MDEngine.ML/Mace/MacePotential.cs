@@ -12,7 +12,7 @@ namespace MDEngine.ML.Mace;
 /// <summary>
 /// A MACE model (mace-torch's ScaleShiftMACE) as an interatomic potential. Energy from the network; forces
 /// F = −∂E/∂r and stress σ = (1/V) ∂E/∂ε (ASE's sign) from one reverse-mode pass through the edge vectors
-/// v_e = r_receiver + shift − r_sender: with g_e = ∂E/∂v_e, F_sender += g_e and F_receiver −= g_e; a homogeneous
+/// v_e = r_receiver − r_sender (image): with g_e = ∂E/∂v_e, F_sender += g_e and F_receiver −= g_e; a homogeneous
 /// strain maps every edge vector to v(1+ε) (positions and cell strained alike), so ∂E/∂ε_ab = Σ_e v_ea g_eb.
 /// A batch of structures is evaluated as one disconnected graph.
 /// </summary>
@@ -167,9 +167,12 @@ public sealed class MacePotential : Potential
                     var shift = new Vec3(list.Shifts[3 * p], list.Shifts[3 * p + 1], list.Shifts[3 * p + 2]) * cell;
                     var v = s.Positions[list.J[p]] + shift - s.Positions[list.I[p]];
                     if (v.Length >= cutoff) continue;
-                    sender.Add(atom0 + list.I[p]);
-                    receiver.Add(atom0 + list.J[p]);
-                    vectors.Add(v.X); vectors.Add(v.Y); vectors.Add(v.Z);
+                    // The full list holds p: i → j image and its reverse; taking i as the receiver keeps the
+                    // edges grouped by receiver (the list is grouped by i), which makes the message sum local.
+                    // Edge vector = r_receiver − (r_sender + shift).
+                    sender.Add(atom0 + list.J[p]);
+                    receiver.Add(atom0 + list.I[p]);
+                    vectors.Add(-v.X); vectors.Add(-v.Y); vectors.Add(-v.Z);
                 }
                 atomOffsets[b + 1] = atom0 + s.Count;
                 edgeOffsets[b + 1] = sender.Count;

@@ -116,14 +116,20 @@ public sealed class SparseSymmetricContraction : ISymmetricContraction
     public Tensor Forward(Tensor x, Tensor elements) => Forward(x, ElementGroups.From(elements));
 
     /// <summary>x: [N, channels, d] → [N, channels·(2L+1)].</summary>
-    public Tensor Forward(Tensor x, ElementGroups groups)
+    public Tensor Forward(Tensor x, ElementGroups groups) => ForwardChannelsLast(x.transpose(1, 2).contiguous(), groups);
+
+    /// <summary>
+    /// x: [N, d, channels] (channels last, so that gathering a feature index copies a contiguous row)
+    /// → [N, channels·(2L+1)].
+    /// </summary>
+    public Tensor ForwardChannelsLast(Tensor x, ElementGroups groups)
     {
         long n = x.shape[0];
         var degrees = new Tensor[_levels.Length];
-        degrees[0] = x.index_select(2, _levels[0].Last);
+        degrees[0] = x.index_select(1, _levels[0].Last);
         for (int k = 1; k < _levels.Length; k++)
-            degrees[k] = degrees[k - 1].index_select(2, _levels[k].Prefix) * x.index_select(2, _levels[k].Last);
-        var monomials = (degrees.Length == 1 ? degrees[0] : cat(degrees, 2)).transpose(0, 1); // [c, N, monomials]
+            degrees[k] = degrees[k - 1].index_select(1, _levels[k].Prefix) * x.index_select(1, _levels[k].Last);
+        var monomials = (degrees.Length == 1 ? degrees[0] : cat(degrees, 1)).permute(2, 0, 1); // [c, N, monomials]
         if (groups.Single is int only)
             return monomials.bmm(_coefficients[only]).transpose(0, 1).reshape(n, -1);
         var result = zeros(n, _channels, _outDim, dtype: x.dtype, device: x.device);
