@@ -21,7 +21,8 @@ public sealed class TensorProductUvu
         public required int[] ColumnOffset; // per path, start column within the group's Σ d3
         public required int Columns;
         public required Tensor Coupling;    // [dim2, d1 * Columns]: sh → per-edge coupling matrix
-        public required Tensor ColumnPath;  // [Columns] global path index of each column
+        public required Tensor PathIndices; // [paths of the group] global path indices
+        public required Tensor Expand;      // [paths of the group, Columns]: 1 where a column belongs to a path
     }
 
     private readonly Irreps _in1, _in2;
@@ -58,7 +59,7 @@ public sealed class TensorProductUvu
             for (int k = 0; k < paths.Length; k++) { columnOffset[k] = columns; columns += sorted[paths[k].Out].Ir.Dim; }
             int d1 = in1[i].Ir.Dim;
             var coupling = new double[dim2 * d1 * columns];
-            var columnPath = new long[columns];
+            var expand = new double[paths.Length * columns];
             for (int k = 0; k < paths.Length; k++)
             {
                 var path = paths[k];
@@ -69,12 +70,14 @@ public sealed class TensorProductUvu
                     for (int b = 0; b < d2; b++)
                         for (int m = 0; m < d3; m++)
                             coupling[(in2Offsets[path.In2] + b) * d1 * columns + a * columns + columnOffset[k] + m] = path.Alpha * c[(a * d2 + b) * d3 + m];
-                for (int m = 0; m < d3; m++) columnPath[columnOffset[k] + m] = Array.IndexOf(_paths, path);
+                for (int m = 0; m < d3; m++) expand[k * columns + columnOffset[k] + m] = 1.0;
             }
             return new In1Group
             {
                 In1 = i, Paths = paths, ColumnOffset = columnOffset, Columns = columns,
-                Coupling = options.Make(coupling, dim2, d1 * columns), ColumnPath = options.Indices(columnPath),
+                Coupling = options.Make(coupling, dim2, d1 * columns),
+                PathIndices = options.Indices(paths.Select(p => (long)Array.IndexOf(_paths, p)).ToArray()),
+                Expand = options.Make(expand, paths.Length, columns),
             };
         }).ToArray();
         if (_paths.Any(p => in1[p.In1].Mul != in1[_paths[0].In1].Mul)) throw new NotSupportedException("the uvu convolution expects one multiplicity for all node feature irreps");
@@ -88,8 +91,8 @@ public sealed class TensorProductUvu
     {
         long e = x1.shape[0];
         int mul = _in1[_paths[0].In1].Mul;
-        // Weights are laid out path-major, channel-minor: [E, paths, mul].
-        var w = weights.view(e, _paths.Length, mul);
+        // Weights are laid out path-major, channel-minor: [E, paths, mul]; channel-major is what the product needs.
+        var w = weights.view(e, _paths.Length, mul).transpose(1, 2);                     // [E, u, paths]
         var outBlocks = new Tensor?[IrrepsOut.Count];
         foreach (var g in _groups)
         {
@@ -97,7 +100,9 @@ public sealed class TensorProductUvu
             var coupling = x2.matmul(g.Coupling).view(e, d1, g.Columns);                 // [E, d1, cols]
             var xb = x1.narrow(1, _in1Offsets[g.In1], mul * d1).view(e, mul, d1);        // [E, u, d1]
             var y = d1 == 1 ? xb * coupling : xb.bmm(coupling);                          // [E, u, cols]
-            y = y * w.index_select(1, g.ColumnPath).transpose(1, 2);                     // per-path channel weights
+            // Per-path channel weights spread over the path's columns (a 0/1 matrix product, cheaper than a gather).
+            var wg = (g.Paths.Length == _paths.Length ? w : w.index_select(2, g.PathIndices)).reshape(e * mul, g.Paths.Length);
+            y = y * wg.matmul(g.Expand).view(e, mul, g.Columns);
             var summed = zeros(nodes, mul, g.Columns, dtype: x1.dtype, device: x1.device).index_add_(0, receiver, y, 1.0);
             for (int k = 0; k < g.Paths.Length; k++)
             {
