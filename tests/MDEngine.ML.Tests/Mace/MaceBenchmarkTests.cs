@@ -8,7 +8,8 @@ namespace MDEngine.ML.Tests.Mace;
 /// <summary>
 /// The benchmark model (MACE-MP-0-medium shape, random weights) evaluates to finite, translation-consistent results.
 /// With MDENGINE_MACE_BENCHMARK=1 the timing table of docs/benchmarks.md is printed as well
-/// (MDENGINE_MACE_BENCHMARK_SIZES=1,2 restricts it to 8n³-atom cells n = 1, 2, without the batch).
+/// (MDENGINE_MACE_BENCHMARK_SIZES=1,2 restricts it to 8n³-atom cells n = 1, 2, without the batch;
+/// MDENGINE_MACE_BENCHMARK_THREADS sets torch's thread count, 2 by default).
 /// </summary>
 public class MaceBenchmarkTests(ITestOutputHelper output)
 {
@@ -28,7 +29,8 @@ public class MaceBenchmarkTests(ITestOutputHelper output)
         {
             var writer = new StringWriter();
             var sizes = Environment.GetEnvironmentVariable("MDENGINE_MACE_BENCHMARK_SIZES")?.Split(',').Select(int.Parse).ToArray();
-            MaceBenchmark.Run(Constants, writer, sizes: sizes, batch: sizes is null);
+            int threads = int.Parse(Environment.GetEnvironmentVariable("MDENGINE_MACE_BENCHMARK_THREADS") ?? "2");
+            MaceBenchmark.Run(Constants, writer, threads, sizes: sizes, batch: sizes is null);
             output.WriteLine(writer.ToString());
         }
     }
