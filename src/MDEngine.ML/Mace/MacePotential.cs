@@ -167,6 +167,7 @@ public sealed class MacePotential : Potential
                     var shift = new Vec3(list.Shifts[3 * p], list.Shifts[3 * p + 1], list.Shifts[3 * p + 2]) * cell;
                     var v = s.Positions[list.J[p]] + shift - s.Positions[list.I[p]];
                     if (v.Length >= cutoff) continue;
+                    if (list.I[p] == list.J[p] && list.Shifts[3 * p] == 0 && list.Shifts[3 * p + 1] == 0 && list.Shifts[3 * p + 2] == 0) continue;
                     // The full list holds p: i → j image and its reverse; taking i as the receiver keeps the
                     // edges grouped by receiver (the list is grouped by i), which makes the message sum local.
                     // Edge vector = r_receiver − (r_sender + shift).
