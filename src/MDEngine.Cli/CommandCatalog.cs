@@ -11,5 +11,8 @@ internal static class CommandCatalog
         VersionCommand.Create(),
         InfoCommand.Create(),
         ConvertCommand.Create(),
+        EvalCommand.Create(),
+        BenchCommand.Create(),
+        NeighborsCommand.Create(),
     ];
 }
