@@ -131,9 +131,9 @@ public sealed class MaceModel
             _contractionWeights[i] = contractions;
             _products[i] = new Product
             {
-                Contractions = contractions.Select(c => denseContraction
-                    ? (ISymmetricContraction)new DenseSymmetricContraction(c, options)
-                    : new SparseSymmetricContraction(c, options)).ToArray(),
+                Contractions = denseContraction
+                    ? contractions.Select(c => (ISymmetricContraction)new DenseSymmetricContraction(c, options)).ToArray()
+                    : [new SparseSymmetricContraction(contractions, options)],
                 Linear = new E3Linear(outIrreps, outIrreps, W($"{q}linear.weight"), options),
             };
 

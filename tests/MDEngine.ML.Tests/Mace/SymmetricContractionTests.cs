@@ -29,3 +29,23 @@ public class SymmetricContractionTests
             }
     }
 }
+
+public class SymmetricContractionTogetherTests
+{
+    [Fact]
+    public void AllOutputIrrepsTogetherEqualEachAlone()
+    {
+        var weights = MaceFixture.Potential.Model.ContractionWeights[0];
+        Assert.Equal(2, weights.Length);
+        var together = new SparseSymmetricContraction(weights, TensorOptions.CpuFloat64);
+        var rng = new Random(2);
+        var x = tensor(Enumerable.Range(0, 4 * weights[0].Channels * weights[0].FeatureDim).Select(_ => rng.NextDouble() - 0.5).ToArray(),
+            [4, weights[0].Channels, weights[0].FeatureDim], ScalarType.Float64);
+        var elements = tensor(new long[] { 1, 0, 0, 1 });
+        var expected = cat(weights.Select(w => new DenseSymmetricContraction(w, TensorOptions.CpuFloat64).Forward(x, elements)).ToArray(), 1).data<double>().ToArray();
+        var actual = together.Forward(x, elements).data<double>().ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = expected.Max(Math.Abs);
+        Assert.True(expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() <= 1e-13 * scale);
+    }
+}
