@@ -20,9 +20,8 @@ public sealed class TensorProductUvu
         public required Path[] Paths;
         public required int[] ColumnOffset; // per path, start column within the group's Σ d3
         public required int Columns;
-        public required Tensor Coupling;    // [dim2, d1 * Columns]: sh → per-edge coupling matrix
+        public required Tensor Coupling;    // [dim2, paths·d1·Columns]: sh → per-edge coupling, block k·d1+a feeds path k's columns only
         public required Tensor PathIndices; // [paths of the group] global path indices
-        public required Tensor Expand;      // [paths of the group, Columns]: 1 where a column belongs to a path
     }
 
     private readonly Irreps _in1, _in2;
@@ -58,8 +57,8 @@ public sealed class TensorProductUvu
             int columns = 0;
             for (int k = 0; k < paths.Length; k++) { columnOffset[k] = columns; columns += sorted[paths[k].Out].Ir.Dim; }
             int d1 = in1[i].Ir.Dim;
-            var coupling = new double[dim2 * d1 * columns];
-            var expand = new double[paths.Length * columns];
+            int rows = paths.Length * d1;
+            var coupling = new double[dim2 * rows * columns];
             for (int k = 0; k < paths.Length; k++)
             {
                 var path = paths[k];
@@ -69,15 +68,13 @@ public sealed class TensorProductUvu
                 for (int a = 0; a < d1; a++)
                     for (int b = 0; b < d2; b++)
                         for (int m = 0; m < d3; m++)
-                            coupling[(in2Offsets[path.In2] + b) * d1 * columns + a * columns + columnOffset[k] + m] = path.Alpha * c[(a * d2 + b) * d3 + m];
-                for (int m = 0; m < d3; m++) expand[k * columns + columnOffset[k] + m] = 1.0;
+                            coupling[(in2Offsets[path.In2] + b) * rows * columns + (k * d1 + a) * columns + columnOffset[k] + m] = path.Alpha * c[(a * d2 + b) * d3 + m];
             }
             return new In1Group
             {
                 In1 = i, Paths = paths, ColumnOffset = columnOffset, Columns = columns,
-                Coupling = options.Make(coupling, dim2, d1 * columns),
+                Coupling = options.Make(coupling, dim2, rows * columns),
                 PathIndices = options.Indices(paths.Select(p => (long)Array.IndexOf(_paths, p)).ToArray()),
-                Expand = options.Make(expand, paths.Length, columns),
             };
         }).ToArray();
         if (_paths.Any(p => in1[p.In1].Mul != in1[_paths[0].In1].Mul)) throw new NotSupportedException("the uvu convolution expects one multiplicity for all node feature irreps");
@@ -96,13 +93,14 @@ public sealed class TensorProductUvu
         var outBlocks = new Tensor?[IrrepsOut.Count];
         foreach (var g in _groups)
         {
-            int d1 = _in1[g.In1].Ir.Dim;
-            var coupling = x2.matmul(g.Coupling).view(e, d1, g.Columns);                 // [E, d1, cols]
-            var xb = x1.narrow(1, _in1Offsets[g.In1], mul * d1).view(e, mul, d1);        // [E, u, d1]
-            var y = d1 == 1 ? xb * coupling : xb.bmm(coupling);                          // [E, u, cols]
-            // Per-path channel weights spread over the path's columns (a 0/1 matrix product, cheaper than a gather).
-            var wg = (g.Paths.Length == _paths.Length ? w : w.index_select(2, g.PathIndices)).reshape(e * mul, g.Paths.Length);
-            y = y * wg.matmul(g.Expand).view(e, mul, g.Columns);
+            int d1 = _in1[g.In1].Ir.Dim, n = g.Paths.Length;
+            // The channel weights are folded into the features first, z[e,u,(k,a)] = w[e,u,k] x1[e,u,a]; one batched
+            // product with the per-edge coupling [E, (k,a), cols] then gives every path's columns at once.
+            var coupling = x2.matmul(g.Coupling).view(e, n * d1, g.Columns);             // [E, paths·d1, cols]
+            var xb = x1.narrow(1, _in1Offsets[g.In1], mul * d1).view(e, mul, 1, d1);     // [E, u, 1, d1]
+            var wg = n == _paths.Length ? w : w.index_select(2, g.PathIndices);          // [E, u, paths]
+            var z = (wg.unsqueeze(3) * xb).view(e, mul, n * d1);                         // [E, u, paths·d1]
+            var y = z.bmm(coupling);                                                     // [E, u, cols]
             var summed = zeros(nodes, mul, g.Columns, dtype: x1.dtype, device: x1.device).index_add_(0, receiver, y, 1.0);
             for (int k = 0; k < g.Paths.Length; k++)
             {
