@@ -15,6 +15,10 @@ public sealed record MaceOptions
     /// form (slower; a cross-check).</summary>
     public bool DenseContraction { get; init; }
 
+    /// <summary>When set, torch's intra-op thread count (process-wide) is set to this on loading; on a CPU shared with
+    /// other jobs one thread is often faster than two.</summary>
+    public int? Threads { get; init; }
+
     public torch.Device ResolveDevice() => Device switch
     {
         "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,

@@ -48,6 +48,11 @@ public sealed class MacePotential : Potential
     public static MacePotential Load(string modelJsonPath, MaceOptions? options = null)
     {
         options ??= new MaceOptions();
+        if (options.Threads is int threads)
+        {
+            if (threads < 1) throw new MaceModelException($"threads must be at least 1, not {threads}");
+            set_num_threads(threads);
+        }
         if (!File.Exists(modelJsonPath)) throw new FileNotFoundException($"MACE model file not found: {modelJsonPath}", modelJsonPath);
         var config = MaceConfig.Load(modelJsonPath);
         string weightsPath = WeightsPath(modelJsonPath);

@@ -8,7 +8,7 @@ namespace MDEngine.ML.Mace;
 /// <summary>
 /// Potential specifications for MACE models, for <see cref="PotentialSpec"/>:
 /// <c>path/model.json</c> (a file written by tools/mace_export.py), or with options
-/// <c>mace:path/model.json,dtype=float32,device=cuda</c> (dtype float64|float32, device cpu|cuda|cuda:N|auto).
+/// <c>mace:path/model.json,dtype=float32,device=cuda</c> (dtype float64|float32, device cpu|cuda|cuda:N|auto, threads N).
 /// </summary>
 public static class MaceSpec
 {
@@ -44,7 +44,11 @@ public static class MaceSpec
                     },
                 },
                 "device" => options with { Device = value.ToLowerInvariant() },
-                _ => throw new InputException(null, null, $"'{spec}': unknown MACE option '{part}' (expected dtype=, device=)"),
+                "threads" => options with
+                {
+                    Threads = int.TryParse(value, out int t) && t >= 1 ? t : throw new InputException(null, null, $"'{spec}': threads={value} is not a positive integer"),
+                },
+                _ => throw new InputException(null, null, $"'{spec}': unknown MACE option '{part}' (expected dtype=, device=, threads=)"),
             };
         }
         if (!File.Exists(path)) throw new FileNotFoundException($"MACE model file '{path}' not found", path);

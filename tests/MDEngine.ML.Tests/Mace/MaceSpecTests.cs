@@ -24,6 +24,7 @@ public class MaceSpecTests
         Assert.Equal(TorchSharp.torch.ScalarType.Float32, mace.DType);
         Assert.Throws<InputException>(() => MaceSpec.TryParse($"mace:{MaceFixture.ModelJson},dtype=half"));
         Assert.Throws<InputException>(() => MaceSpec.TryParse($"mace:{MaceFixture.ModelJson},colour=red"));
+        Assert.Throws<InputException>(() => MaceSpec.TryParse($"mace:{MaceFixture.ModelJson},threads=0"));
         Assert.Null(MaceSpec.TryParse("lj:epsilon=1,sigma=1,cutoff=3"));
     }
 }
