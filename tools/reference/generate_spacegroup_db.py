@@ -245,12 +245,41 @@ def main():
 
 
 def spglib_default(candidates):
-    """The default Hall setting of a space-group type: the one spglib's dataset reports for a structure of that type
-    (origin choice 2 where there are two; hexagonal axes for rhombohedral groups; otherwise the first setting)."""
-    for s in candidates:
-        if s["choice"] in ("2", "H"):
-            return s["hall_number"]
-    return candidates[0]["hall_number"]
+    """The Hall setting spglib's dataset reports for a crystal of this space-group type: a random general-position
+    crystal is built from the first setting's operations and spglib is asked. (spglib 2.0 reports origin choice 1
+    for some groups with two origin choices, e.g. Pnnn, and hexagonal axes for rhombohedral groups.)"""
+    import numpy as np
+    import spglib
+    first = candidates[0]
+    rng = np.random.default_rng(first["number"])
+    lattice = np.array([[4.1, 0, 0], [0.7, 5.3, 0], [-1.1, 0.4, 6.7]])
+    system = first["crystal_system"]
+    if system in ("trigonal", "hexagonal"):
+        lattice = np.array([[4.1, 0, 0], [-2.05, 4.1 * np.sqrt(3) / 2, 0], [0, 0, 6.7]])
+    elif system == "tetragonal":
+        lattice = np.diag([4.1, 4.1, 6.7])
+    elif system == "cubic":
+        lattice = np.diag([6.7, 6.7, 6.7])
+    elif system == "orthorhombic":
+        lattice = np.diag([4.1, 5.3, 6.7])
+    elif system == "monoclinic":
+        lattice = np.array([[4.1, 0, 0], [0, 5.3, 0], [-1.5, 0, 6.5]])
+    if first["centering"] == "R" and first["choice"] == "R":
+        first = [s for s in candidates if s["choice"] == "H"][0]
+    points, types = [], []
+    for species in (1, 2):
+        x = rng.uniform(0, 1, 3)
+        orbit = []
+        for op in first["operations"]:
+            p = np.array([float(eval(e, {}, {"x": x[0], "y": x[1], "z": x[2]})) for e in op.split(",")]) % 1.0
+            if not any(np.linalg.norm((p - q + 0.5) % 1.0 - 0.5) < 1e-6 for q in orbit):
+                orbit.append(p)
+        points += orbit
+        types += [species] * len(orbit)
+    dataset = spglib.get_symmetry_dataset((lattice, np.array(points), types), symprec=1e-5)
+    if dataset["number"] != first["number"]:
+        raise SystemExit(f"spglib finds {dataset['number']} for a general position of {first['number']}")
+    return int(dataset["hall_number"])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,158 @@
+using MDEngine.Geometry;
+
+namespace MDEngine.Symmetry;
+
+/// <summary>Identifies the space-group type of a set of operations found on a primitive cell: for every candidate
+/// conventional basis Q, the operations are expressed in that basis (W_c = Q⁻¹ W Q, w_c = Q⁻¹ w) and compared with
+/// every default Hall setting of the same point group and centring; an origin shift o with
+/// (I − W) o ≡ t_db(W) − w_c(W) (mod the centred lattice) for all W makes them identical.</summary>
+internal static class SpaceGroupMatcher
+{
+    internal sealed record Match(HallSetting Setting, IntMat3 Q, Vec3 Origin, double Score);
+
+    private sealed class GroupInfo
+    {
+        public required HallSetting Setting { get; init; }
+        public required string Signature { get; init; }
+        public required Dictionary<IntMat3, Vec3> TranslationByRotation { get; init; }
+        public required Vec3[] Centering { get; init; }
+    }
+
+    private static readonly Lazy<List<GroupInfo>> Groups = new(() =>
+        Enumerable.Range(1, 230).Select(n => SpaceGroupDatabase.ByNumber(n)).Select(s =>
+        {
+            var map = new Dictionary<IntMat3, Vec3>();
+            foreach (var op in s.Operations) map.TryAdd(op.Rotation, op.Translation);
+            return new GroupInfo { Setting = s, Signature = Signature(map.Keys), TranslationByRotation = map, Centering = s.CenteringVectors };
+        }).ToList());
+
+    /// <summary>Counts of the rotation types −6…6: they identify the crystallographic point group.</summary>
+    public static string Signature(IEnumerable<IntMat3> rotations)
+    {
+        var counts = new int[13];
+        foreach (var r in rotations) counts[r.RotationType() + 6]++;
+        return string.Join(",", counts);
+    }
+
+    /// <summary>The default settings whose point group has these rotations.</summary>
+    public static List<HallSetting> SamePointGroup(IEnumerable<IntMat3> rotations)
+    {
+        string sig = Signature(rotations);
+        return Groups.Value.Where(g => g.Signature == sig).Select(g => g.Setting).ToList();
+    }
+
+    public static Match? Identify(List<SymmetryOperation> ops, Mat3 primitiveLattice, Mat3 inputLattice, Mat3 primitiveInInput, double symprec)
+    {
+        var rotations = ops.Select(o => o.Rotation).ToList();
+        string sig = Signature(rotations);
+        var groups = Groups.Value.Where(g => g.Signature == sig).ToList();
+        if (groups.Count == 0) return null;
+        var candidates = ConventionalBases.Candidates(groups[0].Setting.CrystalSystem, rotations, primitiveLattice);
+        Match? best = null;
+        foreach (var q in candidates)
+        {
+            var qm = q.ToMat3();
+            var qInv = qm.Inverse();
+            int det = q.Determinant;
+            var centering = CenteringOf(qInv, det);
+            var converted = new Dictionary<IntMat3, Vec3>();
+            bool integral = true;
+            foreach (var op in ops)
+            {
+                var w = IntMat3.Round(qInv * op.Rotation.ToMat3() * qm, 1e-6);
+                if (w is null) { integral = false; break; }
+                converted[w.Value] = qInv * op.Translation;
+            }
+            if (!integral) continue;
+            var convLattice = qm.Transpose() * primitiveLattice;
+            double score = Alignment(convLattice, inputLattice);
+            if (best is not null && score < best.Score - 1e-9) continue;
+            foreach (var g in groups)
+            {
+                if (g.Centering.Length != det || !SameVectors(g.Centering, centering)) continue;
+                if (!converted.Keys.All(g.TranslationByRotation.ContainsKey)) continue;
+                var origin = SolveOrigin(converted, g, q, primitiveLattice, symprec);
+                if (origin is null) continue;
+                var match = new Match(g.Setting, q, origin.Value, score);
+                if (best is null || score > best.Score + 1e-9 ||
+                    (Math.Abs(score - best.Score) <= 1e-9 && (origin.Value * convLattice).Length < (best.Origin * (best.Q.ToMat3().Transpose() * primitiveLattice)).Length - 1e-9))
+                    best = match;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>How well the conventional axes line up with the input's (sum of cosines): among equivalent choices
+    /// the one closest to the input's own axes is kept, so that a structure already in a standard setting stays in it.</summary>
+    private static double Alignment(Mat3 conv, Mat3 input)
+    {
+        double s = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            Vec3 a = conv.Row(i), b = input.Row(i);
+            s += a.Dot(b) / (a.Length * b.Length);
+        }
+        return Math.Round(s, 6);
+    }
+
+    private static Vec3[] CenteringOf(Mat3 qInv, int det)
+    {
+        // Lattice points of the conventional cell: images of the primitive lattice vectors modulo 1.
+        var points = new List<Vec3> { Vec3.Zero };
+        for (int a = 0; a < det; a++)
+            for (int b = 0; b < det; b++)
+                for (int c = 0; c < det; c++)
+                {
+                    var p = Fractional.Mod1(qInv * new Vec3(a, b, c));
+                    if (!points.Any(x => Fractional.Wrap(x - p).LengthSquared < 1e-12)) points.Add(p);
+                }
+        return points.ToArray();
+    }
+
+    private static bool SameVectors(Vec3[] a, Vec3[] b) =>
+        a.Length == b.Length && a.All(x => b.Any(y => Fractional.Wrap(x - y).LengthSquared < 1e-10));
+
+    private static Vec3? SolveOrigin(Dictionary<IntMat3, Vec3> converted, GroupInfo g, IntMat3 q, Mat3 primitiveLattice, double symprec)
+    {
+        var qm = q.ToMat3();
+        int m = converted.Count * 3;
+        var a = new int[m, 3];
+        var b = new double[m];
+        int row = 0;
+        foreach (var (w, wc) in converted)
+        {
+            // Q (I − W) o ≡ Q (t_db − w_c)  (mod 1): in primitive coordinates the centred lattice is ℤ³.
+            var iw = IntMat3.Identity.ToMat3() - w.ToMat3();
+            var qa = qm * iw;
+            var rhs = qm * (g.TranslationByRotation[w] - wc);
+            for (int i = 0; i < 3; i++)
+            {
+                for (int j = 0; j < 3; j++) a[row, j] = (int)Math.Round(qa[i, j]);
+                b[row] = rhs[i];
+                row++;
+            }
+        }
+        var solutions = OriginSolver.Solve(a, b, 0.25);
+        var convLattice = qm.Transpose() * primitiveLattice;
+        Vec3? best = null;
+        double bestLength = double.MaxValue;
+        double tolerance = Math.Max(4 * symprec, 1e-8);
+        foreach (var s in solutions)
+        {
+            var o = Fractional.Wrap(new Vec3(s[0], s[1], s[2]));
+            bool ok = true;
+            foreach (var (w, wc) in converted)
+            {
+                var r = wc + (Vec3)(IntMat3.Identity.ToMat3() * o - w * o) - g.TranslationByRotation[w];
+                var rp = qm * r;
+                var residual = Fractional.Wrap(rp) * primitiveLattice;
+                if (residual.Length > tolerance) { ok = false; break; }
+            }
+            if (!ok) continue;
+            // Equivalent origins differ by the affine normaliser; keep the one nearest to the input's origin.
+            double len = (o * convLattice).Length;
+            if (len < bestLength - 1e-9) { best = o; bestLength = len; }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,165 @@
+using MDEngine.Geometry;
+using MDEngine.Structures;
+
+namespace MDEngine.Symmetry;
+
+/// <summary>From an identified space group to the full dataset: orbits symmetrized with the exact operations of
+/// the database setting, the standardized conventional and primitive cells, Wyckoff letters, the operations in the
+/// input's frame and the refined input.</summary>
+internal static class Standardizer
+{
+    public static SymmetryDataset Build(Structure structure, Vec3[] fractional, PrimitiveCell primitive, Mat3 reducedBasis,
+        Mat3 reducedLattice, Vec3[] reducedPositions, List<SymmetryOperation> ops, List<int[]> perms,
+        SpaceGroupMatcher.Match match, double symprec)
+    {
+        var setting = match.Setting;
+        var q = match.Q.ToMat3();
+        var qInv = q.Inverse();
+        var o = match.Origin;
+        var convLattice = q.Transpose() * reducedLattice;
+        // x_std = P x_input + o with P = (Trᵀ Q)⁻¹, Tr the reduced primitive rows in input coordinates.
+        var pInverse = reducedBasis.Transpose() * q;
+        var p = pInverse.Inverse();
+        int np = reducedPositions.Length;
+
+        // Orbits of the primitive atoms under the crystal's operations.
+        var orbit = Enumerable.Range(0, np).ToArray();
+        int Root(int i) { while (orbit[i] != i) i = orbit[i] = orbit[orbit[i]]; return i; }
+        foreach (var perm in perms)
+            for (int i = 0; i < np; i++) { int a = Root(i), b = Root(perm[i]); if (a != b) orbit[Math.Max(a, b)] = Math.Min(a, b); }
+        for (int i = 0; i < np; i++) orbit[i] = Root(i);
+
+        var dbOps = setting.Operations;
+        var orbitPoints = new Dictionary<int, List<Vec3>>();
+        var orbitWyckoff = new Dictionary<int, WyckoffPosition>();
+        int centringCount = setting.CenteringVectors.Length;
+        foreach (int root in orbit.Distinct())
+        {
+            int primitiveCount = orbit.Count(x => x == root);
+            int multiplicity = primitiveCount * centringCount;
+            var x = qInv * reducedPositions[root] + o;
+            // Site-symmetry group: the |G|/multiplicity operations that move x the least.
+            var displacements = dbOps.Select(g => Fractional.Wrap(g.Apply(x) - x)).OrderBy(d => (d * convLattice).LengthSquared).ToList();
+            int stabilizerOrder = Math.Max(1, dbOps.Length / multiplicity);
+            var shift = Vec3.Zero;
+            for (int k = 0; k < stabilizerOrder; k++) shift += displacements[k];
+            var xs = Fractional.Mod1(x + shift / stabilizerOrder);
+            var points = new List<Vec3>();
+            foreach (var g in dbOps)
+            {
+                var y = Fractional.Mod1(g.Apply(xs));
+                if (!points.Any(z => (Fractional.Wrap(z - y) * convLattice).LengthSquared < 1e-8)) points.Add(y);
+            }
+            orbitPoints[root] = points;
+            orbitWyckoff[root] = WyckoffAssigner.Assign(setting, points, convLattice, 1e-4);
+        }
+
+        // Standardized conventional cell.
+        var idealConv = IdealLattice.Idealize(convLattice, setting.CrystalSystem);
+        var convNumbers = new List<int>();
+        var convFrac = new List<Vec3>();
+        var convLetters = new List<char>();
+        foreach (var (root, points) in orbitPoints.OrderBy(kv => kv.Key))
+            foreach (var y in points)
+            {
+                convNumbers.Add(primitive.Types[root]);
+                convFrac.Add(y);
+                convLetters.Add(orbitWyckoff[root].Letter);
+            }
+        var conventional = Structure.FromFractional(convNumbers, convFrac, new Cell(idealConv));
+
+        // Standardized primitive cell: (a_p b_p c_p) = (a b c) M.
+        var m = IdealLattice.PrimitiveMatrix(setting.Centering);
+        var primLattice = m.Transpose() * idealConv;
+        var mInv = m.Inverse();
+        var primNumbers = new List<int>();
+        var primFrac = new List<Vec3>();
+        for (int i = 0; i < convFrac.Count; i++)
+        {
+            var f = Fractional.Mod1(mInv * convFrac[i]);
+            if (primFrac.Where((_, k) => primNumbers[k] == convNumbers[i]).Any(z => (Fractional.Wrap(z - f) * primLattice).LengthSquared < 1e-8)) continue;
+            primNumbers.Add(convNumbers[i]);
+            primFrac.Add(f);
+        }
+        var primitiveStd = Structure.FromFractional(primNumbers, primFrac, new Cell(primLattice));
+
+        // Refined input: every atom moved onto its symmetrized orbit point (the nearest lattice image).
+        int n = structure.Count;
+        var refinedFrac = new Vec3[n];
+        var letters = new char[n];
+        var siteSymbols = new string[n];
+        for (int i = 0; i < n; i++)
+        {
+            int root = orbit[primitive.Mapping[i]];
+            var xStd = p * fractional[i] + o;
+            Vec3 bestPoint = xStd;
+            double bestD = double.MaxValue;
+            foreach (var y in orbitPoints[root])
+            {
+                var d = (Fractional.Wrap(y - xStd) * convLattice).LengthSquared;
+                if (d < bestD) { bestD = d; bestPoint = xStd + Fractional.Wrap(y - xStd); }
+            }
+            refinedFrac[i] = pInverse * (bestPoint - o);
+            letters[i] = orbitWyckoff[root].Letter;
+            siteSymbols[i] = orbitWyckoff[root].SiteSymmetry;
+        }
+        var refined = structure.Clone();
+        refined.SetFractionalPositions(refinedFrac);
+
+        // Equivalent atoms: lowest input index in each orbit.
+        var firstOfOrbit = new Dictionary<int, int>();
+        var equivalent = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int root = orbit[primitive.Mapping[i]];
+            if (!firstOfOrbit.TryGetValue(root, out int first)) firstOfOrbit[root] = first = i;
+            equivalent[i] = first;
+        }
+
+        var inputOps = InputFrameOperations(dbOps, p, pInverse, o, primitive.Translations, structure.Cell.Matrix, refinedFrac, structure.Numbers, symprec);
+        return new SymmetryDataset
+        {
+            Number = setting.Number, Setting = setting, Operations = inputOps, Wyckoffs = letters, SiteSymmetrySymbols = siteSymbols,
+            EquivalentAtoms = equivalent, MappingToPrimitive = primitive.Mapping, TransformationMatrix = p, OriginShift = Fractional.Mod1(o),
+            Conventional = conventional, ConventionalWyckoffs = convLetters.ToArray(), Primitive = primitiveStd, Refined = refined,
+        };
+    }
+
+    /// <summary>The database operations carried to the input frame, W_in = P⁻¹ W P, w_in = P⁻¹ (t + W o − o), combined
+    /// with the input cell's pure translations, each with its atom permutation.</summary>
+    private static SymmetryOperations InputFrameOperations(SymmetryOperation[] dbOps, Mat3 p, Mat3 pInverse, Vec3 o,
+        Vec3[] pureTranslations, Mat3 lattice, Vec3[] refinedFrac, int[] numbers, double symprec)
+    {
+        var list = new List<SymmetryOperation>();
+        var seen = new HashSet<(IntMat3, long, long, long)>();
+        foreach (var g in dbOps)
+        {
+            var w = IntMat3.Round(pInverse * g.Rotation.ToMat3() * p, 1e-5);
+            if (w is null) continue;
+            var baseT = pInverse * (g.Translation + g.Rotation * o - o);
+            foreach (var t in pureTranslations)
+            {
+                var tr = Fractional.Mod1(baseT + t);
+                var key = (w.Value, Key(tr.X), Key(tr.Y), Key(tr.Z));
+                if (!seen.Add(key)) continue;
+                list.Add(new SymmetryOperation(w.Value, tr));
+            }
+        }
+        var wrapped = refinedFrac.Select(Fractional.Mod1).ToArray();
+        var index = new PositionIndex(lattice, wrapped, numbers, Math.Max(symprec, 1e-4));
+        var perms = new int[list.Count][];
+        for (int k = 0; k < list.Count; k++)
+        {
+            var perm = new int[wrapped.Length];
+            for (int i = 0; i < wrapped.Length; i++) perm[i] = index.Find(numbers[i], list[k].Apply(wrapped[i]));
+            perms[k] = perm;
+        }
+        return new SymmetryOperations { Operations = list.ToArray(), Permutations = perms };
+    }
+
+    private static long Key(double x)
+    {
+        long k = (long)Math.Round(x * 1e4);
+        return k == 10000 ? 0 : k;
+    }
+}
