@@ -5,7 +5,7 @@ For every one of the 230 space-group types a crystal is built in the default set
 occupations (tables from src/MDEngine.Core/Symmetry/Data/spacegroups.json), then transformed:
   base      : as built
   rotated   : random Cartesian rotation + random atom permutation
-  supercell : diagonal supercell + random noise well below symprec
+  supercell : diagonal supercell + random noise (at most symprec/4) with symprec 1e-3
   shifted   : random origin shift (+ rotation); spglib's Wyckoff letters then depend on its arbitrary choice of
               origin among those of the affine normaliser, so letters are compared up to that relabelling.
 For each, spglib.get_symmetry_dataset(cell, symprec) is recorded: number, hall_number, international, pointgroup,
@@ -137,7 +137,10 @@ def main():
         sfrac = np.concatenate([(frac + np.array([i, j, k])) / reps for i in range(reps[0]) for j in range(reps[1]) for k in range(reps[2])])
         slat = lattice * np.array(reps)[:, None]
         stypes = np.tile(types, reps[0] * reps[1] * reps[2])
-        noise = rng.normal(scale=2e-4, size=sfrac.shape) @ np.linalg.inv(slat)
+        # Noise well below symprec: random directions, lengths up to a quarter of symprec (2.5e-4 A).
+        directions = rng.normal(size=sfrac.shape)
+        directions /= np.linalg.norm(directions, axis=1)[:, None]
+        noise = (directions * rng.uniform(0, 2.5e-4, (len(sfrac), 1))) @ np.linalg.inv(slat)
         corpus.append(record("supercell", number, slat, (sfrac + noise) % 1.0, stypes, 1e-3))
         shift = rng.uniform(0, 1, 3)
         corpus.append(record("shifted", number, lattice @ rot.T, (frac + shift) % 1.0, types, 1e-5))

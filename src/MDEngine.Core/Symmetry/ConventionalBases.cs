@@ -15,7 +15,7 @@ internal static class ConventionalBases
         switch (crystalSystem)
         {
             case "triclinic":
-                return [IntMat3.Identity];
+                return [Triclinic(lattice)];
             case "monoclinic":
                 return Monoclinic(rotations, lattice);
             case "orthorhombic":
@@ -36,6 +36,29 @@ internal static class ConventionalBases
                 return Uniaxial(proper, 3, lattice);
             }
         }
+    }
+
+    /// <summary>The Buerger-reduced cell (three shortest vectors forming a basis) with the signs of a Niggli cell:
+    /// all angles acute when the product of the cosines is positive, all non-acute otherwise.</summary>
+    private static IntMat3 Triclinic(Mat3 lattice)
+    {
+        var vectors = new List<int[]>();
+        for (int a = -2; a <= 2; a++)
+            for (int b = -2; b <= 2; b++)
+                for (int c = -2; c <= 2; c++)
+                    if (a != 0 || b != 0 || c != 0) vectors.Add([a, b, c]);
+        vectors.Sort((x, y) => Cart(x, lattice).LengthSquared.CompareTo(Cart(y, lattice).LengthSquared));
+        int[] u = vectors[0];
+        int[] v = vectors.First(x => Cart(u, lattice).Cross(Cart(x, lattice)).LengthSquared > 1e-10 * Cart(u, lattice).LengthSquared * Cart(x, lattice).LengthSquared);
+        int[] w = vectors.First(x => Math.Abs(Columns(u, v, x).Determinant) == 1);
+        Vec3 ca = Cart(u, lattice), cb = Cart(v, lattice), cc = Cart(w, lattice);
+        double ab = ca.Dot(cb), bc = cb.Dot(cc), ac = ca.Dot(cc);
+        bool acute = ab * bc * ac > 0;
+        // Flip b and/or c to make the signs of a·b and a·c match the type; b·c then follows.
+        int sb = (ab > 0) == acute || Math.Abs(ab) < 1e-12 ? 1 : -1;
+        int sc = (ac > 0) == acute || Math.Abs(ac) < 1e-12 ? 1 : -1;
+        var q = Columns(u, Scale(v, sb), Scale(w, sc));
+        return q.Determinant > 0 ? q : Columns(Scale(u, -1), Scale(v, -sb), Scale(w, -sc));
     }
 
     private static IntMat3 Proper(IntMat3 r) => r.Determinant < 0 ? -r : r;

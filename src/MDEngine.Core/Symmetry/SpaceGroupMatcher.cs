@@ -49,6 +49,8 @@ internal static class SpaceGroupMatcher
         if (groups.Count == 0) return null;
         var candidates = ConventionalBases.Candidates(groups[0].Setting.CrystalSystem, rotations, primitiveLattice);
         Match? best = null;
+        Key bestKey = default;
+        double bestOriginLength = double.MaxValue;
         foreach (var q in candidates)
         {
             var qm = q.ToMat3();
@@ -65,21 +67,43 @@ internal static class SpaceGroupMatcher
             }
             if (!integral) continue;
             var convLattice = qm.Transpose() * primitiveLattice;
-            double score = Alignment(convLattice, inputLattice);
-            if (best is not null && score < best.Score - 1e-9) continue;
+            var key = Preference(groups[0].Setting.CrystalSystem, convLattice, inputLattice);
             foreach (var g in groups)
             {
                 if (g.Centering.Length != det || !SameVectors(g.Centering, centering)) continue;
                 if (!converted.Keys.All(g.TranslationByRotation.ContainsKey)) continue;
                 var origin = SolveOrigin(converted, g, q, primitiveLattice, symprec);
                 if (origin is null) continue;
-                var match = new Match(g.Setting, q, origin.Value, score);
-                if (best is null || score > best.Score + 1e-9 ||
-                    (Math.Abs(score - best.Score) <= 1e-9 && (origin.Value * convLattice).Length < (best.Origin * (best.Q.ToMat3().Transpose() * primitiveLattice)).Length - 1e-9))
-                    best = match;
+                double originLength = (origin.Value * convLattice).Length;
+                var match = new Match(g.Setting, q, origin.Value, key.Alignment);
+                if (best is null || Better(key, originLength, bestKey, bestOriginLength)) { best = match; bestKey = key; bestOriginLength = originLength; }
             }
         }
         return best;
+    }
+
+    private readonly record struct Key(double Size, int Order, int Obtuse, double Alignment);
+
+    private static bool Better(Key k, double origin, Key best, double bestOrigin)
+    {
+        if (Math.Abs(k.Size - best.Size) > 1e-6) return k.Size < best.Size;
+        if (k.Order != best.Order) return k.Order > best.Order;
+        if (k.Obtuse != best.Obtuse) return k.Obtuse > best.Obtuse;
+        if (Math.Abs(k.Alignment - best.Alignment) > 1e-6) return k.Alignment > best.Alignment;
+        return origin < bestOrigin - 1e-9;
+    }
+
+    /// <summary>Preference among equivalent conventional bases. Monoclinic: the shortest a and c (|a| ≤ |c|) with an
+    /// obtuse β, as spglib standardizes; all systems: then the axes best aligned with the input's.</summary>
+    private static Key Preference(string system, Mat3 conv, Mat3 input)
+    {
+        double alignment = Alignment(conv, input);
+        if (system != "monoclinic") return new Key(0, 0, 0, alignment);
+        Vec3 a = conv.Row(0), c = conv.Row(2);
+        double size = Math.Round(a.Length + c.Length, 6);
+        int order = a.Length <= c.Length + 1e-6 ? 1 : 0;
+        int obtuse = a.Dot(c) <= 1e-9 ? 1 : 0;
+        return new Key(size, order, obtuse, alignment);
     }
 
     /// <summary>How well the conventional axes line up with the input's (sum of cosines): among equivalent choices

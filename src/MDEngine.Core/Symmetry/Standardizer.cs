@@ -106,17 +106,20 @@ internal static class Standardizer
         var refined = structure.Clone();
         refined.SetFractionalPositions(refinedFrac);
 
-        // Equivalent atoms: lowest input index in each orbit.
-        var firstOfOrbit = new Dictionary<int, int>();
-        var equivalent = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            int root = orbit[primitive.Mapping[i]];
-            if (!firstOfOrbit.TryGetValue(root, out int first)) firstOfOrbit[root] = first = i;
-            equivalent[i] = first;
-        }
-
+        // Equivalent atoms as spglib reports them: orbits under the operations expressible in the input cell (a
+        // supercell that breaks part of the lattice symmetry splits orbits), each labelled by its lowest index.
         var inputOps = InputFrameOperations(dbOps, p, pInverse, o, primitive.Translations, structure.Cell.Matrix, refinedFrac, structure.Numbers, symprec);
+        var equivalent = Enumerable.Range(0, n).ToArray();
+        int Find(int i) { while (equivalent[i] != i) i = equivalent[i] = equivalent[equivalent[i]]; return i; }
+        foreach (var perm in inputOps.Permutations)
+            for (int i = 0; i < n; i++)
+            {
+                if (perm[i] < 0) continue;
+                int a = Find(i), b = Find(perm[i]);
+                if (a != b) equivalent[Math.Max(a, b)] = Math.Min(a, b);
+            }
+        for (int i = 0; i < n; i++) equivalent[i] = Find(i);
+
         return new SymmetryDataset
         {
             Number = setting.Number, Setting = setting, Operations = inputOps, Wyckoffs = letters, SiteSymmetrySymbols = siteSymbols,
