@@ -13,7 +13,7 @@ wyckoffs, equivalent_atoms, std_lattice, std_types, std_positions, plus the stru
 Also records spglib's time for a 1,000-atom supercell (benchmark in docs/benchmarks.md).
 
 Rerun:  /usr/bin/python3 tools/reference/symmetry_spglib.py
-Writes: tests/MDEngine.Tests/data/symmetry/spglib_corpus.json, spglib_benchmark.json
+Writes: tests/MDEngine.Tests/data/symmetry/spglib_corpus.json, spglib_database.json (operations and names per\nHall number), spglib_benchmark.json
 """
 import json
 import os
@@ -125,7 +125,24 @@ def record(name, number, lattice, frac, types, symprec):
     }
 
 
+def database_reference():
+    """spglib's own operations and names for every Hall number (compared with MDEngine's generated tables)."""
+    settings = []
+    for hall in range(1, 531):
+        sym = spglib.get_symmetry_from_database(hall)
+        info = spglib.get_spacegroup_type(hall)
+        ops = []
+        for r, t in zip(sym["rotations"], sym["translations"]):
+            ops.append([int(v) for v in np.array(r).ravel()] + [int(round(float(x) % 1.0 * 12)) % 12 for x in t])
+        settings.append({"hall_number": hall, "number": info["number"], "hall_symbol": info["hall_symbol"],
+                         "international_short": info["international_short"], "pointgroup": info["pointgroup_international"],
+                         "choice": info["choice"], "operations": ops})
+    with open(os.path.join(OUT, "spglib_database.json"), "w") as f:
+        json.dump({"spglib_version": spglib.__version__, "translations_in_twelfths": True, "settings": settings}, f, separators=(",", ":"))
+
+
 def main():
+    database_reference()
     corpus = []
     for number in range(1, 231):
         lattice, frac, types = build(number)
