@@ -11,5 +11,7 @@ internal static class CommandCatalog
         VersionCommand.Create(),
         InfoCommand.Create(),
         ConvertCommand.Create(),
+        SymmetryCommand.Create(),
+        BuildCommand.Create(),
     ];
 }

@@ -59,13 +59,19 @@ internal static class Standardizer
         var convNumbers = new List<int>();
         var convFrac = new List<Vec3>();
         var convLetters = new List<char>();
+        var convOrbits = new List<int>();
+        int orbitIndex = 0;
         foreach (var (root, points) in orbitPoints.OrderBy(kv => kv.Key))
+        {
             foreach (var y in points)
             {
+                convOrbits.Add(orbitIndex);
                 convNumbers.Add(primitive.Types[root]);
                 convFrac.Add(y);
                 convLetters.Add(orbitWyckoff[root].Letter);
             }
+            orbitIndex++;
+        }
         var conventional = Structure.FromFractional(convNumbers, convFrac, new Cell(idealConv));
 
         // Standardized primitive cell: (a_p b_p c_p) = (a b c) M.
@@ -124,7 +130,7 @@ internal static class Standardizer
         {
             Number = setting.Number, Setting = setting, Operations = inputOps, Wyckoffs = letters, SiteSymmetrySymbols = siteSymbols,
             EquivalentAtoms = equivalent, MappingToPrimitive = primitive.Mapping, TransformationMatrix = p, OriginShift = Fractional.Mod1(o),
-            Conventional = conventional, ConventionalWyckoffs = convLetters.ToArray(), Primitive = primitiveStd, Refined = refined,
+            Conventional = conventional, ConventionalWyckoffs = convLetters.ToArray(), ConventionalOrbits = convOrbits.ToArray(), Primitive = primitiveStd, Refined = refined,
         };
     }
 

@@ -34,6 +34,8 @@ public sealed class SymmetryDataset
     public required Structure Conventional { get; init; }
     /// <summary>Wyckoff letters of the atoms of <see cref="Conventional"/>.</summary>
     public required char[] ConventionalWyckoffs { get; init; }
+    /// <summary>Orbit index of every atom of <see cref="Conventional"/> (atoms of one orbit are contiguous).</summary>
+    public required int[] ConventionalOrbits { get; init; }
     /// <summary>Standardized primitive cell.</summary>
     public required Structure Primitive { get; init; }
     /// <summary>The input with its positions symmetrized to the found group (same cell, same atom order).</summary>
