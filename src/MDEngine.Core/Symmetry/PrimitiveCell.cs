@@ -21,12 +21,34 @@ internal sealed class PrimitiveCell
         var index = new PositionIndex(lattice, fractional, types, symprec);
         int rareType = types.GroupBy(t => t).OrderBy(g => g.Count()).ThenBy(g => g.Key).First().Key;
         var rare = Enumerable.Range(0, n).Where(i => types[i] == rareType).ToArray();
-        var translations = new List<Vec3> { Vec3.Zero };
+        // Candidates: vectors from one atom of the rarest species to the others. The valid ones form a group, so
+        // once a translation is verified atom by atom, its sums with the group found so far are added without
+        // checking (breadth-first closure over the verified generators).
+        var anchor = fractional[rare[0]];
+        var found = new Dictionary<int, Vec3> { [rare[0]] = Vec3.Zero };
+        var generators = new List<Vec3>();
         foreach (int j in rare.Skip(1))
         {
-            var t = Fractional.Wrap(fractional[j] - fractional[rare[0]]);
-            if (MapsOntoItself(t, fractional, types, index)) translations.Add(t);
+            if (found.ContainsKey(j)) continue;
+            var t = Fractional.Wrap(fractional[j] - anchor);
+            if (!MapsOntoItself(t, fractional, types, index)) continue;
+            generators.Add(t);
+            var queue = new Queue<Vec3>(found.Values);
+            while (queue.Count > 0)
+            {
+                var u = queue.Dequeue();
+                foreach (var g in generators)
+                {
+                    int m = index.Find(rareType, anchor + u + g);
+                    if (m < 0 || found.ContainsKey(m)) continue;
+                    var v = Fractional.Wrap(u + g);
+                    found[m] = v;
+                    queue.Enqueue(v);
+                }
+            }
         }
+        var translations = new List<Vec3> { Vec3.Zero };
+        translations.AddRange(found.Where(kv => kv.Key != rare[0]).Select(kv => kv.Value));
         int order = translations.Count;
         // A pure translation group of order m has m·t integral: snap the measured translations onto that grid.
         for (int k = 1; k < order; k++)

@@ -114,17 +114,19 @@ internal static class Standardizer
 
         // Equivalent atoms as spglib reports them: orbits under the operations expressible in the input cell (a
         // supercell that breaks part of the lattice symmetry splits orbits), each labelled by its lowest index.
-        var inputOps = InputFrameOperations(dbOps, p, pInverse, o, primitive.Translations, structure.Cell.Matrix, refinedFrac, structure.Numbers, symprec);
-        var equivalent = Enumerable.Range(0, n).ToArray();
-        int Find(int i) { while (equivalent[i] != i) i = equivalent[i] = equivalent[equivalent[i]]; return i; }
-        foreach (var perm in inputOps.Permutations)
-            for (int i = 0; i < n; i++)
-            {
-                if (perm[i] < 0) continue;
-                int a = Find(i), b = Find(perm[i]);
-                if (a != b) equivalent[Math.Max(a, b)] = Math.Min(a, b);
-            }
-        for (int i = 0; i < n; i++) equivalent[i] = Find(i);
+        var primitiveOrbit = Enumerable.Range(0, np).ToArray();
+        int FindOrbit(int i) { while (primitiveOrbit[i] != i) i = primitiveOrbit[i] = primitiveOrbit[primitiveOrbit[i]]; return i; }
+        void Union(int a, int b) { a = FindOrbit(a); b = FindOrbit(b); if (a != b) primitiveOrbit[Math.Max(a, b)] = Math.Min(a, b); }
+        var inputOps = InputFrameOperations(dbOps, p, pInverse, o, primitive.Translations, structure.Cell.Matrix, refinedFrac,
+            structure.Numbers, symprec, primitive.Mapping, Union);
+        var equivalent = new int[n];
+        var firstOf = new Dictionary<int, int>();
+        for (int i = 0; i < n; i++)
+        {
+            int root = FindOrbit(primitive.Mapping[i]);
+            if (!firstOf.TryGetValue(root, out int first)) firstOf[root] = first = i;
+            equivalent[i] = first;
+        }
 
         return new SymmetryDataset
         {
@@ -134,36 +136,66 @@ internal static class Standardizer
         };
     }
 
-    /// <summary>The database operations carried to the input frame, W_in = P⁻¹ W P, w_in = P⁻¹ (t + W o − o), combined
-    /// with the input cell's pure translations, each with its atom permutation.</summary>
+    /// <summary>The database operations carried to the input frame, W_in = P⁻¹ W P, w_in = P⁻¹ (t + W o − o), kept
+    /// where W_in is an integer matrix (a supercell may break part of the lattice symmetry), combined with the input
+    /// cell's pure translations. Each operation is t_k ∘ g, so its atom mapping is the composition of the mapping of
+    /// g with that of t_k: only |G| + |T| mappings are looked up, and only when the permutations are first used.
+    /// Orbits of the primitive atoms under these operations go to <paramref name="orbitUnion"/>.</summary>
     private static SymmetryOperations InputFrameOperations(SymmetryOperation[] dbOps, Mat3 p, Mat3 pInverse, Vec3 o,
-        Vec3[] pureTranslations, Mat3 lattice, Vec3[] refinedFrac, int[] numbers, double symprec)
+        Vec3[] pureTranslations, Mat3 lattice, Vec3[] refinedFrac, int[] numbers, double symprec, int[] mapping, Action<int, int> orbitUnion)
     {
+        var wrapped = refinedFrac.Select(Fractional.Mod1).ToArray();
+        var index = new PositionIndex(lattice, wrapped, numbers, Math.Max(symprec, 1e-4));
+        int n = wrapped.Length;
+        int[] MapAtoms(SymmetryOperation op)
+        {
+            var perm = new int[n];
+            for (int i = 0; i < n; i++) perm[i] = index.Find(numbers[i], op.Apply(wrapped[i]));
+            return perm;
+        }
+        var reps = new List<SymmetryOperation>();
         var list = new List<SymmetryOperation>();
+        var parts = new List<(int Rep, int Translation)>();
         var seen = new HashSet<(IntMat3, long, long, long)>();
         foreach (var g in dbOps)
         {
             var w = IntMat3.Round(pInverse * g.Rotation.ToMat3() * p, 1e-5);
             if (w is null) continue;
-            var baseT = pInverse * (g.Translation + g.Rotation * o - o);
-            foreach (var t in pureTranslations)
+            var baseT = Fractional.Mod1(pInverse * (g.Translation + g.Rotation * o - o));
+            int repIndex = -1;
+            for (int k = 0; k < pureTranslations.Length; k++)
             {
-                var tr = Fractional.Mod1(baseT + t);
+                var tr = Fractional.Mod1(baseT + pureTranslations[k]);
                 var key = (w.Value, Key(tr.X), Key(tr.Y), Key(tr.Z));
                 if (!seen.Add(key)) continue;
+                if (repIndex < 0) { repIndex = reps.Count; reps.Add(new SymmetryOperation(w.Value, baseT)); }
                 list.Add(new SymmetryOperation(w.Value, tr));
+                parts.Add((repIndex, k));
             }
         }
-        var wrapped = refinedFrac.Select(Fractional.Mod1).ToArray();
-        var index = new PositionIndex(lattice, wrapped, numbers, Math.Max(symprec, 1e-4));
-        var perms = new int[list.Count][];
-        for (int k = 0; k < list.Count; k++)
+        // Orbits: every input cell keeps its pure translations, so orbits are unions of translation classes
+        // (primitive atoms); the representatives g act on one input atom per primitive atom.
+        var firstInput = new Dictionary<int, int>();
+        for (int i = 0; i < n; i++) firstInput.TryAdd(mapping[i], i);
+        foreach (var rep in reps)
+            foreach (var (prim, i) in firstInput)
+            {
+                int j = index.Find(numbers[i], rep.Apply(wrapped[i]));
+                if (j >= 0) orbitUnion(prim, mapping[j]);
+            }
+        return new SymmetryOperations(list.ToArray(), () =>
         {
-            var perm = new int[wrapped.Length];
-            for (int i = 0; i < wrapped.Length; i++) perm[i] = index.Find(numbers[i], list[k].Apply(wrapped[i]));
-            perms[k] = perm;
-        }
-        return new SymmetryOperations { Operations = list.ToArray(), Permutations = perms };
+            var translationPerms = pureTranslations.Select(t => MapAtoms(new SymmetryOperation(IntMat3.Identity, t))).ToArray();
+            var repPerms = reps.Select(MapAtoms).ToArray();
+            return parts.Select(part =>
+            {
+                var g = repPerms[part.Rep];
+                var t = translationPerms[part.Translation];
+                var perm = new int[n];
+                for (int i = 0; i < n; i++) perm[i] = g[i] < 0 ? -1 : t[g[i]];
+                return perm;
+            }).ToArray();
+        });
     }
 
     private static long Key(double x)

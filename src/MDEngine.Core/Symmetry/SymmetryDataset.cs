@@ -43,12 +43,22 @@ public sealed class SymmetryDataset
 }
 
 /// <summary>Symmetry operations in a cell's fractional coordinates, with the atom mapping: atom i goes to
-/// atom <c>Permutations[k][i]</c> under operation k.</summary>
+/// atom <c>Permutations[k][i]</c> under operation k (computed on first use: a supercell has many operations).</summary>
 public sealed class SymmetryOperations
 {
-    public required SymmetryOperation[] Operations { get; init; }
-    public required int[][] Permutations { get; init; }
+    private readonly Lazy<int[][]> _permutations;
+
+    public SymmetryOperations(SymmetryOperation[] operations, Func<int[][]> permutations)
+    {
+        Operations = operations;
+        _permutations = new Lazy<int[][]>(permutations);
+    }
+
+    public SymmetryOperations(SymmetryOperation[] operations, int[][] permutations) : this(operations, () => permutations) { }
+
+    public SymmetryOperation[] Operations { get; }
+    public int[][] Permutations => _permutations.Value;
     public int Count => Operations.Length;
     public IntMat3[] Rotations => Operations.Select(o => o.Rotation).ToArray();
-    public Vec3[] Translations => Operations.Select(o => o.Translation).ToArray();
+    public Geometry.Vec3[] Translations => Operations.Select(o => o.Translation).ToArray();
 }
