@@ -51,8 +51,12 @@ internal static class SpaceGroupMatcher
         Match? best = null;
         Key bestKey = default;
         double bestOriginLength = double.MaxValue;
-        foreach (var q in candidates)
+        // Most preferred bases first; once one matches, only bases with an equal preference can still win.
+        var ordered = candidates.Select(q => (Q: q, Key: Preference(groups[0].Setting.CrystalSystem, q.ToMat3().Transpose() * primitiveLattice, inputLattice)))
+            .OrderBy(x => x.Key.Size).ThenByDescending(x => x.Key.Order).ThenByDescending(x => x.Key.Obtuse).ThenByDescending(x => x.Key.Alignment).ToList();
+        foreach (var (q, candidateKey) in ordered)
         {
+            if (best is not null && Better(bestKey, 0, candidateKey, 0)) break;
             var qm = q.ToMat3();
             var qInv = qm.Inverse();
             int det = q.Determinant;

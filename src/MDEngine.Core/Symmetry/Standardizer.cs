@@ -45,10 +45,11 @@ internal static class Standardizer
             for (int k = 0; k < stabilizerOrder; k++) shift += displacements[k];
             var xs = Fractional.Mod1(x + shift / stabilizerOrder);
             var points = new List<Vec3>();
+            var pointKeys = new HashSet<(long, long, long)>();
             foreach (var g in dbOps)
             {
                 var y = Fractional.Mod1(g.Apply(xs));
-                if (!points.Any(z => (Fractional.Wrap(z - y) * convLattice).LengthSquared < 1e-8)) points.Add(y);
+                if (pointKeys.Add(GridKey(y))) points.Add(y);
             }
             orbitPoints[root] = points;
             orbitWyckoff[root] = WyckoffAssigner.Assign(setting, points, convLattice, 1e-4);
@@ -80,10 +81,11 @@ internal static class Standardizer
         var mInv = m.Inverse();
         var primNumbers = new List<int>();
         var primFrac = new List<Vec3>();
+        var primKeys = new HashSet<(long, long, long)>();
         for (int i = 0; i < convFrac.Count; i++)
         {
             var f = Fractional.Mod1(mInv * convFrac[i]);
-            if (primFrac.Where((_, k) => primNumbers[k] == convNumbers[i]).Any(z => (Fractional.Wrap(z - f) * primLattice).LengthSquared < 1e-8)) continue;
+            if (!primKeys.Add(GridKey(f))) continue;
             primNumbers.Add(convNumbers[i]);
             primFrac.Add(f);
         }
@@ -196,6 +198,14 @@ internal static class Standardizer
                 return perm;
             }).ToArray();
         });
+    }
+
+    /// <summary>Key of a fractional point on a 10⁻⁶ grid, periodic (points of exact orbits differ by rounding only).</summary>
+    private static (long, long, long) GridKey(Vec3 f)
+    {
+        const long n = 1_000_000;
+        long K(double x) { long k = (long)Math.Round(x * n) % n; return k < 0 ? k + n : k; }
+        return (K(f.X), K(f.Y), K(f.Z));
     }
 
     private static long Key(double x)
