@@ -164,6 +164,7 @@ def main():
     with open(os.path.join(OUT, "spglib_corpus.json"), "w") as f:
         json.dump({"spglib_version": spglib.__version__, "structures": corpus}, f, separators=(",", ":"))
     bench()
+    angle_cases()
 
 
 def bench():
@@ -187,6 +188,31 @@ def bench():
                    "lattice": lat.tolist(), "positions": sfrac.round(10).tolist(), "numbers": stypes,
                    "spglib_number": int(ds["number"]), "spglib_seconds_min": min(times), "spglib_seconds_median": float(np.median(times))}, f)
     print("spglib 1000 atoms:", min(times), "s")
+
+
+def angle_cases():
+    """Crystals whose cell angles deviate from the ideal by a few tenths of a degree, analysed by spglib with and
+    without an angle tolerance (spglib_angle.json)."""
+    local = np.random.default_rng(11)
+    cases = []
+    for number, params in ((221, (4.0, 4.0, 4.0)), (123, (4.0, 4.0, 5.5)), (191, (4.0, 4.0, 5.5)), (47, (3.8, 4.4, 5.1))):
+        setting = DEFAULTS[number]
+        gamma = 120 if setting["crystal_system"] == "hexagonal" else 90
+        for delta in (0.3, 0.6):
+            lattice = cell_from_parameters(*params, 90 + delta, 90 - delta / 2, gamma + delta)
+            frac, types = [], []
+            for k, w in enumerate(setting["wyckoffs"][:2]):
+                pts = orbit(setting, evaluate(w["coordinates"][0], *local.uniform(0, 1, 3)))
+                frac += pts
+                types += [k + 1] * len(pts)
+            for symprec, angle in ((0.1, 1.0), (0.1, -1.0), (1e-3, 1.0), (1e-3, -1.0)):
+                ds = spglib.get_symmetry_dataset((lattice, np.array(frac), types), symprec=symprec, angle_tolerance=angle)
+                cases.append({"lattice": lattice.tolist(), "positions": np.round(frac, 10).tolist(), "numbers": types,
+                              "symprec": symprec, "angle_tolerance": angle, "number": int(ds["number"]),
+                              "hall_number": int(ds["hall_number"]), "wyckoffs": list(ds["wyckoffs"]),
+                              "equivalent_atoms": [int(x) for x in ds["equivalent_atoms"]]})
+    with open(os.path.join(OUT, "spglib_angle.json"), "w") as f:
+        json.dump({"spglib_version": spglib.__version__, "cases": cases}, f, separators=(",", ":"))
 
 
 if __name__ == "__main__":

@@ -18,8 +18,24 @@ public static class SymmetryAnalyzer
     public static SymmetryDataset Analyze(Structure structure, double symprec = DefaultSymprec, double angleTolerance = -1)
     {
         if (!structure.Cell.IsFullRank) throw new ArgumentException("Symmetry analysis needs a periodic cell with three lattice vectors.");
-        if (!(symprec > 0)) throw new ArgumentException("symprec must be positive.");
+        if (!(symprec > 0) || !double.IsFinite(symprec)) throw new ArgumentException("symprec must be a positive distance.");
         if (structure.Count == 0) throw new ArgumentException("The structure has no atoms.");
+        if (structure.Positions.Any(p => !p.IsFinite)) throw new ArgumentException("The structure has non-finite positions.");
+        // The operations found within the tolerance must form a group; when they do not match any space group (a
+        // tolerance too loose for the structure), the search is repeated with tighter tolerances, as spglib does.
+        double tolerance = symprec, angle = angleTolerance;
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            var dataset = TryAnalyze(structure, tolerance, angle);
+            if (dataset is not null) return dataset;
+            tolerance *= 0.95;
+            if (angle > 0) angle *= 0.95;
+        }
+        throw new InvalidOperationException($"No space group is consistent with the operations found within symprec = {symprec} Å.");
+    }
+
+    private static SymmetryDataset? TryAnalyze(Structure structure, double symprec, double angleTolerance)
+    {
         var lattice = structure.Cell.Matrix;
         var fractional = structure.FractionalPositions().Select(Fractional.Mod1).ToArray();
         var types = structure.Numbers;
@@ -34,14 +50,8 @@ public static class SymmetryAnalyzer
 
         var rotations = LatticePointGroup.Find(reducedLattice, symprec, angleTolerance);
         var (ops, perms) = CrystalOperations.Find(reducedLattice, positions, primitive.Types, rotations, symprec);
-        // The operations found within the tolerance must form a group; if the point group is not a crystallographic
-        // one (tolerance too loose), retry with a tighter tolerance as spglib does.
         var match = SpaceGroupMatcher.Identify(ops, reducedLattice, lattice, basis, symprec);
-        if (match is null)
-        {
-            if (symprec > 1e-8) return Analyze(structure, symprec * 0.95, angleTolerance > 0 ? angleTolerance * 0.95 : angleTolerance);
-            throw new InvalidOperationException("No space group found.");
-        }
+        if (match is null) return null;
         return Standardizer.Build(structure, fractional, primitive, basis, reducedLattice, positions, ops, perms, match, symprec);
     }
 }
