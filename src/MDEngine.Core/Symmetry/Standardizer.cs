@@ -179,12 +179,22 @@ internal static class Standardizer
         // (primitive atoms); the representatives g act on one input atom per primitive atom.
         var firstInput = new Dictionary<int, int>();
         for (int i = 0; i < n; i++) firstInput.TryAdd(mapping[i], i);
-        foreach (var rep in reps)
+        int classCount = firstInput.Count;
+        var classPerms = new int[reps.Count][];
+        bool complete = list.Count == reps.Count * pureTranslations.Length && firstInput.Keys.All(c => c < classCount);
+        for (int r = 0; r < reps.Count; r++)
+        {
+            classPerms[r] = new int[classCount];
             foreach (var (prim, i) in firstInput)
             {
-                int j = index.Find(numbers[i], rep.Apply(wrapped[i]));
-                if (j >= 0) orbitUnion(prim, mapping[j]);
+                int j = index.Find(numbers[i], reps[r].Apply(wrapped[i]));
+                if (j >= 0) { orbitUnion(prim, mapping[j]); if (prim < classCount) classPerms[r][prim] = mapping[j]; }
+                else complete = false;
             }
+        }
+        var factorization = complete
+            ? new CosetFactorization(mapping, classCount, pureTranslations.Length, reps.Select(x => x.Rotation).ToArray(), classPerms)
+            : null;
         return new SymmetryOperations(list.ToArray(), () =>
         {
             var translationPerms = pureTranslations.Select(t => MapAtoms(new SymmetryOperation(IntMat3.Identity, t))).ToArray();
@@ -197,7 +207,7 @@ internal static class Standardizer
                 for (int i = 0; i < n; i++) perm[i] = g[i] < 0 ? -1 : t[g[i]];
                 return perm;
             }).ToArray();
-        });
+        }) { Factorization = factorization };
     }
 
     /// <summary>Key of a fractional point on a 10⁻⁶ grid, periodic (points of exact orbits differ by rounding only).</summary>

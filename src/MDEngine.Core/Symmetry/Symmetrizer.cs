@@ -21,6 +21,7 @@ public static class Symmetrizer
     /// (for a symmetric structure the exact forces already satisfy F_{g(i)} = R_g F_i).</summary>
     public static Vec3[] SymmetrizeForces(Vec3[] forces, Cell cell, SymmetryOperations ops)
     {
+        if (ops.Factorization is { } f && f.AtomClass.Length == forces.Length) return SymmetrizeForcesByCosets(forces, cell, f);
         var rotations = CartesianRotations(cell, ops);
         var result = new Vec3[forces.Length];
         for (int k = 0; k < ops.Count; k++)
@@ -39,12 +40,41 @@ public static class Symmetrizer
         return result;
     }
 
+    /// <summary>The same average for operations t ∘ r: summing over the pure translations t first gives the total
+    /// force S_p of each translation class p, so F'_j = (1/|R||T|) Σ_r R_r S_{r⁻¹(class of j)}.</summary>
+    private static Vec3[] SymmetrizeForcesByCosets(Vec3[] forces, Cell cell, CosetFactorization f)
+    {
+        var classSum = new Vec3[f.ClassCount];
+        for (int i = 0; i < forces.Length; i++) classSum[f.AtomClass[i]] += forces[i];
+        var lt = cell.Matrix.Transpose();
+        var ltInv = lt.Inverse();
+        var accumulated = new Vec3[f.ClassCount];
+        for (int r = 0; r < f.Rotations.Length; r++)
+        {
+            var rotation = lt * f.Rotations[r].ToMat3() * ltInv;
+            var perm = f.ClassPermutations[r];
+            for (int p = 0; p < f.ClassCount; p++) accumulated[perm[p]] += rotation * classSum[p];
+        }
+        double inv = 1.0 / (f.Rotations.Length * f.TranslationCount);
+        var result = new Vec3[forces.Length];
+        for (int i = 0; i < forces.Length; i++) result[i] = accumulated[f.AtomClass[i]] * inv;
+        return result;
+    }
+
     /// <summary>Symmetrized stress (or any rank-2 Cartesian tensor): σ' = (1/|G|) Σ_g R_g σ R_gᵀ.</summary>
     public static Mat3 SymmetrizeStress(Mat3 stress, Cell cell, SymmetryOperations ops)
     {
+        // Every rotation occurs equally often (once per coset of the pure translations): average over the distinct ones.
+        var distinct = ops.Operations.Select(o => o.Rotation).Distinct().ToArray();
+        var lt = cell.Matrix.Transpose();
+        var ltInv = lt.Inverse();
         var sum = Mat3.Zero;
-        foreach (var r in CartesianRotations(cell, ops)) sum = sum + r * stress * r.Transpose();
-        return (1.0 / ops.Count) * sum;
+        foreach (var w in distinct)
+        {
+            var r = lt * w.ToMat3() * ltInv;
+            sum = sum + r * stress * r.Transpose();
+        }
+        return (1.0 / distinct.Length) * sum;
     }
 
     /// <summary>Symmetrized Cartesian positions: each atom moved to the average of the images that the operations

@@ -57,8 +57,17 @@ public sealed class SymmetryOperations
     public SymmetryOperations(SymmetryOperation[] operations, int[][] permutations) : this(operations, () => permutations) { }
 
     public SymmetryOperation[] Operations { get; }
+
+    /// <summary>When the operations are the cosets t ∘ r of the cell's pure translations t (a supercell), the
+    /// representatives r with their action on the translation classes of atoms: lets the symmetrizers average
+    /// over |R| + N terms instead of |R|·|T|·N.</summary>
+    internal CosetFactorization? Factorization { get; init; }
     public int[][] Permutations => _permutations.Value;
     public int Count => Operations.Length;
     public IntMat3[] Rotations => Operations.Select(o => o.Rotation).ToArray();
     public Geometry.Vec3[] Translations => Operations.Select(o => o.Translation).ToArray();
 }
+
+/// <summary>Operations factorized as cosets t ∘ r: atom classes under the pure translations (atoms of one class are
+/// copies of one primitive-cell atom), the rotation of each representative and the class each class goes to.</summary>
+internal sealed record CosetFactorization(int[] AtomClass, int ClassCount, int TranslationCount, IntMat3[] Rotations, int[][] ClassPermutations);
