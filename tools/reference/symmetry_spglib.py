@@ -9,7 +9,8 @@ occupations (tables from src/MDEngine.Core/Symmetry/Data/spacegroups.json), then
   shifted   : random origin shift (+ rotation); spglib's Wyckoff letters then depend on its arbitrary choice of
               origin among those of the affine normaliser, so letters are compared up to that relabelling.
 For each, spglib.get_symmetry_dataset(cell, symprec) is recorded: number, hall_number, international, pointgroup,
-wyckoffs, equivalent_atoms, std_lattice, std_types, std_positions, plus the structure itself.
+wyckoffs, equivalent_atoms, std_lattice, std_types, std_positions, the standardized primitive cell
+(spglib.standardize_cell(to_primitive=True)), plus the structure itself.
 Also records spglib's time for a 1,000-atom supercell (benchmark in docs/benchmarks.md).
 
 Rerun:  /usr/bin/python3 tools/reference/symmetry_spglib.py
@@ -112,6 +113,7 @@ def random_rotation():
 
 def record(name, number, lattice, frac, types, symprec):
     ds = spglib.get_symmetry_dataset((lattice, frac, types), symprec=symprec)
+    prim = spglib.standardize_cell((lattice, frac, types), to_primitive=True, no_idealize=False, symprec=symprec)
     return {
         "name": name, "expected_number": number, "symprec": symprec,
         "lattice": np.round(lattice, 10).tolist(), "positions": np.round(frac, 10).tolist(), "numbers": [int(t) for t in types],
@@ -120,6 +122,8 @@ def record(name, number, lattice, frac, types, symprec):
         "equivalent_atoms": [int(x) for x in ds["equivalent_atoms"]], "n_operations": int(len(ds["rotations"])),
         "std_lattice": np.round(ds["std_lattice"], 8).tolist(), "std_types": [int(t) for t in ds["std_types"]],
         "std_positions": np.round(ds["std_positions"], 8).tolist(),
+        "primitive_lattice": np.round(prim[0], 8).tolist(), "primitive_positions": np.round(prim[1], 8).tolist(),
+        "primitive_types": [int(t) for t in prim[2]],
         "transformation_matrix": np.round(ds["transformation_matrix"], 8).tolist(),
         "origin_shift": np.round(ds["origin_shift"], 8).tolist(),
     }

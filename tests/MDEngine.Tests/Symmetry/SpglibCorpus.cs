@@ -21,6 +21,9 @@ internal sealed class SpglibCase
     public required Mat3 StdLattice { get; init; }
     public required int[] StdTypes { get; init; }
     public required Vec3[] StdPositions { get; init; }
+    public required Mat3 PrimitiveLattice { get; init; }
+    public required int[] PrimitiveTypes { get; init; }
+    public required Vec3[] PrimitivePositions { get; init; }
 
     public override string ToString() => $"{Name} #{ExpectedNumber}";
 }
@@ -52,6 +55,9 @@ internal static class SpglibCorpus
                 StdLattice = Matrix(e.GetProperty("std_lattice")),
                 StdTypes = e.GetProperty("std_types").EnumerateArray().Select(x => x.GetInt32()).ToArray(),
                 StdPositions = Vectors(e.GetProperty("std_positions")),
+                PrimitiveLattice = Matrix(e.GetProperty("primitive_lattice")),
+                PrimitiveTypes = e.GetProperty("primitive_types").EnumerateArray().Select(x => x.GetInt32()).ToArray(),
+                PrimitivePositions = Vectors(e.GetProperty("primitive_positions")),
             });
         }
         return list;

@@ -92,37 +92,61 @@ public class SymmetryDetectionTests(ITestOutputHelper output)
         int exact = 0;
         var failures = Failures((c, d) =>
         {
-            var mine = d.Conventional;
-            var pm = mine.Cell.Parameters();
-            var ps = new Cell(c.StdLattice).Parameters();
-            double tol = Math.Max(10 * c.Symprec, 1e-4);
-            if (Math.Abs(pm.A - ps.A) > tol || Math.Abs(pm.B - ps.B) > tol || Math.Abs(pm.C - ps.C) > tol ||
-                Math.Abs(pm.Alpha - ps.Alpha) > 0.01 || Math.Abs(pm.Beta - ps.Beta) > 0.01 || Math.Abs(pm.Gamma - ps.Gamma) > 0.01)
-                return $"lattice {pm} spglib {ps}";
-            if (mine.Count != c.StdTypes.Length) return $"{mine.Count} atoms, spglib {c.StdTypes.Length}";
-            var frac = mine.FractionalPositions();
-            var lattice = mine.Cell.Matrix;
-            bool Same(IntMat3 r, Vec3 shift)
-            {
-                for (int i = 0; i < c.StdTypes.Length; i++)
-                {
-                    bool found = false;
-                    for (int j = 0; j < frac.Length && !found; j++)
-                        found = mine.Numbers[j] == c.StdTypes[i] && (Fractional.Wrap(r * frac[j] + shift - c.StdPositions[i]) * lattice).Length < tol;
-                    if (!found) return false;
-                }
-                return true;
-            }
-            if (Same(IntMat3.Identity, Vec3.Zero)) { Interlocked.Increment(ref exact); return null; }
+            var problem = CompareCells(d.Conventional, c.StdLattice, c.StdTypes, c.StdPositions, c.Symprec, out bool identical);
+            if (problem is not null) return problem;
+            if (identical) { Interlocked.Increment(ref exact); return null; }
             // A structure already in the standard setting keeps it exactly, except that for monoclinic groups spglib
             // may turn the cell by the 2-fold rotation about b ((a, c) → (−a, −c)), a choice we do not reproduce.
             if (c.Name is "base" or "rotated" && d.CrystalSystem != "monoclinic") return "not identical to spglib's standardized cell";
-            foreach (var r in LatticePointGroup.Find(lattice, 1e-4, -1))
-                for (int j = 0; j < frac.Length; j++)
-                    if (mine.Numbers[j] == c.StdTypes[0] && Same(r, c.StdPositions[0] - r * frac[j])) return null;
-            return "atoms differ from spglib's standardized cell for every lattice symmetry and origin shift";
+            return null;
         });
         output.WriteLine($"{exact} of {Results.Value.Count} standardized cells identical to spglib's without any change of setting");
         Assert.Empty(failures);
+    }
+
+    /// <summary>The standardized primitive cell against spglib.standardize_cell(to_primitive=True), with the same
+    /// allowance for the choice of setting as the conventional cell.</summary>
+    [Fact]
+    public void StandardizedPrimitiveCellsMatchSpglib()
+    {
+        int exact = 0;
+        var failures = Failures((c, d) =>
+        {
+            var problem = CompareCells(d.Primitive, c.PrimitiveLattice, c.PrimitiveTypes, c.PrimitivePositions, c.Symprec, out bool identical);
+            if (identical) Interlocked.Increment(ref exact);
+            return problem;
+        });
+        output.WriteLine($"{exact} of {Results.Value.Count} primitive cells identical to spglib's without any change of setting");
+        Assert.Empty(failures);
+    }
+
+    private static string? CompareCells(Structure mine, Mat3 spglibLattice, int[] types, Vec3[] positions, double symprec, out bool identical)
+    {
+        identical = false;
+        var pm = mine.Cell.Parameters();
+        var ps = new Cell(spglibLattice).Parameters();
+        double tol = Math.Max(10 * symprec, 1e-4);
+        if (Math.Abs(pm.A - ps.A) > tol || Math.Abs(pm.B - ps.B) > tol || Math.Abs(pm.C - ps.C) > tol ||
+            Math.Abs(pm.Alpha - ps.Alpha) > 0.01 || Math.Abs(pm.Beta - ps.Beta) > 0.01 || Math.Abs(pm.Gamma - ps.Gamma) > 0.01)
+            return $"lattice {pm} spglib {ps}";
+        if (mine.Count != types.Length) return $"{mine.Count} atoms, spglib {types.Length}";
+        var frac = mine.FractionalPositions();
+        var lattice = mine.Cell.Matrix;
+        bool Same(IntMat3 r, Vec3 shift)
+        {
+            for (int i = 0; i < types.Length; i++)
+            {
+                bool found = false;
+                for (int j = 0; j < frac.Length && !found; j++)
+                    found = mine.Numbers[j] == types[i] && (Fractional.Wrap(r * frac[j] + shift - positions[i]) * lattice).Length < tol;
+                if (!found) return false;
+            }
+            return true;
+        }
+        if (Same(IntMat3.Identity, Vec3.Zero)) { identical = true; return null; }
+        foreach (var r in LatticePointGroup.Find(lattice, 1e-4, -1))
+            for (int j = 0; j < frac.Length; j++)
+                if (mine.Numbers[j] == types[0] && Same(r, positions[0] - r * frac[j])) return null;
+        return "atoms differ from spglib's standardized cell for every lattice symmetry and origin shift";
     }
 }
