@@ -66,6 +66,7 @@ public static class CrystalBuilder
     public static Structure Build(int number, LatticeParameters parameters, IReadOnlyList<AsymmetricSite> sites) =>
         Build(SpaceGroupDatabase.ByNumber(number), parameters, sites);
 
+    /// <summary>As above in any Hall setting (e.g. origin choice 2, or rhombohedral axes with a = b = c).</summary>
     public static Structure Build(HallSetting setting, LatticeParameters parameters, IReadOnlyList<AsymmetricSite> sites)
     {
         CheckLattice(setting, parameters);
@@ -116,6 +117,8 @@ public static class CrystalBuilder
         bool Eq(double a, double b) => Math.Abs(a - b) < 1e-6 * Math.Max(1, Math.Abs(a));
         string? problem = setting.CrystalSystem switch
         {
+            "trigonal" when setting.Choice == "R" => Eq(p.A, p.B) && Eq(p.B, p.C) && Eq(p.Alpha, p.Beta) && Eq(p.Beta, p.Gamma)
+                ? null : "a = b = c and α = β = γ (rhombohedral axes)",
             "cubic" when !(Eq(p.A, p.B) && Eq(p.B, p.C) && Eq(p.Alpha, 90) && Eq(p.Beta, 90) && Eq(p.Gamma, 90)) => "a = b = c and α = β = γ = 90°",
             "tetragonal" when !(Eq(p.A, p.B) && Eq(p.Alpha, 90) && Eq(p.Beta, 90) && Eq(p.Gamma, 90)) => "a = b and α = β = γ = 90°",
             "trigonal" or "hexagonal" when !(Eq(p.A, p.B) && Eq(p.Alpha, 90) && Eq(p.Beta, 90) && Eq(p.Gamma, 120)) => "a = b, α = β = 90° and γ = 120° (hexagonal axes)",

@@ -39,6 +39,23 @@ public class BuildAndSymmetrizeTests
     }
 
     [Fact]
+    public void OtherSettingsBuildTheSameCrystal()
+    {
+        // Diamond in origin choice 2 (Si at 8a = 1/8,1/8,1/8) and Bi in R-3m on rhombohedral axes.
+        var si = CrystalBuilder.Build(SpaceGroupDatabase.FindBySymbol("Fd-3m:2")!, new LatticeParameters(5.43, 5.43, 5.43, 90, 90, 90), [AsymmetricSite.Parse("Si:8a")]);
+        Assert.Equal(8, si.Count);
+        var d = SymmetryAnalyzer.Analyze(si);
+        Assert.Equal(227, d.Number);
+        Assert.Equal(525, d.HallNumber);
+        var bi = CrystalBuilder.Build(SpaceGroupDatabase.FindBySymbol("R-3m:R")!, new LatticeParameters(4.75, 4.75, 4.75, 57.2, 57.2, 57.2), [AsymmetricSite.Parse("Bi:2c:x=0.234")]);
+        Assert.Equal(2, bi.Count);
+        var db = SymmetryAnalyzer.Analyze(bi, 1e-4);
+        Assert.Equal(166, db.Number);
+        Assert.Equal(6, db.Conventional.Count);
+        Assert.Equal(2, db.Primitive.Count);
+    }
+
+    [Fact]
     public void OverlappingSitesAndWrongLatticesAreErrors()
     {
         var cubic = new LatticeParameters(4, 4, 4, 90, 90, 90);

@@ -104,6 +104,32 @@ public class SymmetryDetectionTests(ITestOutputHelper output)
         Assert.Empty(failures);
     }
 
+    /// <summary>The transformation (x_std = P x + p) carries every input atom onto an atom of the standardized cell,
+    /// and the refined input of the noisy supercells has the same group even with a tolerance of 1e-6 Å.</summary>
+    [Fact]
+    public void TransformationAndRefinementAreConsistent()
+    {
+        var failures = Failures((c, d) =>
+        {
+            var input = c.Structure.FractionalPositions();
+            var std = d.Conventional.FractionalPositions();
+            var lattice = d.Conventional.Cell.Matrix;
+            double tol = Math.Max(4 * c.Symprec, 1e-4);
+            for (int i = 0; i < input.Length; i++)
+            {
+                var x = d.TransformationMatrix * input[i] + d.OriginShift;
+                bool found = false;
+                for (int j = 0; j < std.Length && !found; j++)
+                    found = d.Conventional.Numbers[j] == c.Structure.Numbers[i] && (Fractional.Wrap(x - std[j]) * lattice).Length < tol;
+                if (!found) return $"atom {i} is not carried onto the standardized cell";
+            }
+            if (c.Name != "supercell") return null;
+            var again = SymmetryAnalyzer.Analyze(d.Refined, 1e-6);
+            return again.Number == d.Number ? null : $"refined structure has group {again.Number}";
+        });
+        Assert.Empty(failures);
+    }
+
     /// <summary>The standardized primitive cell against spglib.standardize_cell(to_primitive=True), with the same
     /// allowance for the choice of setting as the conventional cell.</summary>
     [Fact]
