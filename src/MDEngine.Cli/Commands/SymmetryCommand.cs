@@ -9,7 +9,7 @@ namespace MDEngine.Cli.Commands;
 
 /// <summary><c>mdengine symmetry FILE</c>: space group, Wyckoff positions and equivalent atoms of a crystal (as
 /// spglib's dataset); with <c>--standardize conventional|primitive --output OUT</c> writes the standardized cell
-/// (a .cif output carries the symmetry: operations and asymmetric unit).</summary>
+/// (a .cif output of the conventional cell carries the symmetry: operations and asymmetric unit).</summary>
 internal static class SymmetryCommand
 {
     public static Command Create()
@@ -43,11 +43,11 @@ internal static class SymmetryCommand
             if (mode is not null)
             {
                 var cell = mode == "conventional" ? dataset.Conventional : dataset.Primitive;
+                // The conventional cell goes to CIF with its symmetry (operations + asymmetric unit); the primitive
+                // cell of a centred lattice is not a setting of the space group, so it is written atom by atom.
                 if (mode == "conventional" && outPath!.EndsWith(".cif", StringComparison.OrdinalIgnoreCase))
                     SymmetryCifWriter.Write(outPath, dataset);
-                else if (outPath!.EndsWith(".cif", StringComparison.OrdinalIgnoreCase))
-                    SymmetryCifWriter.Write(outPath, SymmetryAnalyzer.Analyze(cell, 1e-5));
-                else StructureFile.Write(outPath, cell);
+                else StructureFile.Write(outPath!, cell);
                 if (!parse.GetValue(json))
                 {
                     writer.WriteLine($"wrote the standardized {mode} cell ({cell.Formula}, {cell.Count} atoms) to {outPath}");

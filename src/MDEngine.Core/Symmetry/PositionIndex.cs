@@ -95,7 +95,7 @@ internal sealed class PositionIndex
     {
         if (n < 3)
         {
-            for (int q = 0; q < n; q++) offsets[q] = q - 0; // absolute bins via (i0 + q) mod n cover all
+            for (int q = 0; q < n; q++) offsets[q] = q; // (i0 + q) mod n visits every bin once
             return n;
         }
         int count = 0;

@@ -8,7 +8,7 @@ namespace MDEngine.Symmetry;
 /// (I − W) o ≡ t_db(W) − w_c(W) (mod the centred lattice) for all W makes them identical.</summary>
 internal static class SpaceGroupMatcher
 {
-    internal sealed record Match(HallSetting Setting, IntMat3 Q, Vec3 Origin, double Score);
+    internal sealed record Match(HallSetting Setting, IntMat3 Q, Vec3 Origin);
 
     private sealed class GroupInfo
     {
@@ -41,7 +41,7 @@ internal static class SpaceGroupMatcher
         return Groups.Value.Where(g => g.Signature == sig).Select(g => g.Setting).ToList();
     }
 
-    public static Match? Identify(List<SymmetryOperation> ops, Mat3 primitiveLattice, Mat3 inputLattice, Mat3 primitiveInInput, double symprec)
+    public static Match? Identify(List<SymmetryOperation> ops, Mat3 primitiveLattice, Mat3 inputLattice, double symprec)
     {
         var rotations = ops.Select(o => o.Rotation).ToList();
         string sig = Signature(rotations);
@@ -79,7 +79,7 @@ internal static class SpaceGroupMatcher
                 var origin = SolveOrigin(converted, g, q, primitiveLattice, symprec);
                 if (origin is null) continue;
                 double originLength = (origin.Value * convLattice).Length;
-                var match = new Match(g.Setting, q, origin.Value, key.Alignment);
+                var match = new Match(g.Setting, q, origin.Value);
                 if (best is null || Better(key, originLength, bestKey, bestOriginLength)) { best = match; bestKey = key; bestOriginLength = originLength; }
             }
         }

@@ -133,7 +133,7 @@ internal static class Standardizer
         return new SymmetryDataset
         {
             Number = setting.Number, Setting = setting, Operations = inputOps, Wyckoffs = letters, SiteSymmetrySymbols = siteSymbols,
-            EquivalentAtoms = equivalent, MappingToPrimitive = primitive.Mapping, TransformationMatrix = p, OriginShift = Fractional.Mod1(o),
+            EquivalentAtoms = equivalent, MappingToPrimitive = primitive.Mapping, TransformationMatrix = p, OriginShift = Fractional.Mod1Clean(o),
             Conventional = conventional, ConventionalWyckoffs = convLetters.ToArray(), ConventionalOrbits = convOrbits.ToArray(), Primitive = primitiveStd, Refined = refined,
         };
     }
@@ -163,11 +163,11 @@ internal static class Standardizer
         {
             var w = IntMat3.Round(pInverse * g.Rotation.ToMat3() * p, 1e-5);
             if (w is null) continue;
-            var baseT = Fractional.Mod1(pInverse * (g.Translation + g.Rotation * o - o));
+            var baseT = Fractional.Mod1Clean(pInverse * (g.Translation + g.Rotation * o - o));
             int repIndex = -1;
             for (int k = 0; k < pureTranslations.Length; k++)
             {
-                var tr = Fractional.Mod1(baseT + pureTranslations[k]);
+                var tr = Fractional.Mod1Clean(baseT + pureTranslations[k]);
                 var key = (w.Value, Key(tr.X), Key(tr.Y), Key(tr.Z));
                 if (!seen.Add(key)) continue;
                 if (repIndex < 0) { repIndex = reps.Count; reps.Add(new SymmetryOperation(w.Value, baseT)); }

@@ -67,6 +67,14 @@ public static class Fractional
 
     public static Vec3 Mod1(Vec3 v) => new(Mod1(v.X), Mod1(v.Y), Mod1(v.Z));
 
+    /// <summary>Reduced to [0, 1) with values within <paramref name="eps"/> of an integer set to exactly 0, so that
+    /// rounding noise does not print as 0.9999999999 or 1e-16.</summary>
+    public static Vec3 Mod1Clean(Vec3 v, double eps = 1e-10)
+    {
+        static double C(double x, double e) { double r = Mod1(x); return r < e || 1 - r < e ? 0.0 : r; }
+        return new Vec3(C(v.X, eps), C(v.Y, eps), C(v.Z, eps));
+    }
+
     /// <summary>Difference wrapped to [-0.5, 0.5) per component (the minimum image in fractional terms).</summary>
     public static Vec3 Wrap(Vec3 v) => new(v.X - Math.Round(v.X), v.Y - Math.Round(v.Y), v.Z - Math.Round(v.Z));
 
