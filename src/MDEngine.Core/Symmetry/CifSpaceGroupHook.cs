@@ -7,15 +7,16 @@ namespace MDEngine.Symmetry;
 /// number) without listing its operations: the names resolve through <see cref="SpaceGroupDatabase.FindBySymbol"/>
 /// (a Hermann–Mauguin symbol without a choice suffix means the default setting: origin choice 1, hexagonal axes,
 /// as ASE and spglib assume).</summary>
-internal static class CifSpaceGroupHook
+public static class CifSpaceGroupHook
 {
     // Runs when MDEngine.Core loads, so every reader of CIF files (library or CLI) gets the tables.
 #pragma warning disable CA2255
     [ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void Install() => CifReader.SpaceGroupOperationsProvider ??= Operations;
+    public static void Install() => CifReader.SpaceGroupOperationsProvider ??= Operations;
 
-    internal static IReadOnlyList<(int[,] R, Geometry.Vec3 t)>? Operations(string name)
+    /// <summary>The operations (rotation, translation) of the setting a CIF names, or null for an unknown name.</summary>
+    public static IReadOnlyList<(int[,] R, Geometry.Vec3 t)>? Operations(string name)
     {
         var setting = SpaceGroupDatabase.FindBySymbol(name.Trim().Trim('\'', '"'));
         return setting?.Operations.Select(o =>

@@ -6,6 +6,17 @@ namespace MDEngine.Tests.Symmetry;
 /// <summary>CIF files that name a space group without listing its operations expand through the database.</summary>
 public class CifSpaceGroupHookTests
 {
+    // The provider is installed when MDEngine.Core loads; a test elsewhere may reset it, so make sure it is there.
+    public CifSpaceGroupHookTests() => CifSpaceGroupHook.Install();
+
+    [Fact]
+    public void ProviderIsInstalledWhenTheLibraryLoads()
+    {
+        Assert.NotNull(CifReader.SpaceGroupOperationsProvider);
+        Assert.Equal(192, CifSpaceGroupHook.Operations("F d -3 m")!.Count);
+        Assert.Null(CifSpaceGroupHook.Operations("Q 9 9 9"));
+    }
+
     private static string Cif(string symmetryLines, double a, double c, double gamma, string sites) => $"""
         data_test
         _cell_length_a {a}
