@@ -14,6 +14,7 @@ internal static class CommandCatalog
         EvalCommand.Create(),
         BenchCommand.Create(),
         NeighborsCommand.Create(),
+        MdCommand.Create(),
         SymmetryCommand.Create(),
         BuildCommand.Create(),
     ];
