@@ -4,6 +4,7 @@ using MDEngine.Symmetry;
 namespace MDEngine.Tests.Symmetry;
 
 /// <summary>CIF files that name a space group without listing its operations expand through the database.</summary>
+[Collection(MDEngine.Tests.IO.CifProviderCollection.Name)]
 public class CifSpaceGroupHookTests
 {
     // The provider is installed when MDEngine.Core loads; a test elsewhere may reset it, so make sure it is there.
