@@ -1,0 +1,205 @@
+#!/usr/bin/python3
+"""Reference relaxations with ASE 3.22 for the optimizer tests.
+
+Rerun from the repository root with the system Python that has ASE 3.22, spglib and scipy:
+
+    /usr/bin/python3 tools/reference/ase_relax.py
+
+It writes tests/MDEngine.Tests/data/optimize/ase_relax_lj.json. Every case starts from a structure built here
+(positions, cell, pbc are recorded), is relaxed with ASE's FIRE, BFGS and LBFGS, on bare atoms and through a
+Fréchet cell filter, and records the energy after each step (for step-by-step comparison), step and force-call
+counts, the final energy, positions and cell.
+
+The potential is ASE's LennardJones with smooth=False, i.e. pairs shifted to zero at rc (MDEngine's
+LennardJones(shift: true)). ASE 3.22 has no FrechetCellFilter (it arrived in ASE 3.23); the filter below follows
+the 3.23 definition: the cell degrees of freedom are exp_cell_factor * logm(F) with F the deformation gradient
+(cell = cell0 F^T), and their forces are the UnitCellFilter cell gradient pulled back through the Fréchet
+derivative of expm, divided by exp_cell_factor (default: number of atoms).
+"""
+import json
+import os
+import sys
+from itertools import product
+
+import numpy as np
+from scipy.linalg import expm, expm_frechet, logm
+
+import ase
+from ase.build import bulk, fcc100
+from ase.calculators.lj import LennardJones
+from ase.constraints import FixAtoms, UnitCellFilter
+from ase.optimize import BFGS, FIRE, LBFGS
+from ase.spacegroup.symmetrize import FixSymmetry
+from ase.stress import full_3x3_to_voigt_6_stress, voigt_6_to_full_3x3_stress
+
+assert ase.__version__.startswith("3.22"), ase.__version__
+
+EPSILON, SIGMA, RC = 0.4, 2.33, 6.0
+FMAX = 0.05
+GPA = 1.0 / 160.21766208  # eV/Å^3
+
+
+class FrechetFilter(UnitCellFilter):
+    """Cell filter with log-deformation cell coordinates, per ASE >= 3.23's FrechetCellFilter."""
+
+    def __init__(self, atoms, mask=None, exp_cell_factor=None, hydrostatic_strain=False,
+                 constant_volume=False, scalar_pressure=0.0):
+        UnitCellFilter.__init__(self, atoms, mask=mask, hydrostatic_strain=hydrostatic_strain,
+                                constant_volume=constant_volume, scalar_pressure=scalar_pressure)
+        self.exp_cell_factor = float(len(atoms)) if exp_cell_factor is None else exp_cell_factor
+
+    def get_positions(self):
+        pos = UnitCellFilter.get_positions(self)
+        n = len(self.atoms)
+        pos[n:] = np.real(logm(self.deform_grad())) * self.exp_cell_factor
+        return pos
+
+    def set_positions(self, new, **kwargs):
+        n = len(self.atoms)
+        x = new.copy()
+        x[n:] = expm(new[n:] / self.exp_cell_factor) * self.cell_factor
+        UnitCellFilter.set_positions(self, x, **kwargs)
+
+    def get_forces(self, **kwargs):
+        stress = self.atoms.get_stress(**kwargs)
+        volume = self.atoms.get_volume()
+        virial = -volume * (voigt_6_to_full_3x3_stress(stress) + np.diag([self.scalar_pressure] * 3))
+        F = self.deform_grad()
+        U = np.real(logm(F))
+        if self.hydrostatic_strain:
+            virial = np.diag([virial.trace() / 3.0] * 3)
+        if (self.mask != 1.0).any():
+            virial *= self.mask
+        grad_F = virial @ np.linalg.inv(F.T)
+        grad_U = np.zeros((3, 3))
+        for mu, nu in product(range(3), repeat=2):
+            direction = np.zeros((3, 3))
+            direction[mu, nu] = 1.0
+            grad_U[mu, nu] = np.sum(expm_frechet(U, direction, compute_expm=False) * grad_F)
+        if self.constant_volume:
+            np.fill_diagonal(grad_U, np.diag(grad_U) - grad_U.trace() / 3.0)
+        n = len(self.atoms)
+        forces = np.zeros((n + 3, 3))
+        forces[:n] = self.atoms.get_forces(**kwargs) @ F
+        forces[n:] = grad_U / self.exp_cell_factor
+        self.stress = full_3x3_to_voigt_6_stress(-virial / volume)
+        return forces
+
+
+def calculator():
+    return LennardJones(epsilon=EPSILON, sigma=SIGMA, rc=RC, smooth=False)
+
+
+def vacancy():
+    atoms = bulk("Cu", "fcc", a=3.6, cubic=True) * (2, 2, 2)
+    del atoms[5]
+    atoms.rattle(0.05, seed=1)
+    return atoms
+
+
+def alloy():
+    atoms = bulk("Ag", "fcc", a=3.6, cubic=True) * (2, 2, 2)
+    rng = np.random.RandomState(7)
+    numbers = np.array([47] * 16 + [79] * 16)
+    rng.shuffle(numbers)
+    atoms.numbers = numbers
+    atoms.rattle(0.1, seed=2)
+    return atoms
+
+
+def slab():
+    atoms = fcc100("Cu", (2, 2, 4), a=3.6, vacuum=6.0)
+    atoms.rattle(0.05, seed=3)
+    return atoms
+
+
+def strained():
+    atoms = bulk("Cu", "fcc", a=3.6, cubic=True) * (2, 2, 2)
+    strain = np.array([[1.03, 0.02, 0.0], [0.0, 0.98, 0.0], [0.0, 0.01, 1.01]])
+    atoms.set_cell(atoms.cell[:] @ strain, scale_atoms=True)
+    atoms.rattle(0.02, seed=4)
+    return atoms
+
+
+def hcp_strained():
+    atoms = bulk("Cu", "hcp", a=2.62, c=4.6) * (2, 2, 2)
+    return atoms
+
+
+def record_structure(atoms):
+    return {"numbers": atoms.numbers.tolist(), "positions": atoms.positions.tolist(),
+            "cell": atoms.cell[:].tolist(), "pbc": atoms.pbc.tolist()}
+
+
+def run_case(name, build, optimizer, cell, fixed=None, pressure_gpa=0.0, hydrostatic=False,
+             constant_volume=False, symmetry=False, steps=400):
+    atoms = build()
+    atoms.calc = calculator()
+    constraints = []
+    if fixed is not None:
+        constraints.append(FixAtoms(indices=fixed(atoms)))
+    symmetry_ops = None
+    if symmetry:
+        fs = FixSymmetry(atoms, symprec=1e-3)
+        constraints.append(fs)
+        symmetry_ops = {"rotations": fs.rotations.tolist(), "translations": fs.translations.tolist()}
+    atoms.set_constraint(constraints)
+    start = record_structure(atoms)
+    target = FrechetFilter(atoms, scalar_pressure=pressure_gpa * GPA, hydrostatic_strain=hydrostatic,
+                           constant_volume=constant_volume) if cell else atoms
+    opt = {"FIRE": FIRE, "BFGS": BFGS, "LBFGS": LBFGS}[optimizer](target, logfile=None)
+    calls = {"n": 0}
+    original = atoms.calc.calculate
+
+    def counting(*args, **kwargs):
+        calls["n"] += 1
+        return original(*args, **kwargs)
+
+    atoms.calc.calculate = counting
+    energies, fmaxes = [], []
+
+    def observe():
+        energies.append(float(atoms.get_potential_energy()))
+        f = target.get_forces()
+        fmaxes.append(float(np.sqrt((f ** 2).sum(axis=1).max())))
+
+    opt.attach(observe, interval=1)
+    converged = bool(opt.run(fmax=FMAX, steps=steps))
+    result = {
+        "name": name, "optimizer": optimizer, "cell": cell, "fmax": FMAX, "max_steps": steps,
+        "pressure_gpa": pressure_gpa, "hydrostatic": hydrostatic, "constant_volume": constant_volume,
+        "fixed": [] if fixed is None else [int(i) for i in fixed(atoms)],
+        "symmetry": symmetry_ops,
+        "start": start, "converged": converged, "steps": int(opt.nsteps), "force_calls": calls["n"],
+        "energies": energies, "fmaxes": fmaxes,
+        "final_energy": float(atoms.get_potential_energy()),
+        "final": record_structure(atoms),
+    }
+    print(f"{name:24s} {optimizer:6s} cell={cell!s:5s} steps={opt.nsteps:4d} calls={calls['n']:4d} "
+          f"E={result['final_energy']:.8f} converged={converged}", file=sys.stderr)
+    return result
+
+
+def main():
+    cases = []
+    bottom = lambda atoms: [a.index for a in atoms if a.tag == 4]
+    for optimizer in ("FIRE", "BFGS", "LBFGS"):
+        cases.append(run_case("vacancy", vacancy, optimizer, cell=False))
+        cases.append(run_case("vacancy", vacancy, optimizer, cell=True))
+        cases.append(run_case("alloy", alloy, optimizer, cell=False))
+        cases.append(run_case("alloy", alloy, optimizer, cell=True))
+        cases.append(run_case("slab", slab, optimizer, cell=False, fixed=bottom))
+        cases.append(run_case("strained", strained, optimizer, cell=True))
+    cases.append(run_case("strained_1GPa_hydrostatic", strained, "FIRE", cell=True, pressure_gpa=1.0, hydrostatic=True))
+    cases.append(run_case("strained_constant_volume", strained, "FIRE", cell=True, constant_volume=True))
+    cases.append(run_case("hcp_symmetry", hcp_strained, "FIRE", cell=True, symmetry=True))
+    cases.append(run_case("hcp_symmetry", hcp_strained, "BFGS", cell=True, symmetry=True))
+    out = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "MDEngine.Tests", "data", "optimize", "ase_relax_lj.json")
+    with open(out, "w") as fh:
+        json.dump({"generator": "tools/reference/ase_relax.py", "ase": ase.__version__,
+                   "potential": {"kind": "lj", "epsilon": EPSILON, "sigma": SIGMA, "rc": RC, "shifted": True},
+                   "cases": cases}, fh)
+
+
+if __name__ == "__main__":
+    main()
