@@ -18,6 +18,7 @@ public sealed class Relaxation
     private double _initialEnergy;
     private Structure? _best;
     private double _bestObjective = double.PositiveInfinity;
+    private int _lastRecordedStep = -1;
 
     public IOptimizable Target { get; }
     public Optimizer Optimizer { get; }
@@ -71,16 +72,18 @@ public sealed class Relaxation
         return e;
     }
 
-    /// <summary>With a current evaluation in hand: records the state, checks convergence, and steps when not done.</summary>
+    /// <summary>With a current evaluation in hand: records the state (once per step), checks convergence, and when
+    /// not done lets the optimizer step. The caller evaluates the new coordinates before the next call.</summary>
     public void Advance()
     {
         if (Finished) return;
         if (NeedsEvaluation) throw new InvalidOperationException("The target moved since its last evaluation.");
         var e = _current!;
-        if (Steps == 0 && _best is null)
+        if (_lastRecordedStep != Steps)
         {
-            _initialEnergy = e.Energy;
+            if (Steps == 0) _initialEnergy = e.Energy;
             Record(e);
+            _lastRecordedStep = Steps;
         }
         if (IsConverged(e) || Steps >= Options.MaxSteps)
         {
@@ -89,8 +92,6 @@ public sealed class Relaxation
         }
         Optimizer.Step(Target, e, Evaluate);
         Steps++;
-        if (NeedsEvaluation) Evaluate();
-        Record(_current!);
     }
 
     private bool IsConverged(Evaluation e) => e.MaxForce < Options.Fmax;

@@ -8,7 +8,7 @@ using MDEngine.Structures;
 namespace MDEngine.Tests.Optimize;
 
 /// <summary>Reads the relaxations recorded by tools/reference/ase_relax.py and replays them with MDEngine.</summary>
-internal static class AseReference
+public static class AseReference
 {
     public sealed record Case(JsonElement Json)
     {
