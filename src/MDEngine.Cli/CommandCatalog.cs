@@ -9,5 +9,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         VersionCommand.Create(),
+        InfoCommand.Create(),
+        ConvertCommand.Create(),
     ];
 }

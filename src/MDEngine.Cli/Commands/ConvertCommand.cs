@@ -1,0 +1,42 @@
+using System.CommandLine;
+using MDEngine.IO;
+
+namespace MDEngine.Cli.Commands;
+
+/// <summary><c>mdengine convert IN OUT</c>: converts between structure file formats. The input is read completely
+/// before anything is written, and the output appears only when complete, so a bad input never leaves OUT behind.</summary>
+internal static class ConvertCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("in") { Description = "Input structure file." };
+        var output = new Argument<string>("out") { Description = "Output structure file." };
+        var inFormat = new Option<string?>("--in-format") { Description = "Input format: extxyz, xyz, cif or vasp (default: from the name)." };
+        var outFormat = new Option<string?>("--out-format") { Description = "Output format: extxyz, xyz, cif or vasp (default: from the name)." };
+        var frame = new Option<int?>("--frame") { Description = "Convert only this frame (0-based; negative counts from the end). Default: all frames." };
+        var command = new Command("convert", "Convert a structure file to another format (all frames unless --frame is given).");
+        command.Arguments.Add(input);
+        command.Arguments.Add(output);
+        command.Options.Add(inFormat);
+        command.Options.Add(outFormat);
+        command.Options.Add(frame);
+        command.SetAction(parse =>
+        {
+            string inPath = parse.GetValue(input)!, outPath = parse.GetValue(output)!;
+            string targetFormat = StructureFile.ResolveFormat(outPath, parse.GetValue(outFormat));
+            var frames = StructureFile.Read(inPath, parse.GetValue(inFormat));
+            if (parse.GetValue(frame) is { } index)
+            {
+                int at = index < 0 ? frames.Count + index : index;
+                if (at < 0 || at >= frames.Count) throw new UsageException($"--frame {index}: {inPath} has {frames.Count} frame(s)");
+                frames = [frames[at]];
+            }
+            if (frames.Count > 1 && targetFormat is "cif" or "vasp")
+                throw new UsageException($"{inPath} has {frames.Count} frames but {targetFormat} holds one structure: choose one with --frame");
+            StructureFile.Write(outPath, frames, targetFormat);
+            parse.InvocationConfiguration.Output.WriteLine($"wrote {frames.Count} frame{(frames.Count == 1 ? "" : "s")} to {outPath} ({targetFormat})");
+            return 0;
+        });
+        return command;
+    }
+}

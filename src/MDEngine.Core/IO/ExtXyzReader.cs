@@ -1,0 +1,297 @@
+using MDEngine.Geometry;
+using MDEngine.Structures;
+
+namespace MDEngine.IO;
+
+/// <summary>
+/// Reads extended XYZ (and plain XYZ) frames with the conventions of ASE 3.22 (<c>ase.io.extxyz</c>):
+/// <list type="bullet">
+/// <item>line 1: the atom count; line 2: key=value pairs (<see cref="KeyValueLine"/>); then one line per atom with the
+/// columns of <c>Properties=name:type:count:...</c> (default <c>species:S:1:pos:R:3</c>).</item>
+/// <item><c>Lattice="9 numbers"</c> are the three lattice vectors in turn; with a Lattice and no <c>pbc</c> the
+/// structure is periodic along all three axes, without one it is not periodic.</item>
+/// <item>Columns: <c>species</c> → elements (capitalised as ASE does), <c>pos</c> → positions, <c>Z</c> → atomic
+/// numbers (Z wins over species, as in ASE), <c>masses</c> → masses, <c>momenta</c> (ASE units amu·Å per ASE time
+/// unit) → <see cref="Structure.Velocities"/> = p/m·<see cref="AseUnits.Femtosecond"/> in Å/fs, <c>velocities</c>
+/// (taken as ASE velocities, Å per ASE time unit, what <c>atoms.get_velocities()</c> returns) → Å/fs; every
+/// other column → <see cref="Structure.Arrays"/> under its own name.</item>
+/// <item><c>stress</c> and <c>virial</c> with 9 numbers are 3×3 matrices in Fortran order (stored row-major in
+/// <see cref="Structure.Info"/>); a 6-number stress is kept as Voigt (xx yy zz yz xz xy).</item>
+/// </list>
+/// Unlike ASE, every atom line must have exactly the declared number of columns, positions must be finite, and the
+/// lattice vectors of periodic axes must be independent; any violation is an <see cref="InputException"/> naming
+/// the 1-based line. In plain mode (format "xyz") a comment line without '=' is kept whole as Info["comment"].
+/// </summary>
+public static class ExtXyzReader
+{
+    private const string DefaultProperties = "species:S:1:pos:R:3";
+
+    /// <summary>Reads every frame. <paramref name="plainComments"/>: comment lines without '=' are not key=value lists.</summary>
+    public static List<Structure> ReadAll(TextReader text, string? fileName, bool plainComments = false)
+    {
+        var lines = new LineReader(text, fileName);
+        var frames = new List<Structure>();
+        while (true)
+        {
+            string? header = lines.Next();
+            if (header is null || header.Trim().Length == 0)
+            {
+                // ASE stops at the first blank line; anything but blank lines after it is an error here.
+                while (header is not null)
+                {
+                    if (header.Trim().Length != 0) throw lines.Error("text after a blank line that ends the frames");
+                    header = lines.Next();
+                }
+                break;
+            }
+            frames.Add(ReadFrame(lines, header, plainComments));
+        }
+        if (frames.Count == 0) throw new InputException(fileName, null, "no frames: the file is empty");
+        return frames;
+    }
+
+    private static Structure ReadFrame(LineReader lines, string header, bool plainComments)
+    {
+        int headerLine = lines.Number;
+        if (!long.TryParse(header.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long count))
+            throw lines.Error($"expected the atom count, found \"{Shorten(header)}\"");
+        if (count < 0) throw lines.Error($"negative atom count {count}");
+        if (count > int.MaxValue / 4) throw lines.Error($"atom count {count} is too large");
+        int n = (int)count;
+
+        string comment = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} ends before its comment line", atEnd: true);
+        int commentLine = lines.Number;
+        var info = plainComments && !comment.Contains('=')
+            ? new OrderedDictionary<string, object>(StringComparer.Ordinal)
+            : KeyValueLine.Parse(comment);
+        if (plainComments && !comment.Contains('=') && comment.Trim().Length > 0) info["comment"] = comment.Trim();
+
+        var columns = ParseProperties(info.Remove("Properties", out var p) ? p : DefaultProperties, lines, commentLine);
+        var (cell, hasLattice) = ParseLattice(info, lines, commentLine);
+        var pbc = ParsePbc(info, hasLattice, lines, commentLine);
+        NormaliseMatrixInfo(info, lines, commentLine);
+        if (PeriodicCellProblem(cell, pbc) is { } cellProblem) throw new InputException(lines.FileName, commentLine, cellProblem);
+
+        foreach (var c in columns) c.Allocate(n);
+        int totalColumns = columns.Sum(c => c.Count);
+        for (int i = 0; i < n; i++)
+        {
+            string line = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} declares {n} atoms but the file ends after {i}", atEnd: true);
+            var tokens = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (tokens.Length != totalColumns)
+                throw lines.Error($"{tokens.Length} columns, expected {totalColumns} ({string.Join(":", columns.Select(c => $"{c.Name}:{c.TypeLetter}:{c.Count}"))})");
+            int t = 0;
+            foreach (var c in columns) { c.Parse(i, tokens, t, lines); t += c.Count; }
+        }
+
+        return Build(columns, info, cell, pbc, n, lines, headerLine);
+    }
+
+    private static Structure Build(List<Column> columns, OrderedDictionary<string, object> info, Cell cell, Pbc pbc, int n, LineReader lines, int headerLine)
+    {
+        Column? Find(string name) => columns.FirstOrDefault(c => c.Name == name);
+        var species = Find("species");
+        var z = Find("Z");
+        var pos = Find("pos") ?? throw new InputException(lines.FileName, headerLine + 1, "Properties has no pos column");
+        if (pos.Type != AtomArrayType.Real || pos.Count != 3) throw new InputException(lines.FileName, headerLine + 1, "pos must be R:3");
+
+        var numbers = new int[n];
+        if (z is not null)
+        {
+            if (z.Type != AtomArrayType.Integer || z.Count != 1) throw new InputException(lines.FileName, headerLine + 1, "Z must be I:1");
+            var zs = (int[])z.Data!;
+            for (int i = 0; i < n; i++)
+                if (zs[i] < 1 || zs[i] > Element.MaxZ) throw new InputException(lines.FileName, headerLine + 2 + i, $"no element with atomic number {zs[i]}");
+            numbers = zs;
+        }
+        else if (species is not null)
+        {
+            if (species.Type != AtomArrayType.String || species.Count != 1) throw new InputException(lines.FileName, headerLine + 1, "species must be S:1");
+            var symbols = (string[])species.Data!;
+            for (int i = 0; i < n; i++)
+            {
+                string s = Capitalize(symbols[i]);
+                if (!Element.TryFromSymbol(s, out var e)) throw new InputException(lines.FileName, headerLine + 2 + i, $"unknown element '{symbols[i]}'");
+                numbers[i] = e.Z;
+            }
+        }
+        else throw new InputException(lines.FileName, headerLine + 1, "Properties has neither species nor Z");
+
+        var positions = Structure.ToVec3((double[])pos.Data!);
+        for (int i = 0; i < n; i++)
+            if (!positions[i].IsFinite) throw new InputException(lines.FileName, headerLine + 2 + i, "position is not a finite number");
+
+        double[]? masses = null;
+        var massColumn = Find("masses");
+        if (massColumn is not null)
+        {
+            if (massColumn.Type != AtomArrayType.Real || massColumn.Count != 1) throw new InputException(lines.FileName, headerLine + 1, "masses must be R:1");
+            masses = (double[])massColumn.Data!;
+            for (int i = 0; i < n; i++)
+                if (!(masses[i] > 0) || !double.IsFinite(masses[i])) throw new InputException(lines.FileName, headerLine + 2 + i, $"mass {masses[i]} is not a positive number");
+        }
+
+        var structure = new Structure(numbers, positions, cell, pbc, masses);
+        foreach (var (k, v) in info) structure.Info[k] = v;
+
+        var momenta = Find("momenta");
+        var velocities = Find("velocities");
+        if (momenta is not null && velocities is not null) throw new InputException(lines.FileName, headerLine + 1, "both momenta and velocities columns: use one");
+        var motion = momenta ?? velocities;
+        if (motion is not null)
+        {
+            if (motion.Type != AtomArrayType.Real || motion.Count != 3) throw new InputException(lines.FileName, headerLine + 1, $"{motion.Name} must be R:3");
+            var flat = (double[])motion.Data!;
+            var v = new Vec3[n];
+            for (int i = 0; i < n; i++)
+            {
+                var value = new Vec3(flat[3 * i], flat[3 * i + 1], flat[3 * i + 2]);
+                if (!value.IsFinite) throw new InputException(lines.FileName, headerLine + 2 + i, $"{motion.Name} is not a finite number");
+                if (motion == momenta) value /= structure.Masses[i];
+                v[i] = value * AseUnits.Femtosecond;
+            }
+            structure.Velocities = v;
+        }
+
+        foreach (var c in columns)
+        {
+            if (c.Name is "species" or "pos" or "Z" or "masses" or "momenta" or "velocities") continue;
+            structure.Arrays[c.Name] = new AtomArray(c.Type, c.Count, c.Data!);
+        }
+        return structure;
+    }
+
+    private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
+
+    private static List<Column> ParseProperties(object value, LineReader lines, int line)
+    {
+        if (value is not string text) throw new InputException(lines.FileName, line, "Properties must be name:type:count triples");
+        var fields = text.Split(':');
+        if (fields.Length % 3 != 0) throw new InputException(lines.FileName, line, $"Properties \"{text}\" is not a list of name:type:count triples");
+        var columns = new List<Column>();
+        for (int k = 0; k < fields.Length; k += 3)
+        {
+            string name = fields[k];
+            if (name.Length == 0) throw new InputException(lines.FileName, line, "Properties has an empty name");
+            if (columns.Any(c => c.Name == name)) throw new InputException(lines.FileName, line, $"Properties names {name} twice");
+            AtomArrayType type = fields[k + 1] switch
+            {
+                "R" => AtomArrayType.Real, "I" => AtomArrayType.Integer, "S" => AtomArrayType.String, "L" => AtomArrayType.Logical,
+                _ => throw new InputException(lines.FileName, line, $"unknown property type '{fields[k + 1]}' for {name} (R, I, S or L)"),
+            };
+            if (!NumberText.TryParseInt(fields[k + 2], out int count) || count < 1)
+                throw new InputException(lines.FileName, line, $"property {name} has column count '{fields[k + 2]}', not a positive integer");
+            columns.Add(new Column(name, type, count));
+        }
+        return columns;
+    }
+
+    private static (Cell, bool) ParseLattice(OrderedDictionary<string, object> info, LineReader lines, int line)
+    {
+        if (!info.Remove("Lattice", out var value)) return (Cell.Empty, false);
+        var numbers = AsReals(value);
+        if (numbers is null || numbers.Length != 9) throw new InputException(lines.FileName, line, "Lattice must be 9 numbers");
+        if (!numbers.All(double.IsFinite)) throw new InputException(lines.FileName, line, "Lattice has a number that is not finite");
+        return (new Cell(Mat3.FromArray(numbers)), true);
+    }
+
+    private static Pbc ParsePbc(OrderedDictionary<string, object> info, bool hasLattice, LineReader lines, int line)
+    {
+        Pbc pbc;
+        if (info.Remove("pbc", out var value))
+        {
+            pbc = value switch
+            {
+                bool b => new Pbc(b, b, b),
+                bool[] { Length: 3 } a => new Pbc(a[0], a[1], a[2]),
+                _ => throw new InputException(lines.FileName, line, "pbc must be T or F, once or three times"),
+            };
+        }
+        else pbc = hasLattice ? Pbc.All : Pbc.None;
+        return pbc;
+    }
+
+    // stress and virial: ASE reads 9 numbers as a 3x3 matrix in Fortran (column-major) order; keep it row-major.
+    private static void NormaliseMatrixInfo(OrderedDictionary<string, object> info, LineReader lines, int line)
+    {
+        foreach (string key in new[] { "stress", "virial" })
+        {
+            if (!info.TryGetValue(key, out var value)) continue;
+            var numbers = AsReals(value);
+            if (numbers is null || !(numbers.Length == 9 || (key == "stress" && numbers.Length == 6)))
+                throw new InputException(lines.FileName, line, key == "stress" ? "stress must be 9 numbers (or 6 in Voigt order)" : "virial must be 9 numbers");
+            info[key] = numbers.Length == 9 ? Mat3.FromArray(numbers).Transpose().ToArray() : numbers;
+        }
+    }
+
+    internal static double[]? AsReals(object value) => value switch
+    {
+        double[] d => d,
+        long[] l => l.Select(x => (double)x).ToArray(),
+        double d => [d],
+        long l => [l],
+        _ => null,
+    };
+
+    /// <summary>Checks that the lattice vectors of the periodic axes are non-zero and independent.</summary>
+    internal static string? PeriodicCellProblem(Cell cell, Pbc pbc)
+    {
+        var vectors = Enumerable.Range(0, 3).Where(k => pbc[k]).Select(k => cell[k]).ToArray();
+        if (vectors.Length == 0) return null;
+        if (vectors.Any(v => v.Length == 0)) return "a periodic axis has a zero lattice vector";
+        double product = vectors.Aggregate(1.0, (p, v) => p * v.Length);
+        double measure = vectors.Length switch
+        {
+            1 => vectors[0].Length,
+            2 => vectors[0].Cross(vectors[1]).Length,
+            _ => Math.Abs(cell.Matrix.Determinant),
+        };
+        return measure > 1e-10 * product ? null : "the lattice vectors of the periodic axes are not independent (singular cell)";
+    }
+
+    internal static string Shorten(string s) => s.Length > 40 ? s[..40] + "..." : s;
+
+    private sealed class Column(string name, AtomArrayType type, int count)
+    {
+        public string Name { get; } = name;
+        public AtomArrayType Type { get; } = type;
+        public int Count { get; } = count;
+        public Array? Data { get; private set; }
+        public char TypeLetter => "RISL"[(int)Type];
+
+        public void Allocate(int atoms) => Data = Type switch
+        {
+            AtomArrayType.Real => new double[atoms * Count],
+            AtomArrayType.Integer => new int[atoms * Count],
+            AtomArrayType.String => new string[atoms * Count],
+            _ => new bool[atoms * Count],
+        };
+
+        public void Parse(int atom, string[] tokens, int start, LineReader lines)
+        {
+            for (int k = 0; k < Count; k++)
+            {
+                string token = tokens[start + k];
+                int at = atom * Count + k;
+                switch (Type)
+                {
+                    case AtomArrayType.Real:
+                        if (!NumberText.TryParseReal(token, out double d)) throw lines.Error($"{Name}: '{Shorten(token)}' is not a number");
+                        ((double[])Data!)[at] = d; break;
+                    case AtomArrayType.Integer:
+                        if (!NumberText.TryParseInt(token, out int i)) throw lines.Error($"{Name}: '{Shorten(token)}' is not an integer");
+                        ((int[])Data!)[at] = i; break;
+                    case AtomArrayType.String:
+                        ((string[])Data!)[at] = token; break;
+                    default:
+                        ((bool[])Data!)[at] = token switch
+                        {
+                            "T" or "True" => true, "F" or "False" => false,
+                            _ => throw lines.Error($"{Name}: '{Shorten(token)}' is not a logical (T, F, True, False)"),
+                        };
+                        break;
+                }
+            }
+        }
+    }
+}

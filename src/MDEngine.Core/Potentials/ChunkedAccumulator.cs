@@ -1,0 +1,117 @@
+using System.Buffers;
+using MDEngine.Geometry;
+using MDEngine.Neighbors;
+
+namespace MDEngine.Potentials;
+
+/// <summary>
+/// Race-free accumulation for potentials that scatter contributions onto other atoms: the atoms are split into
+/// contiguous chunks of about equal pair counts, each chunk runs on its own thread and adds into its own force,
+/// per-atom energy and virial buffers, and the buffers are summed at the end in a fixed order (so results do not
+/// depend on thread timing). Chunk 0 writes straight into the result arrays.
+/// </summary>
+internal sealed class ChunkedAccumulator : IDisposable
+{
+    public readonly int Chunks;
+    public readonly int AtomCount;
+    /// <summary>Atom ranges: chunk c owns atoms [Bounds[c], Bounds[c+1]).</summary>
+    public readonly int[] Bounds;
+    public readonly Vec3[][]? Forces;
+    public readonly double[][]? AtomEnergies;
+    /// <summary>Per chunk: energy then the virial W_ab = Σ (∂E/∂r_a) r_b as xx yy zz yz xz xy.</summary>
+    public readonly double[] Sums;
+    private readonly bool _rented;
+
+    public const int SumStride = 8;
+
+    public ChunkedAccumulator(NeighborList list, bool forces, bool atomEnergies, int? chunks = null)
+    {
+        AtomCount = list.AtomCount;
+        Chunks = chunks ?? PotentialParallelism.ChunksFor(AtomCount);
+        Bounds = SplitByPairs(list.Offsets, AtomCount, Chunks);
+        Sums = new double[Chunks * SumStride];
+        if (forces)
+        {
+            Forces = new Vec3[Chunks][];
+            Forces[0] = new Vec3[AtomCount];
+            for (int c = 1; c < Chunks; c++) { Forces[c] = ArrayPool<Vec3>.Shared.Rent(AtomCount); Array.Clear(Forces[c], 0, AtomCount); }
+            _rented = Chunks > 1;
+        }
+        if (atomEnergies)
+        {
+            AtomEnergies = new double[Chunks][];
+            for (int c = 0; c < Chunks; c++) AtomEnergies[c] = new double[AtomCount];
+        }
+    }
+
+    /// <summary>Splits atoms so that each chunk holds about the same number of pairs.</summary>
+    internal static int[] SplitByPairs(int[] offsets, int atoms, int chunks)
+    {
+        var bounds = new int[chunks + 1];
+        bounds[chunks] = atoms;
+        long total = offsets[atoms];
+        int a = 0;
+        for (int c = 1; c < chunks; c++)
+        {
+            long target = total * c / chunks;
+            while (a < atoms && offsets[a] < target) a++;
+            bounds[c] = Math.Max(a, bounds[c - 1]);
+        }
+        return bounds;
+    }
+
+    /// <summary>Runs <paramref name="body"/>(chunk, firstAtom, endAtom) for every chunk, in parallel when there are several.</summary>
+    public void Run(Action<int, int, int> body)
+    {
+        if (Chunks == 1) { body(0, Bounds[0], Bounds[1]); return; }
+        Parallel.For(0, Chunks, new ParallelOptions { MaxDegreeOfParallelism = Chunks }, c => body(c, Bounds[c], Bounds[c + 1]));
+    }
+
+    public double Energy()
+    {
+        double e = 0;
+        for (int c = 0; c < Chunks; c++) e += Sums[c * SumStride];
+        return e;
+    }
+
+    /// <summary>Stress σ = W/V from the accumulated virial W_ab = Σ_terms (∂E/∂d)_a d_b over the interatomic vectors d
+    /// a term depends on: that is (1/V) ∂E/∂ε for a homogeneous strain ε (ASE's sign, negative under compression).</summary>
+    public Mat3 Stress(double volume)
+    {
+        double xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0;
+        for (int c = 0; c < Chunks; c++)
+        {
+            int o = c * SumStride;
+            xx += Sums[o + 1]; yy += Sums[o + 2]; zz += Sums[o + 3]; yz += Sums[o + 4]; xz += Sums[o + 5]; xy += Sums[o + 6];
+        }
+        double inv = 1.0 / volume;
+        return new Mat3(xx * inv, xy * inv, xz * inv, xy * inv, yy * inv, yz * inv, xz * inv, yz * inv, zz * inv);
+    }
+
+    public Vec3[]? ReduceForces()
+    {
+        if (Forces is null) return null;
+        var total = Forces[0];
+        for (int c = 1; c < Chunks; c++)
+        {
+            var f = Forces[c];
+            for (int i = 0; i < AtomCount; i++) total[i] += f[i];
+        }
+        return total;
+    }
+
+    public double[]? ReduceAtomEnergies()
+    {
+        if (AtomEnergies is null) return null;
+        var total = AtomEnergies[0];
+        for (int c = 1; c < Chunks; c++)
+            for (int i = 0; i < AtomCount; i++) total[i] += AtomEnergies[c][i];
+        return total;
+    }
+
+    public void Dispose()
+    {
+        if (!_rented || Forces is null) return;
+        for (int c = 1; c < Chunks; c++) ArrayPool<Vec3>.Shared.Return(Forces[c]);
+    }
+}

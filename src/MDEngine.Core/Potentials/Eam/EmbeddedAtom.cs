@@ -1,0 +1,186 @@
+using System.Buffers;
+using MDEngine.Neighbors;
+using MDEngine.Structures;
+
+namespace MDEngine.Potentials.Eam;
+
+/// <summary>
+/// The embedded-atom method (Daw and Baskes, PRB 29, 6443 (1984)): E = Σ_i F_i(ρ_i) + Σ_{i&lt;j} φ_ij(r_ij) with the
+/// host density ρ_i = Σ_j ρ_ji(r_ij), read from LAMMPS's tabulated formats (funcfl <c>.eam</c>, setfl
+/// <c>.eam.alloy</c>, Finnis–Sinclair <c>.eam.fs</c>) and interpolated exactly as LAMMPS interpolates them.
+/// Half neighbor list; three threaded passes (densities, embedding derivatives, pair forces).
+/// </summary>
+public sealed class EmbeddedAtom : Potential
+{
+    private readonly EamTables _t;
+    private readonly SpeciesMap _species;
+    private readonly string _name;
+
+    private EmbeddedAtom(EamTables tables, IReadOnlyList<int> numbers, IReadOnlyList<double> masses, string name)
+    {
+        _t = tables; _species = new SpeciesMap(numbers); _name = name;
+        Masses = numbers.Zip(masses).ToDictionary(p => p.First, p => p.Second);
+    }
+
+    /// <summary>Reads a potential file, its format from the extension (<c>.eam</c>, <c>.eam.alloy</c>, <c>.eam.fs</c>).</summary>
+    public static EmbeddedAtom Read(string path)
+    {
+        string lower = path.ToLowerInvariant();
+        if (lower.EndsWith(".eam.alloy") || lower.EndsWith(".eam.fs")) return FromSetfl(SetflFile.Read(path, lower.EndsWith(".eam.fs")), path);
+        if (lower.EndsWith(".eam")) return FromFuncfl([FuncflFile.Read(path)], path);
+        throw new IO.InputException(path, null, "not an EAM file (expected .eam, .eam.alloy or .eam.fs)");
+    }
+
+    /// <summary>One or more funcfl files, one element each (LAMMPS: <c>pair_style eam</c> with one pair_coeff per type).</summary>
+    public static EmbeddedAtom FromFuncfl(IReadOnlyList<FuncflFile> files, string name)
+    {
+        if (files.Select(f => f.AtomicNumber).Distinct().Count() != files.Count) throw new ArgumentException("Two funcfl files for the same element.");
+        return new EmbeddedAtom(EamTables.FromFuncfl(files), files.Select(f => f.AtomicNumber).ToArray(), files.Select(f => f.Mass).ToArray(), name);
+    }
+
+    public static EmbeddedAtom FromSetfl(SetflFile file, string name) =>
+        new(EamTables.FromSetfl(file), file.AtomicNumbers, file.Masses, name);
+
+    public override string Name => _name;
+    public override double Cutoff => _t.Cutoff;
+    public override IReadOnlySet<int>? Elements => _species.Elements;
+    /// <summary>Masses (amu) the file gives for its elements.</summary>
+    public IReadOnlyDictionary<int, double> Masses { get; }
+
+    public override PotentialResult Compute(Structure s, NeighborList list, Quantities what)
+    {
+        int n = s.Count;
+        var types = _species.TypesOf(s, Name);
+        bool wantForces = what.HasFlag(Quantities.Forces);
+        bool wantStress = what.HasFlag(Quantities.Stress) && s.Pbc.AllPeriodic;
+        bool wantAtomEnergies = what.HasFlag(Quantities.AtomEnergies);
+        double weight = list.IsFull ? 0.5 : 1.0;
+        int ns = _t.Species, nr = _t.Nr, nrho = _t.Nrho;
+        double rdr = 1.0 / _t.Dr, rdrho = 1.0 / _t.Drho, cutSq = _t.Cutoff * _t.Cutoff, rhoMax = _t.RhoMax;
+        var rhoSplines = _t.RhoSplines; var pairSplines = _t.PairSplines; var fSplines = _t.FSplines;
+        var rhoOf = _t.RhoOf; var pairOf = _t.PairOf;
+
+        using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies);
+        int chunks = acc.Chunks;
+
+        // Pass 1: host densities. Each chunk scatters into its own array; chunk 0's is the result.
+        var rhoParts = new double[chunks][];
+        rhoParts[0] = new double[n];
+        for (int c = 1; c < chunks; c++) { rhoParts[c] = ArrayPool<double>.Shared.Rent(n); Array.Clear(rhoParts[c], 0, n); }
+        try
+        {
+            acc.Run((c, first, end) =>
+            {
+                var rho = rhoParts[c];
+                var J = list.J; var dist = list.Distances; var offsets = list.Offsets;
+                for (int i = first; i < end; i++)
+                {
+                    int ti = types[i];
+                    double rhoI = 0;
+                    for (int p = offsets[i]; p < offsets[i + 1]; p++)
+                    {
+                        double r = dist[p];
+                        if (r * r >= cutSq) continue;
+                        int j = J[p], tj = types[j];
+                        double x = r * rdr + 1.0;
+                        int m = Math.Min((int)x, nr - 1);
+                        x = Math.Min(x - m, 1.0);
+                        int o = m * EamSpline.Stride;
+                        var a = rhoSplines[rhoOf[tj * ns + ti]];
+                        rhoI += ((a[o + 3] * x + a[o + 4]) * x + a[o + 5]) * x + a[o + 6];
+                        var b = rhoSplines[rhoOf[ti * ns + tj]];
+                        rho[j] += weight * (((b[o + 3] * x + b[o + 4]) * x + b[o + 5]) * x + b[o + 6]);
+                    }
+                    rho[i] += weight * rhoI;
+                }
+            });
+            var rhoTotal = rhoParts[0];
+            for (int c = 1; c < chunks; c++) for (int i = 0; i < n; i++) rhoTotal[i] += rhoParts[c][i];
+
+            // Pass 2: F(ρ) and F'(ρ); beyond the table F continues linearly with the slope at its end (LAMMPS).
+            var fp = new double[n];
+            var embedding = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                double x = rhoTotal[i] * rdrho + 1.0;
+                int m = Math.Max(1, Math.Min((int)x, nrho - 1));
+                x = Math.Min(x - m, 1.0);
+                var a = fSplines[types[i]];
+                int o = m * EamSpline.Stride;
+                fp[i] = (a[o] * x + a[o + 1]) * x + a[o + 2];
+                double f = ((a[o + 3] * x + a[o + 4]) * x + a[o + 5]) * x + a[o + 6];
+                if (rhoTotal[i] > rhoMax) f += fp[i] * (rhoTotal[i] - rhoMax);
+                embedding[i] = f;
+            }
+
+            // Pass 3: pair energy and all forces: dE/dr = F'_i ρ'_ji + F'_j ρ'_ij + φ'.
+            acc.Run((c, first, end) =>
+            {
+                var forces = acc.Forces?[c];
+                var atomEnergies = acc.AtomEnergies?[c];
+                var J = list.J; var dist = list.Distances; var vectors = list.Vectors; var offsets = list.Offsets;
+                double energy = 0, xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0;
+                for (int i = first; i < end; i++)
+                {
+                    energy += embedding[i];
+                    if (atomEnergies is not null) atomEnergies[i] += embedding[i];
+                    int ti = types[i];
+                    double fpi = fp[i], fxi = 0, fyi = 0, fzi = 0;
+                    for (int p = offsets[i]; p < offsets[i + 1]; p++)
+                    {
+                        double r = dist[p];
+                        if (r * r >= cutSq) continue;
+                        int j = J[p], tj = types[j];
+                        double x = r * rdr + 1.0;
+                        int m = Math.Min((int)x, nr - 1);
+                        x = Math.Min(x - m, 1.0);
+                        int o = m * EamSpline.Stride;
+                        var a = rhoSplines[rhoOf[ti * ns + tj]];
+                        double rhoIp = (a[o] * x + a[o + 1]) * x + a[o + 2];
+                        var b = rhoSplines[rhoOf[tj * ns + ti]];
+                        double rhoJp = (b[o] * x + b[o + 1]) * x + b[o + 2];
+                        var z = pairSplines[pairOf[ti * ns + tj]];
+                        double z2p = (z[o] * x + z[o + 1]) * x + z[o + 2];
+                        double z2 = ((z[o + 3] * x + z[o + 4]) * x + z[o + 5]) * x + z[o + 6];
+                        double recip = 1.0 / r;
+                        double phi = z2 * recip;
+                        double phip = z2p * recip - phi * recip;
+                        double psip = fpi * rhoJp + fp[j] * rhoIp + phip;
+                        energy += weight * phi;
+                        if (atomEnergies is not null) { atomEnergies[i] += 0.5 * weight * phi; atomEnergies[j] += 0.5 * weight * phi; }
+                        double f = weight * psip * recip;
+                        var d = vectors[p];
+                        double fx = f * d.X, fy = f * d.Y, fz = f * d.Z;
+                        if (forces is not null)
+                        {
+                            fxi += fx; fyi += fy; fzi += fz;
+                            ref var fj = ref forces[j];
+                            fj.X -= fx; fj.Y -= fy; fj.Z -= fz;
+                        }
+                        if (wantStress)
+                        {
+                            xx += fx * d.X; yy += fy * d.Y; zz += fz * d.Z;
+                            yz += fy * d.Z; xz += fx * d.Z; xy += fx * d.Y;
+                        }
+                    }
+                    if (forces is not null) { ref var fi = ref forces[i]; fi.X += fxi; fi.Y += fyi; fi.Z += fzi; }
+                }
+                int s0 = c * ChunkedAccumulator.SumStride;
+                acc.Sums[s0] = energy;
+                acc.Sums[s0 + 1] = xx; acc.Sums[s0 + 2] = yy; acc.Sums[s0 + 3] = zz;
+                acc.Sums[s0 + 4] = yz; acc.Sums[s0 + 5] = xz; acc.Sums[s0 + 6] = xy;
+            });
+        }
+        finally
+        {
+            for (int c = 1; c < chunks; c++) ArrayPool<double>.Shared.Return(rhoParts[c]);
+        }
+        return new PotentialResult
+        {
+            Energy = acc.Energy(),
+            Forces = acc.ReduceForces(),
+            Stress = wantStress ? acc.Stress(s.Volume) : null,
+            AtomEnergies = acc.ReduceAtomEnergies(),
+        };
+    }
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using MDEngine.Cli;
+using MDEngine.IO;
+
+namespace MDEngine.Tests.IO;
+
+public sealed class CliCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var root = new RootCommand("test");
+        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliRunner.Invoke(root, args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private string Write(string name, string text)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void InfoPrintsEveryFrame()
+    {
+        var (code, output, _) = Run("info", IoReference.PathOf("multi.extxyz"));
+        Assert.Equal(0, code);
+        Assert.Contains("3 frames", output);
+        Assert.Contains("frame 0: Cu8, 8 atoms, a=7.230000 b=3.615000 c=3.615000 Å α=90.0000 β=90.0000 γ=90.0000°", output);
+        // 8 Cu (63.546 amu) in 7.23 × 3.615² Å³.
+        double density = 8 * 63.546 * 1.66053906660 / (7.23 * 3.615 * 3.615);
+        Assert.Contains(FormattableString.Invariant($"density={density:F6} g/cm³"), output);
+        Assert.Contains("frame 2: H2O, 3 atoms, no cell, pbc=F F F", output);
+    }
+
+    [Fact]
+    public void ConvertWritesAllFramesOrOne()
+    {
+        string all = Path.Combine(_dir, "all.extxyz");
+        Assert.Equal(0, Run("convert", IoReference.PathOf("multi.extxyz"), all).Code);
+        Assert.Equal(3, StructureFile.Read(all).Count);
+        string one = Path.Combine(_dir, "one.xyz");
+        Assert.Equal(0, Run("convert", IoReference.PathOf("multi.extxyz"), one, "--frame", "-2").Code);
+        Assert.Equal("Cl2Na2", StructureFile.ReadFrame(one).Formula);
+    }
+
+    public static TheoryData<string, string, string> BadFiles => new()
+    {
+        { "truncated.extxyz", "3\nProperties=species:S:1:pos:R:3\nH 0 0 0\nH 0 0 1\n", ":5: the frame starting at line 1 declares 3 atoms but the file ends after 2" },
+        { "columns.extxyz", "2\n\nH 0 0 0\nH 0 0\n", ":4: 3 columns, expected 4" },
+        { "element.extxyz", "2\n\nH 0 0 0\nQq 0 0 1\n", ":4: unknown element 'Qq'" },
+        { "nan.extxyz", "2\n\nH 0 0 0\nH 0 NaN 1\n", ":4: position is not a finite number" },
+        { "inf.extxyz", "1\n\nH 0 0 inf\n", ":3: position is not a finite number" },
+        { "count.extxyz", "-2\n\nH 0 0 0\n", ":1: negative atom count -2" },
+        { "header.extxyz", "two\n\nH 0 0 0\n", ":1: expected the atom count, found \"two\"" },
+        { "singular.extxyz", "1\nLattice=\"1 0 0 2 0 0 0 0 1\"\nH 0 0 0\n", ":2: the lattice vectors of the periodic axes are not independent" },
+        { "zero.extxyz", "1\nLattice=\"1 0 0 0 0 0 0 0 1\" pbc=\"T T F\"\nH 0 0 0\n", ":2: a periodic axis has a zero lattice vector" },
+        { "lattice.extxyz", "1\nLattice=\"1 0 0 0 1 0 0 0\"\nH 0 0 0\n", ":2: Lattice must be 9 numbers" },
+        { "type.extxyz", "1\nProperties=species:S:1:pos:X:3\nH 0 0 0\n", ":2: unknown property type 'X'" },
+        { "number.extxyz", "1\n\nH 0 0 zero\n", ":3: pos: 'zero' is not a number" },
+        { "empty.extxyz", "", "no frames: the file is empty" },
+        { "second.extxyz", "1\n\nH 0 0 0\n2\n\nH 0 0 0\n", ":7: the frame starting at line 4 declares 2 atoms but the file ends after 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public void BadInputIsOneLineExitTwoAndNoOutput(string name, string text, string message)
+    {
+        string input = Write(name, text);
+        var thrown = Assert.Throws<InputException>(() => StructureFile.Read(input));
+        Assert.Contains(message, thrown.Message);
+
+        string output = Path.Combine(_dir, "out.extxyz");
+        var (code, stdout, stderr) = Run("convert", input, output);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", stderr);
+        Assert.Contains(message, stderr);
+        Assert.Single(stderr.TrimEnd('\n', '\r').Split('\n'));
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+        Assert.Equal("", stdout);
+
+        Assert.Equal(2, Run("info", input).Code);
+    }
+
+    [Fact]
+    public void UnknownFormatsAndMissingFilesExitTwo()
+    {
+        string input = Write("a.pdb", "x");
+        var (code, _, err) = Run("info", input);
+        Assert.Equal(2, code);
+        Assert.Contains("cannot tell the format", err);
+        Assert.Equal(2, Run("info", IoReference.PathOf("methane.xyz"), "--format", "pdb").Code);
+        Assert.Equal(2, Run("info", Path.Combine(_dir, "missing.extxyz")).Code);
+        Assert.Throws<InputException>(() => StructureFile.ResolveFormat("x.mol"));
+        string output = Path.Combine(_dir, "o.extxyz");
+        Assert.Equal(2, Run("convert", IoReference.PathOf("multi.extxyz"), output, "--frame", "7").Code);
+        Assert.False(File.Exists(output));
+    }
+}

@@ -1,0 +1,172 @@
+"""Reference corpus for MDEngine's structure-file readers and writers, written and read with ASE 3.22.
+
+Run from the repository root:
+
+    /usr/bin/python3 tools/reference/io_corpus.py            # write the corpus and expected values
+    /usr/bin/python3 tools/reference/io_corpus.py --check    # also read the files MDEngine wrote (see below)
+
+Writes into tests/MDEngine.Tests/data/io/:
+  * files in each format written by ASE (extended XYZ with info/arrays/energy/stress/forces/momenta, plain XYZ,
+    CIF, POSCAR direct/Cartesian/selective dynamics) and hand-written awkward CIFs (cif_hand/*.cif);
+  * expected.json: for every file, what ASE reads from it (numbers, positions, cell, pbc, info, arrays, velocities
+    in Å/fs) — the C# tests compare MDEngine's readers with these values.
+
+The cycle in the other direction: the test `MDEngineWrittenFilesTests` writes files with MDEngine into
+data/io/mdengine_written/ of the test output and, when MDENGINE_WRITE_REFERENCE=<repo>/tests/MDEngine.Tests/data/io is
+set, into the repository; those committed files and their mdengine_written/expected.json (MDEngine's values) are
+then checked here with --check: ASE must read the same numbers (to 1e-12 relative).
+"""
+import json
+import os
+import sys
+
+import numpy as np
+from ase import Atoms
+from ase.build import bulk
+from ase.calculators.singlepoint import SinglePointCalculator
+from ase.io import read, write
+from ase.units import fs
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, '..', '..', 'tests', 'MDEngine.Tests', 'data', 'io')
+
+
+def describe(atoms):
+    """What ASE reads: the values the C# tests compare with."""
+    d = {
+        'numbers': atoms.numbers.tolist(),
+        'positions': atoms.positions.tolist(),
+        'cell': atoms.cell.array.tolist(),
+        'pbc': atoms.pbc.tolist(),
+        'masses': atoms.get_masses().tolist(),
+    }
+    if 'momenta' in atoms.arrays:
+        d['velocities_A_per_fs'] = (atoms.get_velocities() * fs).tolist()
+    info = {}
+    for k, v in atoms.info.items():
+        if isinstance(v, (bool, np.bool_)):
+            info[k] = bool(v)
+        elif isinstance(v, (int, np.integer)):
+            info[k] = int(v)
+        elif isinstance(v, (float, np.floating)):
+            info[k] = float(v)
+        elif isinstance(v, str):
+            info[k] = v
+        elif isinstance(v, np.ndarray):
+            info[k] = v.ravel().tolist()
+        elif isinstance(v, list):
+            info[k] = [bool(x) if isinstance(x, (bool, np.bool_)) else x for x in v]
+    d['info'] = info
+    if atoms.calc is not None:
+        r = atoms.calc.results
+        if 'energy' in r:
+            d['energy'] = float(r['energy'])
+        if 'stress' in r:
+            d['stress_voigt'] = np.asarray(r['stress']).tolist()
+        if 'forces' in r:
+            d['forces'] = np.asarray(r['forces']).tolist()
+    arrays = {}
+    for k, v in atoms.arrays.items():
+        if k in ('numbers', 'positions', 'momenta', 'masses'):
+            continue
+        arrays[k] = np.asarray(v).ravel().tolist() if v.dtype.kind != 'U' else [str(x) for x in v]
+    d['arrays'] = arrays
+    return d
+
+
+def extxyz_frames():
+    rng = np.random.default_rng(7)
+    frames = []
+    a = bulk('Cu', 'fcc', a=3.615, cubic=True).repeat((2, 1, 1))
+    a.rattle(0.05, seed=1)
+    a.set_velocities(rng.normal(size=(len(a), 3)) * 0.01 / fs)   # 0.01 Å/fs
+    a.new_array('tag_int', np.arange(len(a), dtype=int))
+    a.new_array('flag', np.array([i % 2 == 0 for i in range(len(a))]))
+    a.new_array('label', np.array(['x%d' % i for i in range(len(a))]))
+    a.new_array('vec2', rng.normal(size=(len(a), 2)))
+    a.info['step'] = 3
+    a.info['temperature'] = 301.25
+    a.info['note'] = 'relaxed with care'
+    a.info['flags'] = np.array([True, False, True])
+    a.info['kpts'] = np.array([4, 4, 4])
+    a.info['weights'] = np.array([0.5, 1.25e-7, 3.0])
+    a.calc = SinglePointCalculator(a, energy=-28.123456789012345,
+                                   stress=np.array([0.01, -0.02, 0.03, 0.001, -0.002, 0.0035]),
+                                   forces=rng.normal(size=(len(a), 3)))
+    frames.append(a)
+    b = bulk('NaCl', 'rocksalt', a=5.64) * (1, 1, 2)
+    b.pbc = [True, True, False]
+    b.set_masses([23.0, 35.5] * (len(b) // 2))
+    b.calc = SinglePointCalculator(b, energy=-7.0)
+    frames.append(b)
+    c = Atoms('H2O', positions=[[0, 0, 0.119262], [0, 0.763239, -0.477047], [0, -0.763239, -0.477047]])
+    frames.append(c)
+    return frames
+
+
+def write_corpus():
+    os.makedirs(OUT, exist_ok=True)
+    expected = {}
+
+    def record(name, fmt=None, index=':'):
+        images = read(os.path.join(OUT, name), index=index, format=fmt)
+        expected[name] = [describe(x) for x in images]
+
+    write(os.path.join(OUT, 'multi.extxyz'), extxyz_frames(), format='extxyz')
+    record('multi.extxyz', 'extxyz')
+
+    mol = Atoms('CH4', positions=[[0, 0, 0], [0.629, 0.629, 0.629], [-0.629, -0.629, 0.629],
+                                  [0.629, -0.629, -0.629], [-0.629, 0.629, -0.629]])
+    write(os.path.join(OUT, 'methane.xyz'), mol, format='xyz', comment='methane molecule')
+    expected['methane.xyz'] = [describe(read(os.path.join(OUT, 'methane.xyz'), format='xyz'))]
+
+    if 'cif' in CORPUS_PARTS:
+        CORPUS_PARTS['cif'](expected)
+    if 'vasp' in CORPUS_PARTS:
+        CORPUS_PARTS['vasp'](expected)
+
+    with open(os.path.join(OUT, 'expected.json'), 'w') as f:
+        json.dump(expected, f, indent=1)
+
+
+CORPUS_PARTS = {}
+
+
+def check_mdengine_written():
+    """ASE must read the files MDEngine wrote with the values MDEngine meant."""
+    folder = os.path.join(OUT, 'mdengine_written')
+    with open(os.path.join(folder, 'expected.json')) as f:
+        meant = json.load(f)
+    bad = 0
+    for name, frames in meant.items():
+        fmt = {'.extxyz': 'extxyz', '.cif': 'cif', '.vasp': 'vasp'}[os.path.splitext(name)[1]]
+        images = read(os.path.join(folder, name), index=':', format=fmt)
+        assert len(images) == len(frames), name
+        for atoms, m in zip(images, frames):
+            checks = [('numbers', atoms.numbers, m['numbers']), ('positions', atoms.positions, m['positions']),
+                      ('cell', atoms.cell.array, m['cell']), ('masses', atoms.get_masses(), m['masses'])]
+            if 'velocities_A_per_fs' in m:
+                checks.append(('velocities', atoms.get_velocities() * fs, m['velocities_A_per_fs']))
+            if 'energy' in m:
+                checks.append(('energy', atoms.get_potential_energy(), m['energy']))
+            if 'stress_voigt' in m:
+                checks.append(('stress', atoms.get_stress(), m['stress_voigt']))
+            if 'forces' in m:
+                checks.append(('forces', atoms.get_forces(), m['forces']))
+            if list(atoms.pbc) != m['pbc']:
+                print(name, 'pbc differs'); bad += 1
+            for what, got, want in checks:
+                got, want = np.asarray(got, float), np.asarray(want, float)
+                if got.shape != want.shape or not np.allclose(got, want, rtol=1e-12, atol=1e-12):
+                    print(name, what, 'differs: max', np.max(np.abs(got - want)) if got.shape == want.shape else got.shape)
+                    bad += 1
+        print(name, 'checked')
+    if bad:
+        sys.exit(1)
+    print('ASE reads every MDEngine-written file with the same values')
+
+
+if __name__ == '__main__':
+    write_corpus()
+    if '--check' in sys.argv:
+        check_mdengine_written()
