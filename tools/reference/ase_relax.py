@@ -3,9 +3,10 @@
 
 Rerun from the repository root with the system Python that has ASE 3.22, spglib and scipy:
 
-    /usr/bin/python3 tools/reference/ase_relax.py
+    /usr/bin/python3 tools/reference/ase_relax.py          # Lennard-Jones cases -> ase_relax_lj.json
+    /usr/bin/python3 tools/reference/ase_relax.py --eam    # EAM cases (Cu_u3.eam, CuNi.eam.alloy) -> ase_relax_eam.json
 
-It writes tests/MDEngine.Tests/data/optimize/ase_relax_lj.json. Every case starts from a structure built here
+Both files go to tests/MDEngine.Tests/data/optimize/. Every case starts from a structure built here
 (positions, cell, pbc are recorded), is relaxed with ASE's FIRE, BFGS and LBFGS, on bare atoms and through a
 Fréchet cell filter, and records the energy after each step (for step-by-step comparison), step and force-call
 counts, the final energy, positions and cell.
@@ -86,8 +87,17 @@ class FrechetFilter(UnitCellFilter):
         return forces
 
 
+POTENTIAL = "lj"
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "MDEngine.Tests", "data", "optimize")
+
+
 def calculator():
-    return LennardJones(epsilon=EPSILON, sigma=SIGMA, rc=RC, smooth=False)
+    if POTENTIAL == "lj":
+        return LennardJones(epsilon=EPSILON, sigma=SIGMA, rc=RC, smooth=False)
+    from ase.calculators.eam import EAM
+    # ASE 3.22 reads a funcfl file without setting its element list; give it explicitly.
+    elements = ["Cu"] if POTENTIAL.endswith(".eam") else None
+    return EAM(potential=os.path.join(DATA, POTENTIAL), elements=elements) if elements else EAM(potential=os.path.join(DATA, POTENTIAL))
 
 
 def vacancy():
@@ -180,7 +190,66 @@ def run_case(name, build, optimizer, cell, fixed=None, pressure_gpa=0.0, hydrost
     return result
 
 
+def cu_ni():
+    atoms = bulk("Cu", "fcc", a=3.56, cubic=True) * (2, 2, 2)
+    rng = np.random.RandomState(8)
+    numbers = np.array([28] * 16 + [29] * 16)
+    rng.shuffle(numbers)
+    atoms.numbers = numbers
+    atoms.rattle(0.1, seed=5)
+    return atoms
+
+
+def cu_vacancy():
+    atoms = bulk("Cu", "fcc", a=3.615, cubic=True) * (2, 2, 2)
+    del atoms[5]
+    atoms.rattle(0.05, seed=1)
+    return atoms
+
+
+def cu_slab():
+    atoms = fcc100("Cu", (2, 2, 4), a=3.615, vacuum=6.0)
+    atoms.rattle(0.05, seed=3)
+    return atoms
+
+
+def cu_strained():
+    atoms = bulk("Cu", "fcc", a=3.615, cubic=True) * (2, 2, 2)
+    strain = np.array([[1.03, 0.02, 0.0], [0.0, 0.98, 0.0], [0.0, 0.01, 1.01]])
+    atoms.set_cell(atoms.cell[:] @ strain, scale_atoms=True)
+    atoms.rattle(0.02, seed=4)
+    return atoms
+
+
+def eam_cases():
+    """EAM references, fixed cell only: ASE 3.22's EAM calculator has no stress. It interpolates the tabulated
+    functions with scipy splines, MDEngine as LAMMPS does; for Cu_mishin1.eam.alloy both agree to 1e-13 eV/atom,
+    for CuNi.eam.alloy energies agree to ~1e-6 eV/atom and forces to ~1e-2 eV/Å, so those trajectories separate.
+    (funcfl files such as Cu_u3.eam are not used: ASE converts their effective charges with CODATA Hartree*Bohr,
+    LAMMPS with 27.2*0.529, a 0.08% difference in the pair term.)"""
+    global POTENTIAL
+    cases = []
+    bottom = lambda atoms: [a.index for a in atoms if a.tag == 4]
+    POTENTIAL = "Cu_mishin1.eam.alloy"
+    for optimizer in ("FIRE", "BFGS", "LBFGS"):
+        cases.append(run_case("cu_vacancy", cu_vacancy, optimizer, cell=False))
+    cases.append(run_case("cu_slab", cu_slab, "FIRE", cell=False, fixed=bottom))
+    cases.append(run_case("cu_strained", cu_strained, "FIRE", cell=False))
+    for c in cases:
+        c["potential_file"] = POTENTIAL
+    POTENTIAL = "CuNi.eam.alloy"
+    alloy_cases = [run_case("cuni_alloy", cu_ni, optimizer, cell=False) for optimizer in ("FIRE", "BFGS", "LBFGS")]
+    for c in alloy_cases:
+        c["potential_file"] = POTENTIAL
+    return cases + alloy_cases
+
+
 def main():
+    if "--eam" in sys.argv:
+        cases = eam_cases()
+        with open(os.path.join(DATA, "ase_relax_eam.json"), "w") as fh:
+            json.dump({"generator": "tools/reference/ase_relax.py --eam", "ase": ase.__version__, "cases": cases}, fh)
+        return
     cases = []
     bottom = lambda atoms: [a.index for a in atoms if a.tag == 4]
     for optimizer in ("FIRE", "BFGS", "LBFGS"):

@@ -24,10 +24,29 @@ public static class AseReference
         public override string ToString() => $"{Name}/{Optimizer}/{(Cell ? "cell" : "fixed-cell")}";
     }
 
-    private static readonly Lazy<JsonDocument> Document = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", "optimize", "ase_relax_lj.json"))));
+    public static string DataPath(string file) => Path.Combine(AppContext.BaseDirectory, "data", "optimize", file);
 
+    private static readonly Lazy<JsonDocument> Document = new(() => JsonDocument.Parse(File.ReadAllText(DataPath("ase_relax_lj.json"))));
+    private static readonly Lazy<JsonDocument> EamDocument = new(() => JsonDocument.Parse(File.ReadAllText(DataPath("ase_relax_eam.json"))));
+    private static readonly Dictionary<string, Potential> EamPotentials = [];
+
+    /// <summary>The Lennard-Jones cases.</summary>
     public static IEnumerable<Case> Cases => Document.Value.RootElement.GetProperty("cases").EnumerateArray().Select(c => new Case(c));
+
+    /// <summary>The EAM cases (fixed cell).</summary>
+    public static IEnumerable<Case> EamCases => EamDocument.Value.RootElement.GetProperty("cases").EnumerateArray().Select(c => new Case(c));
+
+    /// <summary>The potential a case was computed with.</summary>
+    public static Potential PotentialOf(Case c)
+    {
+        if (!c.Json.TryGetProperty("potential_file", out var file)) return Potential;
+        lock (EamPotentials)
+        {
+            var name = file.GetString()!;
+            if (!EamPotentials.TryGetValue(name, out var p)) EamPotentials[name] = p = PotentialSpec.FromFile(DataPath(name));
+            return p;
+        }
+    }
 
     public static Case Find(string name, string optimizer, bool cell) =>
         Cases.Single(c => c.Name == name && c.Optimizer == optimizer && c.Cell == cell);
@@ -100,7 +119,7 @@ public static class AseReference
         var s = c.Start;
         var target = Target(c, s);
         var energies = new List<double>();
-        var relaxation = new Relaxation(target, optimizer ?? NewOptimizer(c.Optimizer), new Calculator(Potential),
+        var relaxation = new Relaxation(target, optimizer ?? NewOptimizer(c.Optimizer), new Calculator(PotentialOf(c)),
             new RelaxOptions { Fmax = c.Json.GetProperty("fmax").GetDouble(), MaxSteps = c.Json.GetProperty("max_steps").GetInt32() });
         relaxation.Observe(new RelaxObserver((_, _, e) => energies.Add(e.Energy)));
         return (relaxation.Run(), energies);
