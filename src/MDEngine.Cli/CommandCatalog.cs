@@ -11,5 +11,6 @@ internal static class CommandCatalog
         VersionCommand.Create(),
         InfoCommand.Create(),
         ConvertCommand.Create(),
+        RelaxCommand.Create(),
     ];
 }
