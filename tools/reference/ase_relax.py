@@ -142,7 +142,7 @@ def record_structure(atoms):
 
 
 def run_case(name, build, optimizer, cell, fixed=None, pressure_gpa=0.0, hydrostatic=False,
-             constant_volume=False, symmetry=False, steps=400, fmax=FMAX):
+             constant_volume=False, symmetry=False, steps=400, fmax=FMAX, options=None):
     atoms = build()
     atoms.calc = calculator()
     constraints = []
@@ -157,7 +157,7 @@ def run_case(name, build, optimizer, cell, fixed=None, pressure_gpa=0.0, hydrost
     start = record_structure(atoms)
     target = FrechetFilter(atoms, scalar_pressure=pressure_gpa * GPA, hydrostatic_strain=hydrostatic,
                            constant_volume=constant_volume) if cell else atoms
-    opt = {"FIRE": FIRE, "BFGS": BFGS, "LBFGS": LBFGS}[optimizer](target, logfile=None)
+    opt = {"FIRE": FIRE, "BFGS": BFGS, "LBFGS": LBFGS}[optimizer](target, logfile=None, **(options or {}))
     calls = {"n": 0}
     original = atoms.calc.calculate
 
@@ -177,7 +177,7 @@ def run_case(name, build, optimizer, cell, fixed=None, pressure_gpa=0.0, hydrost
     converged = bool(opt.run(fmax=fmax, steps=steps))
     result = {
         "name": name, "optimizer": optimizer, "cell": cell, "fmax": fmax, "max_steps": steps,
-        "pressure_gpa": pressure_gpa, "hydrostatic": hydrostatic, "constant_volume": constant_volume,
+        "pressure_gpa": pressure_gpa, "options": options or {}, "hydrostatic": hydrostatic, "constant_volume": constant_volume,
         "fixed": [] if fixed is None else [int(i) for i in fixed(atoms)],
         "symmetry": symmetry_ops,
         "start": start, "converged": converged, "steps": int(opt.nsteps), "force_calls": calls["n"],
@@ -263,6 +263,7 @@ def main():
     cases.append(run_case("strained_constant_volume", strained, "FIRE", cell=True, constant_volume=True))
     cases.append(run_case("hcp_symmetry", hcp_strained, "FIRE", cell=True, symmetry=True))
     cases.append(run_case("hcp_symmetry", hcp_strained, "BFGS", cell=True, symmetry=True))
+    cases.append(run_case("alloy_downhill", alloy, "FIRE", cell=False, options={"downhill_check": True, "dtmax": 2.0, "maxstep": 0.4}))
     # Tight minima, the reference for optimizers ASE 3.22 lacks (FIRE 2.0) or that search lines differently.
     cases.append(run_case("vacancy_tight", vacancy, "BFGS", cell=False, fmax=1e-4))
     cases.append(run_case("strained_tight", strained, "BFGS", cell=True, fmax=1e-4))

@@ -105,6 +105,19 @@ public static class AseReference
         }
     }
 
+    /// <summary>The optimizer of a case with the options the reference passed to ASE.</summary>
+    public static Optimizer NewOptimizer(Case c)
+    {
+        if (!c.Json.TryGetProperty("options", out var o) || !o.EnumerateObject().Any()) return NewOptimizer(c.Optimizer);
+        if (c.Optimizer != "FIRE") throw new NotSupportedException(c.ToString());
+        return new Fire
+        {
+            DownhillCheck = o.TryGetProperty("downhill_check", out var d) && d.GetBoolean(),
+            DtMax = o.TryGetProperty("dtmax", out var t) ? t.GetDouble() : 1.0,
+            MaxStep = o.TryGetProperty("maxstep", out var m) ? m.GetDouble() : 0.2,
+        };
+    }
+
     public static Optimizer NewOptimizer(string name) => name switch
     {
         "FIRE" => new Fire(),
@@ -119,7 +132,7 @@ public static class AseReference
         var s = c.Start;
         var target = Target(c, s);
         var energies = new List<double>();
-        var relaxation = new Relaxation(target, optimizer ?? NewOptimizer(c.Optimizer), new Calculator(PotentialOf(c)),
+        var relaxation = new Relaxation(target, optimizer ?? NewOptimizer(c), new Calculator(PotentialOf(c)),
             new RelaxOptions { Fmax = c.Json.GetProperty("fmax").GetDouble(), MaxSteps = c.Json.GetProperty("max_steps").GetInt32() });
         relaxation.Observe(new RelaxObserver((_, _, e) => energies.Add(e.Energy)));
         return (relaxation.Run(), energies);
