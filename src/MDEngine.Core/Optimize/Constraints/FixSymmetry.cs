@@ -56,6 +56,38 @@ public sealed class FixSymmetry : IConstraint
         return map;
     }
 
+    /// <summary>
+    /// Makes the structure exactly symmetric (as ASE's refine_symmetry before FixSymmetry): each atom becomes the
+    /// average of the images R f_i + t that the operations send onto it, and the cell's metric G = L Lᵀ becomes its
+    /// group average Ḡ = (1/|G|) Σ Rᵀ G R, reached by the symmetric deformation L' = Ḡ^½ G^-½ L (fractional
+    /// coordinates kept). Small noise in an input file thus does not survive a symmetry-preserving relaxation.
+    /// </summary>
+    public void Refine(Structure structure)
+    {
+        var metric = structure.Cell.Matrix * structure.Cell.Matrix.Transpose();
+        var averaged = Mat3.Zero;
+        foreach (var op in _operations)
+        {
+            var r = op.RotationMatrix;
+            averaged = averaged + r.Transpose() * metric * r;
+        }
+        averaged = (1.0 / _operations.Length) * averaged;
+        var fractional = structure.FractionalPositions();
+        var sum = new Vec3[fractional.Length];
+        for (int o = 0; o < _operations.Length; o++)
+            for (int i = 0; i < fractional.Length; i++)
+            {
+                int j = _map[o][i];
+                var image = _operations[o].Apply(fractional[i]);
+                var d = image - fractional[j];
+                sum[j] += fractional[j] + new Vec3(d.X - Math.Round(d.X), d.Y - Math.Round(d.Y), d.Z - Math.Round(d.Z));
+            }
+        for (int j = 0; j < sum.Length; j++) fractional[j] = (1.0 / _operations.Length) * sum[j];
+        var deformation = MatrixFunctions.Sqrt(averaged) * MatrixFunctions.Sqrt(metric).Inverse();
+        structure.Cell = new Cell(deformation * structure.Cell.Matrix);
+        structure.SetFractionalPositions(fractional);
+    }
+
     /// <summary>Group average of per-atom vectors (forces or displacements) in the current cell.</summary>
     public Vec3[] SymmetrizeVectors(Mat3 cell, ReadOnlySpan<Vec3> vectors)
     {
