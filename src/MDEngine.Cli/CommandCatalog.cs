@@ -11,6 +11,9 @@ internal static class CommandCatalog
         VersionCommand.Create(),
         InfoCommand.Create(),
         ConvertCommand.Create(),
+        EvalCommand.Create(),
+        BenchCommand.Create(),
+        NeighborsCommand.Create(),
         RelaxCommand.Create(),
     ];
 }

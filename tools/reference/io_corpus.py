@@ -120,6 +120,11 @@ def write_corpus():
     write(os.path.join(OUT, 'methane.xyz'), mol, format='xyz', comment='methane molecule')
     expected['methane.xyz'] = [describe(read(os.path.join(OUT, 'methane.xyz'), format='xyz'))]
 
+    slab = bulk('Al', 'fcc', a=4.05, cubic=True) * (1, 1, 2)
+    slab.pbc = [True, True, False]
+    write(os.path.join(OUT, 'vec_cell.extxyz'), slab, format='extxyz', vec_cell=True)
+    record('vec_cell.extxyz', 'extxyz')
+
     if 'cif' in CORPUS_PARTS:
         CORPUS_PARTS['cif'](expected)
     if 'vasp' in CORPUS_PARTS:
@@ -130,6 +135,88 @@ def write_corpus():
 
 
 CORPUS_PARTS = {}
+
+
+def symop_text(rot, trans):
+    """'x,-y+1/2,z' text of one operation, as CIF files write them."""
+    from fractions import Fraction
+    parts = []
+    for i in range(3):
+        t = ''
+        for j, c in enumerate('xyz'):
+            if rot[i][j]:
+                t += ('+' if rot[i][j] > 0 else '-') + (str(abs(rot[i][j])) if abs(rot[i][j]) != 1 else '') + c
+        if abs(trans[i]) > 1e-9:
+            t += '+' + str(Fraction(trans[i]).limit_denominator(24))
+        parts.append(t.lstrip('+'))
+    return ','.join(parts)
+
+
+def write_si_diamond(path):
+    """Conventional diamond Si (a = 5.431 Å) as the asymmetric unit with the 192 operations of Fd-3m (setting 1)."""
+    from ase.spacegroup import Spacegroup
+    sg = Spacegroup(227, setting=1)
+    with open(path, 'w') as f:
+        f.write('data_Si_diamond\n_chemical_formula_sum \'Si8\'\n')
+        for k in 'abc':
+            f.write('_cell_length_%s 5.431\n' % k)
+        for k in ('alpha', 'beta', 'gamma'):
+            f.write('_cell_angle_%s 90\n' % k)
+        f.write("_symmetry_space_group_name_H-M 'F d -3 m'\n_symmetry_Int_Tables_number 227\n")
+        f.write('loop_\n_symmetry_equiv_pos_as_xyz\n')
+        for rot, trans in sg.get_symop():
+            f.write("  '%s'\n" % symop_text(rot, trans))
+        f.write('loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n'
+                '_atom_site_fract_z\n_atom_site_occupancy\nSi1 Si 0.0 0.0 0.0 1.0\n')
+
+
+def cif_part(expected):
+    from ase.io.cif import parse_cif
+    from ase.spacegroup import Spacegroup
+    tri = Atoms('Mg2SiO4', scaled_positions=[[0.1, 0.2, 0.3], [0.6, 0.7, 0.8], [0.25, 0.5, 0.75],
+                                            [0.9, 0.05, 0.4], [0.33, 0.66, 0.12], [0.71, 0.29, 0.58],
+                                            [0.05, 0.95, 0.5]],
+                cell=[[5.1, 0, 0], [1.2, 6.3, 0], [-0.7, 0.9, 7.4]], pbc=True)
+    write(os.path.join(OUT, 'ase_triclinic.cif'), tri)
+    expected['ase_triclinic.cif'] = [describe(read(os.path.join(OUT, 'ase_triclinic.cif')))]
+    write_si_diamond(os.path.join(OUT, 'si_fd3m.cif'))
+    expected['si_fd3m.cif'] = [describe(read(os.path.join(OUT, 'si_fd3m.cif')))]
+    # Hand-written CIFs: ASE reads the rutile block; the NaCl block (operations without a space-group name, which
+    # ASE 3.22 cannot read) is checked by hand in the tests.
+    blocks = parse_cif(os.path.join(OUT, 'cif_hand', 'awkward.cif'))
+    expected['cif_hand/awkward.cif#rutile'] = [describe(b.get_atoms()) for b in blocks if b.name == 'rutile']
+    for name in ('wurtzite_cod_style.cif', 'cscl_pymatgen_style.cif'):
+        expected['cif_hand/' + name] = [describe(read(os.path.join(OUT, 'cif_hand', name)))]
+    expected['cif_hand/symbol_only.cif'] = [describe(read(os.path.join(OUT, 'cif_hand', 'symbol_only.cif')))]
+    expected['spacegroup_225_operations'] = [{'R': r.tolist(), 't': t.tolist()} for r, t in Spacegroup(225).get_symop()]
+
+
+def vasp_part(expected):
+    from ase.constraints import FixAtoms, FixScaled
+    a = bulk('GaAs', 'zincblende', a=5.65) * (2, 1, 1)
+    a.cell[2] += [0.3, 0.1, 0.0]
+    a.rattle(0.02, seed=3)
+    write(os.path.join(OUT, 'POSCAR_direct'), a, format='vasp', direct=True)
+    write(os.path.join(OUT, 'POSCAR_cartesian'), a, format='vasp', direct=False)
+    write(os.path.join(OUT, 'POSCAR_vasp4'), a, format='vasp', vasp5=False)
+    b = a.copy()
+    b.set_constraint([FixAtoms(indices=[0, 3]), FixScaled(a.cell, 1, [True, False, True])])
+    write(os.path.join(OUT, 'POSCAR_selective'), b, format='vasp', direct=True)
+    for name in ('POSCAR_direct', 'POSCAR_cartesian', 'POSCAR_vasp4', 'POSCAR_selective'):
+        atoms = read(os.path.join(OUT, name), format='vasp')
+        d = describe(atoms)
+        free = np.ones((len(atoms), 3), dtype=bool)
+        for c in atoms.constraints:
+            if isinstance(c, FixAtoms):
+                free[c.index] = False
+            elif isinstance(c, FixScaled):
+                free[c.a] &= ~np.asarray(c.mask)
+        d['selective_free'] = free.ravel().tolist()
+        expected[name] = [d]
+
+
+CORPUS_PARTS['cif'] = cif_part
+CORPUS_PARTS['vasp'] = vasp_part
 
 
 def check_mdengine_written():
@@ -155,6 +242,16 @@ def check_mdengine_written():
                 checks.append(('forces', atoms.get_forces(), m['forces']))
             if list(atoms.pbc) != m['pbc']:
                 print(name, 'pbc differs'); bad += 1
+            for key, want in m.get('info', {}).items():
+                got = atoms.info.get(key)
+                same = (np.array_equal(np.asarray(got), np.asarray(want)) if not isinstance(want, str) else got == want)
+                if not same or type(np.asarray(got).ravel()[0].item() if not isinstance(want, str) else got) != (
+                        type(np.asarray(want).ravel()[0].item()) if not isinstance(want, str) else str):
+                    print(name, 'info', key, 'differs:', got, want); bad += 1
+            for key, want in m.get('arrays', {}).items():
+                got = atoms.arrays.get(key)
+                if got is None or not np.array_equal(np.asarray(got).ravel(), np.asarray(want)):
+                    print(name, 'array', key, 'differs'); bad += 1
             for what, got, want in checks:
                 got, want = np.asarray(got, float), np.asarray(want, float)
                 if got.shape != want.shape or not np.allclose(got, want, rtol=1e-12, atol=1e-12):

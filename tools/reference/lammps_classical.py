@@ -11,7 +11,9 @@ Conventions of the stored data:
     c = (xz,yz,lz)), so positions, forces and stress need no rotation;
   * stress is in eV/A^3 with ASE's sign: stress = -pressure_tensor / nktv2p, where nktv2p = 1.6021765e6 bar per
     eV/A^3 is LAMMPS's own constant for units metal (using it keeps the conversion exact to LAMMPS's digits);
-  * potential files are referred to relative to tests/MDEngine.Tests/data/potentials/.
+  * potential files are referred to relative to tests/MDEngine.Tests/data/potentials/ ("lammps/...", copies of
+    LAMMPS's files), or by name for the files shipped in potentials/ (kind "shipped"; run
+    tools/potentials/generate.py first).
 
 Rerun (from the repository root, with LAMMPS installed as /usr/bin/lmp):
     /usr/bin/python3 tools/reference/lammps_classical.py
@@ -272,33 +274,38 @@ def three_body_cases():
 
 
 def shipped_cases():
-    """The potentials shipped in potentials/, checked against LAMMPS like the distributed ones."""
+    """The potentials shipped in potentials/ (tools/potentials/generate.py), checked against LAMMPS like the
+    distributed ones. The JSON names them by file name; the tests find them in potentials/."""
     cases = []
     shipped = os.path.join(ROOT, "potentials")
-    if not os.path.isdir(shipped):
-        return cases
-    rel = os.path.relpath(shipped, DATA)
-    alloy = os.path.join(rel, "CuAgAuNiPdPtAl_Zhou04.eam.alloy")
-    if os.path.exists(os.path.join(DATA, alloy)):
+
+    def ref(name):
+        return {"kind": "shipped", "file": name}, os.path.join(shipped, name)
+
+    name = "CuAgAuNiPdPtAl_Zhou04.eam.alloy"
+    if os.path.exists(os.path.join(shipped, name)):
+        spec, path = ref(name)
         p, s, c = lattice("fcc", 3.9, (3, 3, 3), ["Cu"])
-        s = shuffle_species(s, ["Cu", "Ag", "Au", "Ni", "Pd", "Pt", "Al"], 30)
-        p, c = strain(rattle(p, 0.1, 30), c, [[0.01, 0, 0], [0.02, 0.0, 0], [0.0, 0.01, -0.01]])
         els = ["Cu", "Ag", "Au", "Ni", "Pd", "Pt", "Al"]
-        cases.append(("shipped_zhou_alloy_all", p, s, c, {"kind": "eam", "files": [alloy]}, els,
-                      ["pair_style eam/alloy", "pair_coeff * * %s %s" % (alloy, " ".join(els))]))
-    for el, a in [("Cu", 3.615), ("Al", 4.05), ("Pt", 3.92)]:
-        f = os.path.join(rel, "%s_Zhou04.eam.alloy" % el)
-        if os.path.exists(os.path.join(DATA, f)):
+        s = shuffle_species(s, els, 30)
+        p, c = strain(rattle(p, 0.1, 30), c, [[0.01, 0, 0], [0.02, 0.0, 0], [0.0, 0.01, -0.01]])
+        cases.append(("shipped_zhou_alloy_all", p, s, c, spec, els,
+                      ["pair_style eam/alloy", "pair_coeff * * %s %s" % (path, " ".join(els))]))
+    for el, a in [("Cu", 3.615), ("Ag", 4.09), ("Au", 4.08), ("Ni", 3.52), ("Pd", 3.89), ("Pt", 3.92), ("Al", 4.05)]:
+        name = "%s_Zhou04.eam.alloy" % el
+        if os.path.exists(os.path.join(shipped, name)):
+            spec, path = ref(name)
             p, s, c = lattice("fcc", a, (3, 3, 3), [el])
+            p, s = remove(p, s, [7])
             p = rattle(p, 0.1, 31)
-            cases.append(("shipped_zhou_%s" % el.lower(), p, s, c, {"kind": "eam", "files": [f]}, [el],
-                          ["pair_style eam/alloy", "pair_coeff * * %s %s" % (f, el)]))
-    sw = os.path.join(rel, "Si_StillingerWeber85.sw")
-    if os.path.exists(os.path.join(DATA, sw)):
+            cases.append(("shipped_zhou_%s" % el.lower(), p, s, c, spec, [el],
+                          ["pair_style eam/alloy", "pair_coeff * * %s %s" % (path, el)]))
+    name = "Si_StillingerWeber85.sw"
+    if os.path.exists(os.path.join(shipped, name)):
+        spec, path = ref(name)
         p, s, c = lattice("diamond", 5.431, (2, 2, 2), ["Si"])
-        p = rattle(p, 0.1, 32)
-        cases.append(("shipped_sw_si", p, s, c, {"kind": "file", "file": sw}, ["Si"],
-                      ["pair_style sw", "pair_coeff * * %s Si" % sw]))
+        p, c = strain(rattle(p, 0.1, 32), c, [[0.01, 0, 0], [0.0, 0.0, 0], [0.02, 0.0, -0.01]])
+        cases.append(("shipped_sw_si", p, s, c, spec, ["Si"], ["pair_style sw", "pair_coeff * * %s Si" % path]))
     return cases
 
 
@@ -307,9 +314,7 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         for name, pos, sym, cell, potential, types, pair_lines in eam_cases() + pair_cases() + three_body_cases() + shipped_cases():
             pos = wrap(np.asarray(pos, dtype=float), np.asarray(cell, dtype=float))
-            cwd = DATA
-            pair_lines = [l.replace(" lammps/", " %s/lammps/" % DATA).replace(" ../../../../potentials/", " %s/potentials/" % ROOT)
-                          for l in pair_lines]
+            pair_lines = [l.replace(" lammps/", " %s/lammps/" % DATA) for l in pair_lines]
             energy, forces, stress, atom_energies = run_lammps(pos, sym, cell, types, pair_lines, work)
             results.append({
                 "name": name,

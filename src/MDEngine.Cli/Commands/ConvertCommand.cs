@@ -24,13 +24,17 @@ internal static class ConvertCommand
         {
             string inPath = parse.GetValue(input)!, outPath = parse.GetValue(output)!;
             string targetFormat = StructureFile.ResolveFormat(outPath, parse.GetValue(outFormat));
-            var frames = StructureFile.Read(inPath, parse.GetValue(inFormat));
+            IReadOnlyList<Structures.Structure> frames;
             if (parse.GetValue(frame) is { } index)
             {
-                int at = index < 0 ? frames.Count + index : index;
-                if (at < 0 || at >= frames.Count) throw new UsageException($"--frame {index}: {inPath} has {frames.Count} frame(s)");
-                frames = [frames[at]];
+                // ReadFrame parses only the chosen frame of a trajectory.
+                try { frames = [StructureFile.ReadFrame(inPath, index, parse.GetValue(inFormat))]; }
+                catch (InputException e) when (e.Line is null && e.Problem.StartsWith($"frame {index} does not exist"))
+                {
+                    throw new UsageException($"--frame {index}: {e.Message}");
+                }
             }
+            else frames = StructureFile.Read(inPath, parse.GetValue(inFormat));
             if (frames.Count > 1 && targetFormat is "cif" or "vasp")
                 throw new UsageException($"{inPath} has {frames.Count} frames but {targetFormat} holds one structure: choose one with --frame");
             StructureFile.Write(outPath, frames, targetFormat);

@@ -21,16 +21,26 @@ namespace MDEngine.IO;
 /// Unlike ASE, every atom line must have exactly the declared number of columns, positions must be finite, and the
 /// lattice vectors of periodic axes must be independent; any violation is an <see cref="InputException"/> naming
 /// the 1-based line. In plain mode (format "xyz") a comment line without '=' is kept whole as Info["comment"].
+/// Lattice vectors written as pseudo-atoms (<c>VEC1 x y z</c> lines after the atoms, ASE's <c>vec_cell</c>) are
+/// read as ASE does: periodic along those axes, the comment line kept as Info["comment"].
 /// </summary>
 public static class ExtXyzReader
 {
     private const string DefaultProperties = "species:S:1:pos:R:3";
 
     /// <summary>Reads every frame. <paramref name="plainComments"/>: comment lines without '=' are not key=value lists.</summary>
-    public static List<Structure> ReadAll(TextReader text, string? fileName, bool plainComments = false)
+    public static List<Structure> ReadAll(TextReader text, string? fileName, bool plainComments = false) =>
+        ReadSelected(text, fileName, plainComments, _ => true, out _);
+
+    /// <summary>Reads the frames whose 0-based index <paramref name="wanted"/> accepts; the others are only checked
+    /// for their length (their atom lines are not parsed), which makes picking one frame of a long trajectory fast.
+    /// With <paramref name="lastNeeded"/> reading stops after that frame (as ASE does for a positive index), so a
+    /// trajectory whose last frame is still being written can be read up to there.</summary>
+    public static List<Structure> ReadSelected(TextReader text, string? fileName, bool plainComments, Func<int, bool> wanted, out int frameCount, int? lastNeeded = null)
     {
         var lines = new LineReader(text, fileName);
         var frames = new List<Structure>();
+        frameCount = 0;
         while (true)
         {
             string? header = lines.Next();
@@ -44,44 +54,101 @@ public static class ExtXyzReader
                 }
                 break;
             }
-            frames.Add(ReadFrame(lines, header, plainComments));
+            if (wanted(frameCount)) frames.Add(ReadFrame(lines, header, plainComments));
+            else SkipFrame(lines, header);
+            frameCount++;
+            if (frameCount - 1 == lastNeeded) break;
         }
-        if (frames.Count == 0) throw new InputException(fileName, null, "no frames: the file is empty");
+        if (frameCount == 0) throw new InputException(fileName, null, "no frames: the file is empty");
         return frames;
+    }
+
+    private static int ParseCount(LineReader lines, string header)
+    {
+        if (!long.TryParse(header.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long count))
+            throw lines.Error($"expected the atom count, found \"{Shorten(header)}\"");
+        if (count < 0) throw lines.Error($"negative atom count {count}");
+        if (count > int.MaxValue / 4) throw lines.Error($"atom count {count} is too large");
+        return (int)count;
+    }
+
+    private static void SkipFrame(LineReader lines, string header)
+    {
+        int headerLine = lines.Number;
+        int n = ParseCount(lines, header);
+        for (int i = 0; i <= n; i++)
+            if (lines.Next() is null)
+                throw lines.Error(i == 0 ? $"the frame starting at line {headerLine} ends before its comment line"
+                    : $"the frame starting at line {headerLine} declares {n} atoms but the file ends after {i - 1}", atEnd: true);
+        while (lines.Peek() is { } next && next.TrimStart().StartsWith("VEC", StringComparison.Ordinal)) lines.Next();
     }
 
     private static Structure ReadFrame(LineReader lines, string header, bool plainComments)
     {
         int headerLine = lines.Number;
-        if (!long.TryParse(header.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long count))
-            throw lines.Error($"expected the atom count, found \"{Shorten(header)}\"");
-        if (count < 0) throw lines.Error($"negative atom count {count}");
-        if (count > int.MaxValue / 4) throw lines.Error($"atom count {count} is too large");
-        int n = (int)count;
+        int n = ParseCount(lines, header);
 
         string comment = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} ends before its comment line", atEnd: true);
         int commentLine = lines.Number;
-        var info = plainComments && !comment.Contains('=')
-            ? new OrderedDictionary<string, object>(StringComparer.Ordinal)
-            : KeyValueLine.Parse(comment);
-        if (plainComments && !comment.Contains('=') && comment.Trim().Length > 0) info["comment"] = comment.Trim();
+        var atomLines = new string[n];
+        for (int i = 0; i < n; i++)
+            atomLines[i] = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} declares {n} atoms but the file ends after {i}", atEnd: true);
 
-        var columns = ParseProperties(info.Remove("Properties", out var p) ? p : DefaultProperties, lines, commentLine);
-        var (cell, hasLattice) = ParseLattice(info, lines, commentLine);
-        var pbc = ParsePbc(info, hasLattice, lines, commentLine);
-        NormaliseMatrixInfo(info, lines, commentLine);
-        if (PeriodicCellProblem(cell, pbc) is { } cellProblem) throw new InputException(lines.FileName, commentLine, cellProblem);
+        // Lattice vectors given as pseudo-atoms "VEC1 x y z" after the atoms (ASE reads them; the comment line
+        // is then a plain comment and the columns are species and positions).
+        var vectors = new List<Vec3>();
+        while (lines.Peek() is { } next && next.TrimStart().StartsWith("VEC", StringComparison.Ordinal))
+        {
+            lines.Next();
+            var t = next.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (vectors.Count == 3) throw lines.Error("more than 3 VEC lines");
+            if (t[0] != $"VEC{vectors.Count + 1}") throw lines.Error($"expected VEC{vectors.Count + 1}, found {Shorten(t[0])}");
+            if (t.Length != 4 || !NumberText.TryParseReal(t[1], out double x) || !NumberText.TryParseReal(t[2], out double y) || !NumberText.TryParseReal(t[3], out double z)
+                || !double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(z))
+                throw lines.Error($"{t[0]} needs three finite numbers");
+            vectors.Add(new Vec3(x, y, z));
+        }
+
+        OrderedDictionary<string, object> info;
+        Cell cell;
+        Pbc pbc;
+        List<Column> columns;
+        if (vectors.Count > 0)
+        {
+            info = new OrderedDictionary<string, object>(StringComparer.Ordinal) { ["comment"] = comment.Trim() };
+            columns = ParseProperties(DefaultProperties, lines, commentLine);
+            var rows = new Vec3[3];
+            for (int k = 0; k < vectors.Count; k++) rows[k] = vectors[k];
+            cell = new Cell(Mat3.FromRows(rows[0], rows[1], rows[2]));
+            pbc = new Pbc(vectors.Count > 0, vectors.Count > 1, vectors.Count > 2);
+            if (PeriodicCellProblem(cell, pbc) is { } vecProblem) throw new InputException(lines.FileName, lines.Number, vecProblem);
+        }
+        else
+        {
+            info = plainComments && !comment.Contains('=')
+                ? new OrderedDictionary<string, object>(StringComparer.Ordinal)
+                : KeyValueLine.Parse(comment);
+            if (plainComments && !comment.Contains('=') && comment.Trim().Length > 0) info["comment"] = comment.Trim();
+            columns = ParseProperties(info.Remove("Properties", out var p) ? p : DefaultProperties, lines, commentLine);
+            bool hasLattice;
+            (cell, hasLattice) = ParseLattice(info, lines, commentLine);
+            pbc = ParsePbc(info, hasLattice, lines, commentLine);
+            NormaliseMatrixInfo(info, lines, commentLine);
+            if (PeriodicCellProblem(cell, pbc) is { } cellProblem) throw new InputException(lines.FileName, commentLine, cellProblem);
+        }
 
         foreach (var c in columns) c.Allocate(n);
         int totalColumns = columns.Sum(c => c.Count);
+        var ranges = new (int Start, int Length)[totalColumns];
         for (int i = 0; i < n; i++)
         {
-            string line = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} declares {n} atoms but the file ends after {i}", atEnd: true);
-            var tokens = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (tokens.Length != totalColumns)
-                throw lines.Error($"{tokens.Length} columns, expected {totalColumns} ({string.Join(":", columns.Select(c => $"{c.Name}:{c.TypeLetter}:{c.Count}"))})");
+            string line = atomLines[i];
+            int lineNumber = commentLine + 1 + i;
+            int found = NumberText.Tokenize(line, ranges);
+            if (found != totalColumns)
+                throw new InputException(lines.FileName, lineNumber, $"{found} columns, expected {totalColumns} ({string.Join(":", columns.Select(c => $"{c.Name}:{c.TypeLetter}:{c.Count}"))})");
             int t = 0;
-            foreach (var c in columns) { c.Parse(i, tokens, t, lines); t += c.Count; }
+            foreach (var c in columns) { c.Parse(i, line, ranges, t, lines.FileName, lineNumber); t += c.Count; }
         }
 
         return Build(columns, info, cell, pbc, n, lines, headerLine);
@@ -204,6 +271,8 @@ public static class ExtXyzReader
             {
                 bool b => new Pbc(b, b, b),
                 bool[] { Length: 3 } a => new Pbc(a[0], a[1], a[2]),
+                long l and (0 or 1) => new Pbc(l == 1, l == 1, l == 1),
+                long[] { Length: 3 } a when a.All(x => x is 0 or 1) => new Pbc(a[0] == 1, a[1] == 1, a[2] == 1), // numpy reads 1/0 as booleans
                 _ => throw new InputException(lines.FileName, line, "pbc must be T or F, once or three times"),
             };
         }
@@ -251,13 +320,31 @@ public static class ExtXyzReader
 
     internal static string Shorten(string s) => s.Length > 40 ? s[..40] + "..." : s;
 
-    private sealed class Column(string name, AtomArrayType type, int count)
+    private sealed class Column
     {
-        public string Name { get; } = name;
-        public AtomArrayType Type { get; } = type;
-        public int Count { get; } = count;
+        public Column(string name, AtomArrayType type, int count)
+        {
+            Name = name; Type = type; Count = count;
+            _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public string Name { get; }
+        public AtomArrayType Type { get; }
+        public int Count { get; }
         public Array? Data { get; private set; }
         public char TypeLetter => "RISL"[(int)Type];
+
+        // Species repeat on every line: reuse one string per distinct short value instead of one per atom.
+        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private string InternedSymbol(ReadOnlySpan<char> token)
+        {
+            if (token.Length > 8) return token.ToString();
+            if (_lookup.TryGetValue(token, out var s)) return s;
+            s = token.ToString();
+            _strings[s] = s;
+            return s;
+        }
 
         public void Allocate(int atoms) => Data = Type switch
         {
@@ -267,27 +354,29 @@ public static class ExtXyzReader
             _ => new bool[atoms * Count],
         };
 
-        public void Parse(int atom, string[] tokens, int start, LineReader lines)
+        public void Parse(int atom, string line, (int Start, int Length)[] ranges, int start, string? fileName, int lineNumber)
         {
+            InputException Error(string problem) => new(fileName, lineNumber, problem);
             for (int k = 0; k < Count; k++)
             {
-                string token = tokens[start + k];
+                var (from, length) = ranges[start + k];
+                var token = line.AsSpan(from, length);
                 int at = atom * Count + k;
                 switch (Type)
                 {
                     case AtomArrayType.Real:
-                        if (!NumberText.TryParseReal(token, out double d)) throw lines.Error($"{Name}: '{Shorten(token)}' is not a number");
+                        if (!NumberText.TryParseReal(token, out double d)) throw Error($"{Name}: '{Shorten(token.ToString())}' is not a number");
                         ((double[])Data!)[at] = d; break;
                     case AtomArrayType.Integer:
-                        if (!NumberText.TryParseInt(token, out int i)) throw lines.Error($"{Name}: '{Shorten(token)}' is not an integer");
+                        if (!NumberText.TryParseInt(token, out int i)) throw Error($"{Name}: '{Shorten(token.ToString())}' is not an integer");
                         ((int[])Data!)[at] = i; break;
                     case AtomArrayType.String:
-                        ((string[])Data!)[at] = token; break;
+                        ((string[])Data!)[at] = InternedSymbol(token); break;
                     default:
                         ((bool[])Data!)[at] = token switch
                         {
                             "T" or "True" => true, "F" or "False" => false,
-                            _ => throw lines.Error($"{Name}: '{Shorten(token)}' is not a logical (T, F, True, False)"),
+                            _ => throw Error($"{Name}: '{Shorten(token.ToString())}' is not a logical (T, F, True, False)"),
                         };
                         break;
                 }

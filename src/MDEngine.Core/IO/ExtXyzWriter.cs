@@ -112,7 +112,15 @@ public sealed class ExtXyzWriter : IDisposable
         return text.ToString();
     }
 
-    private static void AppendReal(StringBuilder text, double x) => text.Append(' ').Append(NumberText.Real(x).PadLeft(16));
+    // ' ' then the shortest round-trip text of x right-aligned in 16 characters, formatted without allocating.
+    private static void AppendReal(StringBuilder text, double x)
+    {
+        Span<char> buffer = stackalloc char[40];
+        int length = NumberText.FormatReal(x, buffer);
+        text.Append(' ');
+        if (length < 16) text.Append(' ', 16 - length);
+        text.Append(buffer[..length]);
+    }
 
     // 3x3 info matrices are written in Fortran order, as ASE does; a 6-component stress becomes the full matrix.
     private static double[] FortranOrder(string key, double[] m) =>

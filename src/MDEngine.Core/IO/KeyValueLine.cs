@@ -131,6 +131,8 @@ public static class KeyValueLine
         float f => NumberText.Real(f),
         long or int or short or byte => Convert.ToInt64(value).ToString(CultureInfo.InvariantCulture),
         bool b => b ? "T" : "F",
+        // An empty value would swallow the next key when read back (in ASE too); JSON keeps it an empty string.
+        string { Length: 0 } => Escape("_JSON \"\""),
         string s => Escape(s),
         double[] a => Escape(string.Join(" ", a.Select(NumberText.Real))),
         long[] a => Escape(string.Join(" ", a.Select(v => v.ToString(CultureInfo.InvariantCulture)))),
@@ -143,6 +145,7 @@ public static class KeyValueLine
     /// <summary>Quotes a key or value that holds spaces, quotes or brackets, escaping inner double quotes (ASE's <c>escape</c>).</summary>
     public static string Escape(string s)
     {
+        if (s.IndexOfAny(['\n', '\r']) >= 0) throw new ArgumentException($"'{s}' spans several lines and cannot be written on an extended XYZ comment line.");
         if (s.Length == 0) return "\"\"";
         if (s.IndexOfAny([' ', '"', '\'', '{', '}', '[', ']', '\t', '\\']) < 0) return s;
         return "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";

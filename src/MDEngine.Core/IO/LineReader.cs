@@ -8,11 +8,23 @@ public sealed class LineReader(TextReader reader, string? fileName)
     /// <summary>The 1-based number of the line last returned by <see cref="Next"/> (0 before the first).</summary>
     public int Number { get; private set; }
 
+    private string? _peeked;
+    private bool _hasPeeked;
+
     public string? Next()
     {
-        string? line = reader.ReadLine();
+        string? line;
+        if (_hasPeeked) { line = _peeked; _hasPeeked = false; _peeked = null; }
+        else line = reader.ReadLine();
         if (line is not null) Number++;
         return line;
+    }
+
+    /// <summary>The next line without consuming it (null at the end).</summary>
+    public string? Peek()
+    {
+        if (!_hasPeeked) { _peeked = reader.ReadLine(); _hasPeeked = true; }
+        return _peeked;
     }
 
     /// <summary>An error at the current line; <paramref name="atEnd"/> for a file that ended too early (names the

@@ -7,20 +7,36 @@ public static class NumberText
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>Shortest text that parses back to the same double, always with a decimal point or exponent so that
+    /// <summary>Shortest text that parses back to the same double, always with a decimal point or exponent (lower-case e, as Python) so that
     /// Python and ASE read it as a real, not an integer. Python's float() reads "Infinity" and "NaN".</summary>
     public static string Real(double x)
     {
-        string s = x.ToString("R", Invariant);
-        if (double.IsFinite(x) && s.IndexOfAny(['.', 'E', 'e']) < 0) s += ".0";
+        string s = x.ToString("R", Invariant).Replace('E', 'e'); // 1.25e-07, as Python's repr writes it
+        if (double.IsFinite(x) && s.IndexOfAny(['.', 'e']) < 0) s += ".0";
         return s;
     }
 
+    /// <summary><see cref="Real"/> into a buffer of at least 32 characters; returns the length written.</summary>
+    public static int FormatReal(double x, Span<char> destination)
+    {
+        if (!x.TryFormat(destination, out int n, "R", Invariant)) throw new ArgumentException("Buffer too small.", nameof(destination));
+        bool hasPointOrExponent = false;
+        for (int i = 0; i < n; i++)
+        {
+            if (destination[i] == 'E') destination[i] = 'e';
+            if (destination[i] is '.' or 'e') hasPointOrExponent = true;
+        }
+        if (!hasPointOrExponent && double.IsFinite(x)) { destination[n++] = '.'; destination[n++] = '0'; }
+        return n;
+    }
+
     /// <summary>Parses a real as Python's float() does for ordinary text (also "nan", "inf", "infinity", any case).</summary>
-    public static bool TryParseReal(string token, out double value)
+    public static bool TryParseReal(string token, out double value) => TryParseReal(token.AsSpan(), out value);
+
+    public static bool TryParseReal(ReadOnlySpan<char> token, out double value)
     {
         if (double.TryParse(token, NumberStyles.Float, Invariant, out value)) return true;
-        string t = token.Trim().ToLowerInvariant().TrimStart('+');
+        string t = token.ToString().Trim().ToLowerInvariant().TrimStart('+');
         bool negative = t.StartsWith('-');
         if (negative) t = t[1..];
         value = t switch { "nan" => double.NaN, "inf" or "infinity" => double.PositiveInfinity, _ => 0 };
@@ -29,6 +45,23 @@ public static class NumberText
         return true;
     }
 
-    public static bool TryParseInt(string token, out int value) =>
+    public static bool TryParseInt(ReadOnlySpan<char> token, out int value) =>
         int.TryParse(token, NumberStyles.AllowLeadingSign, Invariant, out value);
+
+    /// <summary>Splits a line at whitespace into (start, length) ranges without allocating; returns the token count
+    /// (which may exceed the room in <paramref name="ranges"/>; only that many are stored).</summary>
+    public static int Tokenize(ReadOnlySpan<char> line, Span<(int Start, int Length)> ranges)
+    {
+        int count = 0, i = 0;
+        while (i < line.Length)
+        {
+            while (i < line.Length && char.IsWhiteSpace(line[i])) i++;
+            if (i == line.Length) break;
+            int start = i;
+            while (i < line.Length && !char.IsWhiteSpace(line[i])) i++;
+            if (count < ranges.Length) ranges[count] = (start, i - start);
+            count++;
+        }
+        return count;
+    }
 }

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using MDEngine.Structures;
 
@@ -7,7 +8,7 @@ namespace MDEngine.IO;
 /// Reads and writes structure files, choosing the format from an explicit name or from the file name:
 /// <c>.extxyz</c> → "extxyz"; <c>.xyz</c> → "xyz" (extended XYZ whose comment lines without '=' are plain
 /// comments); <c>.cif</c> → "cif"; <c>POSCAR*</c>, <c>CONTCAR*</c>, <c>.vasp</c>, <c>.poscar</c> → "vasp".
-/// Bad input raises <see cref="InputException"/> naming the file and line. Writing goes to a temporary file that
+/// A further <c>.gz</c> means gzip-compressed (read and written). Bad input raises <see cref="InputException"/> naming the file and line. Writing goes to a temporary file that
 /// replaces the target only when complete, so a failure never leaves a half-written file.
 /// </summary>
 public static class StructureFile
@@ -28,6 +29,7 @@ public static class StructureFile
             };
         }
         string name = Path.GetFileName(path);
+        if (IsGzip(name)) name = name[..^3];
         string ext = Path.GetExtension(name).ToLowerInvariant();
         if (ext == ".extxyz") return "extxyz";
         if (ext == ".xyz") return "xyz";
@@ -41,9 +43,20 @@ public static class StructureFile
     public static IReadOnlyList<Structure> Read(string path, string? format = null)
     {
         string resolved = ResolveFormat(path, format);
+        using var reader = OpenText(path);
+        try { return ReadText(reader, path, resolved); }
+        catch (InvalidDataException e) { throw new InputException(path, null, $"not a valid gzip file ({e.Message})"); }
+    }
+
+    private static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+
+    // A name ending in .gz is read and written through gzip (format from the name without it), as ASE does.
+    private static StreamReader OpenText(string path)
+    {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file", path);
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return ReadText(reader, path, resolved);
+        Stream stream = File.OpenRead(path);
+        if (IsGzip(path)) stream = new GZipStream(stream, CompressionMode.Decompress);
+        return new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
     }
 
     /// <summary>Reads from open text in a named format (<paramref name="fileName"/> is for messages only).</summary>
@@ -52,13 +65,34 @@ public static class StructureFile
         {
             "extxyz" => ExtXyzReader.ReadAll(reader, fileName, plainComments: false),
             "xyz" => ExtXyzReader.ReadAll(reader, fileName, plainComments: true),
-            var f => throw new InputException(fileName, null, $"reading {f} is not available"),
+            "cif" => CifReader.Read(reader, fileName),
+            _ => [PoscarReader.Read(reader, fileName)],
         };
 
     /// <summary>One frame: <paramref name="index"/> counts from 0, negative from the end (-1 is the last).</summary>
     public static Structure ReadFrame(string path, int index = -1, string? format = null)
     {
-        var frames = Read(path, format);
+        try { return ReadOneFrame(path, index, format); }
+        catch (InvalidDataException e) { throw new InputException(path, null, $"not a valid gzip file ({e.Message})"); }
+    }
+
+    private static Structure ReadOneFrame(string path, int index, string? format)
+    {
+        string resolved = ResolveFormat(path, format);
+        if (resolved is "extxyz" or "xyz")
+        {
+            // Count the frames first (without parsing atoms) when counting from the end, then parse only the one.
+            int count = -1;
+            if (index < 0)
+                using (var counting = OpenText(path))
+                    ExtXyzReader.ReadSelected(counting, path, resolved == "xyz", _ => false, out count);
+            int target = index < 0 ? count + index : index;
+            using var reader = OpenText(path);
+            var selected = target < 0 ? [] : ExtXyzReader.ReadSelected(reader, path, resolved == "xyz", i => i == target, out count, lastNeeded: target);
+            if (selected.Count == 0) throw new InputException(path, null, $"frame {index} does not exist: the file has {count} frame(s)");
+            return selected[0];
+        }
+        var frames = Read(path, resolved);
         int at = index < 0 ? frames.Count + index : index;
         if (at < 0 || at >= frames.Count) throw new InputException(path, null, $"frame {index} does not exist: the file has {frames.Count} frame(s)");
         return frames[at];
@@ -74,7 +108,9 @@ public static class StructureFile
         string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var writer = new StreamWriter(temporary, false, new UTF8Encoding(false)) { NewLine = "\n" })
+            using (var file = File.Create(temporary))
+            using (Stream stream = IsGzip(path) ? new GZipStream(file, CompressionLevel.Optimal) : file)
+            using (var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n" })
                 WriteText(writer, list, resolved);
             File.Move(temporary, path, overwrite: true);
         }
@@ -94,8 +130,14 @@ public static class StructureFile
                 using (var xyz = new ExtXyzWriter(writer, leaveOpen: true))
                     foreach (var s in frames) xyz.Write(s);
                 break;
-            case var f:
-                throw new InputException(null, null, $"writing {f} is not available");
+            case var f when frames.Count != 1:
+                throw new InputException(null, null, $"{f} holds one structure, not {frames.Count}");
+            case "cif":
+                CifWriter.Write(writer, frames[0]);
+                break;
+            default:
+                PoscarWriter.Write(writer, frames[0]);
+                break;
         }
     }
 }

@@ -36,10 +36,20 @@ public sealed class NeighborList
     /// buffer does between rebuilds.</summary>
     public void UpdateGeometry(ReadOnlySpan<Vec3> positions, Mat3 cell)
     {
-        for (int p = 0; p < Count; p++)
+        if (positions.Length != AtomCount) throw new ArgumentException($"{positions.Length} positions for a list of {AtomCount} atoms.");
+        if (Count < 1 << 16) { UpdateGeometry(positions, cell, 0, Count); return; }
+        var copy = positions.ToArray();
+        int chunks = 4 * Environment.ProcessorCount;
+        Parallel.For(0, chunks, c => UpdateGeometry(copy, cell, (int)((long)Count * c / chunks), (int)((long)Count * (c + 1) / chunks)));
+    }
+
+    private void UpdateGeometry(ReadOnlySpan<Vec3> positions, Mat3 cell, int start, int end)
+    {
+        Vec3 a = cell.Row(0), b = cell.Row(1), c = cell.Row(2);
+        var shifts = Shifts;
+        for (int p = start; p < end; p++)
         {
-            var shift = new Vec3(Shifts[3 * p], Shifts[3 * p + 1], Shifts[3 * p + 2]) * cell;
-            var v = positions[J[p]] + shift - positions[I[p]];
+            var v = positions[J[p]] + (shifts[3 * p] * a + shifts[3 * p + 1] * b + shifts[3 * p + 2] * c) - positions[I[p]];
             Vectors[p] = v;
             Distances[p] = v.Length;
         }
@@ -48,18 +58,20 @@ public sealed class NeighborList
     /// <summary>Sorts pairs by i, then j, then shift: a deterministic order independent of how the list was built.</summary>
     public void SortDeterministically()
     {
-        var order = Enumerable.Range(0, Count).ToArray();
-        Array.Sort(order, (a, b) =>
-        {
-            int c = I[a].CompareTo(I[b]); if (c != 0) return c;
-            c = J[a].CompareTo(J[b]); if (c != 0) return c;
-            for (int k = 0; k < 3; k++) { c = Shifts[3 * a + k].CompareTo(Shifts[3 * b + k]); if (c != 0) return c; }
-            return 0;
-        });
-        I = order.Select(p => I[p]).ToArray();
-        J = order.Select(p => J[p]).ToArray();
-        Shifts = order.SelectMany(p => new[] { Shifts[3 * p], Shifts[3 * p + 1], Shifts[3 * p + 2] }).ToArray();
-        Vectors = order.Select(p => Vectors[p]).ToArray();
-        Distances = order.Select(p => Distances[p]).ToArray();
+        var order = new int[Count];
+        for (int p = 0; p < Count; p++) order[p] = p;
+        var byNeighbor = new PairOrder(J, Shifts);
+        var i = I;
+        order.AsSpan().Sort((a, b) => i[a] != i[b] ? i[a].CompareTo(i[b]) : byNeighbor.Compare(a, b));
+        I = Permute(I, order, 1); J = Permute(J, order, 1); Shifts = Permute(Shifts, order, 3);
+        Vectors = Permute(Vectors, order, 1); Distances = Permute(Distances, order, 1);
+    }
+
+    private static T[] Permute<T>(T[] source, int[] order, int stride)
+    {
+        var result = new T[source.Length];
+        for (int p = 0; p < order.Length; p++)
+            for (int k = 0; k < stride; k++) result[stride * p + k] = source[stride * order[p] + k];
+        return result;
     }
 }

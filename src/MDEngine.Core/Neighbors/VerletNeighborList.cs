@@ -4,27 +4,37 @@ using MDEngine.Structures;
 namespace MDEngine.Neighbors;
 
 /// <summary>
-/// A neighbor list with a Verlet buffer: built with cutoff + skin, reused while no atom has moved more than skin/2
-/// since the build and the cell is unchanged; rebuilt automatically otherwise. Between rebuilds only the pair
-/// vectors are refreshed, so consumers see current geometry and skip pairs beyond their cutoff.
+/// A neighbor list with a Verlet buffer: built with radius R = cutoff + skin and reused while it provably still
+/// holds every pair closer than the cutoff; rebuilt automatically otherwise. Between rebuilds only the pair vectors
+/// are refreshed, so consumers see current geometry and skip pairs beyond their cutoff.
+/// <para>The reuse criterion. Let h₀ be the (completed) cell at the build and h the current one, F = h₀⁻¹h the
+/// homogeneous deformation between them (row vectors: r ↦ rF), and u_i = r_i − r⁰_i F each atom's displacement
+/// beyond the affine one. A pair missing from the list had |d⁰| ≥ R with d⁰ = r⁰_j + S·h₀ − r⁰_i; now
+/// d = d⁰F + u_j − u_i, so |d| ≥ σ_min(F)·R − 2 max|u|, and σ_min(F) ≥ 1 − ‖F − I‖ (Frobenius norm, an upper
+/// bound of the spectral norm). The list is kept while (1 − ‖F − I‖)·R − 2 max|u| ≥ cutoff. With an unchanged cell
+/// this is the classic criterion max|u| ≤ skin/2.</para>
 /// </summary>
 public sealed class VerletNeighborList
 {
     private NeighborList? _list;
     private Vec3[] _positionsAtBuild = [];
     private Mat3 _cellAtBuild;
+    private Mat3 _inverseCompletedCellAtBuild;
     private Pbc _pbcAtBuild;
     private int[] _numbersAtBuild = [];
 
     public double Cutoff { get; }
     public double Skin { get; }
     public bool Full { get; }
+    /// <summary>How many times the list was built.</summary>
     public int Builds { get; private set; }
+    /// <summary>The radius the list is built with: cutoff + skin.</summary>
+    public double Radius => Cutoff + Skin;
 
     public VerletNeighborList(double cutoff, double skin, bool full)
     {
-        if (!(cutoff > 0)) throw new ArgumentOutOfRangeException(nameof(cutoff), "The cutoff must be positive.");
-        if (!(skin >= 0)) throw new ArgumentOutOfRangeException(nameof(skin), "The skin must not be negative.");
+        if (!(cutoff > 0) || !double.IsFinite(cutoff)) throw new ArgumentOutOfRangeException(nameof(cutoff), "The cutoff must be positive.");
+        if (!(skin >= 0) || !double.IsFinite(skin)) throw new ArgumentOutOfRangeException(nameof(skin), "The skin must not be negative.");
         Cutoff = cutoff; Skin = skin; Full = full;
     }
 
@@ -32,9 +42,10 @@ public sealed class VerletNeighborList
     {
         if (_list is null || NeedsRebuild(s))
         {
-            _list = NeighborListBuilder.Build(s, Cutoff + Skin, Full);
+            _list = NeighborListBuilder.Build(s, Radius, Full);
             _positionsAtBuild = (Vec3[])s.Positions.Clone();
             _cellAtBuild = s.Cell.Matrix;
+            _inverseCompletedCellAtBuild = CellCompletion.Complete(s.Cell.Matrix, s.Pbc).Inverse();
             _pbcAtBuild = s.Pbc;
             _numbersAtBuild = (int[])s.Numbers.Clone();
             Builds++;
@@ -43,13 +54,32 @@ public sealed class VerletNeighborList
         return _list;
     }
 
+    /// <summary>Forgets the list: the next <see cref="Update"/> builds.</summary>
+    public void Invalidate() => _list = null;
+
     private bool NeedsRebuild(Structure s)
     {
-        if (s.Count != _positionsAtBuild.Length || !s.Cell.Matrix.Equals(_cellAtBuild) || s.Pbc != _pbcAtBuild) return true;
+        if (s.Count != _positionsAtBuild.Length || s.Pbc != _pbcAtBuild) return true;
         if (!s.Numbers.AsSpan().SequenceEqual(_numbersAtBuild)) return true;
-        double limitSquared = 0.25 * Skin * Skin;
-        for (int i = 0; i < s.Count; i++)
-            if ((s.Positions[i] - _positionsAtBuild[i]).LengthSquared > limitSquared) return true;
-        return false;
+        var positions = s.Positions;
+        double maxSquared = 0;
+        if (s.Cell.Matrix.Equals(_cellAtBuild))
+        {
+            for (int i = 0; i < positions.Length; i++)
+                maxSquared = Math.Max(maxSquared, (positions[i] - _positionsAtBuild[i]).LengthSquared);
+            return 2 * Math.Sqrt(maxSquared) > Skin;
+        }
+
+        Mat3 completed;
+        try { completed = CellCompletion.Complete(s.Cell.Matrix, s.Pbc); }
+        catch (ArgumentException) { return true; }
+        var deformation = _inverseCompletedCellAtBuild * completed;
+        var strain = deformation - Mat3.Identity;
+        double norm = Math.Sqrt(strain.ToArray().Sum(x => x * x));
+        double budget = (1 - norm) * Radius - Cutoff;
+        if (!(budget >= 0)) return true;
+        for (int i = 0; i < positions.Length; i++)
+            maxSquared = Math.Max(maxSquared, (positions[i] - _positionsAtBuild[i] * deformation).LengthSquared);
+        return 2 * Math.Sqrt(maxSquared) > budget;
     }
 }

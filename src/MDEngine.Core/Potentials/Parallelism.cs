@@ -12,8 +12,15 @@ public static class PotentialParallelism
         set => _maxThreads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), "At least one thread is needed.");
     }
 
-    /// <summary>Below this many atoms one thread does the work: scheduling would cost more than it saves.</summary>
-    public const int MinAtomsPerThread = 128;
+    private static int _minAtomsPerThread = 128;
+
+    /// <summary>Each thread gets at least this many atoms (fewer atoms, fewer threads): below it scheduling costs
+    /// more than it saves.</summary>
+    public static int MinAtomsPerThread
+    {
+        get => _minAtomsPerThread;
+        set => _minAtomsPerThread = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), "At least one atom per thread.");
+    }
 
     internal static int ChunksFor(int atoms) => Math.Max(1, Math.Min(MaxThreads, atoms / MinAtomsPerThread));
 }

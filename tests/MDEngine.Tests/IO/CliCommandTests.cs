@@ -51,6 +51,34 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal("Cl2Na2", StructureFile.ReadFrame(one).Formula);
     }
 
+    [Fact]
+    public void ConvertRefusesWhatTheTargetCannotHoldAndLeavesNothing()
+    {
+        string cif = Path.Combine(_dir, "out.cif");
+        var (code, _, err) = Run("convert", IoReference.PathOf("multi.extxyz"), cif);
+        Assert.Equal(2, code);
+        Assert.Contains("choose one with --frame", err);
+        Assert.False(File.Exists(cif));
+
+        // A molecule has no cell for a POSCAR: the writer fails and neither the target nor a temporary file remains.
+        string poscar = Path.Combine(_dir, "POSCAR");
+        (code, _, err) = Run("convert", IoReference.PathOf("methane.xyz"), poscar);
+        Assert.Equal(2, code);
+        Assert.Contains("periodic along all three axes", err);
+        Assert.Empty(Directory.GetFiles(_dir));
+
+        // An existing target is left untouched by a failed conversion.
+        File.WriteAllText(poscar, "keep me");
+        Assert.Equal(2, Run("convert", Write("bad.extxyz", "1\n\nH 0 0\n"), poscar).Code);
+        Assert.Equal("keep me", File.ReadAllText(poscar));
+
+        Assert.Equal(0, Run("convert", IoReference.PathOf("multi.extxyz"), cif, "--frame", "0").Code);
+        Assert.Equal("Cu8", StructureFile.ReadFrame(cif).Formula);
+        string vasp = Path.Combine(_dir, "Cu.vasp");
+        Assert.Equal(0, Run("convert", cif, vasp).Code);
+        Assert.Equal(StructureFile.ReadFrame(cif).Positions, StructureFile.ReadFrame(vasp).Positions);
+    }
+
     public static TheoryData<string, string, string> BadFiles => new()
     {
         { "truncated.extxyz", "3\nProperties=species:S:1:pos:R:3\nH 0 0 0\nH 0 0 1\n", ":5: the frame starting at line 1 declares 3 atoms but the file ends after 2" },

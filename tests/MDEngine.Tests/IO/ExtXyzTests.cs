@@ -40,6 +40,17 @@ public class ExtXyzTests
     }
 
     [Fact]
+    public void ReadsLatticeVectorsGivenAsPseudoAtoms()
+    {
+        var s = StructureFile.ReadFrame(IoReference.PathOf("vec_cell.extxyz"));
+        IoReference.AssertMatches(IoReference.Frames("vec_cell.extxyz")[0], s);
+        Assert.Equal(new Pbc(true, true, false), s.Pbc);
+        var e = Assert.Throws<InputException>(() => ExtXyzReader.ReadAll(new StringReader("1\n\nH 0 0 0\nVEC2 1 0 0\n"), "v.xyz"));
+        Assert.Equal(4, e.Line);
+        Assert.Contains("expected VEC1", e.Message);
+    }
+
+    [Fact]
     public void ReadFrameCountsFromTheEnd()
     {
         var last = StructureFile.ReadFrame(IoReference.PathOf("multi.extxyz"));
@@ -136,11 +147,70 @@ public class ExtXyzTests
     [Fact]
     public void WrittenValuesParseBackToTheSameTypes()
     {
-        foreach (object value in new object[] { 1.0, -10.0, 1e-300, 3L, true, "a b \"c\"", new[] { 1.5, 2.0 }, new long[] { 1, 2 }, new[] { true, false }, new[] { "x", "y z" } })
+        foreach (object value in new object[] { 1.0, -10.0, 1e-300, 3L, true, "a b \"c\"", new[] { 1.5, 2.0 }, new long[] { 1, 2 }, new[] { true, false }, new[] { "x", "y z" }, "", "quote \" and \\ backslash" })
         {
             string line = "key=" + KeyValueLine.FormatValue(value);
-            Assert.Equal(value, KeyValueLine.Parse(line)["key"]);
+            Assert.Equal(value, KeyValueLine.Parse(line + " next=1")["key"]);
         }
+        Assert.Throws<ArgumentException>(() => KeyValueLine.FormatValue("two\nlines"));
+    }
+
+    [Fact]
+    public void VelocitiesColumnIsInAseUnitsAndMassesColumnIsUsed()
+    {
+        const string text = "2\nProperties=species:S:1:pos:R:3:velocities:R:3:masses:R:1 pbc=F\nH 0 0 0 1 0 0 2.0\nD 0 0 1 0 0 0 2.0\n";
+        var e = Assert.Throws<InputException>(() => ExtXyzReader.ReadAll(new StringReader(text), "v.extxyz"));
+        Assert.Equal(4, e.Line); // no element D
+        var s = Assert.Single(ExtXyzReader.ReadAll(new StringReader(text.Replace("D 0", "h 0")), "v.extxyz"));
+        Assert.Equal(new Vec3(AseUnits.Femtosecond, 0, 0), s.Velocities![0]);
+        Assert.Equal(new[] { 2.0, 2.0 }, s.Masses);
+        Assert.Equal(new[] { 1, 1 }, s.Numbers);
+        Assert.Empty(s.Arrays);
+    }
+
+    [Fact]
+    public void ReadFrameSkipsOtherFramesButChecksTheirLength()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"mdengine-frames-{Guid.NewGuid():N}.extxyz");
+        try
+        {
+            File.WriteAllText(path, "1\n\nH 0 0 0\n1\n\nHe 0 0 0\n2\n\nLi 0 0 0\n");
+            Assert.Equal("H", StructureFile.ReadFrame(path, 0).Formula);
+            var e = Assert.Throws<InputException>(() => StructureFile.ReadFrame(path, -1));
+            Assert.Equal(10, e.Line);
+            File.WriteAllText(path, "1\n\nH 0 0 0\n1\n\nHe 0 0 0\n");
+            Assert.Equal("He", StructureFile.ReadFrame(path).Formula);
+            Assert.Equal("H", StructureFile.ReadFrame(path, -2).Formula);
+            Assert.Throws<InputException>(() => StructureFile.ReadFrame(path, -3));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void GzipFilesAreReadAndWritten()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"mdengine-{Guid.NewGuid():N}.extxyz.gz");
+        try
+        {
+            var frames = StructureFile.Read(IoReference.PathOf("multi.extxyz"));
+            StructureFile.Write(path, frames);
+            using (var raw = File.OpenRead(path)) Assert.Equal(0x1f, raw.ReadByte()); // gzip magic
+            var back = StructureFile.Read(path);
+            Assert.Equal(frames.Count, back.Count);
+            Assert.Equal(frames[0].Positions, back[0].Positions);
+            Assert.Equal("H2O", StructureFile.ReadFrame(path).Formula);
+            File.WriteAllText(path, "not gzip");
+            Assert.Throws<InputException>(() => StructureFile.Read(path));
+            Assert.Throws<InputException>(() => StructureFile.ReadFrame(path));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void PbcMayBeWrittenAsOnesAndZeros()
+    {
+        var s = Assert.Single(ExtXyzReader.ReadAll(new StringReader("1\nLattice=\"2 0 0 0 2 0 0 0 2\" pbc=\"1 1 0\"\nH 0 0 0\n"), "p.extxyz"));
+        Assert.Equal(new Pbc(true, true, false), s.Pbc);
     }
 
     [Fact]

@@ -12,10 +12,12 @@ public class LammpsAgreementTests
     public static IEnumerable<object[]> Eam => LammpsCase.Names("eam_");
     public static IEnumerable<object[]> Pair => LammpsCase.Names("lj_").Concat(LammpsCase.Names("morse_"));
     public static IEnumerable<object[]> ThreeBody => LammpsCase.Names("sw_").Concat(LammpsCase.Names("tersoff_"));
+    public static IEnumerable<object[]> Shipped => LammpsCase.Names("shipped_");
 
     [Theory, MemberData(nameof(Eam))] public void EamMatchesLammps(string name) => Check(name);
     [Theory, MemberData(nameof(Pair))] public void PairPotentialsMatchLammps(string name) => Check(name);
     [Theory, MemberData(nameof(ThreeBody))] public void ThreeBodyPotentialsMatchLammps(string name) => Check(name);
+    [Theory, MemberData(nameof(Shipped))] public void ShippedPotentialsMatchLammps(string name) => Check(name);
 
     private static void Check(string name)
     {

@@ -67,6 +67,9 @@ public sealed class LammpsCase
             case "eam":
                 var files = p.GetProperty("files").EnumerateArray().Select(PathOf).ToArray();
                 return files.Length == 1 ? EmbeddedAtom.Read(files[0]) : EmbeddedAtom.FromFuncfl(files.Select(FuncflFile.Read).ToArray(), "funcfl");
+            case "shipped":
+                var directory = PotentialsDirectory.Find() ?? throw new DirectoryNotFoundException("No potentials/ folder found.");
+                return PotentialSpec.FromFile(Path.Combine(directory, p.GetProperty("file").GetString()!));
             case "file":
                 return PotentialSpec.Parse(PathOf(p.GetProperty("file")), null);
             case "lj":

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Globalization;
+using MDEngine.IO;
+using MDEngine.Neighbors;
+using MDEngine.Potentials;
+using MDEngine.Structures;
+
+namespace MDEngine.Cli.Commands;
+
+/// <summary><c>mdengine eval FILE... --potential SPEC [--output OUT.extxyz]</c>: single-point energy, forces and
+/// stress of every frame, summarised on the terminal and optionally written as extended XYZ (energy=, stress= with
+/// 9 numbers, forces column), as ASE's calculators store them.</summary>
+internal static class EvalCommand
+{
+    private const double GPaPerEvA3 = 160.21766208;
+
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("files") { Description = "Structure files (extxyz, xyz, cif, POSCAR/CONTCAR/.vasp).", Arity = ArgumentArity.OneOrMore };
+        var potentialOption = new Option<string>("--potential", "-p")
+        {
+            Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:epsilon=..,sigma=..,cutoff=.., morse:D=..,alpha=..,r0=..,cutoff=.., or auto.",
+            Required = true,
+        };
+        var outputOption = new Option<string?>("--output", "-o") { Description = "Write every frame with its results to this extended XYZ file." };
+        var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif or vasp (default: from each file name)." };
+        var command = new Command("eval", "Evaluate energy, forces and stress of every frame with a potential.");
+        command.Arguments.Add(files);
+        command.Options.Add(potentialOption);
+        command.Options.Add(outputOption);
+        command.Options.Add(format);
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var inputs = parse.GetValue(files)!;
+            var frames = new List<(string File, int Index, Structure Structure)>();
+            foreach (var path in inputs)
+            {
+                var read = StructureFile.Read(path, parse.GetValue(format));
+                for (int f = 0; f < read.Count; f++) frames.Add((path, f, read[f]));
+            }
+            var elements = frames.SelectMany(f => f.Structure.Numbers).Distinct().Order().ToArray();
+            var potential = PotentialSpec.Parse(parse.GetValue(potentialOption)!, elements);
+            output.WriteLine($"potential: {potential.Name} (cutoff {potential.Cutoff.ToString("0.###", CultureInfo.InvariantCulture)} Å)");
+
+            foreach (var (file, index, s) in frames)
+            {
+                potential.CheckCovers(s);
+                var list = NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList);
+                var what = s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces;
+                var result = potential.Compute(s, list, what);
+                s.Energy = result.Energy;
+                s.Forces = result.Forces;
+                s.Stress = result.Stress;
+                output.WriteLine(Summary(frames.Count > 1 || inputs.Length > 1 ? $"{file}[{index}]" : file, s, result));
+            }
+            if (parse.GetValue(outputOption) is { } outPath)
+            {
+                StructureFile.Write(outPath, frames.Select(f => f.Structure), "extxyz");
+                output.WriteLine($"wrote {frames.Count} frame{(frames.Count == 1 ? "" : "s")} to {outPath}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Summary(string label, Structure s, PotentialResult r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        double maxForce = r.Forces is { Length: > 0 } f ? f.Max(v => v.Length) : 0;
+        string pressure = r.Stress is { } stress ? string.Format(inv, "{0:F4} GPa", -stress.Trace / 3 * GPaPerEvA3) : "n/a (not periodic)";
+        return string.Format(inv, "{0}: {1} atoms  E = {2:F6} eV  E/atom = {3:F6} eV  max|F| = {4:F6} eV/Å  pressure = {5}",
+            label, s.Count, r.Energy, s.Count > 0 ? r.Energy / s.Count : 0, maxForce, pressure);
+    }
+}

@@ -1,0 +1,76 @@
+using MDEngine.Geometry;
+using MDEngine.Potentials;
+using MDEngine.Structures;
+
+namespace MDEngine.Tests.Potentials;
+
+/// <summary>Every classical potential passes the conformance checks: forces = −∇E and stress = (1/V)∂E/∂ε by finite
+/// differences, per-atom energies sum to E, zero net force, and a skin does not change the result.</summary>
+public class ConformanceTests
+{
+    private static string Lammps(string file) => Path.Combine(LammpsCase.DataDirectory, "lammps", file);
+
+    public static IEnumerable<object[]> Cases() =>
+    [
+        ["lj", "lj_table_two_species_triclinic"],
+        ["morse", "morse_cu_rattled"],
+        ["eam funcfl", "eam_funcfl_cu_triclinic"],
+        ["eam funcfl compressed", "eam_funcfl_cu_compressed"],
+        ["eam two funcfl", "eam_funcfl_cuni_two_files"],
+        ["eam alloy", "eam_alloy_cuni_slab"],
+        ["eam fs", "eam_fs_cuzr_alloy"],
+        ["sw", "sw_si_rattled"],
+        ["tersoff", "tersoff_sic_disordered"],
+    ];
+
+    [Theory, MemberData(nameof(Cases))]
+    public void DerivativesAreConsistent(string label, string caseName)
+    {
+        var c = LammpsCase.Get(caseName);
+        var potential = c.CreatePotential();
+        var report = PotentialConformance.Check(potential, c.Structure, atoms: [0, 1, 2, c.Structure.Count - 1]);
+        Assert.True(report.MaxForceError < 1e-6 * Math.Max(1, report.MaxForce), $"{label}: {report}");
+        Assert.True(report.MaxStressError < 1e-7 * Math.Max(1, report.MaxStress) + 1e-9, $"{label}: {report}");
+        Assert.True(report.AtomEnergySumError < 1e-9 * Math.Abs(report.Energy) + 1e-12, $"{label}: {report}");
+        Assert.True(report.NetForce < 1e-9 * c.Structure.Count, $"{label}: {report}");
+        Assert.True(report.SkinEnergyDifference < 1e-10 * Math.Abs(report.Energy) && report.SkinForceDifference < 1e-10, $"{label}: {report}");
+    }
+
+    [Fact]
+    public void NonPeriodicClusterHasNoStressAndConsistentForces()
+    {
+        var c = LammpsCase.Get("tersoff_si_rattled");
+        var cluster = c.Structure.Select(Enumerable.Range(0, 20).ToArray());
+        cluster.Pbc = Pbc.None;
+        var potential = c.CreatePotential();
+        var result = PotentialConformance.Evaluate(potential, cluster, Quantities.All);
+        Assert.Null(result.Stress);
+        var report = PotentialConformance.Check(potential, cluster);
+        Assert.True(report.MaxForceError < 1e-6 * Math.Max(1, report.MaxForce), report.ToString());
+    }
+
+    [Fact]
+    public void ThreadedAndSingleThreadedResultsAgree()
+    {
+        foreach (var (caseName, given) in new (string, Potential?)[] { ("eam_fs_fe_rattled", null), ("eam_fs_fe_rattled", new LennardJones(0.1, 2.3, 6.0)), ("tersoff_sic_disordered", null) })
+        {
+            var c = LammpsCase.Get(caseName);
+            var big = c.Structure;
+            var potential = given ?? c.CreatePotential();
+            int saved = PotentialParallelism.MaxThreads, savedMin = PotentialParallelism.MinAtomsPerThread;
+            PotentialResult one, many;
+            try
+            {
+                PotentialParallelism.MaxThreads = 1;
+                one = PotentialConformance.Evaluate(potential, big, Quantities.All);
+                PotentialParallelism.MaxThreads = 4;
+                PotentialParallelism.MinAtomsPerThread = 5;
+                many = PotentialConformance.Evaluate(potential, big, Quantities.All);
+            }
+            finally { PotentialParallelism.MaxThreads = saved; PotentialParallelism.MinAtomsPerThread = savedMin; }
+            Assert.Equal(one.Energy, many.Energy, 1e-9 * Math.Abs(one.Energy));
+            for (int i = 0; i < big.Count; i++) Assert.True((one.Forces![i] - many.Forces![i]).Length < 1e-10);
+            Assert.True((one.Stress!.Value - many.Stress!.Value).MaxAbs() < 1e-12);
+        }
+    }
+}
