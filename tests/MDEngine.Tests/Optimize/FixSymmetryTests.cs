@@ -82,7 +82,7 @@ public class FixSymmetryTests
         Vec3[] sites = [new(0, 0, 0), new(0, 0.5, 0.5), new(0.5, 0, 0.5), new(0.5, 0.5, 0)];
         for (int i = 0; i < 4; i++) Assert.True((fractional[i] - sites[i]).Length < 1e-10);
         // And the lattice constant is the minimum of the energy-volume curve of this potential.
-        Assert.Equal(LatticeScan.Minimum(a => potential.Compute(Fcc(a), Neighbors.NeighborListBuilder.Build(Fcc(a), potential.Cutoff, false), Quantities.Energy).Energy, 3.4, 3.8),
+        Assert.Equal(LatticeScan.Minimum(a => potential.Compute(Fcc(a), MDEngine.Neighbors.NeighborListBuilder.Build(Fcc(a), potential.Cutoff, false), Quantities.Energy).Energy, 3.4, 3.8),
             p.A, 1e-5);
     }
 }
