@@ -10,15 +10,18 @@ namespace MDEngine.Optimize;
 /// With <see cref="UseLineSearch"/> the step becomes a search direction and a Wolfe line search picks its length.
 ///
 /// Cost: while every update had positive curvature (Δr·Δf &lt; 0, i.e. y·s &gt; 0), H stays positive definite,
-/// |ω| = ω and the step is simply H⁻¹ f. The inverse is then carried along with the equivalent inverse BFGS update
-/// B ← (I − ρ s yᵀ) B (I − ρ y sᵀ) + ρ s sᵀ (ρ = 1/y·s), O(n²) per step instead of an O(n³) decomposition; after
-/// an update with non-positive curvature the eigen-decomposition path is used, exactly as ASE.
+/// |ω| = ω and the step is simply H⁻¹ f. Only the inverse is then kept, with the equivalent inverse BFGS update
+/// B ← (I − ρ s yᵀ) B (I − ρ y sᵀ) + ρ s sᵀ (ρ = 1/y·s): one n×n matrix and O(n²) work per step instead of an
+/// O(n³) decomposition. The first update with non-positive curvature rebuilds H from the recorded update pairs
+/// and from then on steps by eigen-decomposition, exactly as ASE. Memory is n² doubles (n = 3 × rows): for large
+/// systems prefer L-BFGS.
 /// </summary>
 public sealed class Bfgs : Optimizer
 {
     private int _n;
-    private double[]? _h;       // Hessian, row-major n×n
-    private double[]? _inverse; // H⁻¹ while H is known to be positive definite, else null
+    private double[]? _inverse; // H⁻¹ while H is positive definite
+    private double[]? _h;       // H once it is not (ASE's path)
+    private readonly List<(double[] S, double[] Df)> _updates = [];
     private double[]? _r0, _f0;
     private readonly LineSearch _lineSearch = new();
 
@@ -47,7 +50,7 @@ public sealed class Bfgs : Optimizer
             if (found is null)
             {
                 // No acceptable point along the quasi-Newton direction: restart from the initial Hessian.
-                _h = null;
+                Reset(r.Length);
                 target.SetCoordinates(r);
                 for (int i = 0; i < dr.Length; i++) dr[i] = f[i] / Alpha;
                 ScaleToMaxStep(dr);
@@ -58,15 +61,19 @@ public sealed class Bfgs : Optimizer
         _f0 = (double[])f.Clone();
     }
 
+    private void Reset(int n)
+    {
+        _n = n;
+        _h = null;
+        _updates.Clear();
+        _inverse = new double[n * n];
+        for (int i = 0; i < n; i++) _inverse[i * n + i] = 1.0 / Alpha;
+    }
+
     private double[] NewtonStep(double[] f)
     {
         int n = _n;
-        var dr = new double[n];
-        if (_inverse is not null)
-        {
-            for (int i = 0; i < n; i++) dr[i] = Dot(_inverse.AsSpan(i * n, n), f);
-            return dr;
-        }
+        if (_inverse is not null) return MultiplySymmetric(_inverse, f, n);
         var h = Matrix<double>.Build.Dense(n, n, (i, j) => _h![i * n + j]);
         var evd = h.Evd(Symmetricity.Symmetric);
         var v = evd.EigenVectors;
@@ -78,12 +85,9 @@ public sealed class Bfgs : Optimizer
 
     private void Update(double[] r, double[] f)
     {
-        if (_h is null || _r0 is null)
+        if (_r0 is null || (_inverse is null && _h is null))
         {
-            _n = r.Length;
-            _h = new double[_n * _n];
-            _inverse = new double[_n * _n];
-            for (int i = 0; i < _n; i++) { _h[i * _n + i] = Alpha; _inverse[i * _n + i] = 1.0 / Alpha; }
+            Reset(r.Length);
             return;
         }
         int n = _n;
@@ -93,31 +97,68 @@ public sealed class Bfgs : Optimizer
         if (maxMove < 1e-7) return;
         var df = new double[n];
         for (int i = 0; i < n; i++) df[i] = f[i] - _f0![i];
-        double a = Dot(s, df);
-        var dg = new double[n];
-        for (int i = 0; i < n; i++) dg[i] = Dot(_h.AsSpan(i * n, n), s);
-        double b = Dot(s, dg);
-        for (int i = 0; i < n; i++)
+
+        if (_inverse is not null)
         {
-            var row = _h.AsSpan(i * n, n);
+            double ys = -Dot(s, df); // y = −Δf
+            if (ys > 0)
+            {
+                UpdateInverse(s, df, ys);
+                _updates.Add((s, df));
+                return;
+            }
+            // Curvature turned non-positive: from here on ASE's Hessian and eigen-decomposition.
+            _inverse = null;
+            _h = new double[n * n];
+            for (int i = 0; i < n; i++) _h[i * n + i] = Alpha;
+            foreach (var (ps, pdf) in _updates) UpdateHessian(ps, pdf);
+            _updates.Clear();
+        }
+        UpdateHessian(s, df);
+    }
+
+    private void UpdateHessian(double[] s, double[] df)
+    {
+        int n = _n;
+        var h = _h!;
+        double a = Dot(s, df);
+        var dg = MultiplySymmetric(h, s, n);
+        double b = Dot(s, dg);
+        ForRows(n, i =>
+        {
+            var row = h.AsSpan(i * n, n);
             double ci = df[i] / a, gi = dg[i] / b;
             for (int j = 0; j < n; j++) row[j] -= ci * df[j] + gi * dg[j];
-        }
+        });
+    }
 
-        // Inverse update with y = −Δf: y·s = −a.
-        if (_inverse is null) return;
-        double ys = -a;
-        if (!(ys > 0)) { _inverse = null; return; }
+    private void UpdateInverse(double[] s, double[] df, double ys)
+    {
+        int n = _n;
+        var inverse = _inverse!;
         double rho = 1.0 / ys;
-        var u = new double[n]; // B y
-        for (int i = 0; i < n; i++) u[i] = -Dot(_inverse.AsSpan(i * n, n), df);
+        var u = MultiplySymmetric(inverse, df, n); // B Δf = −B y
+        for (int i = 0; i < n; i++) u[i] = -u[i];
         double yu = -Dot(df, u);
         double ss = rho * rho * yu + rho;
-        for (int i = 0; i < n; i++)
+        ForRows(n, i =>
         {
-            var row = _inverse.AsSpan(i * n, n);
+            var row = inverse.AsSpan(i * n, n);
             double si = s[i], ui = u[i];
-            for (int j = 0; j < n; j++) row[j] += -rho * (si * u[j] + ui * s[j]) + ss * si * s[j];
-        }
+            for (int j = 0; j < n; j++) row[j] += ss * si * s[j] - rho * (si * u[j] + ui * s[j]);
+        });
+    }
+
+    private static double[] MultiplySymmetric(double[] m, double[] v, int n)
+    {
+        var result = new double[n];
+        ForRows(n, i => result[i] = Dot(m.AsSpan(i * n, n), v));
+        return result;
+    }
+
+    private static void ForRows(int n, Action<int> row)
+    {
+        if (n < 1536) { for (int i = 0; i < n; i++) row(i); return; }
+        Parallel.For(0, n, row);
     }
 }
