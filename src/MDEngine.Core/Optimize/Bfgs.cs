@@ -127,8 +127,7 @@ public sealed class Bfgs : Optimizer
         ForRows(n, i =>
         {
             var row = h.AsSpan(i * n, n);
-            double ci = df[i] / a, gi = dg[i] / b;
-            for (int j = 0; j < n; j++) row[j] -= ci * df[j] + gi * dg[j];
+            AddScaled(row, -df[i] / a, df, -dg[i] / b, dg);
         });
     }
 
@@ -144,9 +143,26 @@ public sealed class Bfgs : Optimizer
         ForRows(n, i =>
         {
             var row = inverse.AsSpan(i * n, n);
-            double si = s[i], ui = u[i];
-            for (int j = 0; j < n; j++) row[j] += ss * si * s[j] - rho * (si * u[j] + ui * s[j]);
+            // row += (ss sᵢ − ρ uᵢ) s − ρ sᵢ u
+            AddScaled(row, ss * s[i] - rho * u[i], s, -rho * s[i], u);
         });
+    }
+
+    /// <summary>row += p x + q y, vectorized.</summary>
+    private static void AddScaled(Span<double> row, double p, ReadOnlySpan<double> x, double q, ReadOnlySpan<double> y)
+    {
+        int j = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var vr = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(row);
+            var vx = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(x);
+            var vy = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(y);
+            var vp = new System.Numerics.Vector<double>(p);
+            var vq = new System.Numerics.Vector<double>(q);
+            for (int k = 0; k < vr.Length; k++) vr[k] += vp * vx[k] + vq * vy[k];
+            j = vr.Length * System.Numerics.Vector<double>.Count;
+        }
+        for (; j < row.Length; j++) row[j] += p * x[j] + q * y[j];
     }
 
     private static double[] MultiplySymmetric(double[] m, double[] v, int n)

@@ -29,8 +29,18 @@ public abstract class Optimizer
 
     protected static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
+        int i = 0;
         double s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+        if (System.Numerics.Vector.IsHardwareAccelerated && a.Length >= 2 * System.Numerics.Vector<double>.Count)
+        {
+            var va = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(a);
+            var vb = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(b);
+            var acc = System.Numerics.Vector<double>.Zero;
+            for (int k = 0; k < va.Length; k++) acc += va[k] * vb[k];
+            s = System.Numerics.Vector.Sum(acc);
+            i = va.Length * System.Numerics.Vector<double>.Count;
+        }
+        for (; i < a.Length; i++) s += a[i] * b[i];
         return s;
     }
 
