@@ -11,10 +11,16 @@ Writes into tests/MDEngine.Tests/data/io/:
   * expected.json: for every file, what ASE reads from it (numbers, positions, cell, pbc, info, arrays, velocities
     in Å/fs) — the C# tests compare MDEngine's readers with these values.
 
-The cycle in the other direction: the test `MDEngineWrittenFilesTests` writes files with MDEngine into
-data/io/mdengine_written/ of the test output and, when MDENGINE_WRITE_REFERENCE=<repo>/tests/MDEngine.Tests/data/io is
-set, into the repository; those committed files and their mdengine_written/expected.json (MDEngine's values) are
-then checked here with --check: ASE must read the same numbers (to 1e-12 relative).
+The cycle in the other direction: the C# test MDEngineWrittenFilesTests writes files with MDEngine (extended XYZ
+trajectory with info/arrays/momenta/forces/stress, P1 CIF, POSCAR with selective dynamics) together with
+expected.json holding MDEngine's own reading of them, and requires the committed copies in
+data/io/mdengine_written/ to be identical. After a deliberate format change, regenerate them with
+
+    MDENGINE_WRITE_REFERENCE=$PWD/tests/MDEngine.Tests/data/io \
+        dotnet test tests/MDEngine.Tests --filter FullyQualifiedName~MDEngineWrittenFilesTests
+
+and run this script with --check: ASE must read the same numbers (to 1e-12 relative), the same info values (with
+their types), per-atom arrays and selective-dynamics flags.
 """
 import json
 import os
@@ -191,6 +197,18 @@ def cif_part(expected):
     expected['spacegroup_225_operations'] = [{'R': r.tolist(), 't': t.tolist()} for r, t in Spacegroup(225).get_symop()]
 
 
+def free_flags(atoms):
+    """Selective-dynamics flags (True = free) from ASE's FixAtoms/FixScaled constraints."""
+    from ase.constraints import FixAtoms, FixScaled
+    free = np.ones((len(atoms), 3), dtype=bool)
+    for c in atoms.constraints:
+        if isinstance(c, FixAtoms):
+            free[c.index] = False
+        elif isinstance(c, FixScaled):
+            free[c.a] &= ~np.asarray(c.mask)
+    return free
+
+
 def vasp_part(expected):
     from ase.constraints import FixAtoms, FixScaled
     a = bulk('GaAs', 'zincblende', a=5.65) * (2, 1, 1)
@@ -205,13 +223,7 @@ def vasp_part(expected):
     for name in ('POSCAR_direct', 'POSCAR_cartesian', 'POSCAR_vasp4', 'POSCAR_selective'):
         atoms = read(os.path.join(OUT, name), format='vasp')
         d = describe(atoms)
-        free = np.ones((len(atoms), 3), dtype=bool)
-        for c in atoms.constraints:
-            if isinstance(c, FixAtoms):
-                free[c.index] = False
-            elif isinstance(c, FixScaled):
-                free[c.a] &= ~np.asarray(c.mask)
-        d['selective_free'] = free.ravel().tolist()
+        d['selective_free'] = free_flags(atoms).ravel().tolist()
         expected[name] = [d]
 
 
@@ -242,6 +254,9 @@ def check_mdengine_written():
                 checks.append(('forces', atoms.get_forces(), m['forces']))
             if list(atoms.pbc) != m['pbc']:
                 print(name, 'pbc differs'); bad += 1
+            if 'selective_free' in m:
+                if free_flags(atoms).ravel().tolist() != m['selective_free']:
+                    print(name, 'selective dynamics flags differ'); bad += 1
             for key, want in m.get('info', {}).items():
                 got = atoms.info.get(key)
                 same = (np.array_equal(np.asarray(got), np.asarray(want)) if not isinstance(want, str) else got == want)

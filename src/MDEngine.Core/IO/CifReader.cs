@@ -17,7 +17,9 @@ public sealed record CifReadOptions(int? BlockIndex = null, string? BlockName = 
 /// <c>_atom_site_type_symbol</c> or else <c>_atom_site_label</c>, expanded by the operations of
 /// <c>_symmetry_equiv_pos_as_xyz</c> or <c>_space_group_symop_operation_xyz</c>. Images of a site that fall within
 /// <see cref="DuplicateTolerance"/> (fractional, per axis, across periodic images: ASE's symprec) of an atom already
-/// placed are merged, keeping the first; the order is ASE's (site by site, operation by operation).
+/// placed are merged, keeping the first; the order is ASE's (site by site, operation by operation). A listed site
+/// that coincides with an atom of another site of the same element is merged too (ASE refuses such files); of a
+/// different element it is an error naming both sites, unless partial occupancy is allowed.
 /// <para>Partial occupancy is refused with an error naming the site unless
 /// <see cref="CifReadOptions.AllowPartialOccupancy"/>. A file that names a space group but lists no operations
 /// needs <see cref="SpaceGroupOperationsProvider"/>; a file with neither is read as P1.</para>
@@ -74,6 +76,9 @@ public static class CifReader
         var labels = block.Values("_atom_site_label");
         var types = block.Values("_atom_site_type_symbol");
         var occupancies = block.Values("_atom_site_occupancy");
+        foreach (var (tag, column) in new[] { ("_atom_site_label", labels), ("_atom_site_type_symbol", types), ("_atom_site_occupancy", occupancies) })
+            if (column is not null && column.Count != xs.Count)
+                throw new InputException(fileName, column[0].Line, $"{tag} has {column.Count} values for {xs.Count} sites (not in the loop of the coordinates)");
         if (labels is null && types is null) throw new InputException(fileName, xs[0].Line, "atom sites have neither _atom_site_type_symbol nor _atom_site_label");
 
         var inverse = cell.Matrix.Inverse();

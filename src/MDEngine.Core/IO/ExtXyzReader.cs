@@ -90,9 +90,10 @@ public static class ExtXyzReader
 
         string comment = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} ends before its comment line", atEnd: true);
         int commentLine = lines.Number;
-        var atomLines = new string[n];
+        // Grown as lines arrive, so that a huge declared count in a short file fails without a huge allocation.
+        var atomLines = new List<string>(Math.Min(n, 1 << 16));
         for (int i = 0; i < n; i++)
-            atomLines[i] = lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} declares {n} atoms but the file ends after {i}", atEnd: true);
+            atomLines.Add(lines.Next() ?? throw lines.Error($"the frame starting at line {headerLine} declares {n} atoms but the file ends after {i}", atEnd: true));
 
         // Lattice vectors given as pseudo-atoms "VEC1 x y z" after the atoms (ASE reads them; the comment line
         // is then a plain comment and the columns are species and positions).

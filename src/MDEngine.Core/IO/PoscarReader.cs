@@ -18,6 +18,9 @@ public static class PoscarReader
 {
     public const string SelectiveDynamicsKey = "selective_dynamics";
 
+    /// <summary>Counts beyond this are taken as a damaged file rather than allocated.</summary>
+    public const int MaxAtoms = 100_000_000;
+
     public static Structure Read(TextReader reader, string? fileName, PoscarReadOptions? options = null)
     {
         var lines = new LineReader(reader, fileName);
@@ -67,6 +70,7 @@ public static class PoscarReader
             if (!Element.TryFromSymbol(species[k], out var e)) throw new InputException(fileName, speciesLine, $"unknown element '{species[k]}'");
             if (!int.TryParse(line[k], out int count)) throw lines.Error($"count '{line[k]}' is not an integer");
             if (count < 0) throw lines.Error($"negative atom count {count}");
+            if ((long)numbers.Count + count > MaxAtoms) throw lines.Error($"more than {MaxAtoms} atoms");
             numbers.AddRange(Enumerable.Repeat(e.Z, count));
         }
         int n = numbers.Count;

@@ -111,7 +111,7 @@ public static class StructureFile
             using (var file = File.Create(temporary))
             using (Stream stream = IsGzip(path) ? new GZipStream(file, CompressionLevel.Optimal) : file)
             using (var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n" })
-                WriteText(writer, list, resolved);
+                WriteText(writer, list, resolved, path);
             File.Move(temporary, path, overwrite: true);
         }
         finally
@@ -122,7 +122,7 @@ public static class StructureFile
 
     public static void Write(string path, Structure structure, string? format = null) => Write(path, [structure], format);
 
-    public static void WriteText(TextWriter writer, IReadOnlyList<Structure> frames, string format)
+    public static void WriteText(TextWriter writer, IReadOnlyList<Structure> frames, string format, string? fileName = null)
     {
         switch (ResolveFormat("", format))
         {
@@ -131,12 +131,12 @@ public static class StructureFile
                     foreach (var s in frames) xyz.Write(s);
                 break;
             case var f when frames.Count != 1:
-                throw new InputException(null, null, $"{f} holds one structure, not {frames.Count}");
+                throw new InputException(fileName, null, $"{f} holds one structure, not {frames.Count}");
             case "cif":
-                CifWriter.Write(writer, frames[0]);
+                CifWriter.Write(writer, frames[0], fileName);
                 break;
             default:
-                PoscarWriter.Write(writer, frames[0]);
+                PoscarWriter.Write(writer, frames[0], fileName);
                 break;
         }
     }

@@ -8,7 +8,7 @@ namespace MDEngine.Potentials;
 /// <summary>
 /// Turns a potential specification into a potential:
 /// <list type="bullet">
-/// <item>a file path, its format from the extension: <c>.eam</c> (funcfl), <c>.eam.alloy</c> (setfl), <c>.eam.fs</c>
+/// <item>a file path (or the bare name of a shipped file in <c>potentials/</c>), its format from the extension: <c>.eam</c> (funcfl), <c>.eam.alloy</c> (setfl), <c>.eam.fs</c>
 /// (Finnis–Sinclair), <c>.sw</c> (Stillinger–Weber), <c>.tersoff</c> (Tersoff), all in LAMMPS's formats;</item>
 /// <item>analytic forms <c>lj:epsilon=0.0104,sigma=3.40,cutoff=8.5[,shift=true]</c> and
 /// <c>morse:D=0.3429,alpha=1.3588,r0=2.866,cutoff=9[,shift=true]</c>;</item>
@@ -60,7 +60,14 @@ public static class PotentialSpec
         if (!known)
             throw new InputException(null, null, $"unknown potential '{path}' (expected a .eam, .eam.alloy, .eam.fs, .sw or .tersoff file, " +
                 "lj:epsilon=..,sigma=..,cutoff=.., morse:D=..,alpha=..,r0=..,cutoff=.., or auto)");
-        if (!File.Exists(path)) throw new FileNotFoundException($"potential file '{path}' not found", path);
+        if (!File.Exists(path))
+        {
+            // A bare file name also names a shipped potential.
+            var shipped = Path.GetFileName(path) == path && PotentialsDirectory.Find() is { } directory ? Path.Combine(directory, path) : null;
+            if (shipped is null || !File.Exists(shipped)) throw new FileNotFoundException($"potential file '{path}' not found", path);
+            path = shipped;
+            lower = path.ToLowerInvariant();
+        }
         if (lower.EndsWith(".sw")) return ThreeBody.StillingerWeber.Read(path);
         if (lower.EndsWith(".tersoff")) return ThreeBody.Tersoff.Read(path);
         return EmbeddedAtom.Read(path);

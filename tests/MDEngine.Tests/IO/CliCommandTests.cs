@@ -87,6 +87,7 @@ public sealed class CliCommandTests : IDisposable
         { "nan.extxyz", "2\n\nH 0 0 0\nH 0 NaN 1\n", ":4: position is not a finite number" },
         { "inf.extxyz", "1\n\nH 0 0 inf\n", ":3: position is not a finite number" },
         { "count.extxyz", "-2\n\nH 0 0 0\n", ":1: negative atom count -2" },
+        { "huge.extxyz", "500000000\n\nH 0 0 0\n", ":4: the frame starting at line 1 declares 500000000 atoms but the file ends after 1" },
         { "header.extxyz", "two\n\nH 0 0 0\n", ":1: expected the atom count, found \"two\"" },
         { "singular.extxyz", "1\nLattice=\"1 0 0 2 0 0 0 0 1\"\nH 0 0 0\n", ":2: the lattice vectors of the periodic axes are not independent" },
         { "zero.extxyz", "1\nLattice=\"1 0 0 0 0 0 0 0 1\" pbc=\"T T F\"\nH 0 0 0\n", ":2: a periodic axis has a zero lattice vector" },

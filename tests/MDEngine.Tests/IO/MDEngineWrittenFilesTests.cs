@@ -43,6 +43,7 @@ public class MDEngineWrittenFilesTests
         if (s.Energy is { } e) d["energy"] = e;
         if (s.Stress is { } m) d["stress_voigt"] = new[] { m.M00, m.M11, m.M22, m.M12, m.M02, m.M01 };
         if (s.Forces is { } f) d["forces"] = f.Select(x => new[] { x.X, x.Y, x.Z }).ToArray();
+        if (s.Arrays.TryGetValue(PoscarReader.SelectiveDynamicsKey, out var flags)) d["selective_free"] = flags.Data;
         if (withVelocities)
         {
             // Free values as ASE keeps them: info other than the calculator results, and per-atom arrays (flattened).

@@ -64,6 +64,7 @@ public class PoscarTests
     [InlineData("c\n1.0\n1 0 0\n0 1 0\n0 0 1\nXy\n1\nDirect\n0 0 0\n", 6, "unknown element 'Xy'")]
     [InlineData("c\n1.0\n1 0 0\n0 1 0\n0 0 1\nH\n-1\nDirect\n0 0 0\n", 7, "negative atom count -1")]
     [InlineData("c\n1.0\n1 0 0\n0 1 0\n0 0 1\nH He\n1\nDirect\n0 0 0\n", 7, "1 counts for 2 species")]
+    [InlineData("c\n1.0\n1 0 0\n0 1 0\n0 0 1\nH He\n2000000000 2000000000\nDirect\n0 0 0\n", 7, "more than 100000000 atoms")]
     [InlineData("c\n1.0\n1 0 0\n0 1 0\n0 0 1\nH\n2\nDirect\n0 0 0\n", 10, "the position of atom 2 of 2")]
     [InlineData("c\n1.0\n1 0 0\n0 1 0\n0 0 1\nH\n1\nDirect\n0 0\n", 9, "2 columns, expected 3")]
     [InlineData("c\n1.0\n1 0 0\n0 1 0\n0 0 1\nH\n1\nDirect\n0 NaN 0\n", 9, "not a finite number")]

@@ -49,6 +49,17 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void BenchReportsRatesForEveryStageAndThreadCount()
+    {
+        var (code, text, err) = Run("bench", "--cells", "3", "--repeat", "2", "--threads", "1,2", "--lammps", "none");
+        Assert.True(code == 0, err);
+        Assert.Contains("lj (bench/in.lj): 108 atoms", text);
+        Assert.Contains("eam Cu", text);
+        Assert.Equal(8, text.Split('\n').Count(l => l.Contains("M atom-steps/s") && l.Contains("MDEngine")));
+        Assert.Equal(2, Run("bench", "--threads", "0", "--lammps", "none").Code);
+    }
+
+    [Fact]
     public void BadPotentialIsOneLineError()
     {
         string input = Path.Combine(_dir, "in.extxyz");

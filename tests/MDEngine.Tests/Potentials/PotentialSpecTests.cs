@@ -80,6 +80,14 @@ public class PotentialSpecTests
     }
 
     [Fact]
+    public void BareNameFindsShippedFile()
+    {
+        var p = PotentialSpec.Parse("Ag_Zhou04.eam.alloy");
+        Assert.Equal(new HashSet<int> { Z("Ag") }, p.Elements);
+        Assert.Throws<FileNotFoundException>(() => PotentialSpec.Parse("Xx_missing.eam.alloy"));
+    }
+
+    [Fact]
     public void RegisteredHandlersComeFirst()
     {
         var marker = new LennardJones(0.5, 2.0, 5.0);
