@@ -88,6 +88,7 @@ class FrechetFilter(UnitCellFilter):
 
 
 POTENTIAL = "lj"
+SHIPPED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "potentials")
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "MDEngine.Tests", "data", "optimize")
 
 
@@ -97,7 +98,10 @@ def calculator():
     from ase.calculators.eam import EAM
     # ASE 3.22 reads a funcfl file without setting its element list; give it explicitly.
     elements = ["Cu"] if POTENTIAL.endswith(".eam") else None
-    return EAM(potential=os.path.join(DATA, POTENTIAL), elements=elements) if elements else EAM(potential=os.path.join(DATA, POTENTIAL))
+    path = os.path.join(DATA, POTENTIAL)
+    if not os.path.exists(path):
+        path = os.path.join(SHIPPED, POTENTIAL)
+    return EAM(potential=path, elements=elements) if elements else EAM(potential=path)
 
 
 def vacancy():
@@ -200,6 +204,16 @@ def cu_ni():
     return atoms
 
 
+def ag_au():
+    atoms = bulk("Ag", "fcc", a=4.08, cubic=True) * (2, 2, 2)
+    rng = np.random.RandomState(9)
+    numbers = np.array([47] * 16 + [79] * 16)
+    rng.shuffle(numbers)
+    atoms.numbers = numbers
+    atoms.rattle(0.1, seed=6)
+    return atoms
+
+
 def cu_vacancy():
     atoms = bulk("Cu", "fcc", a=3.615, cubic=True) * (2, 2, 2)
     del atoms[5]
@@ -241,7 +255,13 @@ def eam_cases():
     alloy_cases = [run_case("cuni_alloy", cu_ni, optimizer, cell=False) for optimizer in ("FIRE", "BFGS", "LBFGS")]
     for c in alloy_cases:
         c["potential_file"] = POTENTIAL
-    return cases + alloy_cases
+    # A rattled Ag/Au crystal with the shipped Zhou (2004) alloy file.
+    POTENTIAL = "CuAgAuNiPdPtAl_Zhou04.eam.alloy"
+    agau_cases = [run_case("agau_alloy", ag_au, optimizer, cell=False) for optimizer in ("FIRE", "BFGS", "LBFGS")]
+    for c in agau_cases:
+        c["potential_file"] = POTENTIAL
+        c["shipped"] = True
+    return cases + alloy_cases + agau_cases
 
 
 def main():

@@ -43,7 +43,9 @@ public static class AseReference
         lock (EamPotentials)
         {
             var name = file.GetString()!;
-            if (!EamPotentials.TryGetValue(name, out var p)) EamPotentials[name] = p = PotentialSpec.FromFile(DataPath(name));
+            bool shipped = c.Json.TryGetProperty("shipped", out var sh) && sh.GetBoolean();
+            string path = shipped ? Path.Combine(PotentialsDirectory.Find() ?? throw new InvalidOperationException("potentials/ not found"), name) : DataPath(name);
+            if (!EamPotentials.TryGetValue(name, out var p)) EamPotentials[name] = p = PotentialSpec.FromFile(path);
             return p;
         }
     }

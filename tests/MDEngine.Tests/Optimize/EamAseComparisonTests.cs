@@ -3,7 +3,8 @@ namespace MDEngine.Tests.Optimize;
 /// <summary>Relaxations with EAM against ASE 3.22's EAM calculator (fixed cell: ASE 3.22's EAM has no stress).
 /// For Cu_mishin1.eam.alloy both evaluate the potential identically (to 1e-13 eV/atom) and the trajectories match
 /// step for step; for CuNi.eam.alloy ASE's spline interpolation differs from LAMMPS's (forces by up to ~1e-2 eV/Å),
-/// so only the final energy (1e-5 eV/atom) and FIRE's step count (within 10%) are compared.</summary>
+/// so only the final energy (1e-5 eV/atom) and FIRE's step count (within 10%) are compared; likewise for the rattled
+/// Ag/Au crystal with the shipped CuAgAuNiPdPtAl_Zhou04.eam.alloy.</summary>
 public class EamAseComparisonTests
 {
     public static TheoryData<string> CaseIds()

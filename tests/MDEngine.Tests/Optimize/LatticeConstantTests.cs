@@ -13,12 +13,15 @@ public class LatticeConstantTests
         [new(0, 0, 0), new(0, 0.5, 0.5), new(0.5, 0, 0.5), new(0.5, 0.5, 0)], Cell.Cubic(a));
 
     [Theory]
-    [InlineData("FIRE")]
-    [InlineData("BFGS")]
-    [InlineData("LBFGS")]
-    public void Relaxed_fcc_cu_has_the_lattice_constant_of_the_potential(string optimizer)
+    [InlineData("auto", "FIRE")]
+    [InlineData("auto", "BFGS")]
+    [InlineData("auto", "LBFGS")]
+    [InlineData("Cu_u3.eam", "FIRE")]
+    [InlineData("Cu_u3.eam", "LBFGS")]
+    public void Relaxed_fcc_cu_has_the_lattice_constant_of_the_potential(string potentialName, string optimizer)
     {
-        var potential = PotentialSpec.FromFile(AseReference.DataPath("Cu_u3.eam"));
+        // auto: the shipped potentials/Cu_Zhou04.eam.alloy.
+        var potential = potentialName == "auto" ? PotentialSpec.Parse("auto", [29]) : PotentialSpec.FromFile(AseReference.DataPath(potentialName));
         double Energy(double a)
         {
             var s = Fcc(a);
@@ -38,6 +41,10 @@ public class LatticeConstantTests
         var p = result.Structure.Cell.Parameters();
         foreach (double length in new[] { p.A, p.B, p.C }) Assert.Equal(a0, length, 1e-4);
         foreach (double angle in new[] { p.Alpha, p.Beta, p.Gamma }) Assert.Equal(90.0, angle, 1e-3);
-        Assert.Equal(Energy(a0), result.FinalEnergy, 1e-8);
+        // The shipped Cu_Zhou04.eam.alloy has a step in E(a) of 4.9e-5 eV per 4-atom cell at a = 3.61500 Å, right at
+        // its minimum (LAMMPS shows the same step, so it is in the tabulated file): there the energy only agrees to
+        // the size of the step. Cu_u3.eam is smooth and agrees to round-off.
+        double tolerance = potentialName == "auto" ? 2e-5 * start.Count : 1e-8;
+        Assert.Equal(Energy(a0), result.FinalEnergy, tolerance);
     }
 }
