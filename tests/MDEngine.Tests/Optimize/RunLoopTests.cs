@@ -85,4 +85,23 @@ public class RunLoopTests
         Assert.Equal(1, potential.BatchSizes[^1]);
         Assert.Equal(cases.Sum(c => c.Steps + 1), potential.BatchSizes.Sum());
     }
+
+    [Fact]
+    public void A_batch_with_line_searches_matches_single_relaxations()
+    {
+        var cases = new[] { AseReference.Find("vacancy", "LBFGS", cell: false), AseReference.Find("strained", "LBFGS", cell: true) };
+        var potential = new CountingPotential(AseReference.Potential);
+        var targets = cases.Select(c => AseReference.Target(c, c.Start)).ToArray();
+        var batch = new BatchRelaxer(potential).Run(targets, () => new Lbfgs { UseLineSearch = true });
+        for (int b = 0; b < cases.Length; b++)
+        {
+            var (single, _) = AseReference.Replay(cases[b], new Lbfgs { UseLineSearch = true });
+            Assert.True(batch[b].Converged);
+            Assert.Equal(single.Steps, batch[b].Steps);
+            Assert.Equal(single.ForceCalls, batch[b].ForceCalls);
+            Assert.Equal(single.FinalEnergy, batch[b].FinalEnergy, 1e-10);
+        }
+        // Trial points inside line searches are evaluated one structure at a time.
+        Assert.Equal(batch.Sum(r => r.ForceCalls), potential.BatchSizes.Sum() + potential.SingleCalls);
+    }
 }
