@@ -14,6 +14,9 @@ internal static class CommandCatalog
         EvalCommand.Create(),
         BenchCommand.Create(),
         NeighborsCommand.Create(),
+        MdCommand.Create(),
+        SymmetryCommand.Create(),
+        BuildCommand.Create(),
         RelaxCommand.Create(),
     ];
 }

@@ -55,7 +55,9 @@ public sealed class EvalCommandTests : IDisposable
         Assert.True(code == 0, err);
         Assert.Contains("lj (bench/in.lj): 108 atoms", text);
         Assert.Contains("eam Cu", text);
-        Assert.Equal(8, text.Split('\n').Count(l => l.Contains("M atom-steps/s") && l.Contains("MDEngine")));
+        // 2 cases × 3 stages (forces, refresh+forces, 100 NVE steps) × 2 thread counts.
+        Assert.Equal(12, text.Split('\n').Count(l => l.Contains("M atom-steps/s") && l.Contains("MDEngine")));
+        Assert.Contains("100 NVE steps", text);
         Assert.Equal(2, Run("bench", "--threads", "0", "--lammps", "none").Code);
     }
 
