@@ -5,7 +5,9 @@ using MDEngine.Optimize;
 using MDEngine.Optimize.Constraints;
 using MDEngine.Potentials;
 using MDEngine.Structures;
+using MDEngine.Symmetry;
 using Spectre.Console;
+using ConstraintOperation = MDEngine.Optimize.Constraints.SymmetryOperation;
 
 namespace MDEngine.Cli.Commands;
 
@@ -35,12 +37,14 @@ internal static class RelaxCommand
         var fix = new Option<string?>("--fix") { Description = "Atoms to keep fixed, 0-based indices and ranges: 0,3,10-15." };
         var output = new Option<string>("--output", "-o") { Description = "File to write the relaxed structures to (extxyz keeps energy, forces, stress).", Required = true };
         var trajectory = new Option<string?>("--trajectory") { Description = "Extended XYZ file receiving every step of every structure." };
+        var keepSymmetry = new Option<bool>("--keep-symmetry") { Description = "Keep each structure's space group: the structure is symmetrized first, then forces, stress and steps are (as ASE's FixSymmetry)." };
+        var symprec = new Option<double>("--symprec") { Description = "Distance tolerance (Å) for finding space groups.", DefaultValueFactory = _ => 1e-3 };
         var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif or vasp (default: from the file name)." };
 
         var command = new Command("relax", "Relax structures (positions, optionally the cell) to a force threshold. " +
             "Exit code 3 when a structure did not converge within --steps (its lowest-energy state is written).");
         command.Arguments.Add(files);
-        foreach (var o in new Option[] { potential, optimizer, lineSearch, fmax, steps, cell, pressure, hydrostatic, constantVolume, fix, output, trajectory, format })
+        foreach (var o in new Option[] { potential, optimizer, lineSearch, fmax, steps, cell, pressure, hydrostatic, constantVolume, fix, output, trajectory, keepSymmetry, symprec, format })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -64,6 +68,9 @@ internal static class RelaxCommand
             if (hydro && constVolume) throw new UsageException("--hydrostatic and --constant-volume exclude each other");
             if (!double.IsFinite(pressureGPa)) throw new UsageException("--pressure must be a finite number");
             var fixedAtoms = ParseIndices(parse.GetValue(fix));
+            bool symmetric = parse.GetValue(keepSymmetry);
+            double tolerance = parse.GetValue(symprec);
+            if (!(tolerance > 0) || !double.IsFinite(tolerance)) throw new UsageException("--symprec must be a positive distance");
             string outPath = parse.GetValue(output)!;
             string outFormat = StructureFile.ResolveFormat(outPath);
 
@@ -83,17 +90,27 @@ internal static class RelaxCommand
                     throw new UsageException($"--fix: atom {fixedAtoms.Max()} does not exist in {label} ({s.Count} atoms)");
                 if (relaxCell && (!s.Pbc.AllPeriodic || !s.Cell.IsFullRank))
                     throw new UsageException($"--cell: {label} is not periodic in all three directions");
+                if (symmetric && (!s.Pbc.AllPeriodic || !s.Cell.IsFullRank))
+                    throw new UsageException($"--keep-symmetry: {label} is not periodic in all three directions");
             }
 
             var pot = PotentialSpec.Parse(parse.GetValue(potential)!, inputs.SelectMany(i => i.Structure.Numbers).Distinct().Order().ToArray());
             foreach (var (_, s) in inputs) pot.CheckCovers(s);
 
             var initial = new double[inputs.Count];
+            var groupBefore = inputs.Select(i => SpaceGroup(i.Structure, tolerance)).ToArray();
             var targets = new IOptimizable[inputs.Count];
             for (int b = 0; b < inputs.Count; b++)
             {
                 var s = inputs[b].Structure;
                 var constraints = new List<IConstraint>();
+                if (symmetric)
+                {
+                    var dataset = SymmetryAnalyzer.Analyze(s, tolerance);
+                    var symmetry = new FixSymmetry(s, dataset.Operations.Operations.Select(ToConstraint), tolerance);
+                    symmetry.Refine(s);
+                    constraints.Add(symmetry);
+                }
                 if (fixedAtoms.Length > 0) constraints.Add(new FixAtoms(fixedAtoms));
                 targets[b] = relaxCell
                     ? new FrechetCellFilter(s, constraints, pressureGPa / GPaPerEvA3, hydro, constVolume)
@@ -159,6 +176,8 @@ internal static class RelaxCommand
                 written.Add(keep);
                 log.WriteLine(string.Format(inv, "{0} ({1}, {2} atoms): energy {3:F6} -> {4:F6} eV, {5} steps, {6} force calls, fmax {7:F4} eV/Å",
                     inputs[b].Label, keep.Formula, keep.Count, initial[b], keep.Energy ?? r.FinalEnergy, r.Steps, r.ForceCalls, r.MaxForce));
+                if (groupBefore[b] is not null)
+                    log.WriteLine($"  space group {groupBefore[b]} -> {SpaceGroup(keep, tolerance) ?? "not found"}");
                 if (relaxCell)
                 {
                     var p = keep.Cell.Parameters();
@@ -179,6 +198,28 @@ internal static class RelaxCommand
             return failures > 0 ? NotConverged : 0;
         });
         return command;
+    }
+
+    /// <summary>International symbol and number, or null for a structure that is not a 3D crystal.</summary>
+    private static string? SpaceGroup(Structure s, double symprec)
+    {
+        if (!s.Pbc.AllPeriodic || !s.Cell.IsFullRank) return null;
+        try
+        {
+            var d = SymmetryAnalyzer.Analyze(s, symprec);
+            return $"{d.International} ({d.Number})";
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static ConstraintOperation ToConstraint(Symmetry.SymmetryOperation op)
+    {
+        var r = new int[3, 3];
+        for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) r[i, j] = op.Rotation[i, j];
+        return new ConstraintOperation(r, op.Translation);
     }
 
     /// <summary>"0,3,10-15" → 0, 3, 10..15.</summary>

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using MDEngine.Cli;
+using MDEngine.Geometry;
 using MDEngine.IO;
+using MDEngine.Structures;
 
 namespace MDEngine.Tests.Optimize;
 
@@ -84,5 +86,58 @@ public sealed class RelaxCommandTests : IDisposable
         Assert.StartsWith("error: ", err);
         Assert.Single(err.Trim().Split('\n'));
         Assert.False(File.Exists(output));
+    }
+}
+
+public sealed class RelaxKeepSymmetryTests : IDisposable
+{
+    private const string Lj = "lj:epsilon=0.4,sigma=2.33,cutoff=6.0,shift=true";
+    private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-relax-sym-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var root = new RootCommand("test");
+        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliRunner.Invoke(root, args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Hcp_keeps_its_space_group_and_matches_ases_fixsymmetry_relaxation()
+    {
+        var c = AseReference.Find("hcp_symmetry", "FIRE", cell: true);
+        string input = Path.Combine(_dir, "hcp.extxyz"), output = Path.Combine(_dir, "out.extxyz");
+        StructureFile.Write(input, c.Start);
+        var (code, text, err) = Run("relax", input, "--potential", Lj, "--optimizer", "fire", "--cell", "--keep-symmetry", "--output", output);
+        Assert.True(code == 0, err);
+        Assert.Contains("space group P6_3/mmc (194) -> P6_3/mmc (194)", text);
+        Assert.Contains($"{c.Steps} steps", text);
+        Assert.Equal(c.FinalEnergy, StructureFile.ReadFrame(output).Energy!.Value, 1e-6);
+    }
+
+    [Fact]
+    public void A_noisy_bcc_crystal_stays_bcc_only_with_keep_symmetry()
+    {
+        // bcc is a saddle of Lennard-Jones (unstable toward close packing): without the constraint the noise grows
+        // beyond the tolerance and the symmetry is lost; with it the structure is refined and stays bcc.
+        var unit = Structure.FromFractional([18, 18], [new(0, 0, 0), new(0.5, 0.5, 0.5)], Cell.Cubic(2.9));
+        var s = Supercell.Repeat(unit, 3, 3, 3);
+        var rng = new Random(2);
+        s.SetPositions(s.Positions.Select(p => p + 2e-4 * new Vec3(rng.NextDouble() - 0.5, rng.NextDouble() - 0.5, rng.NextDouble() - 0.5)).ToArray());
+        string input = Path.Combine(_dir, "bcc.extxyz");
+        StructureFile.Write(input, s);
+
+        var (code, text, err) = Run("relax", input, "--potential", Lj, "--cell", "--keep-symmetry", "--output", Path.Combine(_dir, "kept.extxyz"));
+        Assert.True(code == 0, err + text);
+        Assert.Contains("space group Im-3m (229) -> Im-3m (229)", text);
+
+        (code, text, err) = Run("relax", input, "--potential", Lj, "--cell", "--output", Path.Combine(_dir, "free.extxyz"));
+        Assert.True(code == 0, err + text);
+        Assert.Contains("space group Im-3m (229) -> ", text);
+        Assert.DoesNotContain("-> Im-3m (229)", text);
     }
 }
