@@ -17,5 +17,6 @@ internal static class CommandCatalog
         MdCommand.Create(),
         SymmetryCommand.Create(),
         BuildCommand.Create(),
+        RelaxCommand.Create(),
     ];
 }
