@@ -96,6 +96,7 @@ internal static class RelaxCommand
 
             var pot = PotentialSpec.Parse(parse.GetValue(potential)!, inputs.SelectMany(i => i.Structure.Numbers).Distinct().Order().ToArray());
             foreach (var (_, s) in inputs) pot.CheckCovers(s);
+            log.WriteLine($"potential: {pot.Name}");
 
             var initial = new double[inputs.Count];
             var groupBefore = inputs.Select(i => SpaceGroup(i.Structure, tolerance)).ToArray();
