@@ -6,6 +6,13 @@ namespace MDEngine.Cli;
 /// <summary>Every subcommand of <c>mdengine</c>, one file each under Commands/.</summary>
 internal static class CommandCatalog
 {
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("MDEngine: molecular dynamics and crystal relaxation with classical and machine-learned potentials.");
+        foreach (var command in All()) root.Subcommands.Add(command);
+        return root;
+    }
+
     public static IEnumerable<Command> All() =>
     [
         VersionCommand.Create(),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using MDEngine.Cli;
 using MDEngine.Geometry;
 using MDEngine.IO;
+using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.Dynamics;
 
@@ -11,16 +12,6 @@ public sealed class MdCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-md-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     private string Crystal(Vec3? displaceFirst = null)
     {

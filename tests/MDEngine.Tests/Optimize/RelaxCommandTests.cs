@@ -3,6 +3,7 @@ using MDEngine.Cli;
 using MDEngine.Geometry;
 using MDEngine.IO;
 using MDEngine.Structures;
+using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.Optimize;
 
@@ -12,16 +13,6 @@ public sealed class RelaxCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-relax-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     private string Input(string caseName, string optimizer, bool cell)
     {
@@ -95,16 +86,6 @@ public sealed class RelaxKeepSymmetryTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-relax-sym-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void Hcp_keeps_its_space_group_and_matches_ases_fixsymmetry_relaxation()

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using MDEngine.Cli;
 using MDEngine.IO;
+using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.Symmetry;
 
@@ -9,16 +10,6 @@ public sealed class SymmetryCliTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-sym-").FullName;
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void BuildThenAnalyzeAsJson()
