@@ -19,6 +19,12 @@ public static class CliRunner
         try
         {
             var parse = root.Parse(args);
+            // A value the parser cannot read, a missing argument or an unknown option is bad input too.
+            if (parse.Errors.Count > 0 && !IsHelpOrVersionRequest(parse))
+            {
+                foreach (var parseError in parse.Errors) stderr.WriteLine($"error: {OneLine(parseError.Message)}");
+                return BadInput;
+            }
             return parse.Invoke(config);
         }
         catch (Exception e) when (IsBadInput(e))
@@ -37,6 +43,9 @@ public static class CliRunner
             return 1;
         }
     }
+
+    private static bool IsHelpOrVersionRequest(ParseResult parse) =>
+        parse.Tokens.Any(t => t.Value is "--help" or "-h" or "-?" or "--version");
 
     private static bool IsBadInput(Exception e) => e is InputException or PotentialCoverageException or UsageException
         or FileNotFoundException or DirectoryNotFoundException;

@@ -52,6 +52,8 @@ internal static class BenchCommand
                 new("forces", (c, t) => ForceRate(c, t, count, refresh: false), run => run.Atoms * (double)run.Steps / run.PairSeconds),
                 // Pair-vector refresh from positions (Verlet list, every step) plus the potential: the same work as LAMMPS's pair loop.
                 new("refresh+forces", (c, t) => ForceRate(c, t, count, refresh: true), run => run.Atoms * (double)run.Steps / run.PairSeconds),
+                // 100 velocity-Verlet steps with neighbor-list maintenance, against LAMMPS's whole loop of fix nve.
+                new("100 NVE steps", (c, t) => NveRate(c, t), run => run.Atoms * (double)run.Steps / run.LoopSeconds),
             };
             output.WriteLine($"MDEngine on .NET {Environment.Version}, {Environment.ProcessorCount} cores; LAMMPS: {lmp ?? "not found"}");
             foreach (var bench in Cases(n, selected))
@@ -180,6 +182,34 @@ internal static class BenchCommand
                 c.Potential.Compute(c.Structure, list, Quantities.EnergyAndForces);
             }
             return c.Structure.Count * (double)repeat / clock.Elapsed.TotalSeconds;
+        }
+        finally { PotentialParallelism.MaxThreads = saved; }
+    }
+
+    /// <summary>
+    /// Atom-steps per second of 100 NVE (velocity Verlet) steps through the molecular-dynamics run loop, after the
+    /// initial forces. The conditions follow the LAMMPS inputs: bench/in.lj in reduced units (ε = 1 eV, σ = 1 Å here,
+    /// so τ = σ√(m/ε) and dt = 0.005τ, T = 3ε/k_B), bench/in.eam at 1600 K with dt = 5 fs.
+    /// </summary>
+    internal static double NveRate(BenchCase c, int threads)
+    {
+        int saved = PotentialParallelism.MaxThreads;
+        try
+        {
+            PotentialParallelism.MaxThreads = threads;
+            bool reduced = c.Potential is LennardJones;
+            double mass = c.Structure.Masses[0];
+            double dt = reduced ? 0.005 * Math.Sqrt(mass / Dynamics.MdUnits.EvPerAmuInA2PerFs2) : 5.0;
+            double temperature = reduced ? 3.0 / Dynamics.MdUnits.Boltzmann : 1600.0;
+            var state = new Dynamics.MdState(c.Structure.Clone());
+            Dynamics.MaxwellBoltzmann.Assign(state, temperature, seed: 87287);
+            // Reduced-unit argon sits closer than covalent radii suggest: no overlap check in a benchmark.
+            var forces = new Dynamics.ForceEvaluator(c.Potential, c.Skin) { BlowUp = null };
+            var md = new Dynamics.MolecularDynamics(state, new Dynamics.VelocityVerlet(dt), forces);
+            md.Run(0);
+            var clock = Stopwatch.StartNew();
+            md.Run(100);
+            return c.Structure.Count * 100.0 / clock.Elapsed.TotalSeconds;
         }
         finally { PotentialParallelism.MaxThreads = saved; }
     }

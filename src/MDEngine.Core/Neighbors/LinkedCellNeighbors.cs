@@ -56,7 +56,14 @@ public static class LinkedCellNeighbors
         }
 
         // offsets[i + 1] holds atom i's count: a prefix sum turns counts into offsets.
-        for (int i = 0; i < n; i++) offsets[i + 1] += offsets[i];
+        long sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            sum += offsets[i + 1];
+            if (sum > Array.MaxLength / 3)
+                throw new ArgumentException(FormattableString.Invariant($"The cutoff {cutoff} gives more than {Array.MaxLength / 3} neighbor pairs."));
+            offsets[i + 1] = (int)sum;
+        }
         int total = offsets[n];
         // Every element is written by Gather: no need to zero the arrays first.
         var list = new NeighborList(n, full, cutoff, total, GC.AllocateUninitializedArray<int>(total), GC.AllocateUninitializedArray<int>(total),

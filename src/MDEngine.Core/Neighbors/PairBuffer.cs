@@ -24,7 +24,7 @@ internal sealed class PairBuffer
     public double[] Distances = [];
 
     private static readonly ConcurrentBag<PairBuffer> Pool = new();
-    private const int MaxPooledCapacity = 1 << 25;
+    private const int MaxPooledCapacity = 1 << 23;
 
     /// <summary>Image components are packed 10 bits each: −512 ≤ S'_k &lt; 512.</summary>
     public const int MaxImage = 511;

@@ -4,7 +4,8 @@ using MDEngine.Structures;
 
 namespace MDEngine.Tests.IO;
 
-// The space-group hook is process-wide: the tests that set it live in this class, which xunit runs sequentially.
+// The space-group hook is process-wide: tests that replace it share one collection, so they never run concurrently.
+[Collection(CifProviderCollection.Name)]
 public class CifTests
 {
     private static List<Structure> ReadCif(string name, CifReadOptions? options = null)
@@ -104,9 +105,15 @@ public class CifTests
     [Fact]
     public void SpaceGroupWithoutOperationsNeedsTheDatabaseOrTheHook()
     {
-        var e = Assert.Throws<InputException>(() => ReadCif("cif_hand/symbol_only.cif"));
-        Assert.Contains("needs the space-group database", e.Message);
-        Assert.Equal(8, e.Line);
+        var installed = CifReader.SpaceGroupOperationsProvider;
+        try
+        {
+            CifReader.SpaceGroupOperationsProvider = null;
+            var e = Assert.Throws<InputException>(() => ReadCif("cif_hand/symbol_only.cif"));
+            Assert.Contains("needs the space-group database", e.Message);
+            Assert.Equal(8, e.Line);
+        }
+        finally { CifReader.SpaceGroupOperationsProvider = installed; }
 
         var operations = IoReference.Frames("spacegroup_225_operations").Select(o =>
         {
@@ -117,6 +124,7 @@ public class CifTests
             return (matrix, new Vec3(t[0], t[1], t[2]));
         }).ToList();
         var asked = new List<string>();
+        installed = CifReader.SpaceGroupOperationsProvider;
         try
         {
             CifReader.SpaceGroupOperationsProvider = name => { asked.Add(name); return name == "225" ? operations : null; };
@@ -124,7 +132,7 @@ public class CifTests
             Assert.Equal(new[] { "F m -3 m", "225" }, asked);
             AssertSameCrystal(IoReference.Frames("cif_hand/symbol_only.cif")[0], s, 1e-12);
         }
-        finally { CifReader.SpaceGroupOperationsProvider = null; }
+        finally { CifReader.SpaceGroupOperationsProvider = installed; }
     }
 
     [Fact]

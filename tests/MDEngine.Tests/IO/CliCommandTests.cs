@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MDEngine.Cli;
 using MDEngine.IO;
+using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.IO;
 
@@ -9,16 +10,6 @@ public sealed class CliCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     private string Write(string name, string text)
     {

@@ -4,6 +4,7 @@ using MDEngine.Cli;
 using MDEngine.Geometry;
 using MDEngine.IO;
 using MDEngine.Structures;
+using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.Neighbors;
 
@@ -12,16 +13,6 @@ public sealed class NeighborsCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-neighbors-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     /// <summary>The 4-atom conventional fcc Cu cell (a = 3.615 Å).</summary>
     private string FccCopper()

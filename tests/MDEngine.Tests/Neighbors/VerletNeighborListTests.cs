@@ -129,6 +129,29 @@ public class VerletNeighborListTests
     }
 
     [Fact]
+    public void GeometryRefreshOfALargeListMatchesAFreshList()
+    {
+        // 2048 Cu atoms at 5 Å: 86,016 entries, enough for the parallel refresh.
+        var unit = Structure.FromFractional(new[] { 29, 29, 29, 29 },
+            new[] { new Vec3(0, 0, 0), new Vec3(0.5, 0.5, 0), new Vec3(0.5, 0, 0.5), new Vec3(0, 0.5, 0.5) }, Cell.Cubic(3.615));
+        var s = Supercell.Repeat(unit, 8, 8, 8);
+        var list = NeighborListBuilder.Build(s, 5.0, full: true, sorted: true);
+        Assert.True(list.Count > 1 << 16);
+        var rng = new Random(4);
+        s.SetPositions(s.Positions.Select(r => r + 0.01 * new Vec3(Gaussian(rng), Gaussian(rng), Gaussian(rng))).ToArray());
+        s.SetCell(new Cell(s.Cell.Matrix * new Mat3(1.001, 0.002, 0, 0, 0.999, 0, 0, 0, 1)), scaleAtoms: false);
+        list.UpdateGeometry(s.Positions, s.Cell.Matrix);
+        var cell = s.Cell.Matrix;
+        for (int p = 0; p < list.Count; p++)
+        {
+            var (x, y, z) = list.Shift(p);
+            var v = s.Positions[list.J[p]] + new Vec3(x, y, z) * cell - s.Positions[list.I[p]];
+            Assert.True((v - list.Vectors[p]).Length < 1e-12);
+            Assert.Equal(v.Length, list.Distances[p], 12);
+        }
+    }
+
+    [Fact]
     public void SmallStrainKeepsTheListAndLargeStrainRebuildsIt()
     {
         var s = ArgonCrystal(2);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MDEngine.Cli;
 using MDEngine.IO;
+using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.Potentials;
 
@@ -9,16 +10,6 @@ public sealed class EvalCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-eval-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void EvaluatesEveryFrameAndWritesResults()
@@ -55,7 +46,9 @@ public sealed class EvalCommandTests : IDisposable
         Assert.True(code == 0, err);
         Assert.Contains("lj (bench/in.lj): 108 atoms", text);
         Assert.Contains("eam Cu", text);
-        Assert.Equal(8, text.Split('\n').Count(l => l.Contains("M atom-steps/s") && l.Contains("MDEngine")));
+        // 2 cases × 3 stages (forces, refresh+forces, 100 NVE steps) × 2 thread counts.
+        Assert.Equal(12, text.Split('\n').Count(l => l.Contains("M atom-steps/s") && l.Contains("MDEngine")));
+        Assert.Contains("100 NVE steps", text);
         Assert.Equal(2, Run("bench", "--threads", "0", "--lammps", "none").Code);
     }
 

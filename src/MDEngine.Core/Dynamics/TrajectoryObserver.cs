@@ -1,0 +1,34 @@
+using MDEngine.IO;
+
+namespace MDEngine.Dynamics;
+
+/// <summary>
+/// Appends a frame every <see cref="MdObserver.Interval"/> steps to an extended XYZ trajectory: positions, velocities
+/// (as ASE momenta), forces, energy, stress, step and time. Each frame is flushed as written, so the file can be
+/// followed during a run, and a run that blows up keeps its last good frame.
+/// </summary>
+public sealed class TrajectoryObserver : MdObserver, IDisposable
+{
+    private readonly ExtXyzWriter _writer;
+
+    public TrajectoryObserver(ExtXyzWriter writer, int interval) : base(interval) => _writer = writer;
+
+    /// <summary>Starts a new file, or appends to it for a restarted run.</summary>
+    public static TrajectoryObserver ToFile(string path, int interval, bool append = false) => new(new ExtXyzWriter(path, append), interval);
+
+    public int FramesWritten => _writer.FramesWritten;
+
+    public override void Observe(MolecularDynamics md)
+    {
+        var state = md.State;
+        var s = state.Structure;
+        s.Forces = state.Forces;
+        s.Energy = state.PotentialEnergy;
+        s.Stress = state.Stress;
+        s.Info["step"] = state.Step;
+        s.Info["time_fs"] = state.Time;
+        _writer.Write(s);
+    }
+
+    public void Dispose() => _writer.Dispose();
+}

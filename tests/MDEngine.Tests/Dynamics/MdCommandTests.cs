@@ -1,0 +1,89 @@
+using System.CommandLine;
+using MDEngine.Cli;
+using MDEngine.Geometry;
+using MDEngine.IO;
+using static MDEngine.Tests.CliHarness;
+
+namespace MDEngine.Tests.Dynamics;
+
+public sealed class MdCommandTests : IDisposable
+{
+    private const string Lj = "lj:epsilon=0.0104,sigma=3.40,cutoff=4.5,shift=true";
+    private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-md-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Crystal(Vec3? displaceFirst = null)
+    {
+        var s = ArgonCrystal.Build(2);
+        if (displaceFirst is { } d) s.Positions[0] = s.Positions[1] + d;
+        string path = Path.Combine(_dir, "ar.extxyz");
+        StructureFile.Write(path, s);
+        return path;
+    }
+
+    private string P(string name) => Path.Combine(_dir, name);
+
+    [Fact]
+    public void WritesLogAndTrajectoryWithVelocitiesAndForces()
+    {
+        var (code, output, error) = Run("md", Crystal(), "--potential", Lj, "--ensemble", "nve", "--temperature", "30", "--timestep", "4",
+            "--steps", "100", "--every", "25", "--log", P("thermo.csv"), "--trajectory", P("traj.extxyz"));
+        Assert.True(code == 0, error);
+        Assert.Contains("step 100", output);
+        var lines = File.ReadAllLines(P("thermo.csv"));
+        Assert.StartsWith("step,time_ps,epot,ekin,etotal,conserved,temperature,pressure_gpa,volume", lines[0]);
+        Assert.Equal(1 + 5, lines.Length);
+        var frames = StructureFile.Read(P("traj.extxyz"));
+        Assert.Equal(5, frames.Count);
+        var last = frames[^1];
+        Assert.NotNull(last.Velocities);
+        Assert.NotNull(last.Forces);
+        // NVE: the total energy of the last row equals the first to integration accuracy.
+        double first = double.Parse(lines[1].Split(',')[4], System.Globalization.CultureInfo.InvariantCulture);
+        double end = double.Parse(lines[^1].Split(',')[4], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Math.Abs(first - end) < 1e-4);
+    }
+
+    [Fact]
+    public void RestartedRunEndsBitIdenticalToTheUninterruptedOne()
+    {
+        string input = Crystal();
+        string[] common = ["md", input, "--potential", Lj, "--ensemble", "bussi", "--temperature", "30", "--timestep", "4", "--seed", "5", "--checkpoint-every", "60"];
+        Assert.Equal(0, Run([.. common, "--steps", "120", "--checkpoint", P("full.ckpt"), "--log", P("full.csv"), "--every", "20", "--trajectory", P("full.extxyz")]).Code);
+        // Interrupted at step 80: the last checkpoint is from step 60, log and trajectory already hold steps 60-80.
+        Assert.Equal(0, Run([.. common, "--steps", "80", "--checkpoint", P("part.ckpt"), "--log", P("part.csv"), "--every", "20", "--trajectory", P("part.extxyz")]).Code);
+        File.Copy(P("part.ckpt"), P("step60.ckpt"));
+        Assert.Equal(0, Run([.. common, "--steps", "60", "--checkpoint", P("step60.ckpt")]).Code);
+        var (code, _, error) = Run([.. common, "--steps", "120", "--checkpoint", P("part.ckpt"), "--restart", P("step60.ckpt"), "--log", P("part.csv"), "--every", "20", "--trajectory", P("part.extxyz")]);
+        Assert.True(code == 0, error);
+        Assert.Equal(File.ReadAllBytes(P("full.ckpt")), File.ReadAllBytes(P("part.ckpt")));
+        Assert.Equal(File.ReadAllText(P("full.extxyz")), File.ReadAllText(P("part.extxyz")));
+        // Same rows apart from the wall-clock speed column.
+        static string[] Physics(string path) => File.ReadAllLines(path).Select(l => string.Join(',', l.Split(',')[..^1])).ToArray();
+        Assert.Equal(Physics(P("full.csv")), Physics(P("part.csv")));
+    }
+
+    [Fact]
+    public void BlowUpExitsWithAClearMessage()
+    {
+        var (code, _, error) = Run("md", Crystal(new Vec3(0.4, 0, 0)), "--potential", Lj, "--temperature", "30", "--steps", "10");
+        Assert.Equal(3, code);
+        Assert.Contains("blew up at step 0", error);
+        Assert.Contains("apart", error);
+    }
+
+    [Theory]
+    [InlineData("--ensemble", "npt-crescale", "--temperature", "30", "--tau-p", "10")]
+    [InlineData("--ensemble", "langevin")]
+    [InlineData("--ensemble", "nvx", "--temperature", "30")]
+    [InlineData("--ensemble", "langevin", "--temperature", "30", "--friction", "-1")]
+    [InlineData("--fixed", "3-900", "--temperature", "30")]
+    public void BadOptionsAreUsageErrors(params string[] options)
+    {
+        var (code, _, error) = Run(["md", Crystal(), "--potential", Lj, "--steps", "10", .. options]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+}
