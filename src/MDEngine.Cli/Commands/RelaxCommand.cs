@@ -7,7 +7,6 @@ using MDEngine.Potentials;
 using MDEngine.Structures;
 using MDEngine.Symmetry;
 using Spectre.Console;
-using ConstraintOperation = MDEngine.Optimize.Constraints.SymmetryOperation;
 
 namespace MDEngine.Cli.Commands;
 
@@ -108,7 +107,7 @@ internal static class RelaxCommand
                 if (symmetric)
                 {
                     var dataset = SymmetryAnalyzer.Analyze(s, tolerance);
-                    var symmetry = new FixSymmetry(s, dataset.Operations.Operations.Select(ToConstraint), tolerance);
+                    var symmetry = new FixSymmetry(s, dataset.Operations.Operations, tolerance);
                     symmetry.Refine(s);
                     constraints.Add(symmetry);
                 }
@@ -214,13 +213,6 @@ internal static class RelaxCommand
         {
             return null;
         }
-    }
-
-    private static ConstraintOperation ToConstraint(Symmetry.SymmetryOperation op)
-    {
-        var r = new int[3, 3];
-        for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) r[i, j] = op.Rotation[i, j];
-        return new ConstraintOperation(r, op.Translation);
     }
 
     /// <summary>"0,3,10-15" → 0, 3, 10..15.</summary>

@@ -4,6 +4,7 @@ using MDEngine.Optimize;
 using MDEngine.Optimize.Constraints;
 using MDEngine.Potentials;
 using MDEngine.Structures;
+using MDEngine.Symmetry;
 
 namespace MDEngine.Tests.Optimize;
 
@@ -96,14 +97,8 @@ public static class AseReference
         var translations = sym.GetProperty("translations").EnumerateArray().Select(ReadVec).ToArray();
         for (int o = 0; o < rotations.Length; o++)
         {
-            var r = new int[3, 3];
-            var rows = rotations[o].EnumerateArray().ToArray();
-            for (int i = 0; i < 3; i++)
-            {
-                var cols = rows[i].EnumerateArray().ToArray();
-                for (int j = 0; j < 3; j++) r[i, j] = cols[j].GetInt32();
-            }
-            yield return new SymmetryOperation(r, translations[o]);
+            var r = rotations[o].EnumerateArray().SelectMany(row => row.EnumerateArray()).Select(x => x.GetInt32()).ToArray();
+            yield return new SymmetryOperation(IntMat3.FromArray(r), translations[o]);
         }
     }
 
