@@ -87,9 +87,9 @@ internal static class RelaxCommand
             {
                 if (fixedAtoms.Length > 0 && fixedAtoms.Max() >= s.Count)
                     throw new UsageException($"--fix: atom {fixedAtoms.Max()} does not exist in {label} ({s.Count} atoms)");
-                if (relaxCell && (!s.Pbc.AllPeriodic || !s.Cell.IsFullRank))
+                if (relaxCell && !s.IsCrystal)
                     throw new UsageException($"--cell: {label} is not periodic in all three directions");
-                if (symmetric && (!s.Pbc.AllPeriodic || !s.Cell.IsFullRank))
+                if (symmetric && !s.IsCrystal)
                     throw new UsageException($"--keep-symmetry: {label} is not periodic in all three directions");
             }
 
@@ -203,7 +203,7 @@ internal static class RelaxCommand
     /// <summary>International symbol and number, or null for a structure that is not a 3D crystal.</summary>
     private static string? SpaceGroup(Structure s, double symprec)
     {
-        if (!s.Pbc.AllPeriodic || !s.Cell.IsFullRank) return null;
+        if (!s.IsCrystal) return null;
         try
         {
             var d = SymmetryAnalyzer.Analyze(s, symprec);
