@@ -187,4 +187,25 @@ public class CifTests
         for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) Assert.Equal(r[3 * i + j], op.Rotation[i, j]);
         Assert.Equal(new Vec3(tx, ty, tz), op.Translation);
     }
+
+    [Theory]
+    [InlineData("x,y", "does not have three components")]
+    [InlineData("x,,z", "has an empty component")]
+    [InlineData("x,y,z+a", "unexpected 'a'")]
+    [InlineData("x/2,y,z", "are not integers")]
+    [InlineData("x,x,z", "determinant 0")]
+    public void SymmetryOperationProblemsAreNamed(string text, string problem)
+    {
+        Assert.False(SymmetryOperation.TryParse(text, out _, out string message));
+        Assert.StartsWith($"symmetry operation '{text}'", message);
+        Assert.Contains(problem, message);
+    }
+
+    [Fact]
+    public void TripletsAllowFractionalFactorsAndExplicitProducts()
+    {
+        var t = AffineTriplet.Parse("(x/2, 2*y, -z+1/4)");
+        Assert.Equal(new Mat3(0.5, 0, 0, 0, 2, 0, 0, 0, -1), t.Matrix);
+        Assert.Equal(new Vec3(0, 0, 0.25), t.Offset);
+    }
 }
