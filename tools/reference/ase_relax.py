@@ -104,31 +104,35 @@ def calculator():
     return EAM(potential=path, elements=elements) if elements else EAM(potential=path)
 
 
-def vacancy():
-    atoms = bulk("Cu", "fcc", a=3.6, cubic=True) * (2, 2, 2)
+def vacancy(a=3.6):
+    atoms = bulk("Cu", "fcc", a=a, cubic=True) * (2, 2, 2)
     del atoms[5]
     atoms.rattle(0.05, seed=1)
     return atoms
 
 
-def alloy():
-    atoms = bulk("Ag", "fcc", a=3.6, cubic=True) * (2, 2, 2)
-    rng = np.random.RandomState(7)
-    numbers = np.array([47] * 16 + [79] * 16)
-    rng.shuffle(numbers)
+def random_alloy(host, a, numbers, shuffle_seed, rattle_seed):
+    """A 2x2x2 cubic fcc cell of host with its 32 sites given the shuffled numbers, then rattled by 0.1 Å."""
+    atoms = bulk(host, "fcc", a=a, cubic=True) * (2, 2, 2)
+    numbers = np.array(numbers)
+    np.random.RandomState(shuffle_seed).shuffle(numbers)
     atoms.numbers = numbers
-    atoms.rattle(0.1, seed=2)
+    atoms.rattle(0.1, seed=rattle_seed)
     return atoms
 
 
-def slab():
-    atoms = fcc100("Cu", (2, 2, 4), a=3.6, vacuum=6.0)
+def alloy():
+    return random_alloy("Ag", 3.6, [47] * 16 + [79] * 16, shuffle_seed=7, rattle_seed=2)
+
+
+def slab(a=3.6):
+    atoms = fcc100("Cu", (2, 2, 4), a=a, vacuum=6.0)
     atoms.rattle(0.05, seed=3)
     return atoms
 
 
-def strained():
-    atoms = bulk("Cu", "fcc", a=3.6, cubic=True) * (2, 2, 2)
+def strained(a=3.6):
+    atoms = bulk("Cu", "fcc", a=a, cubic=True) * (2, 2, 2)
     strain = np.array([[1.03, 0.02, 0.0], [0.0, 0.98, 0.0], [0.0, 0.01, 1.01]])
     atoms.set_cell(atoms.cell[:] @ strain, scale_atoms=True)
     atoms.rattle(0.02, seed=4)
@@ -195,44 +199,24 @@ def run_case(name, build, optimizer, cell, fixed=None, pressure_gpa=0.0, hydrost
 
 
 def cu_ni():
-    atoms = bulk("Cu", "fcc", a=3.56, cubic=True) * (2, 2, 2)
-    rng = np.random.RandomState(8)
-    numbers = np.array([28] * 16 + [29] * 16)
-    rng.shuffle(numbers)
-    atoms.numbers = numbers
-    atoms.rattle(0.1, seed=5)
-    return atoms
+    return random_alloy("Cu", 3.56, [28] * 16 + [29] * 16, shuffle_seed=8, rattle_seed=5)
 
 
 def ag_au():
-    atoms = bulk("Ag", "fcc", a=4.08, cubic=True) * (2, 2, 2)
-    rng = np.random.RandomState(9)
-    numbers = np.array([47] * 16 + [79] * 16)
-    rng.shuffle(numbers)
-    atoms.numbers = numbers
-    atoms.rattle(0.1, seed=6)
-    return atoms
+    return random_alloy("Ag", 4.08, [47] * 16 + [79] * 16, shuffle_seed=9, rattle_seed=6)
 
 
+# The Lennard-Jones structures at copper's lattice constant for the EAM potentials.
 def cu_vacancy():
-    atoms = bulk("Cu", "fcc", a=3.615, cubic=True) * (2, 2, 2)
-    del atoms[5]
-    atoms.rattle(0.05, seed=1)
-    return atoms
+    return vacancy(a=3.615)
 
 
 def cu_slab():
-    atoms = fcc100("Cu", (2, 2, 4), a=3.615, vacuum=6.0)
-    atoms.rattle(0.05, seed=3)
-    return atoms
+    return slab(a=3.615)
 
 
 def cu_strained():
-    atoms = bulk("Cu", "fcc", a=3.615, cubic=True) * (2, 2, 2)
-    strain = np.array([[1.03, 0.02, 0.0], [0.0, 0.98, 0.0], [0.0, 0.01, 1.01]])
-    atoms.set_cell(atoms.cell[:] @ strain, scale_atoms=True)
-    atoms.rattle(0.02, seed=4)
-    return atoms
+    return strained(a=3.615)
 
 
 def eam_cases():

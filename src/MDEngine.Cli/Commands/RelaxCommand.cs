@@ -7,7 +7,6 @@ using MDEngine.Potentials;
 using MDEngine.Structures;
 using MDEngine.Symmetry;
 using Spectre.Console;
-using ConstraintOperation = MDEngine.Optimize.Constraints.SymmetryOperation;
 
 namespace MDEngine.Cli.Commands;
 
@@ -88,9 +87,9 @@ internal static class RelaxCommand
             {
                 if (fixedAtoms.Length > 0 && fixedAtoms.Max() >= s.Count)
                     throw new UsageException($"--fix: atom {fixedAtoms.Max()} does not exist in {label} ({s.Count} atoms)");
-                if (relaxCell && (!s.Pbc.AllPeriodic || !s.Cell.IsFullRank))
+                if (relaxCell && !s.IsCrystal)
                     throw new UsageException($"--cell: {label} is not periodic in all three directions");
-                if (symmetric && (!s.Pbc.AllPeriodic || !s.Cell.IsFullRank))
+                if (symmetric && !s.IsCrystal)
                     throw new UsageException($"--keep-symmetry: {label} is not periodic in all three directions");
             }
 
@@ -108,7 +107,7 @@ internal static class RelaxCommand
                 if (symmetric)
                 {
                     var dataset = SymmetryAnalyzer.Analyze(s, tolerance);
-                    var symmetry = new FixSymmetry(s, dataset.Operations.Operations.Select(ToConstraint), tolerance);
+                    var symmetry = new FixSymmetry(s, dataset.Operations.Operations, tolerance);
                     symmetry.Refine(s);
                     constraints.Add(symmetry);
                 }
@@ -204,7 +203,7 @@ internal static class RelaxCommand
     /// <summary>International symbol and number, or null for a structure that is not a 3D crystal.</summary>
     private static string? SpaceGroup(Structure s, double symprec)
     {
-        if (!s.Pbc.AllPeriodic || !s.Cell.IsFullRank) return null;
+        if (!s.IsCrystal) return null;
         try
         {
             var d = SymmetryAnalyzer.Analyze(s, symprec);
@@ -214,13 +213,6 @@ internal static class RelaxCommand
         {
             return null;
         }
-    }
-
-    private static ConstraintOperation ToConstraint(Symmetry.SymmetryOperation op)
-    {
-        var r = new int[3, 3];
-        for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) r[i, j] = op.Rotation[i, j];
-        return new ConstraintOperation(r, op.Translation);
     }
 
     /// <summary>"0,3,10-15" → 0, 3, 10..15.</summary>

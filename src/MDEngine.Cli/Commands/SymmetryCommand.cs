@@ -36,7 +36,7 @@ internal static class SymmetryCommand
             if (mode is null && outPath is not null) throw new UsageException("--output needs --standardize conventional|primitive");
             string path = parse.GetValue(file)!;
             var structure = StructureFile.ReadFrame(path, parse.GetValue(frame));
-            if (!structure.Pbc.AllPeriodic || !structure.Cell.IsFullRank)
+            if (!structure.IsCrystal)
                 throw new InputException(path, null, "symmetry analysis needs a cell periodic in all three directions");
             var dataset = SymmetryAnalyzer.Analyze(structure, tol, angleTol);
             var writer = parse.InvocationConfiguration.Output;

@@ -44,9 +44,7 @@ public sealed class Bfgs : Optimizer
         }
         else
         {
-            double longest = Evaluation.MaxRowNorm(dr);
-            double alphaMax = longest > 0 ? MaxStep / longest : 1.0;
-            var found = _lineSearch.Search(target, r, dr, current, Math.Min(1.0, alphaMax), alphaMax, evaluate);
+            var found = SearchWithinMaxStep(_lineSearch, target, r, dr, current, evaluate);
             if (found is null)
             {
                 // No acceptable point along the quasi-Newton direction: restart from the initial Hessian.

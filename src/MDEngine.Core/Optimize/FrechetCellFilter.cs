@@ -39,7 +39,7 @@ public sealed class FrechetCellFilter : IOptimizable
     public FrechetCellFilter(Structure structure, IEnumerable<IConstraint>? constraints = null, double scalarPressure = 0,
         bool hydrostaticStrain = false, bool constantVolume = false, Mat3? mask = null, double? cellFactor = null)
     {
-        if (!structure.Pbc.AllPeriodic || !structure.Cell.IsFullRank)
+        if (!structure.IsCrystal)
             throw new ArgumentException("Cell relaxation needs a structure periodic in all three directions with a full-rank cell.");
         Structure = structure;
         _constraints = constraints?.ToArray() ?? [];

@@ -63,9 +63,7 @@ public sealed class Lbfgs : Optimizer
                 Forget();
                 for (int k = 0; k < p.Length; k++) p[k] = h0 * f[k];
             }
-            double longest = Evaluation.MaxRowNorm(p);
-            double alphaMax = longest > 0 ? MaxStep / longest : 1.0;
-            var found = _lineSearch.Search(target, r, p, current, Math.Min(1.0, alphaMax), alphaMax, evaluate);
+            var found = SearchWithinMaxStep(_lineSearch, target, r, p, current, evaluate);
             if (found is null)
             {
                 Forget();

@@ -27,6 +27,17 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>The line search of the quasi-Newton optimizers: along <paramref name="p"/> from <paramref name="r"/>,
+    /// αmax the step at which one row moves <see cref="MaxStep"/>, first trial at min(1, αmax). Null when no
+    /// acceptable point was found (the caller falls back).</summary>
+    protected Evaluation? SearchWithinMaxStep(LineSearch search, IOptimizable target, double[] r, double[] p, Evaluation current,
+        Func<Evaluation> evaluate)
+    {
+        double longest = Evaluation.MaxRowNorm(p);
+        double alphaMax = longest > 0 ? MaxStep / longest : 1.0;
+        return search.Search(target, r, p, current, Math.Min(1.0, alphaMax), alphaMax, evaluate);
+    }
+
     protected static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         int i = 0;

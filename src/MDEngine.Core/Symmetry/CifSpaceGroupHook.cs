@@ -15,16 +15,7 @@ public static class CifSpaceGroupHook
 #pragma warning restore CA2255
     public static void Install() => CifReader.SpaceGroupOperationsProvider ??= Operations;
 
-    /// <summary>The operations (rotation, translation) of the setting a CIF names, or null for an unknown name.</summary>
-    public static IReadOnlyList<(int[,] R, Geometry.Vec3 t)>? Operations(string name)
-    {
-        var setting = SpaceGroupDatabase.FindBySymbol(name.Trim().Trim('\'', '"'));
-        return setting?.Operations.Select(o =>
-        {
-            var r = new int[3, 3];
-            for (int i = 0; i < 3; i++)
-                for (int j = 0; j < 3; j++) r[i, j] = o.Rotation[i, j];
-            return (r, o.Translation);
-        }).ToList();
-    }
+    /// <summary>The operations of the setting a CIF names, or null for an unknown name.</summary>
+    public static IReadOnlyList<SymmetryOperation>? Operations(string name) =>
+        SpaceGroupDatabase.FindBySymbol(name.Trim().Trim('\'', '"'))?.Operations;
 }

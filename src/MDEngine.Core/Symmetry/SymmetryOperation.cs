@@ -11,18 +11,41 @@ public readonly record struct SymmetryOperation(IntMat3 Rotation, Vec3 Translati
 
     public Vec3 Apply(Vec3 x) => Rotation * x + Translation;
 
+    /// <summary>The rotation part alone, for vectors (displacements, forces in the lattice basis).</summary>
+    public Vec3 Rotate(Vec3 x) => Rotation * x;
+
+    /// <summary>The rotation part as a real matrix (for averaging tensors over a group).</summary>
+    public Mat3 RotationMatrix => Rotation.ToMat3();
+
     /// <summary>Composition: (this ∘ other)(x) = this(other(x)).</summary>
     public SymmetryOperation Then(SymmetryOperation first) => new(Rotation * first.Rotation, Rotation * first.Translation + Translation);
 
     /// <summary>The operation with its translation reduced to [0, 1).</summary>
     public SymmetryOperation Reduced() => new(Rotation, Fractional.Mod1(Translation));
 
-    /// <summary>Parses a Jones-faithful triplet such as "-y+1/4,x+3/4,z" (the CIF symop form).</summary>
-    public static SymmetryOperation Parse(string text)
+    /// <summary>Parses a Jones-faithful triplet such as "-y+1/4,x+3/4,z" (the CIF symop form); throws
+    /// <see cref="FormatException"/> saying what is wrong.</summary>
+    public static SymmetryOperation Parse(string text) =>
+        TryParse(text, out var operation, out string problem) ? operation : throw new FormatException(problem + ".");
+
+    /// <summary>Parses a triplet as <see cref="AffineTriplet.TryParse"/> does and checks that it is a crystallographic
+    /// operation: integer rotation part with determinant ±1. On failure <paramref name="problem"/> says what is
+    /// wrong, e.g. "symmetry operation 'x,y' does not have three components".</summary>
+    public static bool TryParse(string text, out SymmetryOperation operation, out string problem)
     {
-        var affine = AffineTriplet.Parse(text);
-        var w = IntMat3.Round(affine.Matrix) ?? throw new FormatException($"'{text}' does not have an integer rotation part.");
-        return new SymmetryOperation(w, affine.Offset);
+        operation = default;
+        if (!AffineTriplet.TryParse(text, out var affine, out problem)) { problem = "symmetry operation " + problem; return false; }
+        var m = affine.Matrix;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                if (m[i, j] != Math.Round(m[i, j]))
+                { problem = $"symmetry operation '{text}': the coefficients of x, y, z are not integers"; return false; }
+        var w = IntMat3.Round(m)!.Value;
+        if (w.Determinant is not (1 or -1))
+        { problem = $"symmetry operation '{text}' is not a crystallographic operation (determinant {w.Determinant})"; return false; }
+        operation = new SymmetryOperation(w, affine.Offset);
+        problem = "";
+        return true;
     }
 
     /// <summary>Jones-faithful triplet, e.g. "-y+1/4,x+3/4,z", with translations as fractions of 12ths where exact.</summary>

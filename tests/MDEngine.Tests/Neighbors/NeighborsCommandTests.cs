@@ -8,18 +8,14 @@ using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.Neighbors;
 
-public sealed class NeighborsCommandTests : IDisposable
+public sealed class NeighborsCommandTests() : TempDirectoryTests("mdengine-neighbors-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-neighbors-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>The 4-atom conventional fcc Cu cell (a = 3.615 Å).</summary>
     private string FccCopper()
     {
         var s = Structure.FromFractional(new[] { 29, 29, 29, 29 },
             new[] { new Vec3(0, 0, 0), new Vec3(0.5, 0.5, 0), new Vec3(0.5, 0, 0.5), new Vec3(0, 0.5, 0.5) }, Cell.Cubic(3.615));
-        string path = Path.Combine(_dir, "cu.extxyz");
+        string path = Path.Combine(Dir, "cu.extxyz");
         StructureFile.Write(path, s);
         return path;
     }
@@ -76,7 +72,7 @@ public sealed class NeighborsCommandTests : IDisposable
     [Fact]
     public void MissingFileIsABadInput()
     {
-        var (code, _, error) = Run("neighbors", Path.Combine(_dir, "missing.extxyz"), "--cutoff", "3");
+        var (code, _, error) = Run("neighbors", Path.Combine(Dir, "missing.extxyz"), "--cutoff", "3");
         Assert.Equal(2, code);
         Assert.StartsWith("error:", error);
     }

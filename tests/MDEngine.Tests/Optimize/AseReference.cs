@@ -4,6 +4,7 @@ using MDEngine.Optimize;
 using MDEngine.Optimize.Constraints;
 using MDEngine.Potentials;
 using MDEngine.Structures;
+using MDEngine.Symmetry;
 
 namespace MDEngine.Tests.Optimize;
 
@@ -24,10 +25,10 @@ public static class AseReference
         public override string ToString() => $"{Name}/{Optimizer}/{(Cell ? "cell" : "fixed-cell")}";
     }
 
-    public static string DataPath(string file) => Path.Combine(AppContext.BaseDirectory, "data", "optimize", file);
+    public static string DataPath(string file) => ReferenceData.PathOf("optimize", file);
 
-    private static readonly Lazy<JsonDocument> Document = new(() => JsonDocument.Parse(File.ReadAllText(DataPath("ase_relax_lj.json"))));
-    private static readonly Lazy<JsonDocument> EamDocument = new(() => JsonDocument.Parse(File.ReadAllText(DataPath("ase_relax_eam.json"))));
+    private static readonly Lazy<JsonDocument> Document = new(() => ReferenceData.Load("optimize", "ase_relax_lj.json"));
+    private static readonly Lazy<JsonDocument> EamDocument = new(() => ReferenceData.Load("optimize", "ase_relax_eam.json"));
     private static readonly Dictionary<string, Potential> EamPotentials = [];
 
     /// <summary>The Lennard-Jones cases.</summary>
@@ -64,17 +65,9 @@ public static class AseReference
 
     public static Structure ReadStructure(JsonElement e)
     {
-        var numbers = e.GetProperty("numbers").EnumerateArray().Select(x => x.GetInt32()).ToArray();
-        var positions = e.GetProperty("positions").EnumerateArray().Select(ReadVec).ToArray();
-        var rows = e.GetProperty("cell").EnumerateArray().Select(ReadVec).ToArray();
         var pbc = e.GetProperty("pbc").EnumerateArray().Select(x => x.GetBoolean()).ToArray();
-        return new Structure(numbers, positions, new Cell(Mat3.FromRows(rows[0], rows[1], rows[2])), new Pbc(pbc[0], pbc[1], pbc[2]));
-    }
-
-    private static Vec3 ReadVec(JsonElement e)
-    {
-        var v = e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
-        return new Vec3(v[0], v[1], v[2]);
+        return new Structure(ReferenceData.Ints(e.GetProperty("numbers")), ReferenceData.Vectors(e.GetProperty("positions")),
+            new Cell(ReferenceData.Matrix(e.GetProperty("cell"))), new Pbc(pbc[0], pbc[1], pbc[2]));
     }
 
     public static IOptimizable Target(Case c, Structure s)
@@ -93,17 +86,11 @@ public static class AseReference
     public static IEnumerable<SymmetryOperation> ReadOperations(JsonElement sym)
     {
         var rotations = sym.GetProperty("rotations").EnumerateArray().ToArray();
-        var translations = sym.GetProperty("translations").EnumerateArray().Select(ReadVec).ToArray();
+        var translations = ReferenceData.Vectors(sym.GetProperty("translations"));
         for (int o = 0; o < rotations.Length; o++)
         {
-            var r = new int[3, 3];
-            var rows = rotations[o].EnumerateArray().ToArray();
-            for (int i = 0; i < 3; i++)
-            {
-                var cols = rows[i].EnumerateArray().ToArray();
-                for (int j = 0; j < 3; j++) r[i, j] = cols[j].GetInt32();
-            }
-            yield return new SymmetryOperation(r, translations[o]);
+            var r = rotations[o].EnumerateArray().SelectMany(row => row.EnumerateArray()).Select(x => x.GetInt32()).ToArray();
+            yield return new SymmetryOperation(IntMat3.FromArray(r), translations[o]);
         }
     }
 

@@ -3,6 +3,7 @@ using MDEngine.Optimize;
 using MDEngine.Optimize.Constraints;
 using MDEngine.Potentials;
 using MDEngine.Structures;
+using MDEngine.Symmetry;
 
 namespace MDEngine.Tests.Optimize;
 
@@ -17,9 +18,9 @@ public class FixSymmetryTests
         foreach (var p in permutations)
             for (int signs = 0; signs < 8; signs++)
             {
-                var r = new int[3, 3];
-                for (int i = 0; i < 3; i++) r[i, p[i]] = ((signs >> i) & 1) == 1 ? -1 : 1;
-                foreach (var t in centring) yield return new SymmetryOperation(r, t);
+                var r = new int[9];
+                for (int i = 0; i < 3; i++) r[3 * i + p[i]] = ((signs >> i) & 1) == 1 ? -1 : 1;
+                foreach (var t in centring) yield return new SymmetryOperation(IntMat3.FromArray(r), t);
             }
     }
 

@@ -7,17 +7,14 @@ using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.Optimize;
 
-public sealed class RelaxCommandTests : IDisposable
+public sealed class RelaxCommandTests() : TempDirectoryTests("mdengine-relax-")
 {
     private const string Lj = "lj:epsilon=0.4,sigma=2.33,cutoff=6.0,shift=true";
-    private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-relax-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Input(string caseName, string optimizer, bool cell)
     {
         var c = AseReference.Find(caseName, optimizer, cell);
-        string path = Path.Combine(_dir, $"{caseName}.extxyz");
+        string path = Path.Combine(Dir, $"{caseName}.extxyz");
         StructureFile.Write(path, c.Start);
         return path;
     }
@@ -25,7 +22,7 @@ public sealed class RelaxCommandTests : IDisposable
     [Fact]
     public void Relaxes_to_ases_answer_and_writes_energy_forces_stress()
     {
-        string input = Input("vacancy", "FIRE", cell: false), output = Path.Combine(_dir, "out.extxyz"), traj = Path.Combine(_dir, "traj.extxyz");
+        string input = Input("vacancy", "FIRE", cell: false), output = Path.Combine(Dir, "out.extxyz"), traj = Path.Combine(Dir, "traj.extxyz");
         var (code, text, err) = Run("relax", input, "--potential", Lj, "--optimizer", "fire", "--output", output, "--trajectory", traj);
         Assert.True(code == 0, err);
         var c = AseReference.Find("vacancy", "FIRE", cell: false);
@@ -42,7 +39,7 @@ public sealed class RelaxCommandTests : IDisposable
     [Fact]
     public void Cell_relaxation_prints_the_lattice()
     {
-        string input = Input("strained", "LBFGS", cell: true), output = Path.Combine(_dir, "out.extxyz");
+        string input = Input("strained", "LBFGS", cell: true), output = Path.Combine(Dir, "out.extxyz");
         var (code, text, err) = Run("relax", input, "--potential", Lj, "--cell", "--output", output);
         Assert.True(code == 0, err);
         Assert.Contains("cell: a=", text);
@@ -54,7 +51,7 @@ public sealed class RelaxCommandTests : IDisposable
     [Fact]
     public void Non_convergence_exits_3_and_writes_the_best_state()
     {
-        string input = Input("vacancy", "FIRE", cell: false), output = Path.Combine(_dir, "out.extxyz");
+        string input = Input("vacancy", "FIRE", cell: false), output = Path.Combine(Dir, "out.extxyz");
         var (code, text, _) = Run("relax", input, "--potential", Lj, "--optimizer", "fire", "--steps", "3", "--output", output);
         Assert.Equal(3, code);
         Assert.Contains("NOT converged within 3 steps", text);
@@ -71,7 +68,7 @@ public sealed class RelaxCommandTests : IDisposable
     [InlineData("--pressure", "1")]
     public void Bad_options_exit_2_with_one_line(string option, string value)
     {
-        string input = Input("vacancy", "FIRE", cell: false), output = Path.Combine(_dir, "out.extxyz");
+        string input = Input("vacancy", "FIRE", cell: false), output = Path.Combine(Dir, "out.extxyz");
         var (code, _, err) = Run("relax", input, "--potential", Lj, option, value, "--output", output);
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", err);
@@ -80,18 +77,15 @@ public sealed class RelaxCommandTests : IDisposable
     }
 }
 
-public sealed class RelaxKeepSymmetryTests : IDisposable
+public sealed class RelaxKeepSymmetryTests() : TempDirectoryTests("mdengine-relax-sym-")
 {
     private const string Lj = "lj:epsilon=0.4,sigma=2.33,cutoff=6.0,shift=true";
-    private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-relax-sym-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
     public void Hcp_keeps_its_space_group_and_matches_ases_fixsymmetry_relaxation()
     {
         var c = AseReference.Find("hcp_symmetry", "FIRE", cell: true);
-        string input = Path.Combine(_dir, "hcp.extxyz"), output = Path.Combine(_dir, "out.extxyz");
+        string input = Path.Combine(Dir, "hcp.extxyz"), output = Path.Combine(Dir, "out.extxyz");
         StructureFile.Write(input, c.Start);
         var (code, text, err) = Run("relax", input, "--potential", Lj, "--optimizer", "fire", "--cell", "--keep-symmetry", "--output", output);
         Assert.True(code == 0, err);
@@ -109,14 +103,14 @@ public sealed class RelaxKeepSymmetryTests : IDisposable
         var s = Supercell.Repeat(unit, 3, 3, 3);
         var rng = new Random(2);
         s.SetPositions(s.Positions.Select(p => p + 2e-4 * new Vec3(rng.NextDouble() - 0.5, rng.NextDouble() - 0.5, rng.NextDouble() - 0.5)).ToArray());
-        string input = Path.Combine(_dir, "bcc.extxyz");
+        string input = Path.Combine(Dir, "bcc.extxyz");
         StructureFile.Write(input, s);
 
-        var (code, text, err) = Run("relax", input, "--potential", Lj, "--cell", "--keep-symmetry", "--output", Path.Combine(_dir, "kept.extxyz"));
+        var (code, text, err) = Run("relax", input, "--potential", Lj, "--cell", "--keep-symmetry", "--output", Path.Combine(Dir, "kept.extxyz"));
         Assert.True(code == 0, err + text);
         Assert.Contains("space group Im-3m (229) -> Im-3m (229)", text);
 
-        (code, text, err) = Run("relax", input, "--potential", Lj, "--cell", "--output", Path.Combine(_dir, "free.extxyz"));
+        (code, text, err) = Run("relax", input, "--potential", Lj, "--cell", "--output", Path.Combine(Dir, "free.extxyz"));
         Assert.True(code == 0, err + text);
         Assert.Contains("space group Im-3m (229) -> ", text);
         Assert.DoesNotContain("-> Im-3m (229)", text);

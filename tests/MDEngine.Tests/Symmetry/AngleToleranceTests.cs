@@ -12,13 +12,13 @@ public class AngleToleranceTests(ITestOutputHelper output)
     [Fact]
     public void SpaceGroupsMatchSpglibWithAndWithoutAngleTolerance()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", "symmetry", "spglib_angle.json")));
+        using var doc = ReferenceData.Load("symmetry", "spglib_angle.json");
         var failures = new List<string>();
         int k = 0;
         foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
         {
             var s = Structure.FromFractional(c.GetProperty("numbers").EnumerateArray().Select(x => x.GetInt32()).ToArray(),
-                SpglibCorpus.Vectors(c.GetProperty("positions")), new Cell(SpglibCorpus.Matrix(c.GetProperty("lattice"))));
+                ReferenceData.Vectors(c.GetProperty("positions")), new Cell(ReferenceData.Matrix(c.GetProperty("lattice"))));
             double symprec = c.GetProperty("symprec").GetDouble(), angle = c.GetProperty("angle_tolerance").GetDouble();
             var d = SymmetryAnalyzer.Analyze(s, symprec, angle);
             int number = c.GetProperty("number").GetInt32(), hall = c.GetProperty("hall_number").GetInt32();

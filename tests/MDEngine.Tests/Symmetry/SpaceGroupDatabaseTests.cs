@@ -8,8 +8,7 @@ namespace MDEngine.Tests.Symmetry;
 /// tools/reference/symmetry_spglib.py from spglib.get_symmetry_from_database and get_spacegroup_type).</summary>
 public class SpaceGroupDatabaseTests
 {
-    private static readonly Lazy<JsonDocument> Reference = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", "symmetry", "spglib_database.json"))));
+    private static readonly Lazy<JsonDocument> Reference = new(() => ReferenceData.Load("symmetry", "spglib_database.json"));
 
     [Fact]
     public void EveryHallSettingHasSpglibsOperationsAndNames()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static MDEngine.Tests.ReferenceData;
 using MDEngine.Geometry;
 using MDEngine.Structures;
 
@@ -35,7 +36,7 @@ internal static class SpglibCorpus
 
     private static List<SpglibCase> Load()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", "symmetry", "spglib_corpus.json")));
+        using var doc = ReferenceData.Load("symmetry", "spglib_corpus.json");
         var list = new List<SpglibCase>();
         foreach (var e in doc.RootElement.GetProperty("structures").EnumerateArray())
         {
@@ -63,12 +64,4 @@ internal static class SpglibCorpus
         return list;
     }
 
-    internal static Mat3 Matrix(JsonElement e)
-    {
-        var rows = e.EnumerateArray().Select(r => r.EnumerateArray().Select(x => x.GetDouble()).ToArray()).ToArray();
-        return new Mat3(rows[0][0], rows[0][1], rows[0][2], rows[1][0], rows[1][1], rows[1][2], rows[2][0], rows[2][1], rows[2][2]);
-    }
-
-    internal static Vec3[] Vectors(JsonElement e) =>
-        e.EnumerateArray().Select(r => { var v = r.EnumerateArray().Select(x => x.GetDouble()).ToArray(); return new Vec3(v[0], v[1], v[2]); }).ToArray();
 }

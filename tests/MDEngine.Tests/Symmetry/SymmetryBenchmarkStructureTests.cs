@@ -13,10 +13,10 @@ public class SymmetryBenchmarkStructureTests(ITestOutputHelper output)
     [Fact]
     public void ThousandAtomSupercellIsRockSalt()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", "symmetry", "spglib_benchmark.json")));
+        using var doc = ReferenceData.Load("symmetry", "spglib_benchmark.json");
         var root = doc.RootElement;
         var structure = Structure.FromFractional(root.GetProperty("numbers").EnumerateArray().Select(x => x.GetInt32()).ToArray(),
-            SpglibCorpus.Vectors(root.GetProperty("positions")), new Cell(SpglibCorpus.Matrix(root.GetProperty("lattice"))));
+            ReferenceData.Vectors(root.GetProperty("positions")), new Cell(ReferenceData.Matrix(root.GetProperty("lattice"))));
         Assert.Equal(1000, structure.Count);
         SymmetryAnalyzer.Analyze(structure, 1e-3); // warm-up (JIT, database)
         var sw = Stopwatch.StartNew();

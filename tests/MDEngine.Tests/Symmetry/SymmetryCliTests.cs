@@ -6,15 +6,12 @@ using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.Symmetry;
 
-public sealed class SymmetryCliTests : IDisposable
+public sealed class SymmetryCliTests() : TempDirectoryTests("mdengine-sym-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-sym-").FullName;
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void BuildThenAnalyzeAsJson()
     {
-        string xyz = Path.Combine(_dir, "spinel.extxyz");
+        string xyz = Path.Combine(Dir, "spinel.extxyz");
         // MgAl2O4 spinel, Fd-3m origin choice 2 is Hall 526; the default (spglib's) setting is origin choice 1.
         var (code, output, error) = Run("build", "--spacegroup", "227", "--cell", "8.08,8.08,8.08,90,90,90",
             "--site", "Mg:8a", "--site", "Al:16d", "--site", "O:32e:x=0.388", "--output", xyz);
@@ -36,15 +33,15 @@ public sealed class SymmetryCliTests : IDisposable
     [Fact]
     public void StandardizePrimitiveAndConventional()
     {
-        string xyz = Path.Combine(_dir, "cu.extxyz");
+        string xyz = Path.Combine(Dir, "cu.extxyz");
         Assert.Equal(0, Run("build", "--spacegroup", "Fm-3m", "--cell", "3.615,3.615,3.615,90,90,90", "--site", "Cu:4a", "--output", xyz).Code);
-        string prim = Path.Combine(_dir, "prim.extxyz");
+        string prim = Path.Combine(Dir, "prim.extxyz");
         var (code, _, error) = Run("symmetry", xyz, "--standardize", "primitive", "--output", prim);
         Assert.True(code == 0, error);
         var p = StructureFile.ReadFrame(prim);
         Assert.Equal(1, p.Count);
         Assert.Equal(3.615 * 3.615 * 3.615 / 4, p.Volume, 6);
-        string cif = Path.Combine(_dir, "conv.cif");
+        string cif = Path.Combine(Dir, "conv.cif");
         (code, _, error) = Run("symmetry", prim, "--standardize", "conventional", "--output", cif);
         Assert.True(code == 0, error);
         string text = File.ReadAllText(cif);
@@ -55,7 +52,7 @@ public sealed class SymmetryCliTests : IDisposable
     [Fact]
     public void BadInputIsOneLineWithExitCode2()
     {
-        string xyz = Path.Combine(_dir, "x.extxyz");
+        string xyz = Path.Combine(Dir, "x.extxyz");
         var (code, _, error) = Run("build", "--spacegroup", "221", "--cell", "4,4,4,90,90,90", "--site", "Cs:1a", "--site", "Cl:1a", "--output", xyz);
         Assert.Equal(2, code);
         Assert.Contains("overlap", error);

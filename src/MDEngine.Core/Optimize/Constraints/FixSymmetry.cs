@@ -1,5 +1,6 @@
 using MDEngine.Geometry;
 using MDEngine.Structures;
+using MDEngine.Symmetry;
 
 namespace MDEngine.Optimize.Constraints;
 
