@@ -6,6 +6,14 @@ namespace MDEngine.Cli;
 /// <summary>Every subcommand of <c>mdengine</c>, one file each under Commands/.</summary>
 internal static class CommandCatalog
 {
+    public static RootCommand CreateRoot()
+    {
+        MDEngine.ML.Mace.MaceSpec.Register(); // `--potential model.json` / `mace:...` specifications
+        var root = new RootCommand("MDEngine: molecular dynamics and crystal relaxation with classical and machine-learned potentials.");
+        foreach (var command in All()) root.Subcommands.Add(command);
+        return root;
+    }
+
     public static IEnumerable<Command> All() =>
     [
         VersionCommand.Create(),
@@ -15,5 +23,8 @@ internal static class CommandCatalog
         BenchCommand.Create(),
         NeighborsCommand.Create(),
         MdCommand.Create(),
+        SymmetryCommand.Create(),
+        BuildCommand.Create(),
+        RelaxCommand.Create(),
     ];
 }

@@ -1,19 +1,9 @@
-using System.CommandLine;
-using MDEngine.Cli;
+using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests;
 
 public class CliRunnerTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void UnknownOptionIsBadInputWithOneLineMessage()

@@ -1,5 +1,6 @@
 using MDEngine.Geometry;
 using MDEngine.Structures;
+using MDEngine.Symmetry;
 
 namespace MDEngine.IO;
 
@@ -31,7 +32,7 @@ public static class CifReader
     /// <summary>Supplies the operations of a space group named in a CIF without an operation list. It is called with
     /// the Hall symbol, then the Hermann–Mauguin symbol, then the International Tables number (as text), whichever
     /// the file gives, until it returns a list; null means it does not know that name.</summary>
-    public static Func<string, IReadOnlyList<(int[,] R, Vec3 t)>?>? SpaceGroupOperationsProvider { get; set; }
+    public static Func<string, IReadOnlyList<SymmetryOperation>?>? SpaceGroupOperationsProvider { get; set; }
 
     private static readonly string[] OperationTags = ["_symmetry_equiv_pos_as_xyz", "_space_group_symop_operation_xyz"];
     private static readonly string[] HallTags = ["_space_group_name_hall", "_symmetry_space_group_name_hall"];
@@ -207,7 +208,7 @@ public static class CifReader
             foreach (var v in values)
             {
                 if (v.IsMissing) continue;
-                if (!SymmetryOperationText.TryParse(v.Text, out var op, out string problem)) throw new InputException(fileName, v.Line, problem);
+                if (!SymmetryOperation.TryParse(v.Text, out var op, out string problem)) throw new InputException(fileName, v.Line, problem);
                 operations.Add(op);
             }
             if (operations.Count > 0) return operations;
@@ -222,7 +223,7 @@ public static class CifReader
         {
             foreach (var v in names)
                 if (provider(v.Text.Trim()) is { Count: > 0 } list)
-                    return list.Select(o => new SymmetryOperation(o.R, o.t)).ToList();
+                    return list.ToList();
         }
         throw new InputException(fileName, names[0].Line,
             $"space group '{names[0].Text}' is given without its symmetry operations: expanding it needs the space-group database");

@@ -10,8 +10,7 @@ public static class CifWriter
 {
     public static void Write(TextWriter writer, Structure s, string? fileName = null)
     {
-        if (!s.Pbc.AllPeriodic || !s.Cell.IsFullRank)
-            throw new InputException(fileName, null, "CIF holds crystals: the structure must be periodic along all three axes with a non-singular cell");
+        CrystalFormat.Require(s, fileName, "CIF");
         var p = s.Cell.Parameters();
         var text = new StringBuilder();
         text.Append("data_").Append(s.Formula).Append('\n');

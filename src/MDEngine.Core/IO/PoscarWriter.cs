@@ -11,8 +11,7 @@ public static class PoscarWriter
 {
     public static void Write(TextWriter writer, Structure s, string? fileName = null)
     {
-        if (!s.Pbc.AllPeriodic || !s.Cell.IsFullRank)
-            throw new InputException(fileName, null, "POSCAR holds crystals: the structure must be periodic along all three axes with a non-singular cell");
+        CrystalFormat.Require(s, fileName, "POSCAR");
         var text = new StringBuilder();
         string comment = s.Info.TryGetValue("comment", out var c) && c is string str && !str.Contains('\n') ? str : s.Formula;
         text.Append(comment).Append('\n').Append("1.0\n");

@@ -48,6 +48,10 @@ public sealed class Structure
         new(numbers, cell.ToCartesian(fractional.ToArray()), cell, Pbc.All);
 
     public int Count => Numbers.Length;
+
+    /// <summary>Periodic along all three axes with a non-singular cell: what cell relaxation, symmetry analysis and the
+    /// crystal formats (CIF, POSCAR) need.</summary>
+    public bool IsCrystal => Pbc.AllPeriodic && Cell.IsFullRank;
     public IEnumerable<string> Symbols => Numbers.Select(z => Element.FromZ(z).Symbol);
 
     public double? Energy

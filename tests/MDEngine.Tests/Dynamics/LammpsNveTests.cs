@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static MDEngine.Tests.ReferenceData;
 using MDEngine.Dynamics;
 using MDEngine.Geometry;
 using MDEngine.Potentials;
@@ -9,21 +10,15 @@ namespace MDEngine.Tests.Dynamics;
 /// <summary>Velocity Verlet against LAMMPS's fix nve on the same initial state (tools/reference/lammps_nve.py).</summary>
 public class LammpsNveTests
 {
-    private static JsonElement Reference(string name)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "data", "dynamics", name);
-        return JsonDocument.Parse(File.ReadAllText(path)).RootElement;
-    }
+    private static JsonElement Reference(string name) => Load("dynamics", name).RootElement;
 
     private static Potential PotentialOf(JsonElement r) => r.GetProperty("potential").GetString() switch
     {
         "lj" => new LennardJones(r.GetProperty("epsilon").GetDouble(), r.GetProperty("sigma").GetDouble(), r.GetProperty("cutoff").GetDouble()),
-        "eam" => PotentialSpec.Parse(Path.Combine(AppContext.BaseDirectory, "data", r.GetProperty("file").GetString()!)),
+        "eam" => PotentialSpec.Parse(PathOf(r.GetProperty("file").GetString()!)),
         var other => throw new InvalidDataException(other),
     };
 
-    private static Vec3[] Vectors(JsonElement e) =>
-        e.EnumerateArray().Select(v => new Vec3(v[0].GetDouble(), v[1].GetDouble(), v[2].GetDouble())).ToArray();
 
     [Theory]
     [InlineData("lammps_nve_lj.json")]
@@ -32,7 +27,7 @@ public class LammpsNveTests
     {
         var r = Reference(reference);
         var positions = Vectors(r.GetProperty("positions"));
-        var cell = new Cell(Mat3.FromRows(Vectors(r.GetProperty("cell"))[0], Vectors(r.GetProperty("cell"))[1], Vectors(r.GetProperty("cell"))[2]));
+        var cell = new Cell(Matrix(r.GetProperty("cell")));
         var structure = new Structure(Enumerable.Repeat(r.GetProperty("z").GetInt32(), positions.Length).ToArray(), positions, cell, Pbc.All,
             Enumerable.Repeat(r.GetProperty("mass").GetDouble(), positions.Length).ToArray())
         { Velocities = Vectors(r.GetProperty("velocities")) };

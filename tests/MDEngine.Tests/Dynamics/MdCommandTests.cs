@@ -2,36 +2,24 @@ using System.CommandLine;
 using MDEngine.Cli;
 using MDEngine.Geometry;
 using MDEngine.IO;
+using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.Dynamics;
 
-public sealed class MdCommandTests : IDisposable
+public sealed class MdCommandTests() : TempDirectoryTests("mdengine-md-")
 {
     private const string Lj = "lj:epsilon=0.0104,sigma=3.40,cutoff=4.5,shift=true";
-    private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-md-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     private string Crystal(Vec3? displaceFirst = null)
     {
         var s = ArgonCrystal.Build(2);
         if (displaceFirst is { } d) s.Positions[0] = s.Positions[1] + d;
-        string path = Path.Combine(_dir, "ar.extxyz");
+        string path = Path.Combine(Dir, "ar.extxyz");
         StructureFile.Write(path, s);
         return path;
     }
 
-    private string P(string name) => Path.Combine(_dir, name);
+    private string P(string name) => Path.Combine(Dir, name);
 
     [Fact]
     public void WritesLogAndTrajectoryWithVelocitiesAndForces()

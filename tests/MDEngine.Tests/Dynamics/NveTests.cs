@@ -42,7 +42,7 @@ public class EamNveTests
     [Fact]
     public void CopperEnergyFluctuationsScaleAsTimeStepSquared()
     {
-        var potential = MDEngine.Potentials.PotentialSpec.Parse(Path.Combine(AppContext.BaseDirectory, "data", "potentials", "lammps", "Cu_u3.eam"));
+        var potential = MDEngine.Potentials.PotentialSpec.Parse(ReferenceData.PathOf("potentials", "lammps", "Cu_u3.eam"));
         (double Std, double Drift) Run(double dt)
         {
             var s = ArgonCrystal.Build(2, 3.615);

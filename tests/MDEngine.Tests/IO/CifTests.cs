@@ -1,10 +1,12 @@
 using MDEngine.Geometry;
 using MDEngine.IO;
 using MDEngine.Structures;
+using MDEngine.Symmetry;
 
 namespace MDEngine.Tests.IO;
 
-// The space-group hook is process-wide: the tests that set it live in this class, which xunit runs sequentially.
+// The space-group hook is process-wide: tests that replace it share one collection, so they never run concurrently.
+[Collection(CifProviderCollection.Name)]
 public class CifTests
 {
     private static List<Structure> ReadCif(string name, CifReadOptions? options = null)
@@ -104,19 +106,24 @@ public class CifTests
     [Fact]
     public void SpaceGroupWithoutOperationsNeedsTheDatabaseOrTheHook()
     {
-        var e = Assert.Throws<InputException>(() => ReadCif("cif_hand/symbol_only.cif"));
-        Assert.Contains("needs the space-group database", e.Message);
-        Assert.Equal(8, e.Line);
+        var installed = CifReader.SpaceGroupOperationsProvider;
+        try
+        {
+            CifReader.SpaceGroupOperationsProvider = null;
+            var e = Assert.Throws<InputException>(() => ReadCif("cif_hand/symbol_only.cif"));
+            Assert.Contains("needs the space-group database", e.Message);
+            Assert.Equal(8, e.Line);
+        }
+        finally { CifReader.SpaceGroupOperationsProvider = installed; }
 
         var operations = IoReference.Frames("spacegroup_225_operations").Select(o =>
         {
             var r = o.GetProperty("R").EnumerateArray().Select(row => row.EnumerateArray().Select(x => x.GetInt32()).ToArray()).ToArray();
             var t = IoReference.Reals(o.GetProperty("t"));
-            var matrix = new int[3, 3];
-            for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) matrix[i, j] = r[i][j];
-            return (matrix, new Vec3(t[0], t[1], t[2]));
+            return new SymmetryOperation(IntMat3.FromArray(r.SelectMany(row => row).ToArray()), new Vec3(t[0], t[1], t[2]));
         }).ToList();
         var asked = new List<string>();
+        installed = CifReader.SpaceGroupOperationsProvider;
         try
         {
             CifReader.SpaceGroupOperationsProvider = name => { asked.Add(name); return name == "225" ? operations : null; };
@@ -124,7 +131,7 @@ public class CifTests
             Assert.Equal(new[] { "F m -3 m", "225" }, asked);
             AssertSameCrystal(IoReference.Frames("cif_hand/symbol_only.cif")[0], s, 1e-12);
         }
-        finally { CifReader.SpaceGroupOperationsProvider = null; }
+        finally { CifReader.SpaceGroupOperationsProvider = installed; }
     }
 
     [Fact]
@@ -174,10 +181,31 @@ public class CifTests
     [InlineData("-x+y, 1/2+x, z", new[] { -1, 1, 0, 1, 0, 0, 0, 0, 1 }, 0, 0.5, 0)]
     [InlineData("+X,+Y,+Z-1/3", new[] { 1, 0, 0, 0, 1, 0, 0, 0, 1 }, 0, 0, -1.0 / 3)]
     [InlineData("2/3+x-y,1/3+x,-z+5/6", new[] { 1, -1, 0, 1, 0, 0, 0, 0, -1 }, 2.0 / 3, 1.0 / 3, 5.0 / 6)]
-    public void SymmetryOperationTextParses(string text, int[] r, double tx, double ty, double tz)
+    public void SymmetryOperationParsesCifTriplets(string text, int[] r, double tx, double ty, double tz)
     {
-        Assert.True(SymmetryOperationText.TryParse(text, out var op, out string problem), problem);
+        Assert.True(SymmetryOperation.TryParse(text, out var op, out string problem), problem);
         for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) Assert.Equal(r[3 * i + j], op.Rotation[i, j]);
         Assert.Equal(new Vec3(tx, ty, tz), op.Translation);
+    }
+
+    [Theory]
+    [InlineData("x,y", "does not have three components")]
+    [InlineData("x,,z", "has an empty component")]
+    [InlineData("x,y,z+a", "unexpected 'a'")]
+    [InlineData("x/2,y,z", "are not integers")]
+    [InlineData("x,x,z", "determinant 0")]
+    public void SymmetryOperationProblemsAreNamed(string text, string problem)
+    {
+        Assert.False(SymmetryOperation.TryParse(text, out _, out string message));
+        Assert.StartsWith($"symmetry operation '{text}'", message);
+        Assert.Contains(problem, message);
+    }
+
+    [Fact]
+    public void TripletsAllowFractionalFactorsAndExplicitProducts()
+    {
+        var t = AffineTriplet.Parse("(x/2, 2*y, -z+1/4)");
+        Assert.Equal(new Mat3(0.5, 0, 0, 0, 2, 0, 0, 0, -1), t.Matrix);
+        Assert.Equal(new Vec3(0, 0, 0.25), t.Offset);
     }
 }

@@ -1,28 +1,15 @@
 using System.CommandLine;
 using MDEngine.Cli;
 using MDEngine.IO;
+using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.IO;
 
-public sealed class CliCommandTests : IDisposable
+public sealed class CliCommandTests() : TempDirectoryTests("mdengine-cli-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     private string Write(string name, string text)
     {
-        string path = Path.Combine(_dir, name);
+        string path = Path.Combine(Dir, name);
         File.WriteAllText(path, text);
         return path;
     }
@@ -43,10 +30,10 @@ public sealed class CliCommandTests : IDisposable
     [Fact]
     public void ConvertWritesAllFramesOrOne()
     {
-        string all = Path.Combine(_dir, "all.extxyz");
+        string all = Path.Combine(Dir, "all.extxyz");
         Assert.Equal(0, Run("convert", IoReference.PathOf("multi.extxyz"), all).Code);
         Assert.Equal(3, StructureFile.Read(all).Count);
-        string one = Path.Combine(_dir, "one.xyz");
+        string one = Path.Combine(Dir, "one.xyz");
         Assert.Equal(0, Run("convert", IoReference.PathOf("multi.extxyz"), one, "--frame", "-2").Code);
         Assert.Equal("Cl2Na2", StructureFile.ReadFrame(one).Formula);
     }
@@ -54,18 +41,18 @@ public sealed class CliCommandTests : IDisposable
     [Fact]
     public void ConvertRefusesWhatTheTargetCannotHoldAndLeavesNothing()
     {
-        string cif = Path.Combine(_dir, "out.cif");
+        string cif = Path.Combine(Dir, "out.cif");
         var (code, _, err) = Run("convert", IoReference.PathOf("multi.extxyz"), cif);
         Assert.Equal(2, code);
         Assert.Contains("choose one with --frame", err);
         Assert.False(File.Exists(cif));
 
         // A molecule has no cell for a POSCAR: the writer fails and neither the target nor a temporary file remains.
-        string poscar = Path.Combine(_dir, "POSCAR");
+        string poscar = Path.Combine(Dir, "POSCAR");
         (code, _, err) = Run("convert", IoReference.PathOf("methane.xyz"), poscar);
         Assert.Equal(2, code);
         Assert.Contains("periodic along all three axes", err);
-        Assert.Empty(Directory.GetFiles(_dir));
+        Assert.Empty(Directory.GetFiles(Dir));
 
         // An existing target is left untouched by a failed conversion.
         File.WriteAllText(poscar, "keep me");
@@ -74,7 +61,7 @@ public sealed class CliCommandTests : IDisposable
 
         Assert.Equal(0, Run("convert", IoReference.PathOf("multi.extxyz"), cif, "--frame", "0").Code);
         Assert.Equal("Cu8", StructureFile.ReadFrame(cif).Formula);
-        string vasp = Path.Combine(_dir, "Cu.vasp");
+        string vasp = Path.Combine(Dir, "Cu.vasp");
         Assert.Equal(0, Run("convert", cif, vasp).Code);
         Assert.Equal(StructureFile.ReadFrame(cif).Positions, StructureFile.ReadFrame(vasp).Positions);
     }
@@ -106,14 +93,14 @@ public sealed class CliCommandTests : IDisposable
         var thrown = Assert.Throws<InputException>(() => StructureFile.Read(input));
         Assert.Contains(message, thrown.Message);
 
-        string output = Path.Combine(_dir, "out.extxyz");
+        string output = Path.Combine(Dir, "out.extxyz");
         var (code, stdout, stderr) = Run("convert", input, output);
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", stderr);
         Assert.Contains(message, stderr);
         Assert.Single(stderr.TrimEnd('\n', '\r').Split('\n'));
         Assert.False(File.Exists(output));
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(Dir, "*.tmp"));
         Assert.Equal("", stdout);
 
         Assert.Equal(2, Run("info", input).Code);
@@ -127,9 +114,9 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("cannot tell the format", err);
         Assert.Equal(2, Run("info", IoReference.PathOf("methane.xyz"), "--format", "pdb").Code);
-        Assert.Equal(2, Run("info", Path.Combine(_dir, "missing.extxyz")).Code);
+        Assert.Equal(2, Run("info", Path.Combine(Dir, "missing.extxyz")).Code);
         Assert.Throws<InputException>(() => StructureFile.ResolveFormat("x.mol"));
-        string output = Path.Combine(_dir, "o.extxyz");
+        string output = Path.Combine(Dir, "o.extxyz");
         Assert.Equal(2, Run("convert", IoReference.PathOf("multi.extxyz"), output, "--frame", "7").Code);
         Assert.False(File.Exists(output));
     }

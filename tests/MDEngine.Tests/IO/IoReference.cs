@@ -7,7 +7,7 @@ namespace MDEngine.Tests.IO;
 /// <summary>The corpus written by tools/reference/io_corpus.py with ASE and what ASE reads from each file.</summary>
 internal static class IoReference
 {
-    public static string DataDirectory => Path.Combine(AppContext.BaseDirectory, "data", "io");
+    public static string DataDirectory => ReferenceData.PathOf("io");
     public static string PathOf(string name) => Path.Combine(DataDirectory, name);
 
     private static readonly Lazy<JsonDocument> Expected = new(() => JsonDocument.Parse(File.ReadAllText(PathOf("expected.json"))));

@@ -24,7 +24,7 @@ public class AseNeighborListTests
 
     private static readonly Lazy<AseCase[]> Cases = new(() =>
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "data", "neighbors", "ase_neighbors.json");
+        var path = ReferenceData.PathOf("neighbors", "ase_neighbors.json");
         var options = new JsonSerializerOptions { PropertyNameCaseInsensitive = true };
         return JsonSerializer.Deserialize<AseFile>(File.ReadAllText(path), options)!.Cases;
     });

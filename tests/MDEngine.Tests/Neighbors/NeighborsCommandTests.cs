@@ -4,31 +4,18 @@ using MDEngine.Cli;
 using MDEngine.Geometry;
 using MDEngine.IO;
 using MDEngine.Structures;
+using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.Neighbors;
 
-public sealed class NeighborsCommandTests : IDisposable
+public sealed class NeighborsCommandTests() : TempDirectoryTests("mdengine-neighbors-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-neighbors-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     /// <summary>The 4-atom conventional fcc Cu cell (a = 3.615 Å).</summary>
     private string FccCopper()
     {
         var s = Structure.FromFractional(new[] { 29, 29, 29, 29 },
             new[] { new Vec3(0, 0, 0), new Vec3(0.5, 0.5, 0), new Vec3(0.5, 0, 0.5), new Vec3(0, 0.5, 0.5) }, Cell.Cubic(3.615));
-        string path = Path.Combine(_dir, "cu.extxyz");
+        string path = Path.Combine(Dir, "cu.extxyz");
         StructureFile.Write(path, s);
         return path;
     }
@@ -85,7 +72,7 @@ public sealed class NeighborsCommandTests : IDisposable
     [Fact]
     public void MissingFileIsABadInput()
     {
-        var (code, _, error) = Run("neighbors", Path.Combine(_dir, "missing.extxyz"), "--cutoff", "3");
+        var (code, _, error) = Run("neighbors", Path.Combine(Dir, "missing.extxyz"), "--cutoff", "3");
         Assert.Equal(2, code);
         Assert.StartsWith("error:", error);
     }

@@ -1,31 +1,18 @@
 using System.CommandLine;
 using MDEngine.Cli;
 using MDEngine.IO;
+using static MDEngine.Tests.CliHarness;
 
 namespace MDEngine.Tests.Potentials;
 
-public sealed class EvalCommandTests : IDisposable
+public sealed class EvalCommandTests() : TempDirectoryTests("mdengine-eval-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mdengine-eval-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Invoke(root, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void EvaluatesEveryFrameAndWritesResults()
     {
         var a = LammpsCase.Get("shipped_zhou_cu");
         var b = LammpsCase.Get("shipped_zhou_alloy_all");
-        string input = Path.Combine(_dir, "in.extxyz"), output = Path.Combine(_dir, "out.extxyz");
+        string input = Path.Combine(Dir, "in.extxyz"), output = Path.Combine(Dir, "out.extxyz");
         StructureFile.Write(input, [a.Structure, b.Structure]);
         var (code, text, err) = Run("eval", input, "--potential", "auto", "--output", output);
         Assert.True(code == 0, err);
@@ -64,7 +51,7 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public void BadPotentialIsOneLineError()
     {
-        string input = Path.Combine(_dir, "in.extxyz");
+        string input = Path.Combine(Dir, "in.extxyz");
         StructureFile.Write(input, [LammpsCase.Get("eam_fs_fe_rattled").Structure]);
         var (code, _, err) = Run("eval", input, "--potential", "lj:epsilon=1,sigma=2");
         Assert.Equal(2, code);
@@ -72,6 +59,6 @@ public sealed class EvalCommandTests : IDisposable
         (code, _, err) = Run("eval", input, "--potential", "auto");
         Assert.Equal(2, code);
         Assert.Contains("Fe", err);
-        Assert.False(File.Exists(Path.Combine(_dir, "out.extxyz")));
+        Assert.False(File.Exists(Path.Combine(Dir, "out.extxyz")));
     }
 }

@@ -19,7 +19,7 @@ public sealed class LammpsCase
 
     public override string ToString() => Name;
 
-    public static string DataDirectory => Path.Combine(AppContext.BaseDirectory, "data", "potentials");
+    public static string DataDirectory => ReferenceData.PathOf("potentials");
 
     private static readonly Lazy<IReadOnlyList<LammpsCase>> All = new(Load);
 
@@ -30,31 +30,26 @@ public sealed class LammpsCase
 
     private static IReadOnlyList<LammpsCase> Load()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(DataDirectory, "lammps_reference.json")));
+        using var doc = ReferenceData.Load("potentials", "lammps_reference.json");
         var cases = new List<LammpsCase>();
         foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
         {
-            var numbers = c.GetProperty("numbers").EnumerateArray().Select(x => x.GetInt32()).ToArray();
-            var cell = Rows(c.GetProperty("cell"));
-            var positions = c.GetProperty("positions").EnumerateArray().Select(Vec).ToArray();
-            var s = new Structure(numbers, positions, new Cell(Mat3.FromRows(cell[0], cell[1], cell[2])), Pbc.All);
-            var stress = Rows(c.GetProperty("stress"));
+            var s = new Structure(ReferenceData.Ints(c.GetProperty("numbers")), ReferenceData.Vectors(c.GetProperty("positions")),
+                new Cell(ReferenceData.Matrix(c.GetProperty("cell"))), Pbc.All);
             cases.Add(new LammpsCase
             {
                 Name = c.GetProperty("name").GetString()!,
                 Potential = c.GetProperty("potential").Clone(),
                 Structure = s,
                 Energy = c.GetProperty("energy").GetDouble(),
-                Forces = c.GetProperty("forces").EnumerateArray().Select(Vec).ToArray(),
-                Stress = Mat3.FromRows(stress[0], stress[1], stress[2]),
+                Forces = ReferenceData.Vectors(c.GetProperty("forces")),
+                Stress = ReferenceData.Matrix(c.GetProperty("stress")),
                 AtomEnergies = c.GetProperty("atom_energies").EnumerateArray().Select(x => x.GetDouble()).ToArray(),
             });
         }
         return cases;
     }
 
-    private static Vec3 Vec(JsonElement e) => new(e[0].GetDouble(), e[1].GetDouble(), e[2].GetDouble());
-    private static Vec3[] Rows(JsonElement e) => e.EnumerateArray().Select(Vec).ToArray();
 
     private static string PathOf(JsonElement file) => Path.Combine(DataDirectory, file.GetString()!);
 

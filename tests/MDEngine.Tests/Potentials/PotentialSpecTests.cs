@@ -91,8 +91,8 @@ public class PotentialSpecTests
     public void RegisteredHandlersComeFirst()
     {
         var marker = new LennardJones(0.5, 2.0, 5.0);
-        PotentialSpec.Register(spec => spec == "registered-handler-test.json" ? marker : null);
-        Assert.Same(marker, PotentialSpec.Parse("registered-handler-test.json"));
+        PotentialSpec.Register(spec => spec == "registered-handler-test:marker" ? marker : null);
+        Assert.Same(marker, PotentialSpec.Parse("registered-handler-test:marker"));
         Assert.IsType<Morse>(PotentialSpec.Parse("morse:D=1,alpha=1,r0=2,cutoff=5"));
     }
 

@@ -1,0 +1,234 @@
+using System.CommandLine;
+using System.Globalization;
+using MDEngine.IO;
+using MDEngine.Optimize;
+using MDEngine.Optimize.Constraints;
+using MDEngine.Potentials;
+using MDEngine.Structures;
+using MDEngine.Symmetry;
+using Spectre.Console;
+
+namespace MDEngine.Cli.Commands;
+
+/// <summary>
+/// <c>mdengine relax FILE... --output OUT</c>: relaxes every frame of every input to fmax, all structures in one
+/// batch (one potential call per step for all that have not converged yet). Writes each relaxed structure with its
+/// energy, forces and stress to OUT; a structure that did not converge is reported on a "NOT converged" line, its
+/// lowest-energy state is written, and the exit code is 3.
+/// </summary>
+internal static class RelaxCommand
+{
+    public const int NotConverged = 3;
+    private const double GPaPerEvA3 = 160.21766208;
+
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("files") { Description = "Structure files (every frame is relaxed).", Arity = ArgumentArity.OneOrMore };
+        var potential = new Option<string>("--potential") { Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:..., morse:..., a model, or auto (the shipped potential covering the elements).", DefaultValueFactory = _ => "auto" };
+        var optimizer = new Option<string>("--optimizer") { Description = "fire, fire2, bfgs or lbfgs (ASE's algorithms and defaults).", DefaultValueFactory = _ => "lbfgs" };
+        var lineSearch = new Option<bool>("--line-search") { Description = "With bfgs or lbfgs: choose each step's length by a Wolfe line search." };
+        var fmax = new Option<double>("--fmax") { Description = "Converged when every atom's force (and the cell's generalized force) is below this, eV/Å.", DefaultValueFactory = _ => 0.05 };
+        var steps = new Option<int>("--steps") { Description = "Most optimizer steps per structure.", DefaultValueFactory = _ => 1000 };
+        var cell = new Option<bool>("--cell") { Description = "Relax the cell too (Fréchet cell filter, as ASE's FrechetCellFilter)." };
+        var pressure = new Option<double>("--pressure") { Description = "External pressure, GPa (with --cell).", DefaultValueFactory = _ => 0.0 };
+        var hydrostatic = new Option<bool>("--hydrostatic") { Description = "With --cell: only scale the cell, keeping its shape." };
+        var constantVolume = new Option<bool>("--constant-volume") { Description = "With --cell: change the cell's shape at constant volume." };
+        var fix = new Option<string?>("--fix") { Description = "Atoms to keep fixed, 0-based indices and ranges: 0,3,10-15." };
+        var output = new Option<string>("--output", "-o") { Description = "File to write the relaxed structures to (extxyz keeps energy, forces, stress).", Required = true };
+        var trajectory = new Option<string?>("--trajectory") { Description = "Extended XYZ file receiving every step of every structure." };
+        var keepSymmetry = new Option<bool>("--keep-symmetry") { Description = "Keep each structure's space group: the structure is symmetrized first, then forces, stress and steps are (as ASE's FixSymmetry)." };
+        var symprec = new Option<double>("--symprec") { Description = "Distance tolerance (Å) for finding space groups.", DefaultValueFactory = _ => 1e-3 };
+        var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif or vasp (default: from the file name)." };
+
+        var command = new Command("relax", "Relax structures (positions, optionally the cell) to a force threshold. " +
+            "Exit code 3 when a structure did not converge within --steps (its lowest-energy state is written).");
+        command.Arguments.Add(files);
+        foreach (var o in new Option[] { potential, optimizer, lineSearch, fmax, steps, cell, pressure, hydrostatic, constantVolume, fix, output, trajectory, keepSymmetry, symprec, format })
+            command.Options.Add(o);
+
+        command.SetAction(parse =>
+        {
+            var log = parse.InvocationConfiguration.Output;
+            var inv = CultureInfo.InvariantCulture;
+            string optimizerName = parse.GetValue(optimizer)!.ToLowerInvariant();
+            if (optimizerName is not ("fire" or "fire2" or "bfgs" or "lbfgs"))
+                throw new UsageException($"--optimizer {optimizerName}: expected fire, fire2, bfgs or lbfgs");
+            bool useLineSearch = parse.GetValue(lineSearch);
+            if (useLineSearch && optimizerName is "fire" or "fire2") throw new UsageException("--line-search applies to bfgs and lbfgs");
+            double fmaxValue = parse.GetValue(fmax);
+            if (!(fmaxValue > 0)) throw new UsageException("--fmax must be positive");
+            int maxSteps = parse.GetValue(steps);
+            if (maxSteps < 0) throw new UsageException("--steps must not be negative");
+            bool relaxCell = parse.GetValue(cell);
+            double pressureGPa = parse.GetValue(pressure);
+            bool hydro = parse.GetValue(hydrostatic), constVolume = parse.GetValue(constantVolume);
+            if (!relaxCell && (pressureGPa != 0 || hydro || constVolume))
+                throw new UsageException("--pressure, --hydrostatic and --constant-volume need --cell");
+            if (hydro && constVolume) throw new UsageException("--hydrostatic and --constant-volume exclude each other");
+            if (!double.IsFinite(pressureGPa)) throw new UsageException("--pressure must be a finite number");
+            var fixedAtoms = ParseIndices(parse.GetValue(fix));
+            bool symmetric = parse.GetValue(keepSymmetry);
+            double tolerance = parse.GetValue(symprec);
+            if (!(tolerance > 0) || !double.IsFinite(tolerance)) throw new UsageException("--symprec must be a positive distance");
+            string outPath = parse.GetValue(output)!;
+            string outFormat = StructureFile.ResolveFormat(outPath);
+
+            // Read everything first: a bad input fails before any work or output.
+            var inputs = new List<(string Label, Structure Structure)>();
+            foreach (var path in parse.GetValue(files)!)
+            {
+                var frames = StructureFile.Read(path, parse.GetValue(format));
+                for (int f = 0; f < frames.Count; f++)
+                    inputs.Add((frames.Count > 1 ? $"{path} frame {f}" : path, frames[f]));
+            }
+            if (inputs.Count > 1 && outFormat is "cif" or "vasp")
+                throw new UsageException($"{inputs.Count} structures to write but {outFormat} holds one: write extxyz");
+            foreach (var (label, s) in inputs)
+            {
+                if (fixedAtoms.Length > 0 && fixedAtoms.Max() >= s.Count)
+                    throw new UsageException($"--fix: atom {fixedAtoms.Max()} does not exist in {label} ({s.Count} atoms)");
+                if (relaxCell && !s.IsCrystal)
+                    throw new UsageException($"--cell: {label} is not periodic in all three directions");
+                if (symmetric && !s.IsCrystal)
+                    throw new UsageException($"--keep-symmetry: {label} is not periodic in all three directions");
+            }
+
+            var pot = PotentialSpec.Parse(parse.GetValue(potential)!, inputs.SelectMany(i => i.Structure.Numbers).Distinct().Order().ToArray());
+            foreach (var (_, s) in inputs) pot.CheckCovers(s);
+            log.WriteLine($"potential: {pot.Name}");
+
+            var initial = new double[inputs.Count];
+            var groupBefore = inputs.Select(i => SpaceGroup(i.Structure, tolerance)).ToArray();
+            var targets = new IOptimizable[inputs.Count];
+            for (int b = 0; b < inputs.Count; b++)
+            {
+                var s = inputs[b].Structure;
+                var constraints = new List<IConstraint>();
+                if (symmetric)
+                {
+                    var dataset = SymmetryAnalyzer.Analyze(s, tolerance);
+                    var symmetry = new FixSymmetry(s, dataset.Operations.Operations, tolerance);
+                    symmetry.Refine(s);
+                    constraints.Add(symmetry);
+                }
+                if (fixedAtoms.Length > 0) constraints.Add(new FixAtoms(fixedAtoms));
+                targets[b] = relaxCell
+                    ? new FrechetCellFilter(s, constraints, pressureGPa / GPaPerEvA3, hydro, constVolume)
+                    : new AtomsOptimizable(s, constraints);
+            }
+
+            Optimizer NewOptimizer() => optimizerName switch
+            {
+                "fire" => new Fire(),
+                "fire2" => new Fire2(),
+                "bfgs" => new Bfgs { UseLineSearch = useLineSearch },
+                _ => new Lbfgs { UseLineSearch = useLineSearch },
+            };
+
+            var options = new RelaxOptions { Fmax = fmaxValue, MaxSteps = maxSteps };
+            ExtXyzWriter? trajectoryWriter = parse.GetValue(trajectory) is { } t ? new ExtXyzWriter(t) : null;
+            RelaxResult[] results;
+            bool interactive = !Console.IsOutputRedirected && ReferenceEquals(log, Console.Out);
+            try
+            {
+                IRelaxObserver? ObserverFor(int b, Action<int, Evaluation>? progress) => new RelaxObserver((step, target, e) =>
+                {
+                    if (step == 0) initial[b] = e.Energy;
+                    progress?.Invoke(step, e);
+                    if (trajectoryWriter is null) return;
+                    var frame = target.Structure.Clone();
+                    frame.Energy = e.Energy; frame.Forces = e.AtomForces; frame.Stress = e.Stress;
+                    frame.Info["relax_structure"] = (long)b;
+                    frame.Info["relax_step"] = (long)step;
+                    trajectoryWriter.Write(frame);
+                });
+                var relaxer = new BatchRelaxer(pot);
+                if (interactive)
+                {
+                    RelaxResult[]? done = null;
+                    AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+                    {
+                        var tasks = inputs.Select(i => ctx.AddTask(Markup.Escape(i.Structure.Formula), maxValue: Math.Max(1, maxSteps))).ToArray();
+                        done = relaxer.Run(targets, NewOptimizer, options, b => ObserverFor(b, (step, e) =>
+                        {
+                            tasks[b].Value = step;
+                            tasks[b].Description = Markup.Escape(string.Format(inv, "{0} fmax {1:F4}", inputs[b].Structure.Formula, e.MaxForce));
+                        }));
+                        foreach (var task in tasks) task.Value = task.MaxValue;
+                    });
+                    results = done!;
+                }
+                else results = relaxer.Run(targets, NewOptimizer, options, b => ObserverFor(b, null));
+            }
+            finally
+            {
+                trajectoryWriter?.Dispose();
+            }
+
+            var written = new List<Structure>();
+            int failures = 0;
+            for (int b = 0; b < results.Length; b++)
+            {
+                var r = results[b];
+                var keep = r.Converged ? r.Structure : r.Best;
+                keep.Info["relax_converged"] = r.Converged;
+                keep.Info["relax_steps"] = (long)r.Steps;
+                written.Add(keep);
+                log.WriteLine(string.Format(inv, "{0} ({1}, {2} atoms): energy {3:F6} -> {4:F6} eV, {5} steps, {6} force calls, fmax {7:F4} eV/Å",
+                    inputs[b].Label, keep.Formula, keep.Count, initial[b], keep.Energy ?? r.FinalEnergy, r.Steps, r.ForceCalls, r.MaxForce));
+                if (groupBefore[b] is not null)
+                    log.WriteLine($"  space group {groupBefore[b]} -> {SpaceGroup(keep, tolerance) ?? "not found"}");
+                if (relaxCell)
+                {
+                    var p = keep.Cell.Parameters();
+                    log.WriteLine(string.Format(inv, "  cell: a={0:F6} b={1:F6} c={2:F6} Å α={3:F4} β={4:F4} γ={5:F4}°, volume {6:F4} Å³",
+                        p.A, p.B, p.C, p.Alpha, p.Beta, p.Gamma, keep.Volume));
+                }
+                if (r.Converged) log.WriteLine("  converged");
+                else
+                {
+                    failures++;
+                    log.WriteLine(string.Format(inv, "  NOT converged within {0} steps (fmax {1:F4} > {2} eV/Å); wrote the lowest-energy state ({3:F6} eV)",
+                        r.Steps, r.MaxForce, fmaxValue, keep.Energy ?? double.NaN));
+                }
+            }
+            StructureFile.Write(outPath, written, outFormat);
+            log.WriteLine($"wrote {written.Count} structure{(written.Count == 1 ? "" : "s")} to {outPath}" +
+                (failures > 0 ? $"; {failures} NOT converged" : ""));
+            return failures > 0 ? NotConverged : 0;
+        });
+        return command;
+    }
+
+    /// <summary>International symbol and number, or null for a structure that is not a 3D crystal.</summary>
+    private static string? SpaceGroup(Structure s, double symprec)
+    {
+        if (!s.IsCrystal) return null;
+        try
+        {
+            var d = SymmetryAnalyzer.Analyze(s, symprec);
+            return $"{d.International} ({d.Number})";
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>"0,3,10-15" → 0, 3, 10..15.</summary>
+    internal static int[] ParseIndices(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        var result = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var range = part.Split('-');
+            if (range.Length == 1 && int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)) result.Add(i);
+            else if (range.Length == 2 && int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int lo)
+                     && int.TryParse(range[1], NumberStyles.None, CultureInfo.InvariantCulture, out int hi) && lo <= hi)
+                result.AddRange(Enumerable.Range(lo, hi - lo + 1));
+            else throw new UsageException($"--fix: '{part}' is not an atom index or range (0-based, e.g. 0,3,10-15)");
+        }
+        return result.Distinct().Order().ToArray();
+    }
+}

@@ -1,0 +1,42 @@
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.E3nn;
+
+/// <summary>
+/// e3nn's <c>nn.FullyConnectedNet</c>: bias-free layers x ← act(x W / √h_in), no activation after the last layer.
+/// The activation is normalised to unit second moment under a standard normal input (e3nn's normalize2mom).
+/// </summary>
+public sealed class FullyConnectedNet
+{
+    /// <summary>1/√E[silu(z)²] for z ~ N(0,1), the constant e3nn's normalize2mom multiplies SiLU by.</summary>
+    public const double SiluSecondMomentNormalization = 1.6791767923989418;
+
+    private readonly Tensor[] _weights;
+
+    public int InputSize { get; }
+    public int OutputSize { get; }
+
+    public FullyConnectedNet(IReadOnlyList<(double[] Data, int In, int Out)> layers, TensorOptions options)
+    {
+        _weights = layers.Select(l =>
+        {
+            if (l.Data.Length != l.In * l.Out) throw new ArgumentException($"layer of {l.In}x{l.Out} needs {l.In * l.Out} weights, got {l.Data.Length}");
+            double scale = 1.0 / Math.Sqrt(l.In);
+            return options.Make(l.Data.Select(v => v * scale).ToArray(), l.In, l.Out);
+        }).ToArray();
+        InputSize = layers[0].In;
+        OutputSize = layers[^1].Out;
+    }
+
+    public Tensor Forward(Tensor x)
+    {
+        for (int k = 0; k < _weights.Length; k++)
+        {
+            x = x.matmul(_weights[k]);
+            if (k < _weights.Length - 1) x = NormalizedSilu(x);
+        }
+        return x;
+    }
+
+    public static Tensor NormalizedSilu(Tensor x) => nn.functional.silu(x) * SiluSecondMomentNormalization;
+}

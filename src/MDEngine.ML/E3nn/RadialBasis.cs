@@ -1,0 +1,43 @@
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.E3nn;
+
+/// <summary>
+/// MACE's radial embedding: Bessel functions √(2/r_c) sin(nπr/r_c)/r (n = 1..N) times the polynomial envelope of
+/// DimeNet (Klicpera et al. 2020, eq. 8): u(x) = 1 − (p+1)(p+2)/2 xᵖ + p(p+2) xᵖ⁺¹ − p(p+1)/2 xᵖ⁺², x = r/r_c,
+/// zero beyond r_c. Frequencies and prefactor are read from the model (they are stored buffers).
+/// </summary>
+public sealed class RadialBasis
+{
+    private readonly Tensor _frequencies;
+    private readonly double _prefactor, _rMax;
+    private readonly int _p;
+
+    public int Count { get; }
+
+    public RadialBasis(double[] frequencies, double prefactor, double rMax, int p, TensorOptions options)
+    {
+        _frequencies = options.Make(frequencies, 1, frequencies.Length);
+        _prefactor = prefactor; _rMax = rMax; _p = p; Count = frequencies.Length;
+    }
+
+    /// <summary>Frequencies nπ/r_c and prefactor √(2/r_c) of the standard Bessel basis.</summary>
+    public static RadialBasis Standard(int count, double rMax, int p, TensorOptions options) =>
+        new(Enumerable.Range(1, count).Select(n => n * Math.PI / rMax).ToArray(), Math.Sqrt(2.0 / rMax), rMax, p, options);
+
+    /// <summary>lengths: [E, 1] → [E, Count].</summary>
+    public Tensor Forward(Tensor lengths)
+    {
+        var bessel = _prefactor * sin(_frequencies * lengths) / lengths;
+        return bessel * Envelope(lengths);
+    }
+
+    public Tensor Envelope(Tensor lengths)
+    {
+        double p = _p;
+        var x = lengths / _rMax;
+        var xp = x.pow(_p);
+        var u = 1.0 - (p + 1) * (p + 2) / 2 * xp + p * (p + 2) * xp * x - p * (p + 1) / 2 * xp * x * x;
+        return u * (x < 1.0).to(lengths.dtype);
+    }
+}

@@ -1,0 +1,67 @@
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.E3nn;
+
+/// <summary>
+/// e3nn's <c>FullyConnectedTensorProduct</c> ("uvw") of node features with one-hot element attributes (in2 = V×0e),
+/// MACE's element-dependent self-connection. With a one-hot second input the product reduces to an
+/// element-selected channel mix: out[n,w,m] = Σ_u x[n,u,m] W[u, elem(n), w] / √(fan-in), fan-in = Σ mul1·mul2 over
+/// the paths into that output. Weights are laid out per path as [mul1, mul2, mul_out].
+/// </summary>
+public sealed class ScalarTensorProduct
+{
+    private readonly Irreps _in1, _out;
+    private readonly int[] _in1Offsets;
+    private readonly (int[] Inputs, Tensor? Weight)[] _paths; // per output: inputs, weight [V, Σmul1, mul_out]
+    private readonly int _elements;
+
+    public static int WeightCount(Irreps in1, int elements, Irreps irrepsOut) =>
+        in1.Sum(a => irrepsOut.Where(b => b.Ir == a.Ir).Sum(b => a.Mul * elements * b.Mul));
+
+    public ScalarTensorProduct(Irreps in1, int elements, Irreps irrepsOut, double[] weight, TensorOptions options)
+    {
+        _in1 = in1; _out = irrepsOut; _in1Offsets = in1.Offsets(); _elements = elements;
+        if (weight.Length != WeightCount(in1, elements, irrepsOut)) throw new ArgumentException($"self-connection {in1} x {elements}x0e -> {irrepsOut} needs {WeightCount(in1, elements, irrepsOut)} weights, got {weight.Length}");
+        var pathOffset = new Dictionary<(int, int), int>();
+        int offset = 0;
+        for (int i = 0; i < in1.Count; i++)
+            for (int o = 0; o < irrepsOut.Count; o++)
+                if (in1[i].Ir == irrepsOut[o].Ir) { pathOffset[(i, o)] = offset; offset += in1[i].Mul * elements * irrepsOut[o].Mul; }
+        _paths = new (int[], Tensor?)[irrepsOut.Count];
+        for (int o = 0; o < irrepsOut.Count; o++)
+        {
+            var inputs = Enumerable.Range(0, in1.Count).Where(i => in1[i].Ir == irrepsOut[o].Ir).ToArray();
+            int mulIn = inputs.Sum(i => in1[i].Mul), mulOut = irrepsOut[o].Mul;
+            if (mulIn == 0) { _paths[o] = (inputs, null); continue; }
+            double alpha = 1.0 / Math.Sqrt(mulIn * elements);
+            var w = new double[elements * mulIn * mulOut];
+            int row = 0;
+            foreach (int i in inputs)
+            {
+                int start = pathOffset[(i, o)];
+                for (int u = 0; u < in1[i].Mul; u++, row++)
+                    for (int v = 0; v < elements; v++)
+                        for (int k = 0; k < mulOut; k++)
+                            w[(v * mulIn + row) * mulOut + k] = alpha * weight[start + (u * elements + v) * mulOut + k];
+            }
+            _paths[o] = (inputs, options.Make(w, elements, mulIn, mulOut));
+        }
+    }
+
+    /// <summary>x: [N, in1.Dim], elements: [N] indices into the model's element list → [N, out.Dim].</summary>
+    public Tensor Forward(Tensor x, Tensor elements)
+    {
+        long n = x.shape[0];
+        var blocks = new List<Tensor>();
+        for (int o = 0; o < _out.Count; o++)
+        {
+            var (inputs, weight) = _paths[o];
+            int d = _out[o].Ir.Dim, mulOut = _out[o].Mul;
+            if (weight is null) { blocks.Add(zeros(n, mulOut * d, dtype: x.dtype, device: x.device)); continue; }
+            var input = cat(inputs.Select(i => x.narrow(1, _in1Offsets[i], _in1[i].Dim).view(n, _in1[i].Mul, _in1[i].Ir.Dim)).ToArray(), 1); // [N, u, d]
+            var w = weight.index_select(0, elements);                                                                                   // [N, u, w]
+            blocks.Add(input.transpose(1, 2).bmm(w).transpose(1, 2).reshape(n, mulOut * d));
+        }
+        return blocks.Count == 1 ? blocks[0] : cat(blocks.ToArray(), 1);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+
+namespace MDEngine.ML.IO;
+
+/// <summary>One array from a safetensors file, widened to double (integers and booleans exactly representable).</summary>
+public sealed record SafeTensor(string DType, long[] Shape, double[] Data)
+{
+    public long Count => Data.LongLength;
+}
+
+/// <summary>
+/// Reads the safetensors format: an 8-byte little-endian header length, a JSON header naming each tensor's dtype,
+/// shape and byte range, then the raw little-endian data. Only what the ML models use is supported
+/// (F64, F32, I64, I32, BOOL).
+/// </summary>
+public static class SafeTensors
+{
+    public static Dictionary<string, SafeTensor> Read(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length < 8) throw new InvalidDataException($"{path}: too short for a safetensors file");
+        long headerLength = BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        if (headerLength <= 0 || 8 + headerLength > bytes.Length) throw new InvalidDataException($"{path}: bad safetensors header length {headerLength}");
+        using var header = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
+        long dataStart = 8 + headerLength;
+        var result = new Dictionary<string, SafeTensor>(StringComparer.Ordinal);
+        foreach (var entry in header.RootElement.EnumerateObject())
+        {
+            if (entry.Name == "__metadata__") continue;
+            string dtype = entry.Value.GetProperty("dtype").GetString()!;
+            long[] shape = entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            var offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            long count = shape.Aggregate(1L, (a, b) => a * b);
+            var span = bytes.AsSpan((int)(dataStart + offsets[0]), (int)(offsets[1] - offsets[0]));
+            int width = dtype switch { "F64" or "I64" => 8, "F32" or "I32" => 4, "BOOL" or "U8" => 1, _ => throw new InvalidDataException($"{path}: tensor '{entry.Name}' has unsupported dtype {dtype}") };
+            if (span.Length != count * width) throw new InvalidDataException($"{path}: tensor '{entry.Name}' holds {span.Length} bytes, its shape needs {count * width}");
+            var data = new double[count];
+            for (int k = 0; k < count; k++)
+            {
+                var s = span.Slice(k * width, width);
+                data[k] = dtype switch
+                {
+                    "F64" => BinaryPrimitives.ReadDoubleLittleEndian(s),
+                    "F32" => BinaryPrimitives.ReadSingleLittleEndian(s),
+                    "I64" => BinaryPrimitives.ReadInt64LittleEndian(s),
+                    "I32" => BinaryPrimitives.ReadInt32LittleEndian(s),
+                    _ => s[0],
+                };
+            }
+            result[entry.Name] = new SafeTensor(dtype, shape, data);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,207 @@
+using MDEngine.ML.E3nn;
+using MDEngine.ML.IO;
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.Mace;
+
+/// <summary>
+/// The MACE network (Batatia et al., NeurIPS 2022) as mace-torch's <c>ScaleShiftMACE</c> builds it, with
+/// <c>RealAgnosticResidualInteractionBlock</c> interactions: atomic energies from the graph of directed edges
+/// sender → receiver whose vectors are r_receiver + shift − r_sender. Stateless between calls; the weights are constants.
+/// </summary>
+public sealed class MaceModel
+{
+    private sealed class Interaction
+    {
+        public required E3Linear LinearUp;
+        public required TensorProductUvu Convolution;
+        public required FullyConnectedNet RadialMlp;
+        public required E3Linear Linear;
+        public required ScalarTensorProduct SelfConnection;
+        public required Irreps Target;
+    }
+
+    private sealed class Product
+    {
+        public required ISymmetricContraction[] Contractions;
+        public required E3Linear Linear;
+    }
+
+    private sealed class Readout
+    {
+        public required E3Linear First;
+        public E3Linear? Second;
+    }
+
+    private readonly Tensor _nodeEmbedding;    // [elements, channels]
+    private readonly Tensor _atomicEnergies;   // [elements]
+    private readonly RadialBasis _radial;
+    private readonly Interaction[] _interactions;
+    private readonly Product[] _products;
+    private readonly Readout[] _readouts;
+    private readonly SymmetricContractionWeights[][] _contractionWeights;
+
+    public MaceConfig Config { get; }
+    public TensorOptions Options { get; }
+    public Irreps HiddenIrreps { get; }
+    public Irreps SphericalHarmonicsIrreps { get; }
+
+    public MaceModel(MaceConfig config, IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options, bool denseContraction = false)
+    {
+        Config = config; Options = options;
+        double[] W(string name) => weights.TryGetValue(name, out var t) ? t.Data
+            : throw new MaceModelException($"the weights file lacks '{name}'");
+        SafeTensor T(string name) => weights.TryGetValue(name, out var t) ? t
+            : throw new MaceModelException($"the weights file lacks '{name}'");
+
+        HiddenIrreps = Irreps.Parse(config.HiddenIrreps);
+        SphericalHarmonicsIrreps = Irreps.SphericalHarmonics(config.MaxEll);
+        if (config.MaxEll > SphericalHarmonics.MaxL) throw new MaceModelException($"max_ell = {config.MaxEll} is not supported (at most {SphericalHarmonics.MaxL})");
+        var scalar = new Irrep(0, 1);
+        int channels = HiddenIrreps.CountOf(scalar);
+        if (HiddenIrreps.Count == 0 || HiddenIrreps[0].Ir != scalar) throw new MaceModelException($"hidden_irreps '{config.HiddenIrreps}' must start with scalars");
+        if (HiddenIrreps.Any(m => m.Mul != channels)) throw new MaceModelException($"hidden_irreps '{config.HiddenIrreps}' must have one multiplicity for all irreps");
+        int elements = config.AtomicNumbers.Length;
+        var nodeIrreps = new Irreps([new MulIrrep(channels, scalar)]);
+        var interactionIrreps = new Irreps(SphericalHarmonicsIrreps.Select(m => new MulIrrep(channels, m.Ir))).Sort().Sorted.Simplify();
+
+        // Node embedding: o3.Linear(elements x 0e → channels x 0e) applied to one-hot attributes = a row per element.
+        var embedding = W("node_embedding.linear.weight");
+        if (embedding.Length != elements * channels) throw new MaceModelException($"node_embedding.linear.weight has {embedding.Length} values, expected {elements * channels}");
+        _nodeEmbedding = options.Make(embedding.Select(v => v / Math.Sqrt(elements)).ToArray(), elements, channels);
+        _atomicEnergies = options.Make(config.AtomicEnergies, elements);
+
+        var bessel = weights.TryGetValue("radial_embedding.bessel_fn.bessel_weights", out var bw) ? bw.Data : null;
+        _radial = bessel is null
+            ? RadialBasis.Standard(config.NumBessel, config.RMax, config.NumPolynomialCutoff, options)
+            : new RadialBasis(bessel, W("radial_embedding.bessel_fn.prefactor")[0], config.RMax, config.NumPolynomialCutoff, options);
+        if (_radial.Count != config.NumBessel) throw new MaceModelException($"num_bessel = {config.NumBessel} but the model stores {_radial.Count} Bessel frequencies");
+
+        int n = config.NumInteractions;
+        _interactions = new Interaction[n];
+        _products = new Product[n];
+        _readouts = new Readout[n];
+        _contractionWeights = new SymmetricContractionWeights[n][];
+        for (int i = 0; i < n; i++)
+        {
+            string p = $"interactions.{i}.";
+            var inIrreps = i == 0 ? nodeIrreps : HiddenIrreps;
+            var outIrreps = i == n - 1 ? new Irreps([HiddenIrreps[0]]) : HiddenIrreps;
+            var w3j = new Wigner3j((l1, l2, l3) =>
+                weights.TryGetValue($"{p}conv_tp._compiled_main_left_right._w3j_{l1}_{l2}_{l3}", out var t) ? t.Data : null);
+            var conv = new TensorProductUvu(inIrreps, SphericalHarmonicsIrreps, interactionIrreps, w3j, options);
+            var layers = new List<(double[], int, int)>();
+            for (int k = 0; weights.ContainsKey($"{p}conv_tp_weights.layer{k}.weight"); k++)
+            {
+                var t = T($"{p}conv_tp_weights.layer{k}.weight");
+                layers.Add((t.Data, (int)t.Shape[0], (int)t.Shape[1]));
+            }
+            if (layers.Count == 0) throw new MaceModelException($"the weights file lacks '{p}conv_tp_weights.layer0.weight'");
+            var mlp = new FullyConnectedNet(layers, options);
+            if (mlp.InputSize != config.NumBessel || mlp.OutputSize != conv.WeightCount)
+                throw new MaceModelException($"{p}conv_tp_weights maps {mlp.InputSize} → {mlp.OutputSize}, the architecture needs {config.NumBessel} → {conv.WeightCount}");
+            _interactions[i] = new Interaction
+            {
+                LinearUp = new E3Linear(inIrreps, inIrreps, W($"{p}linear_up.weight"), options),
+                Convolution = conv,
+                RadialMlp = mlp,
+                Linear = new E3Linear(conv.IrrepsOut.Simplify(), interactionIrreps, W($"{p}linear.weight"), options),
+                SelfConnection = new ScalarTensorProduct(inIrreps, elements, outIrreps, W($"{p}skip_tp.weight"), options),
+                Target = interactionIrreps,
+            };
+
+            string q = $"products.{i}.";
+            var contractions = new SymmetricContractionWeights[outIrreps.Count];
+            for (int j = 0; j < outIrreps.Count; j++)
+            {
+                string c = $"{q}symmetric_contractions.contractions.{j}.";
+                int corr = config.Correlation[i];
+                var u = new double[corr][]; var uShapes = new long[corr][]; var ws = new double[corr][];
+                for (int nu = 1; nu <= corr; nu++)
+                {
+                    var ut = T($"{c}U_matrix_{nu}");
+                    u[nu - 1] = ut.Data; uShapes[nu - 1] = ut.Shape;
+                    var wt = T(nu == corr ? $"{c}weights_max" : $"{c}weights.{corr - 1 - nu}");
+                    ws[nu - 1] = wt.Data;
+                    if (wt.Shape[0] != elements || wt.Shape[2] != channels || wt.Shape[1] != ut.Shape[^1])
+                        throw new MaceModelException($"{c}: weights of order {nu} have shape [{string.Join(", ", wt.Shape)}], expected [{elements}, {ut.Shape[^1]}, {channels}]");
+                }
+                contractions[j] = new SymmetricContractionWeights(outIrreps[j].Ir.L, SphericalHarmonicsIrreps.Dim, channels, elements, u, uShapes, ws);
+            }
+            _contractionWeights[i] = contractions;
+            _products[i] = new Product
+            {
+                Contractions = denseContraction
+                    ? contractions.Select(c => (ISymmetricContraction)new DenseSymmetricContraction(c, options)).ToArray()
+                    : [new SparseSymmetricContraction(contractions, options)],
+                Linear = new E3Linear(outIrreps, outIrreps, W($"{q}linear.weight"), options),
+            };
+
+            string r = $"readouts.{i}.";
+            var energyIrreps = Irreps.Parse("1x0e");
+            _readouts[i] = i < n - 1
+                ? new Readout { First = new E3Linear(HiddenIrreps, energyIrreps, W($"{r}linear.weight"), options) }
+                : new Readout
+                {
+                    First = new E3Linear(outIrreps, Irreps.Parse(config.MlpIrreps), W($"{r}linear_1.weight"), options),
+                    Second = new E3Linear(Irreps.Parse(config.MlpIrreps), energyIrreps, W($"{r}linear_2.weight"), options),
+                };
+        }
+    }
+
+    internal SymmetricContractionWeights[][] ContractionWeights => _contractionWeights;
+
+    /// <summary>
+    /// Energy of every atom (eV): E0(element) + scale·Σ_layers readout + shift.
+    /// vectors [E, 3] (Å, edge sender → receiver image), sender/receiver [E], elements [N] (indices into the model's
+    /// element list). <paramref name="record"/> receives the intermediate arrays when given.
+    /// </summary>
+    public Tensor NodeEnergies(Tensor vectors, Tensor sender, Tensor receiver, Tensor elements, ElementGroups groups,
+        IDictionary<string, Tensor>? record = null)
+    {
+        long nodes = elements.shape[0];
+        var lengths = vectors.norm(1, keepdim: true);
+        var sh = SphericalHarmonics.Compute(vectors, Config.MaxEll);
+        var radial = _radial.Forward(lengths);
+        var features = _nodeEmbedding.index_select(0, elements);
+        if (record is not null) { record["node_embedding"] = features; record["spherical_harmonics"] = sh; record["radial_embedding"] = radial; }
+
+        Tensor? energy = null;
+        for (int i = 0; i < _interactions.Length; i++)
+        {
+            var block = _interactions[i];
+            var selfConnection = block.SelfConnection.Forward(features, elements);
+            var up = block.LinearUp.Forward(features);
+            var tpWeights = block.RadialMlp.Forward(radial);
+            var messages = block.Convolution.ForwardScatter(up.index_select(0, sender), sh, tpWeights, receiver, nodes);
+            messages = block.Linear.Forward(messages) / Config.AvgNumNeighbors;
+            var channelsFirst = ToChannels(messages, block.Target);                     // [N, channels, Σ(2l+1)]
+            if (record is not null) record[$"interactions.{i}"] = channelsFirst;
+
+            var product = _products[i];
+            var channelsLast = channelsFirst.transpose(1, 2).contiguous();
+            var basis = product.Contractions.Length == 1
+                ? Contract(product.Contractions[0], channelsFirst, channelsLast, elements, groups)
+                : cat(product.Contractions.Select(c => Contract(c, channelsFirst, channelsLast, elements, groups)).ToArray(), 1);
+            features = product.Linear.Forward(basis) + selfConnection;
+            if (record is not null) record[$"products.{i}"] = features;
+
+            var readout = _readouts[i].First.Forward(features);
+            if (_readouts[i].Second is E3Linear second) readout = second.Forward(FullyConnectedNet.NormalizedSilu(readout));
+            if (record is not null) record[$"readouts.{i}"] = readout;
+            energy = energy is null ? readout : energy + readout;
+        }
+        return _atomicEnergies.index_select(0, elements) + Config.Scale * energy!.squeeze(1) + Config.Shift;
+    }
+
+    private static Tensor Contract(ISymmetricContraction c, Tensor x, Tensor xChannelsLast, Tensor elements, ElementGroups groups) =>
+        c is SparseSymmetricContraction sparse ? sparse.ForwardChannelsLast(xChannelsLast, groups) : c.Forward(x, elements);
+
+    /// <summary>e3nn layout [N, Σ mul·(2l+1)] → [N, mul, Σ(2l+1)] (mace-torch's reshape_irreps).</summary>
+    private static Tensor ToChannels(Tensor x, Irreps irreps)
+    {
+        long n = x.shape[0];
+        var offsets = irreps.Offsets();
+        return cat(irreps.Select((m, k) => x.narrow(1, offsets[k], m.Dim).view(n, m.Mul, m.Ir.Dim)).ToArray(), 2);
+    }
+}

@@ -1,0 +1,30 @@
+using MDEngine.IO;
+using MDEngine.ML.Mace;
+using MDEngine.Potentials;
+
+namespace MDEngine.ML.Tests.Mace;
+
+public class MaceSpecTests
+{
+    [Fact]
+    public void AModelJsonPathIsAMacePotential()
+    {
+        MaceSpec.Register();
+        var potential = PotentialSpec.Parse(MaceFixture.ModelJson);
+        var mace = Assert.IsType<MacePotential>(potential);
+        Assert.Equal(5.0, mace.Cutoff);
+        Assert.True(mace.NeedsFullNeighborList);
+        Assert.Equal(new[] { 8, 14 }, mace.Elements!.Order().ToArray());
+    }
+
+    [Fact]
+    public void OptionsSelectPrecisionAndBadOnesAreInputErrors()
+    {
+        var mace = Assert.IsType<MacePotential>(MaceSpec.TryParse($"mace:{MaceFixture.ModelJson},dtype=float32,device=cpu"));
+        Assert.Equal(TorchSharp.torch.ScalarType.Float32, mace.DType);
+        Assert.Throws<InputException>(() => MaceSpec.TryParse($"mace:{MaceFixture.ModelJson},dtype=half"));
+        Assert.Throws<InputException>(() => MaceSpec.TryParse($"mace:{MaceFixture.ModelJson},colour=red"));
+        Assert.Throws<InputException>(() => MaceSpec.TryParse($"mace:{MaceFixture.ModelJson},threads=0"));
+        Assert.Null(MaceSpec.TryParse("lj:epsilon=1,sigma=1,cutoff=3"));
+    }
+}

@@ -1,0 +1,51 @@
+using MDEngine.ML.E3nn;
+using MDEngine.ML.Mace;
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.Tests.Mace;
+
+public class SymmetricContractionTests
+{
+    [Fact]
+    public void SparseMonomialFormEqualsDenseUTensorForm()
+    {
+        var model = MaceFixture.Potential.Model;
+        var rng = new Random(11);
+        foreach (var layer in model.ContractionWeights)
+            foreach (var weights in layer)
+            {
+                var dense = new DenseSymmetricContraction(weights, TensorOptions.CpuFloat64);
+                var sparse = new SparseSymmetricContraction(weights, TensorOptions.CpuFloat64);
+                Assert.True(sparse.MonomialCount < 16 + 136 + 816);
+                int nodes = 5;
+                var x = tensor(Enumerable.Range(0, nodes * weights.Channels * weights.FeatureDim).Select(_ => rng.NextDouble() * 2 - 1).ToArray(),
+                    [nodes, weights.Channels, weights.FeatureDim], ScalarType.Float64);
+                var elements = tensor(new long[] { 0, 1, 1, 0, 1 });
+                var a = dense.Forward(x, elements).data<double>().ToArray();
+                var b = sparse.Forward(x, elements).data<double>().ToArray();
+                double scale = a.Max(Math.Abs);
+                Assert.True(scale > 1e-3);
+                Assert.True(a.Zip(b, (p, q) => Math.Abs(p - q)).Max() <= 1e-13 * scale);
+            }
+    }
+}
+
+public class SymmetricContractionTogetherTests
+{
+    [Fact]
+    public void AllOutputIrrepsTogetherEqualEachAlone()
+    {
+        var weights = MaceFixture.Potential.Model.ContractionWeights[0];
+        Assert.Equal(2, weights.Length);
+        var together = new SparseSymmetricContraction(weights, TensorOptions.CpuFloat64);
+        var rng = new Random(2);
+        var x = tensor(Enumerable.Range(0, 4 * weights[0].Channels * weights[0].FeatureDim).Select(_ => rng.NextDouble() - 0.5).ToArray(),
+            [4, weights[0].Channels, weights[0].FeatureDim], ScalarType.Float64);
+        var elements = tensor(new long[] { 1, 0, 0, 1 });
+        var expected = cat(weights.Select(w => new DenseSymmetricContraction(w, TensorOptions.CpuFloat64).Forward(x, elements)).ToArray(), 1).data<double>().ToArray();
+        var actual = together.Forward(x, elements).data<double>().ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = expected.Max(Math.Abs);
+        Assert.True(expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() <= 1e-13 * scale);
+    }
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Text.Json;
+using MDEngine.Cli;
+using MDEngine.IO;
+using static MDEngine.Tests.CliHarness;
+
+namespace MDEngine.Tests.Symmetry;
+
+public sealed class SymmetryCliTests() : TempDirectoryTests("mdengine-sym-")
+{
+    [Fact]
+    public void BuildThenAnalyzeAsJson()
+    {
+        string xyz = Path.Combine(Dir, "spinel.extxyz");
+        // MgAl2O4 spinel, Fd-3m origin choice 2 is Hall 526; the default (spglib's) setting is origin choice 1.
+        var (code, output, error) = Run("build", "--spacegroup", "227", "--cell", "8.08,8.08,8.08,90,90,90",
+            "--site", "Mg:8a", "--site", "Al:16d", "--site", "O:32e:x=0.388", "--output", xyz);
+        Assert.True(code == 0, error);
+        Assert.Contains("56 atoms", output);
+        (code, output, error) = Run("symmetry", xyz, "--symprec", "0.01", "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal(227, root.GetProperty("number").GetInt32());
+        Assert.Equal("Fd-3m", root.GetProperty("international").GetString());
+        Assert.Equal(525, root.GetProperty("hall_number").GetInt32());
+        Assert.Equal("m-3m", root.GetProperty("pointgroup").GetString());
+        var letters = string.Concat(root.GetProperty("wyckoffs").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(new string('a', 8) + new string('d', 16) + new string('e', 32), letters);
+        Assert.Equal(56, root.GetProperty("equivalent_atoms").GetArrayLength());
+    }
+
+    [Fact]
+    public void StandardizePrimitiveAndConventional()
+    {
+        string xyz = Path.Combine(Dir, "cu.extxyz");
+        Assert.Equal(0, Run("build", "--spacegroup", "Fm-3m", "--cell", "3.615,3.615,3.615,90,90,90", "--site", "Cu:4a", "--output", xyz).Code);
+        string prim = Path.Combine(Dir, "prim.extxyz");
+        var (code, _, error) = Run("symmetry", xyz, "--standardize", "primitive", "--output", prim);
+        Assert.True(code == 0, error);
+        var p = StructureFile.ReadFrame(prim);
+        Assert.Equal(1, p.Count);
+        Assert.Equal(3.615 * 3.615 * 3.615 / 4, p.Volume, 6);
+        string cif = Path.Combine(Dir, "conv.cif");
+        (code, _, error) = Run("symmetry", prim, "--standardize", "conventional", "--output", cif);
+        Assert.True(code == 0, error);
+        string text = File.ReadAllText(cif);
+        Assert.Contains("_space_group_IT_number 225", text);
+        Assert.Contains("Cu1 Cu 4 a 0.00000000 0.00000000 0.00000000", text);
+    }
+
+    [Fact]
+    public void BadInputIsOneLineWithExitCode2()
+    {
+        string xyz = Path.Combine(Dir, "x.extxyz");
+        var (code, _, error) = Run("build", "--spacegroup", "221", "--cell", "4,4,4,90,90,90", "--site", "Cs:1a", "--site", "Cl:1a", "--output", xyz);
+        Assert.Equal(2, code);
+        Assert.Contains("overlap", error);
+        Assert.False(File.Exists(xyz));
+        (code, _, error) = Run("build", "--spacegroup", "999", "--cell", "4,4,4,90,90,90", "--site", "Cs:1a", "--output", xyz);
+        Assert.Equal(2, code);
+        (code, _, error) = Run("build", "--spacegroup", "221", "--cell", "4,4,90,90,90", "--site", "Cs:1a", "--output", xyz);
+        Assert.Equal(2, code);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+}
