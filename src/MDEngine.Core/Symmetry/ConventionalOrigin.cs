@@ -1,0 +1,58 @@
+using MDEngine.Geometry;
+
+namespace MDEngine.Symmetry;
+
+/// <summary>spglib's choice of origin among those allowed by the Euclidean normaliser, for the settings where its
+/// rule is a plain diagonal solve. spglib (after Grosse-Kunstleve, Acta Cryst. A55, 383 (1999)) tries fixed sets of
+/// generator rotations in a fixed order; for the first set whose rotations all belong to the group and whose origin
+/// reproduces every operation, the shift is the particular solution s = V S⁺ U Δw of (W − I) s = Δw, with
+/// Δw = t_db − t the difference between the tabulated translation and the one found (t taken in [0, 1) in the
+/// conventional cell, not reduced), and the origin of the standardized cell is −s. For generators that are diagonal
+/// matrices of ±1 (triclinic, primitive monoclinic, and primitive orthorhombic without inversion) that solution
+/// takes each coordinate i from the first generator with W_ii = −1: s_i = −Δw_i / 2, and 0 when none flips i.
+/// Other settings return null and keep the origin nearest to the input's.</summary>
+internal static class ConventionalOrigin
+{
+    private static readonly IntMat3 TwoX = new(1, 0, 0, 0, -1, 0, 0, 0, -1);
+    private static readonly IntMat3 TwoY = new(-1, 0, 0, 0, 1, 0, 0, 0, -1);
+    private static readonly IntMat3 TwoZ = new(-1, 0, 0, 0, -1, 0, 0, 0, 1);
+
+    /// <summary>Generator sets in the order they are tried, per crystal system (primitive centring only).</summary>
+    private static readonly Dictionary<string, IntMat3[][]> Sets = new()
+    {
+        ["triclinic"] = [[], [IntMat3.Inversion]],
+        ["monoclinic"] = [[TwoX], [TwoY], [TwoZ], [-TwoX], [-TwoY], [-TwoZ],
+            [TwoX, IntMat3.Inversion], [TwoY, IntMat3.Inversion], [TwoZ, IntMat3.Inversion]],
+        ["orthorhombic"] = [[TwoZ, TwoX], [TwoZ, -TwoX], [-TwoZ, TwoX], [-TwoZ, -TwoX]],
+    };
+
+    /// <summary>The origin o (x_std = x_conv + o) spglib picks, given the operations in the conventional basis
+    /// (rotation → translation) and the tabulated translations; null where the rule is not reproduced or no
+    /// generator set applies. <paramref name="isSolution"/> checks a candidate origin against every operation.</summary>
+    public static Vec3? Find(HallSetting setting, IReadOnlyDictionary<IntMat3, Vec3> found, IReadOnlyDictionary<IntMat3, Vec3> tabulated,
+        Func<Vec3, bool> isSolution)
+    {
+        if (setting.Centering != 'P' || !Sets.TryGetValue(setting.CrystalSystem, out var sets)) return null;
+        // Orthorhombic groups with inversion use generator sets whose solve is not diagonal.
+        if (setting.CrystalSystem == "orthorhombic" && found.ContainsKey(IntMat3.Inversion)) return null;
+        foreach (var generators in sets)
+        {
+            if (!generators.All(found.ContainsKey)) continue;
+            var s = Vec3.Zero;
+            for (int i = 0; i < 3; i++)
+                foreach (var g in generators)
+                {
+                    if (g[i, i] != -1) continue;
+                    // t in [0, 1); values within rounding of 1 are 0 (the found translations carry rounding
+                    // from the change of basis, spglib's exact ones do not).
+                    double t = found[g][i] - Math.Floor(found[g][i]);
+                    if (t > 1 - 1e-8) t -= 1;
+                    s[i] = -(tabulated[g][i] - t) / 2;
+                    break;
+                }
+            var origin = -s;
+            if (isSolution(origin)) return origin;
+        }
+        return null;
+    }
+}
