@@ -32,9 +32,15 @@ internal static class ConventionalOrigin
     public static Vec3? Find(HallSetting setting, IReadOnlyDictionary<IntMat3, Vec3> found, IReadOnlyDictionary<IntMat3, Vec3> tabulated,
         Func<Vec3, bool> isSolution)
     {
-        if (setting.Centering != 'P' || !Sets.TryGetValue(setting.CrystalSystem, out var sets)) return null;
-        // Orthorhombic groups with inversion use generator sets whose solve is not diagonal.
-        if (setting.CrystalSystem == "orthorhombic" && found.ContainsKey(IntMat3.Inversion)) return null;
+        if (setting.Centering != 'P') return null;
+        if (found.TryGetValue(IntMat3.Inversion, out var tInversion))
+        {
+            // Centrosymmetric: the inversion fixes the origin on its own, o = (t_db − t) / 2.
+            var o = Vec3.Zero;
+            for (int i = 0; i < 3; i++) o[i] = (tabulated[IntMat3.Inversion][i] - Unit(tInversion[i])) / 2;
+            return isSolution(o) ? o : null;
+        }
+        if (!Sets.TryGetValue(setting.CrystalSystem, out var sets)) return null;
         foreach (var generators in sets)
         {
             if (!generators.All(found.ContainsKey)) continue;
@@ -43,10 +49,7 @@ internal static class ConventionalOrigin
                 foreach (var g in generators)
                 {
                     if (g[i, i] != -1) continue;
-                    // t in [0, 1); values within rounding of 1 are 0 (the found translations carry rounding
-                    // from the change of basis, spglib's exact ones do not).
-                    double t = found[g][i] - Math.Floor(found[g][i]);
-                    if (t > 1 - 1e-8) t -= 1;
+                    double t = Unit(found[g][i]);
                     s[i] = -(tabulated[g][i] - t) / 2;
                     break;
                 }
@@ -54,5 +57,13 @@ internal static class ConventionalOrigin
             if (isSolution(origin)) return origin;
         }
         return null;
+    }
+
+    /// <summary>t in [0, 1); values within rounding of 1 are 0 (the found translations carry rounding from the
+    /// change of basis, exact ones do not).</summary>
+    private static double Unit(double t)
+    {
+        t -= Math.Floor(t);
+        return t > 1 - 1e-8 ? 0 : t;
     }
 }
