@@ -2,27 +2,28 @@ using MDEngine.Geometry;
 
 namespace MDEngine.Symmetry;
 
-/// <summary>spglib's choice of origin among those allowed by the Euclidean normaliser, for the settings where its
-/// rule is a plain diagonal solve. spglib (after Grosse-Kunstleve, Acta Cryst. A55, 383 (1999)) tries fixed sets of
-/// generator rotations in a fixed order; for the first set whose rotations all belong to the group and whose origin
-/// reproduces every operation, the shift is the particular solution s = V S⁺ U Δw of (W − I) s = Δw, with
-/// Δw = t_db − t the difference between the tabulated translation and the one found (t taken in [0, 1) in the
-/// conventional cell, not reduced), and the origin of the standardized cell is −s. For generators that are diagonal
-/// matrices of ±1 (triclinic, primitive monoclinic, and primitive orthorhombic without inversion) that solution
-/// takes each coordinate i from the first generator with W_ii = −1: s_i = −Δw_i / 2, and 0 when none flips i.
-/// Other settings return null and keep the origin nearest to the input's.</summary>
+/// <summary>spglib's choice of origin among those allowed by the Euclidean normaliser, where its rule is reproduced.
+/// spglib (after Grosse-Kunstleve, Acta Cryst. A55, 383 (1999)) tries fixed sets of generator rotations in a fixed
+/// order; for the first set whose rotations all belong to the group and whose origin reproduces every operation, the
+/// shift is a particular solution s = V S⁺ U Δw of (W − I) s = Δw, with Δw = t_db − t the difference between the
+/// tabulated translation and the one found (t taken in [0, 1) in the conventional cell, not reduced), and the origin
+/// of the standardized cell is −s. Reproduced here, for primitive lattices only: centrosymmetric groups, where the
+/// inversion fixes the origin alone (measured to agree with spglib far more often than not, though not for every
+/// tetragonal case), and non-centrosymmetric triclinic, monoclinic and orthorhombic groups, whose generators are
+/// diagonal matrices of ±1 and whose solution takes each coordinate i from the first generator with W_ii = −1:
+/// s_i = −Δw_i / 2, and 0 when none reverses i. Other settings return null and keep the origin nearest to the
+/// input's.</summary>
 internal static class ConventionalOrigin
 {
     private static readonly IntMat3 TwoX = new(1, 0, 0, 0, -1, 0, 0, 0, -1);
     private static readonly IntMat3 TwoY = new(-1, 0, 0, 0, 1, 0, 0, 0, -1);
     private static readonly IntMat3 TwoZ = new(-1, 0, 0, 0, -1, 0, 0, 0, 1);
 
-    /// <summary>Generator sets in the order they are tried, per crystal system (primitive centring only).</summary>
+    /// <summary>Generator sets without inversion in the order they are tried, per crystal system (primitive lattices).</summary>
     private static readonly Dictionary<string, IntMat3[][]> Sets = new()
     {
-        ["triclinic"] = [[], [IntMat3.Inversion]],
-        ["monoclinic"] = [[TwoX], [TwoY], [TwoZ], [-TwoX], [-TwoY], [-TwoZ],
-            [TwoX, IntMat3.Inversion], [TwoY, IntMat3.Inversion], [TwoZ, IntMat3.Inversion]],
+        ["triclinic"] = [[]],
+        ["monoclinic"] = [[TwoX], [TwoY], [TwoZ], [-TwoX], [-TwoY], [-TwoZ]],
         ["orthorhombic"] = [[TwoZ, TwoX], [TwoZ, -TwoX], [-TwoZ, TwoX], [-TwoZ, -TwoX]],
     };
 
