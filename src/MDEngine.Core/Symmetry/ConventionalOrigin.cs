@@ -7,12 +7,12 @@ namespace MDEngine.Symmetry;
 /// order; for the first set whose rotations all belong to the group and whose origin reproduces every operation, the
 /// shift is a particular solution s = V S⁺ U Δw of (W − I) s = Δw, with Δw = t_db − t the difference between the
 /// tabulated translation and the one found (t taken in [0, 1) in the conventional cell, not reduced), and the origin
-/// of the standardized cell is −s. Reproduced here, for primitive lattices only: centrosymmetric groups, where the
-/// inversion fixes the origin alone (measured to agree with spglib far more often than not, though not for every
-/// tetragonal case), and non-centrosymmetric triclinic, monoclinic and orthorhombic groups, whose generators are
-/// diagonal matrices of ±1 and whose solution takes each coordinate i from the first generator with W_ii = −1:
-/// s_i = −Δw_i / 2, and 0 when none reverses i. Other settings return null and keep the origin nearest to the
-/// input's.</summary>
+/// of the standardized cell is −s. Reproduced here, for primitive lattices only: groups with the inversion centre at
+/// the origin, where the inversion fixes the origin alone (measured to agree with spglib far more often than not,
+/// though not for every tetragonal case), and triclinic, monoclinic and orthorhombic groups without inversion at the
+/// origin, whose generators are diagonal matrices of ±1 and whose solution takes each coordinate i from the first
+/// generator with W_ii = −1: s_i = −Δw_i / 2, and 0 when none reverses i. Other settings return null and keep the
+/// origin nearest to the input's.</summary>
 internal static class ConventionalOrigin
 {
     private static readonly IntMat3 TwoX = new(1, 0, 0, 0, -1, 0, 0, 0, -1);
@@ -34,7 +34,8 @@ internal static class ConventionalOrigin
         Func<Vec3, bool> isSolution)
     {
         if (setting.Centering != 'P') return null;
-        if (found.TryGetValue(IntMat3.Inversion, out var tInversion))
+        // In origin choice 1 the inversion centre lies off the origin and the other generators come first.
+        if (found.TryGetValue(IntMat3.Inversion, out var tInversion) && tabulated[IntMat3.Inversion].LengthSquared < 1e-12)
         {
             // Centrosymmetric: the inversion fixes the origin on its own, o = (t_db − t) / 2.
             var o = Vec3.Zero;
