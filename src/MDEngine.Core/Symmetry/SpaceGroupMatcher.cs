@@ -79,7 +79,11 @@ internal static class SpaceGroupMatcher
                 var origin = SolveOrigin(converted, g, q, primitiveLattice, symprec);
                 if (origin is null) continue;
                 double originLength = (origin.Value * convLattice).Length;
-                var match = new Match(g.Setting, q, origin.Value);
+                // The ranking of bases uses the origin nearest to the input's; the origin kept is spglib's where its
+                // rule is reproduced (ConventionalOrigin), so that Wyckoff letters agree with spglib's.
+                var chosen = ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
+                    o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec)) ?? origin.Value;
+                var match = new Match(g.Setting, q, chosen);
                 if (best is null || Better(key, originLength, bestKey, bestOriginLength)) { best = match; bestKey = key; bestOriginLength = originLength; }
             }
         }
@@ -164,23 +168,27 @@ internal static class SpaceGroupMatcher
         var convLattice = qm.Transpose() * primitiveLattice;
         Vec3? best = null;
         double bestLength = double.MaxValue;
-        double tolerance = Math.Max(4 * symprec, 1e-8);
         foreach (var s in solutions)
         {
             var o = Fractional.Wrap(new Vec3(s[0], s[1], s[2]));
-            bool ok = true;
-            foreach (var (w, wc) in converted)
-            {
-                var r = wc + (Vec3)(IntMat3.Identity.ToMat3() * o - w * o) - g.TranslationByRotation[w];
-                var rp = qm * r;
-                var residual = Fractional.Wrap(rp) * primitiveLattice;
-                if (residual.Length > tolerance) { ok = false; break; }
-            }
-            if (!ok) continue;
+            if (!IsOrigin(o, converted, g, qm, primitiveLattice, symprec)) continue;
             // Equivalent origins differ by the affine normaliser; keep the one nearest to the input's origin.
             double len = (o * convLattice).Length;
             if (len < bestLength - 1e-9) { best = o; bestLength = len; }
         }
         return best;
+    }
+
+    /// <summary>Whether the origin shift o carries every converted operation onto the setting's (within symprec).</summary>
+    private static bool IsOrigin(Vec3 o, Dictionary<IntMat3, Vec3> converted, GroupInfo g, Mat3 qm, Mat3 primitiveLattice, double symprec)
+    {
+        double tolerance = Math.Max(4 * symprec, 1e-8);
+        foreach (var (w, wc) in converted)
+        {
+            var r = wc + (Vec3)(IntMat3.Identity.ToMat3() * o - w * o) - g.TranslationByRotation[w];
+            var residual = Fractional.Wrap(qm * r) * primitiveLattice;
+            if (residual.Length > tolerance) return false;
+        }
+        return true;
     }
 }

@@ -51,19 +51,26 @@ public class SymmetryDetectionTests(ITestOutputHelper output)
 
     /// <summary>Structures given in the standard setting (as built, rotated and permuted) keep spglib's letters
     /// exactly. After an origin shift or in a supercell spglib picks one of the origins allowed by the affine
-    /// normaliser by an internal rule; there the letters must agree up to a one-to-one relabelling that keeps
-    /// multiplicities (the permutation of Wyckoff positions induced by a normaliser element).</summary>
+    /// normaliser by its generator-set rule; where ConventionalOrigin reproduces that rule the letters are identical,
+    /// elsewhere they must agree up to a one-to-one relabelling that keeps multiplicities (the permutation of
+    /// Wyckoff positions induced by a normaliser element).</summary>
     [Fact]
     public void WyckoffLettersMatchSpglib()
     {
+        int exact = 0;
         var failures = Failures((c, d) =>
         {
             string mine = new(d.Wyckoffs), theirs = new(c.Wyckoffs);
-            if (mine == theirs) return null;
+            if (mine == theirs) { Interlocked.Increment(ref exact); return null; }
+            output.WriteLine($"relabelled {c}: wyckoffs {mine} spglib {theirs} P={d.TransformationMatrix} p={d.OriginShift}");
             if (c.Name is "base" or "rotated") return $"wyckoffs {mine} spglib {theirs}";
             return ConsistentRelabelling(d, c.Wyckoffs) ? null : $"wyckoffs {mine} spglib {theirs} (not a relabelling)";
         });
+        output.WriteLine($"{exact} of {Results.Value.Count} with spglib's Wyckoff letters exactly");
         Assert.Empty(failures);
+        // Where spglib's choice of origin is reproduced (ConventionalOrigin) the letters are identical: measured
+        // 807 of 920; a lower count means a regression in that rule.
+        Assert.True(exact >= 807, $"only {exact} of {Results.Value.Count} structures with spglib's Wyckoff letters exactly");
     }
 
     private static bool ConsistentRelabelling(SymmetryDataset d, char[] theirs)
