@@ -42,10 +42,11 @@ public static class LinkedCellNeighbors
     {
         if (divisions < 1) throw new ArgumentOutOfRangeException(nameof(divisions));
         int n = s.Count;
-        var grid = CellBinning.Create(s, cutoff, divisions);
+        if (reuse is not null && !reuse.CanRebuildFor(n, full, cutoff)) reuse = null;
+        // A rebuild in place also redoes the binning in the previous build's arrays.
+        var grid = CellBinning.Create(s, cutoff, divisions, reuse?.Binning);
         int workers = threads > 0 ? threads : Environment.ProcessorCount;
         int chunks = n < SerialBelow || workers == 1 ? 1 : Math.Max(1, Math.Min(n / MinChunk, 8 * workers));
-        if (reuse is not null && !reuse.CanRebuildFor(n, full, cutoff)) reuse = null;
         // Every offsets[i + 1] is written by the search and offsets[0] stays 0: a reused array needs no clearing.
         var offsets = reuse?.Offsets ?? new int[n + 1];
         var buffers = new PairBuffer[chunks];
@@ -87,6 +88,7 @@ public static class LinkedCellNeighbors
         else Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers },
             c => Gather(grid, list, buffers[c], ChunkStart(n, chunks, c), ChunkStart(n, chunks, c + 1), sorted, withGeometry));
         foreach (var b in buffers) PairBuffer.Return(b);
+        if (!withGeometry) list.Binning = grid;
         if (!withGeometry) list.DeferGeometryUpdate(s.Positions, s.Cell.Matrix);
         return list;
     }

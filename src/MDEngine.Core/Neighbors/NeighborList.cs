@@ -48,6 +48,8 @@ public sealed class NeighborList
     private Vec3[]? _shiftVectors;
     private Mat3 _shiftVectorsCell;
     private bool _shiftVectorsValid;
+    /// <summary>The spatial binning of the last in-place rebuild, kept for the next one.</summary>
+    internal CellBinning? Binning;
 
     /// <summary>
     /// Prepares this list to be rebuilt in place for <paramref name="count"/> pairs: the pair arrays are kept when
