@@ -55,7 +55,9 @@ public sealed class ForceEvaluator
         for (int i = 0; i < s.Count; i++)
             if (!s.Positions[i].IsFinite) throw new MdBlowUpException(state.Step, $"atom {i} has a non-finite position");
         var list = _neighbors.Update(s);
-        var result = Potential.Compute(s, list, WantStress && s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces);
+        // The forces go straight into the state's own array (kept across steps, as positions and velocities are).
+        if (state.Forces.Length != s.Count) state.Forces = new Vec3[s.Count];
+        var result = Potential.Compute(s, list, WantStress && s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces, state.Forces);
         Evaluations++;
         // Overlap check before any other verdict, so that a collapse is reported as such. Pair and EAM potentials
         // report the closest pair distance they saw: the pair scan runs only when that is below the largest bound.

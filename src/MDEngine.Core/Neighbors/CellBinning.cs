@@ -49,11 +49,26 @@ internal sealed class CellBinning
 
     private const double Margin = 1e-9;
 
-    public static CellBinning Create(Structure s, double cutoff, int divisions)
+    // Scratch of the binning pass, kept for a rebuild.
+    private Vec3[] _fractional = [];
+    private int[] _linear = [], _fill = [];
+
+    /// <param name="reuse">An earlier binning to redo in place: its arrays are kept when their sizes still fit (a
+    /// Verlet list's rebuilds of the same atoms then allocate nothing here).</param>
+    public static CellBinning Create(Structure s, double cutoff, int divisions, CellBinning? reuse = null)
     {
-        var b = new CellBinning();
+        var b = reuse ?? new CellBinning();
         b.Bin(s, cutoff, divisions);
         return b;
+    }
+
+    /// <summary>An array of exactly <paramref name="length"/> elements: the given one when it has that length (its
+    /// contents kept: every element is rewritten, or cleared with <paramref name="clear"/>), a new one otherwise.</summary>
+    private static T[] Exactly<T>(T[] array, int length, bool clear = false)
+    {
+        if (array.Length != length) return new T[length];
+        if (clear) Array.Clear(array);
+        return array;
     }
 
     private void Bin(Structure s, double cutoff, int divisions)
@@ -70,9 +85,9 @@ internal sealed class CellBinning
         for (int k = 0; k < 3; k++) width[k] = 1.0 / inverse.Column(k).Length;
 
         var positions = s.Positions;
-        var fractional = new Vec3[n];
-        ImageOffsets = new int[3 * n];
-        WrappedPositions = new Vec3[n];
+        var fractional = _fractional = Exactly(_fractional, n);
+        ImageOffsets = Exactly(ImageOffsets, 3 * n);
+        WrappedPositions = Exactly(WrappedPositions, n);
         Span<double> lo = stackalloc double[3], hi = stackalloc double[3];
         lo.Fill(double.PositiveInfinity); hi.Fill(double.NegativeInfinity);
         bool pa = s.Pbc.A, pb = s.Pbc.B, pc = s.Pbc.C;
@@ -130,9 +145,9 @@ internal sealed class CellBinning
         ReachA = reach[0]; ReachB = reach[1]; ReachC = reach[2];
 
         // Counting sort of the atoms by bin.
-        AtomBin = new int[3 * n];
-        var linear = new int[n];
-        BinStart = new int[NA * NB * NC + 1];
+        AtomBin = Exactly(AtomBin, 3 * n);
+        var linear = _linear = Exactly(_linear, n);
+        BinStart = Exactly(BinStart, NA * NB * NC + 1, clear: true);
         for (int i = 0; i < n; i++)
         {
             var f = fractional[i];
@@ -145,14 +160,14 @@ internal sealed class CellBinning
             BinStart[l + 1]++;
         }
         for (int l = 0; l < NA * NB * NC; l++) BinStart[l + 1] += BinStart[l];
-        var fill = new int[NA * NB * NC];
-        Order = new int[n];
-        SortedPositions = new Vec3[n];
-        SortedImageOffsets = new int[3 * n];
-        SortedX = GC.AllocateUninitializedArray<double>(n + Padding);
-        SortedY = GC.AllocateUninitializedArray<double>(n + Padding);
-        SortedZ = GC.AllocateUninitializedArray<double>(n + Padding);
-        PaddedOrder = GC.AllocateUninitializedArray<int>(n + Padding);
+        var fill = _fill = Exactly(_fill, NA * NB * NC, clear: true);
+        Order = Exactly(Order, n);
+        SortedPositions = Exactly(SortedPositions, n);
+        SortedImageOffsets = Exactly(SortedImageOffsets, 3 * n);
+        SortedX = Exactly(SortedX, n + Padding);
+        SortedY = Exactly(SortedY, n + Padding);
+        SortedZ = Exactly(SortedZ, n + Padding);
+        PaddedOrder = Exactly(PaddedOrder, n + Padding);
         for (int k = n; k < n + Padding; k++) { SortedX[k] = SortedY[k] = SortedZ[k] = double.NaN; PaddedOrder[k] = -1; }
         for (int i = 0; i < n; i++)
         {

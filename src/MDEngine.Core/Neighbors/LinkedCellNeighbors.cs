@@ -35,14 +35,20 @@ public static class LinkedCellNeighbors
     /// <param name="withGeometry">False leaves the pair vectors and distances to be computed on first read
     /// (<see cref="NeighborList.DeferGeometryUpdate"/>): what a Verlet list wants, whose consumers mostly compute
     /// them from the positions.</param>
-    internal static NeighborList Build(Structure s, double cutoff, bool full, bool sorted, int threads, int divisions, bool withGeometry)
+    /// <param name="reuse">A list of an earlier build (same atom count, kind and radius) to rebuild in place: its
+    /// arrays are reused (grown when too short), so that a Verlet list's rebuilds allocate nothing in steady state.</param>
+    internal static NeighborList Build(Structure s, double cutoff, bool full, bool sorted, int threads, int divisions, bool withGeometry,
+        NeighborList? reuse = null)
     {
         if (divisions < 1) throw new ArgumentOutOfRangeException(nameof(divisions));
         int n = s.Count;
-        var grid = CellBinning.Create(s, cutoff, divisions);
+        if (reuse is not null && !reuse.CanRebuildFor(n, full, cutoff)) reuse = null;
+        // A rebuild in place also redoes the binning in the previous build's arrays.
+        var grid = CellBinning.Create(s, cutoff, divisions, reuse?.Binning);
         int workers = threads > 0 ? threads : Environment.ProcessorCount;
         int chunks = n < SerialBelow || workers == 1 ? 1 : Math.Max(1, Math.Min(n / MinChunk, 8 * workers));
-        var offsets = new int[n + 1];
+        // Every offsets[i + 1] is written by the search and offsets[0] stays 0: a reused array needs no clearing.
+        var offsets = reuse?.Offsets ?? new int[n + 1];
         var buffers = new PairBuffer[chunks];
         double cutoffSquared = cutoff * cutoff;
 
@@ -72,14 +78,17 @@ public static class LinkedCellNeighbors
         }
         int total = offsets[n];
         // Every element is written by Gather: no need to zero the arrays first.
-        var list = new NeighborList(n, full, cutoff, total, GC.AllocateUninitializedArray<int>(total), GC.AllocateUninitializedArray<int>(total),
+        NeighborList list;
+        if (reuse is not null) { reuse.PrepareRebuild(total, withGeometry); list = reuse; }
+        else list = new NeighborList(n, full, cutoff, total, GC.AllocateUninitializedArray<int>(total), GC.AllocateUninitializedArray<int>(total),
             GC.AllocateUninitializedArray<int>(3 * total), withGeometry ? GC.AllocateUninitializedArray<Vec3>(total) : [],
             withGeometry ? GC.AllocateUninitializedArray<double>(total) : [], offsets);
 
-        if (chunks == 1) Gather(grid, list, buffers[0], 0, n, sorted);
+        if (chunks == 1) Gather(grid, list, buffers[0], 0, n, sorted, withGeometry);
         else Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers },
-            c => Gather(grid, list, buffers[c], ChunkStart(n, chunks, c), ChunkStart(n, chunks, c + 1), sorted));
+            c => Gather(grid, list, buffers[c], ChunkStart(n, chunks, c), ChunkStart(n, chunks, c + 1), sorted, withGeometry));
         foreach (var b in buffers) PairBuffer.Return(b);
+        if (!withGeometry) list.Binning = grid;
         if (!withGeometry) list.DeferGeometryUpdate(s.Positions, s.Cell.Matrix);
         return list;
     }
@@ -238,13 +247,13 @@ public static class LinkedCellNeighbors
     /// j, the shift for the original positions S = S' + n_i − n_j (r = r_wrapped + n·cell), the vector and the
     /// distance; each atom's pairs sorted by (j, shift) when asked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gather(CellBinning g, NeighborList list, PairBuffer buffer, int start, int end, bool sorted)
+    private static void Gather(CellBinning g, NeighborList list, PairBuffer buffer, int start, int end, bool sorted, bool geometry)
     {
         var cell = g.Cell;
         Vec3 a = cell.Row(0), b = cell.Row(1), c = cell.Row(2);
         var offsets = list.Offsets;
-        var listI = list.I; var listJ = list.J; var shifts = list.Shifts; var vectors = list.Vectors; var distances = list.Distances;
-        bool geometry = vectors.Length > 0;
+        var listI = list.I; var listJ = list.J; var shifts = list.Shifts;
+        var vectors = geometry ? list.Vectors : []; var distances = geometry ? list.Distances : [];
         var order = g.Order; var positions = g.SortedPositions; var nj = g.SortedImageOffsets;
         int q = 0;
         for (int i = start; i < end; i++)
@@ -283,7 +292,7 @@ public static class LinkedCellNeighbors
         for (int q = 0; q < length; q++) permutation[q] = first + q;
         permutation.Sort(new PairOrder(list.J, list.Shifts));
         var vectors = list.Vectors; var distances = list.Distances;
-        bool geometry = vectors.Length > 0;
+        bool geometry = vectors.Length >= last;
         for (int q = 0; q < length; q++)
         {
             int src = permutation[q];

@@ -10,6 +10,8 @@ namespace MDEngine.Neighbors;
 /// Pairs are grouped by I: those of atom i are <c>[Offsets[i], Offsets[i+1])</c>.
 /// A full list holds both i→j and j→i (and an atom's own images); a half list holds each pair once.
 /// When built with a skin, pairs up to cutoff + skin are kept and consumers skip those beyond their cutoff.
+/// <para>The pair arrays may be longer than <see cref="Count"/> (a Verlet list rebuilds into the same, grow-only
+/// arrays): always loop to <see cref="Count"/> (or use <see cref="Offsets"/>), never to an array's length.</para>
 /// </summary>
 public sealed class NeighborList
 {
@@ -27,7 +29,7 @@ public sealed class NeighborList
     /// <summary>Pair distances at the current geometry (refreshed on first access after a
     /// <see cref="DeferGeometryUpdate"/>).</summary>
     public double[] Distances { get { RefreshIfStale(); return _distances; } private set => _distances = value; }
-    public int[] Offsets { get; }
+    public int[] Offsets { get; private set; }
 
     public NeighborList(int atomCount, bool isFull, double radius, int count, int[] i, int[] j, int[] shifts, Vec3[] vectors, double[] distances, int[] offsets)
     {
@@ -45,6 +47,36 @@ public sealed class NeighborList
     // Cartesian shift vectors S·h per pair, cached for one cell.
     private Vec3[]? _shiftVectors;
     private Mat3 _shiftVectorsCell;
+    private bool _shiftVectorsValid;
+    /// <summary>The spatial binning of the last in-place rebuild, kept for the next one.</summary>
+    internal CellBinning? Binning;
+
+    /// <summary>
+    /// Prepares this list to be rebuilt in place for <paramref name="count"/> pairs: the pair arrays are kept when
+    /// long enough and grown (with headroom) otherwise, never zeroed (the builder writes every pair below
+    /// <paramref name="count"/>), and the cached geometry is dropped. A Verlet list rebuilds this way, so that a
+    /// rebuild in steady state allocates nothing.
+    /// </summary>
+    internal void PrepareRebuild(int count, bool withGeometry)
+    {
+        if (I.Length < count)
+        {
+            int capacity = (int)Math.Min(Array.MaxLength / 3, count + (long)count / 8);
+            I = GC.AllocateUninitializedArray<int>(capacity); J = GC.AllocateUninitializedArray<int>(capacity);
+            Shifts = GC.AllocateUninitializedArray<int>(3 * capacity);
+        }
+        if (withGeometry && _vectors.Length < count)
+        {
+            _vectors = GC.AllocateUninitializedArray<Vec3>(I.Length); _distances = GC.AllocateUninitializedArray<double>(I.Length);
+        }
+        Count = count;
+        _shiftVectorsValid = false;
+        _stale = false;
+    }
+
+    /// <summary>Whether this list can be rebuilt in place for a structure of <paramref name="atomCount"/> atoms.</summary>
+    internal bool CanRebuildFor(int atomCount, bool full, double radius) =>
+        AtomCount == atomCount && IsFull == full && Radius.Equals(radius) && Offsets.Length == atomCount + 1;
 
     public (int X, int Y, int Z) Shift(int pair) => (Shifts[3 * pair], Shifts[3 * pair + 1], Shifts[3 * pair + 2]);
 
@@ -96,9 +128,10 @@ public sealed class NeighborList
     {
         lock (_refreshLock)
         {
-            if (_shiftVectors is not null && _shiftVectorsCell.Equals(cell)) return _shiftVectors;
-            // Reused in place when the cell changes (a barostat changes it every step): no allocation per step.
-            var sv = _shiftVectors is { } old && old.Length == Count ? old : new Vec3[Count];
+            if (_shiftVectors is not null && _shiftVectorsValid && _shiftVectorsCell.Equals(cell)) return _shiftVectors;
+            // Reused in place when the cell changes (a barostat changes it every step) or the list is rebuilt in place:
+            // no allocation per step.
+            var sv = _shiftVectors is { } old && old.Length >= Count ? old : GC.AllocateUninitializedArray<Vec3>(I.Length);
             Vec3 a = cell.Row(0), b = cell.Row(1), c = cell.Row(2);
             var shifts = Shifts;
             for (int p = 0; p < Count; p++)
@@ -106,7 +139,7 @@ public sealed class NeighborList
                 int sx = shifts[3 * p], sy = shifts[3 * p + 1], sz = shifts[3 * p + 2];
                 sv[p] = (sx | sy | sz) == 0 ? Vec3.Zero : sx * a + sy * b + sz * c;
             }
-            _shiftVectorsCell = cell; _shiftVectors = sv;
+            _shiftVectorsCell = cell; _shiftVectors = sv; _shiftVectorsValid = true;
             return sv;
         }
     }
@@ -114,7 +147,7 @@ public sealed class NeighborList
     private void UpdateGeometryNow(ReadOnlySpan<Vec3> positions, Mat3 cell)
     {
         // A list built without geometry (for a Verlet list) gets its arrays on first use.
-        if (_vectors.Length != Count) { _vectors = new Vec3[Count]; _distances = new double[Count]; }
+        if (_vectors.Length < Count) { _vectors = new Vec3[I.Length]; _distances = new double[I.Length]; }
         if (Count < 1 << 16) { UpdateGeometry(positions, cell, 0, Count); return; }
         var copy = positions.ToArray();
         int chunks = 4 * Environment.ProcessorCount;
@@ -143,7 +176,7 @@ public sealed class NeighborList
         var i = I;
         order.AsSpan().Sort((a, b) => i[a] != i[b] ? i[a].CompareTo(i[b]) : byNeighbor.Compare(a, b));
         I = Permute(I, order, 1); J = Permute(J, order, 1); Shifts = Permute(Shifts, order, 3);
-        Vectors = Permute(Vectors, order, 1); Distances = Permute(Distances, order, 1);
+        if (_vectors.Length >= Count) { Vectors = Permute(Vectors, order, 1); Distances = Permute(Distances, order, 1); }
         _shiftVectors = null;
     }
 

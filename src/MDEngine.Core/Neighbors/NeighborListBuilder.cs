@@ -13,7 +13,8 @@ public static class NeighborListBuilder
     /// <summary>As <see cref="Build"/>, but the pair vectors and distances are computed only when first read
     /// (<see cref="NeighborList.DeferGeometryUpdate"/>): for Verlet lists, whose pair kernels compute them from the
     /// positions. It uses at most <see cref="Potentials.PotentialParallelism.MaxThreads"/> threads, as the potentials do,
-    /// so that a one-thread MD run is single-threaded throughout.</summary>
-    internal static NeighborList BuildDeferred(Structure s, double cutoff, bool full) =>
-        LinkedCellNeighbors.Build(s, cutoff, full, sorted: false, threads: Potentials.PotentialParallelism.MaxThreads, divisions: 1, withGeometry: false);
+    /// so that a one-thread MD run is single-threaded throughout.
+    /// <paramref name="reuse"/> is an earlier list to rebuild in place (its arrays reused) when it fits.</summary>
+    internal static NeighborList BuildDeferred(Structure s, double cutoff, bool full, NeighborList? reuse = null) =>
+        LinkedCellNeighbors.Build(s, cutoff, full, sorted: false, threads: Potentials.PotentialParallelism.MaxThreads, divisions: 1, withGeometry: false, reuse);
 }

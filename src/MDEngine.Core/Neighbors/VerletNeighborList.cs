@@ -15,6 +15,8 @@ namespace MDEngine.Neighbors;
 /// d = d⁰F + u_j − u_i, so |d| ≥ σ_min(F)·R − 2 max|u|, and σ_min(F) ≥ 1 − ‖F − I‖ (Frobenius norm, an upper
 /// bound of the spectral norm). The list is kept while (1 − ‖F − I‖)·R − 2 max|u| ≥ cutoff. With an unchanged cell
 /// this is the classic criterion max|u| ≤ skin/2.</para>
+/// <para>A rebuild reuses the previous list object and its arrays: a list returned by <see cref="Update"/> is valid
+/// until the next call.</para>
 /// </summary>
 public sealed class VerletNeighborList
 {
@@ -44,12 +46,18 @@ public sealed class VerletNeighborList
     {
         if (_list is null || NeedsRebuild(s))
         {
-            _list = NeighborListBuilder.BuildDeferred(s, Radius, Full);
-            _positionsAtBuild = (Vec3[])s.Positions.Clone();
+            // The previous list is rebuilt in place (its arrays reused); it is forgotten first so that a build that
+            // throws (a non-finite position) leaves no half-written list behind.
+            var previous = _list;
+            _list = null;
+            _list = NeighborListBuilder.BuildDeferred(s, Radius, Full, previous);
+            if (_positionsAtBuild.Length != s.Count) _positionsAtBuild = new Vec3[s.Count];
+            s.Positions.AsSpan().CopyTo(_positionsAtBuild);
             _cellAtBuild = s.Cell.Matrix;
             _inverseCompletedCellAtBuild = CellCompletion.Complete(s.Cell.Matrix, s.Pbc).Inverse();
             _pbcAtBuild = s.Pbc;
-            _numbersAtBuild = (int[])s.Numbers.Clone();
+            if (_numbersAtBuild.Length != s.Count) _numbersAtBuild = new int[s.Count];
+            s.Numbers.AsSpan().CopyTo(_numbersAtBuild);
             Builds++;
         }
         else _list.DeferGeometryUpdate(s.Positions, s.Cell.Matrix);

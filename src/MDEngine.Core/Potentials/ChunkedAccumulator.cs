@@ -26,7 +26,9 @@ internal sealed class ChunkedAccumulator : IDisposable
 
     public const int SumStride = 8;
 
-    public ChunkedAccumulator(NeighborList list, bool forces, bool atomEnergies, int? chunks = null)
+    /// <param name="forceDestination">The array chunk 0 accumulates into (and so the result's forces), cleared here;
+    /// null allocates one.</param>
+    public ChunkedAccumulator(NeighborList list, bool forces, bool atomEnergies, int? chunks = null, Vec3[]? forceDestination = null)
     {
         AtomCount = list.AtomCount;
         Chunks = chunks ?? PotentialParallelism.ChunksFor(AtomCount);
@@ -35,7 +37,8 @@ internal sealed class ChunkedAccumulator : IDisposable
         if (forces)
         {
             Forces = new Vec3[Chunks][];
-            Forces[0] = new Vec3[AtomCount];
+            if (forceDestination is not null) { Array.Clear(forceDestination, 0, AtomCount); Forces[0] = forceDestination; }
+            else Forces[0] = new Vec3[AtomCount];
             for (int c = 1; c < Chunks; c++) { Forces[c] = ArrayPool<Vec3>.Shared.Rent(AtomCount); Array.Clear(Forces[c], 0, AtomCount); }
             _rented = Chunks > 1;
         }

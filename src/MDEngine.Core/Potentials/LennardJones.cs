@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MDEngine.Geometry;
 using MDEngine.Neighbors;
 using MDEngine.Potentials.Pair;
 using MDEngine.Structures;
@@ -74,6 +75,10 @@ public sealed class LennardJones : Potential
 
     public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what) =>
         PairSum.Run(new Kernel(_lj1, _lj2, _offset, _cutoffSquared), s, neighbors, what, _species.TypesOf(s, Name), _species.Count);
+
+    public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what, Vec3[] forces) =>
+        PairSum.Run(new Kernel(_lj1, _lj2, _offset, _cutoffSquared), s, neighbors, what, _species.TypesOf(s, Name), _species.Count,
+            CheckForceBuffer(s, forces));
 
     private readonly struct Kernel(double[] lj1, double[] lj2, double[] offset, double[] cutoffSquared) : IPairKernel
     {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MDEngine.Geometry;
 using MDEngine.Neighbors;
 using MDEngine.Potentials.Pair;
 using MDEngine.Structures;
@@ -22,6 +23,9 @@ public sealed class Morse(double d, double alpha, double r0, double cutoff, bool
 
     public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what) =>
         PairSum.Run(new Kernel(D, Alpha, R0, Cutoff * Cutoff, _offset), s, neighbors, what, new int[s.Count], 1);
+
+    public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what, Vec3[] forces) =>
+        PairSum.Run(new Kernel(D, Alpha, R0, Cutoff * Cutoff, _offset), s, neighbors, what, new int[s.Count], 1, CheckForceBuffer(s, forces));
 
     private readonly struct Kernel(double d, double alpha, double r0, double cutoffSquared, double offset) : IPairKernel
     {

@@ -22,6 +22,12 @@ public abstract class PairPotential : Potential
         return PairSum.Run(new VirtualKernel(this, Cutoff * Cutoff, types), s, neighbors, what, s.Numbers, types);
     }
 
+    public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what, Geometry.Vec3[] forces)
+    {
+        const int types = Element.MaxZ + 1;
+        return PairSum.Run(new VirtualKernel(this, Cutoff * Cutoff, types), s, neighbors, what, s.Numbers, types, CheckForceBuffer(s, forces));
+    }
+
     private readonly struct VirtualKernel(PairPotential potential, double cutoffSquared, int types) : IPairKernel
     {
         public bool BranchFree => false;

@@ -52,6 +52,30 @@ public abstract class Potential
     /// <summary>Evaluates one structure.</summary>
     public abstract PotentialResult Compute(Structure structure, NeighborList neighbors, Quantities what);
 
+    /// <summary>
+    /// Evaluates one structure with the forces written into <paramref name="forces"/> (one per atom, overwritten),
+    /// which the result's <see cref="PotentialResult.Forces"/> then is: a molecular-dynamics loop keeps one array
+    /// for all its steps instead of a fresh one per step. The default computes into a new array and copies; the
+    /// classical potentials accumulate into <paramref name="forces"/> directly. The values are those of
+    /// <see cref="Compute(Structure, NeighborList, Quantities)"/>, bit for bit.
+    /// </summary>
+    public virtual PotentialResult Compute(Structure structure, NeighborList neighbors, Quantities what, Vec3[] forces)
+    {
+        if (forces.Length != structure.Count) throw new ArgumentException($"{forces.Length} force slots for {structure.Count} atoms.", nameof(forces));
+        var result = Compute(structure, neighbors, what);
+        if (result.Forces is null) return result;
+        result.Forces.AsSpan().CopyTo(forces);
+        return new PotentialResult
+        {
+            Energy = result.Energy, Forces = forces, Stress = result.Stress, AtomEnergies = result.AtomEnergies,
+            ClosestPairDistance = result.ClosestPairDistance,
+        };
+    }
+
+    /// <summary>Checks a caller's force array for <see cref="Compute(Structure, NeighborList, Quantities, Vec3[])"/>.</summary>
+    protected static Vec3[] CheckForceBuffer(Structure structure, Vec3[] forces) =>
+        forces.Length == structure.Count ? forces : throw new ArgumentException($"{forces.Length} force slots for {structure.Count} atoms.", nameof(forces));
+
     /// <summary>Evaluates a batch; the default evaluates structure by structure. ML potentials override it with one
     /// model call for the whole batch.</summary>
     public virtual PotentialResult[] ComputeBatch(IReadOnlyList<Structure> structures, IReadOnlyList<NeighborList> neighbors, Quantities what)

@@ -6,6 +6,7 @@ namespace MDEngine.Tests.Potentials;
 
 /// <summary>Every classical potential passes the conformance checks: forces = −∇E and stress = (1/V)∂E/∂ε by finite
 /// differences, per-atom energies sum to E, zero net force, and a skin does not change the result.</summary>
+[Collection(GlobalParallelismCollection.Name)]
 public class ConformanceTests
 {
     private static string Lammps(string file) => Path.Combine(LammpsCase.DataDirectory, "lammps", file);

@@ -45,6 +45,7 @@ public sealed class EvalCommandTests() : TempDirectoryTests("mdengine-eval-")
         // 2 cases × 3 stages (forces, refresh+forces, 100 NVE steps) × 2 thread counts.
         Assert.Equal(12, text.Split('\n').Count(l => l.Contains("M atom-steps/s") && l.Contains("MDEngine")));
         Assert.Contains("100 NVE steps", text);
+        Assert.Contains("list builds", text);
         Assert.Equal(2, Run("bench", "--threads", "0", "--lammps", "none").Code);
     }
 

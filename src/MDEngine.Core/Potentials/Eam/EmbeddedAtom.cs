@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
+using MDEngine.Geometry;
 using MDEngine.Neighbors;
 using MDEngine.Structures;
 
@@ -48,7 +49,12 @@ public sealed class EmbeddedAtom : Potential
     /// <summary>Masses (amu) the file gives for its elements.</summary>
     public IReadOnlyDictionary<int, double> Masses { get; }
 
-    public override PotentialResult Compute(Structure s, NeighborList list, Quantities what)
+    public override PotentialResult Compute(Structure s, NeighborList list, Quantities what) => ComputeCore(s, list, what, null);
+
+    public override PotentialResult Compute(Structure s, NeighborList list, Quantities what, Vec3[] forces) =>
+        ComputeCore(s, list, what, CheckForceBuffer(s, forces));
+
+    private PotentialResult ComputeCore(Structure s, NeighborList list, Quantities what, Vec3[]? forceDestination)
     {
         int n = s.Count;
         var types = _species.TypesOf(s, Name);
@@ -61,7 +67,7 @@ public sealed class EmbeddedAtom : Potential
         var rhoSplines = _t.RhoSplines; var pairSplines = _t.PairSplines; var fSplines = _t.FSplines;
         var rhoOf = _t.RhoOf; var pairOf = _t.PairOf;
 
-        using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies);
+        using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies, forceDestination: forceDestination);
         int chunks = acc.Chunks;
         if (s.Positions.Length != list.AtomCount) throw new ArgumentException($"{s.Positions.Length} atoms for a neighbor list of {list.AtomCount}.");
         // Pair vectors d = r_j + S·h − r_i from the current positions: pass 1 tests r² against the cutoff (pairs in the
@@ -72,9 +78,11 @@ public sealed class EmbeddedAtom : Potential
         var minR2Parts = new double[chunks];
 
         // Pass 1: host densities. Each chunk scatters into its own array; chunk 0's is the result.
+        // Per-atom scratch (densities, F and F′) is pooled: an MD step allocates none of it.
         var rhoParts = new double[chunks][];
-        rhoParts[0] = new double[n];
-        for (int c = 1; c < chunks; c++) { rhoParts[c] = ArrayPool<double>.Shared.Rent(n); Array.Clear(rhoParts[c], 0, n); }
+        var fp = ArrayPool<double>.Shared.Rent(n);
+        var embedding = ArrayPool<double>.Shared.Rent(n);
+        for (int c = 0; c < chunks; c++) { rhoParts[c] = ArrayPool<double>.Shared.Rent(n); Array.Clear(rhoParts[c], 0, n); }
         try
         {
             acc.Run([MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, first, end) =>
@@ -116,8 +124,6 @@ public sealed class EmbeddedAtom : Potential
             for (int c = 1; c < chunks; c++) for (int i = 0; i < n; i++) rhoTotal[i] += rhoParts[c][i];
 
             // Pass 2: F(ρ) and F'(ρ); beyond the table F continues linearly with the slope at its end (LAMMPS).
-            var fp = new double[n];
-            var embedding = new double[n];
             for (int i = 0; i < n; i++)
             {
                 double x = rhoTotal[i] * rdrho + 1.0;
@@ -196,7 +202,9 @@ public sealed class EmbeddedAtom : Potential
         }
         finally
         {
-            for (int c = 1; c < chunks; c++) ArrayPool<double>.Shared.Return(rhoParts[c]);
+            for (int c = 0; c < chunks; c++) ArrayPool<double>.Shared.Return(rhoParts[c]);
+            ArrayPool<double>.Shared.Return(fp);
+            ArrayPool<double>.Shared.Return(embedding);
             ArrayPool<double>.Shared.Return(pairR);
         }
         return new PotentialResult

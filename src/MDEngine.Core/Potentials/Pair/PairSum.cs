@@ -13,13 +13,17 @@ namespace MDEngine.Potentials.Pair;
 public static class PairSum
 {
     public static PotentialResult Run<TKernel>(TKernel kernel, Structure s, NeighborList list, Quantities what,
-        int[] typeOfAtom, int types) where TKernel : struct, IPairKernel
+        int[] typeOfAtom, int types) where TKernel : struct, IPairKernel => Run(kernel, s, list, what, typeOfAtom, types, null);
+
+    /// <param name="forceDestination">Where the forces go (one per atom, overwritten); null allocates.</param>
+    public static PotentialResult Run<TKernel>(TKernel kernel, Structure s, NeighborList list, Quantities what,
+        int[] typeOfAtom, int types, Vec3[]? forceDestination) where TKernel : struct, IPairKernel
     {
         bool wantForces = what.HasFlag(Quantities.Forces);
         bool wantStress = what.HasFlag(Quantities.Stress) && s.Pbc.AllPeriodic;
         bool wantAtomEnergies = what.HasFlag(Quantities.AtomEnergies);
         double weight = list.IsFull ? 0.5 : 1.0;
-        using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies);
+        using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies, forceDestination: forceDestination);
         var positions = s.Positions;
         var shiftVectors = list.CartesianShifts(s.Cell.Matrix);
         if (positions.Length != list.AtomCount) throw new ArgumentException($"{positions.Length} atoms for a neighbor list of {list.AtomCount}.");
