@@ -58,7 +58,9 @@ public sealed class MacePotential : Potential
         string weightsPath = WeightsPath(modelJsonPath);
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"MACE weights file not found: {weightsPath}", weightsPath);
         var weights = SafeTensors.Read(weightsPath);
-        var model = new MaceModel(config, weights, new TensorOptions(options.DType, options.ResolveDevice()), options.DenseContraction);
+        var device = options.ResolveDevice();
+        if (options.KeepFreedMemory && device.type == DeviceType.CPU) NativeHeap.KeepFreedMemory();
+        var model = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction);
         return new MacePotential(model, $"MACE {Path.GetFileNameWithoutExtension(modelJsonPath)}");
     }
 
