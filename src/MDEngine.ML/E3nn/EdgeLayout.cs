@@ -3,17 +3,18 @@ using static TorchSharp.torch;
 namespace MDEngine.ML.E3nn;
 
 /// <summary>
-/// The edges of a graph laid out per receiver in a dense [nodes, K] table of slots (K = the largest in-degree; empty
-/// slots point at edge index E, a zero row appended to the data). With it the two sparse operations of message
-/// passing become gathers in both directions, with no scatter-add:
+/// The edges of a graph with, per receiver, a row of K slots (K = the largest in-degree; empty slots point at edge
+/// index E, a zero row appended to the data), so that neither direction of message passing needs a scatter-add
+/// over an unsorted index:
 /// <list type="bullet">
-/// <item>the sum over the edges into each node is a gather into the table followed by a dense sum over K; its
-/// adjoint, the copy of a node's gradient onto its edges, is a gather by receiver;</item>
-/// <item>the gather of sender features onto edges has as adjoint the sum over each node's outgoing edges; in a full
-/// neighbour list every edge j → i (image shift S) has a reverse i → j (−S), so that sum equals the sum over the node's
-/// incoming edges of the reverse edges' gradients: again a gather into the table and a dense sum.</item>
+/// <item>the sum over the edges into each node is torch's index_add over the receivers (the edges come grouped by
+/// receiver, so it is one sequential pass), whose adjoint is a gather by receiver;</item>
+/// <item>the gather of sender features onto edges has as adjoint the sum over each node's outgoing edges, which torch
+/// would do as a scatter-add by sender. In a full neighbour list every edge j → i (image S) has a reverse i → j (−S),
+/// so that sum equals the sum over the node's incoming slots of the reverse edges' gradients: a gather into the slot
+/// table and a dense sum over K.</item>
 /// </list>
-/// Summation order differs from a sequential scatter only by round-off.
+/// Summation order differs from torch's only by round-off.
 /// </summary>
 public sealed class EdgeLayout
 {
@@ -22,7 +23,6 @@ public sealed class EdgeLayout
     public long Slots { get; }
     public Tensor Sender { get; }
     public Tensor Receiver { get; }
-    internal Tensor SlotEdges { get; }          // [nodes·K] edge per slot, Edges for an empty slot
     internal Tensor? SlotReverseEdges { get; }  // [nodes·K] the reverse of each slot's edge, Edges for an empty slot
 
     /// <param name="reverse">reverse[e] = the edge with sender and receiver swapped and the opposite image, or null
@@ -34,25 +34,26 @@ public sealed class EdgeLayout
         foreach (long r in receiver) degree[r]++;
         long k = Math.Max(1, degree.Length == 0 ? 1 : degree.Max());
         Slots = k;
-        var slots = new long[nodes * k];
-        var rev = reverse is null ? null : new long[nodes * k];
-        Array.Fill(slots, Edges);
-        if (rev is not null) Array.Fill(rev, Edges);
-        var fill = new long[nodes];
-        for (long e = 0; e < sender.Length; e++)
+        long[]? rev = null;
+        if (reverse is not null)
         {
-            long r = receiver[e], slot = r * k + fill[r]++;
-            slots[slot] = e;
-            if (rev is not null) rev[slot] = reverse![e];
+            rev = new long[nodes * k];
+            Array.Fill(rev, Edges);
+            var fill = new long[nodes];
+            for (long e = 0; e < sender.Length; e++) rev[receiver[e] * k + fill[receiver[e]]++] = reverse[e];
         }
         Sender = tensor(sender, [sender.LongLength], ScalarType.Int64).to(device);
         Receiver = tensor(receiver, [receiver.LongLength], ScalarType.Int64).to(device);
-        SlotEdges = tensor(slots, [slots.LongLength], ScalarType.Int64).to(device);
         SlotReverseEdges = rev is null ? null : tensor(rev, [rev.LongLength], ScalarType.Int64).to(device);
     }
 
-    /// <summary>Σ over the edges into each node: y [E, ...] → [nodes, ...].</summary>
-    public Tensor SumOverReceivers(Tensor y) => SumOverReceiversFunction.apply(y, this);
+    /// <summary>Σ over the edges into each node: y [E, ...] → [nodes, ...]. torch's index_add is a sequential pass
+    /// over y here, and its adjoint is already a gather (by receiver).</summary>
+    public Tensor SumOverReceivers(Tensor y)
+    {
+        var shape = (long[])y.shape.Clone(); shape[0] = Nodes;
+        return zeros(shape, dtype: y.dtype, device: y.device).index_add_(0, Receiver, y, 1.0);
+    }
 
     /// <summary>Sender features on the edges: x [nodes, F] → [E, F].</summary>
     public Tensor GatherSenders(Tensor x) =>
@@ -64,26 +65,6 @@ public sealed class EdgeLayout
         long f = data.shape[1];
         var extended = cat([data, zeros(1, f, dtype: data.dtype, device: data.device)], 0);
         return extended.index_select(0, table).view(Nodes, Slots, f).sum(1);
-    }
-
-    private sealed class SumOverReceiversFunction : autograd.SingleTensorFunction<SumOverReceiversFunction>
-    {
-        public override string Name => "SumOverReceivers";
-
-        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
-        {
-            var y = (Tensor)vars[0]; var layout = (EdgeLayout)vars[1];
-            ctx.save_data("layout", layout);
-            ctx.save_data("shape", y.shape);
-            var outShape = (long[])y.shape.Clone(); outShape[0] = layout.Nodes;
-            return layout.SumSlots(y.reshape(layout.Edges, -1), layout.SlotEdges).view(outShape);
-        }
-
-        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
-        {
-            var layout = (EdgeLayout)ctx.get_data("layout"); var shape = (long[])ctx.get_data("shape");
-            return [gradOutput.reshape(layout.Nodes, -1).index_select(0, layout.Receiver).view(shape), null!]; // none for the layout
-        }
     }
 
     private sealed class GatherSendersFunction : autograd.SingleTensorFunction<GatherSendersFunction>
