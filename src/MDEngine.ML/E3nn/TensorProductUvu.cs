@@ -84,7 +84,14 @@ public sealed class TensorProductUvu
     /// Messages summed onto their receivers: x1 [E, in1.Dim] (sender features per edge), x2 [E, in2.Dim],
     /// weights [E, WeightCount] → [nodes, IrrepsOut.Dim] in e3nn's layout.
     /// </summary>
-    public Tensor ForwardScatter(Tensor x1, Tensor x2, Tensor weights, Tensor receiver, long nodes)
+    public Tensor ForwardScatter(Tensor x1, Tensor x2, Tensor weights, Tensor receiver, long nodes) =>
+        Forward(x1, x2, weights, nodes, y => zeros(nodes, y.shape[1], y.shape[2], dtype: y.dtype, device: y.device).index_add_(0, receiver, y, 1.0));
+
+    /// <summary>As <see cref="ForwardScatter"/>, the sum over neighbours taken through the graph's slot table.</summary>
+    public Tensor Forward(Tensor x1, Tensor x2, Tensor weights, EdgeLayout layout) =>
+        Forward(x1, x2, weights, layout.Nodes, layout.SumOverReceivers);
+
+    private Tensor Forward(Tensor x1, Tensor x2, Tensor weights, long nodes, Func<Tensor, Tensor> sumOverReceivers)
     {
         long e = x1.shape[0];
         int mul = _in1[_paths[0].In1].Mul;
@@ -101,7 +108,7 @@ public sealed class TensorProductUvu
             var wg = n == _paths.Length ? w : w.index_select(2, g.PathIndices);          // [E, u, paths]
             var z = (wg.unsqueeze(3) * xb).view(e, mul, n * d1);                         // [E, u, paths·d1]
             var y = z.bmm(coupling);                                                     // [E, u, cols]
-            var summed = zeros(nodes, mul, g.Columns, dtype: x1.dtype, device: x1.device).index_add_(0, receiver, y, 1.0);
+            var summed = sumOverReceivers(y);                                           // [N, u, cols]
             for (int k = 0; k < g.Paths.Length; k++)
             {
                 int d3 = IrrepsOut[g.Paths[k].Out].Ir.Dim;

@@ -43,7 +43,9 @@ public static class MaceBenchmark
         var constants = SafeTensors.Read(constantsPath);
         var config = MediumConfig;
         var weights = RandomMaceWeights.Create(config, constants, seed: 1);
-        return new MacePotential(new MaceModel(config, weights, new TensorOptions(options.DType, options.ResolveDevice()), options.DenseContraction), "MACE medium-shaped (random)");
+        var device = options.ResolveDevice();
+        if (options.KeepFreedMemory && device.type == DeviceType.CPU) NativeHeap.KeepFreedMemory();
+        return new MacePotential(new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction), "MACE medium-shaped (random)");
     }
 
     /// <summary>Seconds per evaluation (energy, forces, stress) after one warm-up call: the best wall time of

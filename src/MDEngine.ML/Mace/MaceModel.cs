@@ -157,6 +157,12 @@ public sealed class MaceModel
     /// element list). <paramref name="record"/> receives the intermediate arrays when given.
     /// </summary>
     public Tensor NodeEnergies(Tensor vectors, Tensor sender, Tensor receiver, Tensor elements, ElementGroups groups,
+        IDictionary<string, Tensor>? record = null) =>
+        NodeEnergies(vectors, new EdgeLayout(elements.shape[0], sender.cpu().data<long>().ToArray(), receiver.cpu().data<long>().ToArray(), null, vectors.device),
+            elements, groups, record);
+
+    /// <summary>As above, the graph given as its slot table (with reverse edges, the adjoints need no scatter-add).</summary>
+    public Tensor NodeEnergies(Tensor vectors, EdgeLayout graph, Tensor elements, ElementGroups groups,
         IDictionary<string, Tensor>? record = null)
     {
         long nodes = elements.shape[0];
@@ -173,7 +179,7 @@ public sealed class MaceModel
             var selfConnection = block.SelfConnection.Forward(features, elements);
             var up = block.LinearUp.Forward(features);
             var tpWeights = block.RadialMlp.Forward(radial);
-            var messages = block.Convolution.ForwardScatter(up.index_select(0, sender), sh, tpWeights, receiver, nodes);
+            var messages = block.Convolution.Forward(graph.GatherSenders(up), sh, tpWeights, graph);
             messages = block.Linear.Forward(messages) / Config.AvgNumNeighbors;
             var channelsFirst = ToChannels(messages, block.Target);                     // [N, channels, Σ(2l+1)]
             if (record is not null) record[$"interactions.{i}"] = channelsFirst;

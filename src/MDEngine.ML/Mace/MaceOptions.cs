@@ -19,6 +19,10 @@ public sealed record MaceOptions
     /// other jobs one thread is often faster than two.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>On the CPU, keep freed native memory for reuse instead of returning it to the system after every
+    /// large tensor (see <see cref="NativeHeap"/>; process-wide). On by default: it saves about a fifth of the time.</summary>
+    public bool KeepFreedMemory { get; init; } = true;
+
     public torch.Device ResolveDevice() => Device switch
     {
         "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,

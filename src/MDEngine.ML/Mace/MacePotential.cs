@@ -58,7 +58,9 @@ public sealed class MacePotential : Potential
         string weightsPath = WeightsPath(modelJsonPath);
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"MACE weights file not found: {weightsPath}", weightsPath);
         var weights = SafeTensors.Read(weightsPath);
-        var model = new MaceModel(config, weights, new TensorOptions(options.DType, options.ResolveDevice()), options.DenseContraction);
+        var device = options.ResolveDevice();
+        if (options.KeepFreedMemory && device.type == DeviceType.CPU) NativeHeap.KeepFreedMemory();
+        var model = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction);
         return new MacePotential(model, $"MACE {Path.GetFileNameWithoutExtension(modelJsonPath)}");
     }
 
@@ -84,12 +86,11 @@ public sealed class MacePotential : Potential
         using var gradMode = needGradient ? enable_grad() : no_grad();
         var vectors = tensor(graph.Vectors, [graph.EdgeCount, 3], ScalarType.Float64).to(DType, _device);
         if (needGradient) vectors.requires_grad_(true);
-        var sender = tensor(graph.Sender, [graph.EdgeCount], ScalarType.Int64).to(_device);
-        var receiver = tensor(graph.Receiver, [graph.EdgeCount], ScalarType.Int64).to(_device);
+        var layout = new EdgeLayout(graph.Elements.LongLength, graph.Sender, graph.Receiver, graph.ReverseEdges(), _device);
         var elements = tensor(graph.Elements, [graph.Elements.LongLength], ScalarType.Int64).to(_device);
         var groups = ElementGroups.From(graph.Elements.Select(e => (int)e).ToArray(), _device);
 
-        var nodeEnergies = _model.NodeEnergies(vectors, sender, receiver, elements, groups);
+        var nodeEnergies = _model.NodeEnergies(vectors, layout, elements, groups);
         var atomEnergies = nodeEnergies.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
         double[]? gradient = null;
         if (needGradient)
@@ -149,13 +150,14 @@ public sealed class MacePotential : Potential
         public required long[] Sender;
         public required long[] Receiver;
         public required double[] Vectors;
+        public required int[] Shifts;      // 3 per edge: the sender's image
         public required int[] AtomOffsets;
         public required int[] EdgeOffsets;
         public int EdgeCount => Sender.Length;
 
         public static Graph Build(IReadOnlyList<Structure> structures, IReadOnlyList<NeighborList> neighbors, double cutoff, IReadOnlyDictionary<int, int> elementIndex)
         {
-            var elements = new List<long>(); var sender = new List<long>(); var receiver = new List<long>(); var vectors = new List<double>();
+            var elements = new List<long>(); var sender = new List<long>(); var receiver = new List<long>(); var vectors = new List<double>(); var shifts = new List<int>();
             var atomOffsets = new int[structures.Count + 1];
             var edgeOffsets = new int[structures.Count + 1];
             for (int b = 0; b < structures.Count; b++)
@@ -179,15 +181,34 @@ public sealed class MacePotential : Potential
                     sender.Add(atom0 + list.J[p]);
                     receiver.Add(atom0 + list.I[p]);
                     vectors.Add(-v.X); vectors.Add(-v.Y); vectors.Add(-v.Z);
+                    shifts.Add(list.Shifts[3 * p]); shifts.Add(list.Shifts[3 * p + 1]); shifts.Add(list.Shifts[3 * p + 2]);
                 }
                 atomOffsets[b + 1] = atom0 + s.Count;
                 edgeOffsets[b + 1] = sender.Count;
             }
             return new Graph
             {
-                Elements = elements.ToArray(), Sender = sender.ToArray(), Receiver = receiver.ToArray(), Vectors = vectors.ToArray(),
+                Elements = elements.ToArray(), Sender = sender.ToArray(), Receiver = receiver.ToArray(), Vectors = vectors.ToArray(), Shifts = shifts.ToArray(),
                 AtomOffsets = atomOffsets, EdgeOffsets = edgeOffsets,
             };
+        }
+
+        /// <summary>
+        /// For every edge j → i with image S, the index of the edge i → j with image −S; null when some edge has no
+        /// reverse (a list cut at a cutoff that rounds differently in the two directions).
+        /// </summary>
+        public long[]? ReverseEdges()
+        {
+            var index = new Dictionary<(long, long, int, int, int), long>(EdgeCount);
+            for (int e = 0; e < EdgeCount; e++)
+                index[(Sender[e], Receiver[e], Shifts[3 * e], Shifts[3 * e + 1], Shifts[3 * e + 2])] = e;
+            var reverse = new long[EdgeCount];
+            for (int e = 0; e < EdgeCount; e++)
+            {
+                if (!index.TryGetValue((Receiver[e], Sender[e], -Shifts[3 * e], -Shifts[3 * e + 1], -Shifts[3 * e + 2]), out long r)) return null;
+                reverse[e] = r;
+            }
+            return reverse;
         }
     }
 }

@@ -1,0 +1,87 @@
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.E3nn;
+
+/// <summary>
+/// The edges of a graph with, per receiver, a row of K slots (K = the largest in-degree; empty slots point at edge
+/// index E, a zero row appended to the data), so that neither direction of message passing needs a scatter-add
+/// over an unsorted index:
+/// <list type="bullet">
+/// <item>the sum over the edges into each node is torch's index_add over the receivers (the edges come grouped by
+/// receiver, so it is one sequential pass), whose adjoint is a gather by receiver;</item>
+/// <item>the gather of sender features onto edges has as adjoint the sum over each node's outgoing edges, which torch
+/// would do as a scatter-add by sender. In a full neighbour list every edge j → i (image S) has a reverse i → j (−S),
+/// so that sum equals the sum over the node's incoming slots of the reverse edges' gradients: a gather into the slot
+/// table and a dense sum over K.</item>
+/// </list>
+/// Summation order differs from torch's only by round-off.
+/// </summary>
+public sealed class EdgeLayout
+{
+    public long Nodes { get; }
+    public long Edges { get; }
+    public long Slots { get; }
+    public Tensor Sender { get; }
+    public Tensor Receiver { get; }
+    internal Tensor? SlotReverseEdges { get; }  // [nodes·K] the reverse of each slot's edge, Edges for an empty slot
+
+    /// <param name="reverse">reverse[e] = the edge with sender and receiver swapped and the opposite image, or null
+    /// when the graph is not symmetric (then the sender gather's adjoint falls back to torch's scatter-add).</param>
+    public EdgeLayout(long nodes, long[] sender, long[] receiver, long[]? reverse, Device device)
+    {
+        Nodes = nodes; Edges = sender.Length;
+        var degree = new long[nodes];
+        foreach (long r in receiver) degree[r]++;
+        long k = Math.Max(1, degree.Length == 0 ? 1 : degree.Max());
+        Slots = k;
+        long[]? rev = null;
+        if (reverse is not null)
+        {
+            rev = new long[nodes * k];
+            Array.Fill(rev, Edges);
+            var fill = new long[nodes];
+            for (long e = 0; e < sender.Length; e++) rev[receiver[e] * k + fill[receiver[e]]++] = reverse[e];
+        }
+        Sender = tensor(sender, [sender.LongLength], ScalarType.Int64).to(device);
+        Receiver = tensor(receiver, [receiver.LongLength], ScalarType.Int64).to(device);
+        SlotReverseEdges = rev is null ? null : tensor(rev, [rev.LongLength], ScalarType.Int64).to(device);
+    }
+
+    /// <summary>Σ over the edges into each node: y [E, ...] → [nodes, ...]. torch's index_add is a sequential pass
+    /// over y here, and its adjoint is already a gather (by receiver).</summary>
+    public Tensor SumOverReceivers(Tensor y)
+    {
+        var shape = (long[])y.shape.Clone(); shape[0] = Nodes;
+        return zeros(shape, dtype: y.dtype, device: y.device).index_add_(0, Receiver, y, 1.0);
+    }
+
+    /// <summary>Sender features on the edges: x [nodes, F] → [E, F].</summary>
+    public Tensor GatherSenders(Tensor x) =>
+        SlotReverseEdges is null ? x.index_select(0, Sender) : GatherSendersFunction.apply(x, this);
+
+    /// <summary>Σ_k data[table[n·K + k]] with data [E, F] extended by a zero row: [nodes, F].</summary>
+    internal Tensor SumSlots(Tensor data, Tensor table)
+    {
+        long f = data.shape[1];
+        var extended = cat([data, zeros(1, f, dtype: data.dtype, device: data.device)], 0);
+        return extended.index_select(0, table).view(Nodes, Slots, f).sum(1);
+    }
+
+    private sealed class GatherSendersFunction : autograd.SingleTensorFunction<GatherSendersFunction>
+    {
+        public override string Name => "GatherSenders";
+
+        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            var x = (Tensor)vars[0]; var layout = (EdgeLayout)vars[1];
+            ctx.save_data("layout", layout);
+            return x.index_select(0, layout.Sender);
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+        {
+            var layout = (EdgeLayout)ctx.get_data("layout");
+            return [layout.SumSlots(gradOutput.contiguous(), layout.SlotReverseEdges!), null!];
+        }
+    }
+}
