@@ -38,7 +38,7 @@ public class LayersTests
             double s = z / (1 + Math.Exp(-z));
             sum += s * s * Math.Exp(-z * z / 2) / Math.Sqrt(2 * Math.PI) * dz;
         }
-        Assert.Equal(1 / Math.Sqrt(sum), FullyConnectedNet.SiluSecondMomentNormalization, 2);
+        Assert.Equal(FullyConnectedNet.SiluSecondMomentNormalization, 1 / Math.Sqrt(sum), 2);
     }
 
     [Fact]
