@@ -26,6 +26,17 @@ internal sealed class ChunkedAccumulator : IDisposable
 
     public const int SumStride = 8;
 
+    /// <summary>Records chunk <paramref name="chunk"/>'s energy, virial (xx yy zz yz xz xy) and smallest squared pair
+    /// distance in <see cref="Sums"/>: the one place that knows the layout.</summary>
+    public void StoreChunk(int chunk, double energy, double xx, double yy, double zz, double yz, double xz, double xy, double minR2 = 0)
+    {
+        int o = chunk * SumStride;
+        Sums[o] = energy;
+        Sums[o + 1] = xx; Sums[o + 2] = yy; Sums[o + 3] = zz;
+        Sums[o + 4] = yz; Sums[o + 5] = xz; Sums[o + 6] = xy;
+        Sums[o + 7] = minR2;
+    }
+
     /// <param name="forceDestination">The array chunk 0 accumulates into (and so the result's forces), cleared here;
     /// null allocates one.</param>
     public ChunkedAccumulator(NeighborList list, bool forces, bool atomEnergies, int? chunks = null, Vec3[]? forceDestination = null)

@@ -193,11 +193,7 @@ public sealed class EmbeddedAtom : Potential
                     }
                     if (forces is not null) { ref var fi = ref forces[i]; fi.X += fxi; fi.Y += fyi; fi.Z += fzi; }
                 }
-                int s0 = c * ChunkedAccumulator.SumStride;
-                acc.Sums[s0] = energy;
-                acc.Sums[s0 + 1] = xx; acc.Sums[s0 + 2] = yy; acc.Sums[s0 + 3] = zz;
-                acc.Sums[s0 + 4] = yz; acc.Sums[s0 + 5] = xz; acc.Sums[s0 + 6] = xy;
-                acc.Sums[s0 + 7] = minR2Parts[c];
+                acc.StoreChunk(c, energy, xx, yy, zz, yz, xz, xy, minR2Parts[c]);
             });
         }
         finally

@@ -84,11 +84,7 @@ public static class PairSum
                 }
                 if (forces is not null) { ref var fi = ref forces[i]; fi.X += fxi; fi.Y += fyi; fi.Z += fzi; }
             }
-            int o = c * ChunkedAccumulator.SumStride;
-            acc.Sums[o] = weight * energy;
-            acc.Sums[o + 1] = xx; acc.Sums[o + 2] = yy; acc.Sums[o + 3] = zz;
-            acc.Sums[o + 4] = yz; acc.Sums[o + 5] = xz; acc.Sums[o + 6] = xy;
-            acc.Sums[o + 7] = minR2;
+            acc.StoreChunk(c, weight * energy, xx, yy, zz, yz, xz, xy, minR2);
         });
         return new PotentialResult
         {

@@ -31,9 +31,6 @@ internal sealed class ChunkSink(Vec3[]? forces, double[]? atomEnergies, bool vir
         if (atomEnergies is not null) atomEnergies[i] += e;
     }
 
-    public void StoreInto(double[] sums, int chunk)
-    {
-        int o = chunk * ChunkedAccumulator.SumStride;
-        sums[o] = Energy; sums[o + 1] = Xx; sums[o + 2] = Yy; sums[o + 3] = Zz; sums[o + 4] = Yz; sums[o + 5] = Xz; sums[o + 6] = Xy;
-    }
+    public void StoreInto(ChunkedAccumulator accumulator, int chunk) =>
+        accumulator.StoreChunk(chunk, Energy, Xx, Yy, Zz, Yz, Xz, Xy);
 }

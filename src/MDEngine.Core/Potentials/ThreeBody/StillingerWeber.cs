@@ -129,7 +129,7 @@ public sealed class StillingerWeber : Potential
                     }
                 }
             }
-            sink.StoreInto(acc.Sums, c);
+            sink.StoreInto(acc, c);
         });
         return new PotentialResult
         {

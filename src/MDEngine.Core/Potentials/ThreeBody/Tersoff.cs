@@ -153,7 +153,7 @@ public sealed class Tersoff : Potential
                     sink.Add(i, j, gij, dij);
                 }
             }
-            sink.StoreInto(acc.Sums, c);
+            sink.StoreInto(acc, c);
         });
         return new PotentialResult
         {
