@@ -22,9 +22,11 @@ internal static class BenchCommand
     /// from its log (atom-steps per second), null when LAMMPS has no counterpart.</summary>
     internal sealed record Stage(string Name, Func<BenchCase, int, double> MDEngineRate, Func<LammpsRun, double>? LammpsRate);
 
-    internal sealed record BenchCase(string Name, Structure Structure, Potential Potential, double Skin, string LammpsInput, int LammpsSteps);
+    /// <summary>A benchmark: the system, the potential and the neighbor-list settings (skin and LAMMPS's neigh_modify
+    /// schedule) that both codes use, and the LAMMPS input that runs it.</summary>
+    internal sealed record BenchCase(string Name, Structure Structure, Potential Potential, double Skin, NeighborUpdatePolicy Policy, string LammpsInput, int LammpsSteps);
 
-    internal sealed record LammpsRun(int Atoms, int Steps, double LoopSeconds, double PairSeconds);
+    internal sealed record LammpsRun(int Atoms, int Steps, double LoopSeconds, double PairSeconds, int? NeighborBuilds);
 
     public static Command Create()
     {
@@ -58,12 +60,18 @@ internal static class BenchCommand
             output.WriteLine($"MDEngine on .NET {Environment.Version}, {Environment.ProcessorCount} cores; LAMMPS: {lmp ?? "not found"}");
             foreach (var bench in Cases(n, selected))
             {
-                output.WriteLine($"{bench.Name}: {bench.Structure.Count} atoms, cutoff {bench.Potential.Cutoff.ToString("0.###", CultureInfo.InvariantCulture)}, skin {bench.Skin.ToString(CultureInfo.InvariantCulture)}");
+                output.WriteLine($"{bench.Name}: {bench.Structure.Count} atoms, cutoff {bench.Potential.Cutoff.ToString("0.###", CultureInfo.InvariantCulture)}, skin {bench.Skin.ToString(CultureInfo.InvariantCulture)}, neigh_modify {bench.Policy}");
                 var run = lmp is null ? null : RunLammps(lmp, bench);
                 foreach (var stage in stages)
                 {
                     double? reference = run is not null && stage.LammpsRate is not null ? stage.LammpsRate(run) : null;
-                    if (reference is { } r) output.WriteLine(Line(stage.Name, "LAMMPS, 1 core", r, null));
+                    if (reference is { } r)
+                    {
+                        string line = Line(stage.Name, "LAMMPS, 1 core", r, null);
+                        if (stage.Name.Contains("NVE", StringComparison.Ordinal) && run!.NeighborBuilds is { } builds)
+                            line += string.Format(CultureInfo.InvariantCulture, "  [{0} list builds]", builds);
+                        output.WriteLine(line);
+                    }
                     foreach (int t in threadCounts)
                     {
                         double rate = stage.MDEngineRate(bench, t);
@@ -120,11 +128,13 @@ internal static class BenchCommand
     internal static IEnumerable<BenchCase> Cases(int n, string which)
     {
         var inv = CultureInfo.InvariantCulture;
+        var lj = NeighborUpdatePolicy.Parse("every 20 delay 0 check no");
+        var eam = NeighborUpdatePolicy.Parse("every 1 delay 5 check yes");
         if (which is "lj" or "all")
         {
             // Reduced units (ε = σ = 1): density 0.8442 gives the cubic lattice constant (4/0.8442)^(1/3).
             double a = Math.Pow(4 / 0.8442, 1.0 / 3.0);
-            yield return new BenchCase("lj (bench/in.lj)", Fcc(18, a, n), new LennardJones(1.0, 1.0, 2.5), 0.3,
+            yield return new BenchCase("lj (bench/in.lj)", Fcc(18, a, n), new LennardJones(1.0, 1.0, 2.5), 0.3, lj,
                 string.Format(inv, """
                     units lj
                     atom_style atomic
@@ -137,10 +147,10 @@ internal static class BenchCommand
                     pair_style lj/cut 2.5
                     pair_coeff 1 1 1.0 1.0 2.5
                     neighbor 0.3 bin
-                    neigh_modify delay 0 every 20 check no
+                    neigh_modify {1}
                     fix 1 all nve
                     run 100
-                    """, n), 100);
+                    """, n, lj), 100);
         }
         if (which is "eam" or "all")
         {
@@ -149,7 +159,7 @@ internal static class BenchCommand
             if (!File.Exists(file)) file = Path.Combine(PotentialsDirectory.Find() ?? ".", "Cu_Zhou04.eam.alloy");
             var potential = PotentialSpec.FromFile(file);
             bool funcfl = file.EndsWith(".eam", StringComparison.Ordinal);
-            yield return new BenchCase($"eam Cu (bench/in.eam, {Path.GetFileName(file)})", Fcc(29, 3.615, n), potential, 1.0,
+            yield return new BenchCase($"eam Cu (bench/in.eam, {Path.GetFileName(file)})", Fcc(29, 3.615, n), potential, 1.0, eam,
                 string.Format(inv, """
                     units metal
                     atom_style atomic
@@ -161,12 +171,12 @@ internal static class BenchCommand
                     pair_coeff {2}
                     velocity all create 1600.0 376847 loop geom
                     neighbor 1.0 bin
-                    neigh_modify every 1 delay 5 check yes
+                    neigh_modify {3}
                     fix 1 all nve
                     timestep 0.005
                     thermo 50
                     run 100
-                    """, n, funcfl ? "eam" : "eam/alloy", funcfl ? $"1 1 {file}" : $"* * {file} Cu"), 100);
+                    """, n, funcfl ? "eam" : "eam/alloy", funcfl ? $"1 1 {file}" : $"* * {file} Cu", eam), 100);
         }
     }
 
@@ -193,16 +203,16 @@ internal static class BenchCommand
         finally { PotentialParallelism.MaxThreads = saved; }
     }
 
-    /// <summary>
-    /// Atom-steps per second of 100 NVE (velocity Verlet) steps through the molecular-dynamics run loop, after the
-    /// initial forces, with the same skin as the LAMMPS input. MDEngine checks the list every step and rebuilds as soon
-    /// as an atom may have moved half the skin (the safe criterion); bench/in.lj's <c>every 20 check no</c> rebuilds
-    /// every 20 steps unchecked (fewer builds, but pairs can be missed in a hot liquid), bench/in.eam's
-    /// <c>every 1 delay 5 check yes</c> is checked. The conditions follow the LAMMPS inputs: bench/in.lj in reduced units (ε = 1 eV, σ = 1 Å here,
-    /// so τ = σ√(m/ε) and dt = 0.005τ, T = 3ε/k_B), bench/in.eam at 1600 K with dt = 5 fs.
-    /// </summary>
     /// <summary>Neighbor-list builds and full (generation-2) collections during the last <see cref="NveRate"/> run.</summary>
     internal static (int Builds, int FullCollections) LastNveRun { get; private set; }
+
+    /// <summary>
+    /// Atom-steps per second of 100 NVE (velocity Verlet) steps through the molecular-dynamics run loop, after the
+    /// initial forces, with the LAMMPS input's skin and neigh_modify schedule: bench/in.lj's <c>every 20 check no</c>
+    /// rebuilds every 20 steps unchecked (fewer builds, but pairs can be missed in a hot liquid), bench/in.eam's
+    /// <c>every 1 delay 5 check yes</c> is checked. The conditions follow the LAMMPS inputs: bench/in.lj in reduced
+    /// units (ε = 1 eV, σ = 1 Å here, so τ = σ√(m/ε) and dt = 0.005τ, T = 3ε/k_B), bench/in.eam at 1600 K with dt = 5 fs.
+    /// </summary>
 
     internal static double NveRate(BenchCase c, int threads)
     {
@@ -217,7 +227,7 @@ internal static class BenchCommand
             var state = new Dynamics.MdState(c.Structure.Clone());
             Dynamics.MaxwellBoltzmann.Assign(state, temperature, seed: 87287);
             // Reduced-unit argon sits closer than covalent radii suggest: no overlap check in a benchmark.
-            var forces = new Dynamics.ForceEvaluator(c.Potential, c.Skin) { BlowUp = null };
+            var forces = new Dynamics.ForceEvaluator(c.Potential, c.Skin, c.Policy) { BlowUp = null };
             var md = new Dynamics.MolecularDynamics(state, new Dynamics.VelocityVerlet(dt), forces);
             md.Run(0);
             int buildsBefore = forces.NeighborListBuilds, gcBefore = GC.CollectionCount(2);
@@ -252,9 +262,10 @@ internal static class BenchCommand
             var loop = Regex.Match(log, @"Loop time of ([0-9.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms");
             var pair = Regex.Match(log, @"^Pair\s*\|\s*([0-9.eE+-]+)\s*\|\s*([0-9.eE+-]+)", RegexOptions.Multiline);
             if (!loop.Success || !pair.Success) return null;
+            var builds = Regex.Match(log, @"Neighbor list builds\s*=\s*(\d+)");
             double D(Group g) => double.Parse(g.Value, CultureInfo.InvariantCulture);
             return new LammpsRun(int.Parse(loop.Groups[4].Value, CultureInfo.InvariantCulture), int.Parse(loop.Groups[3].Value, CultureInfo.InvariantCulture),
-                D(loop.Groups[1]), D(pair.Groups[2]));
+                D(loop.Groups[1]), D(pair.Groups[2]), builds.Success ? int.Parse(builds.Groups[1].Value, CultureInfo.InvariantCulture) : null);
         }
         finally { dir.Delete(true); }
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MDEngine.Dynamics;
 using MDEngine.IO;
+using MDEngine.Neighbors;
 using MDEngine.Potentials;
 using Spectre.Console;
 
@@ -46,11 +47,12 @@ internal static class MdCommand
         var restart = new Option<string?>("--restart") { Description = "Continue from this checkpoint." };
         var minDistance = new Option<double?>("--min-distance") { Description = "Stop when two atoms come closer (Å); default half the sum of covalent radii." };
         var skin = new Option<double>("--skin") { Description = "Neighbor-list skin (Å).", DefaultValueFactory = _ => 1.0 };
+        var neighModify = new Option<string?>("--neigh-modify") { Description = "When the neighbor list may rebuild, as LAMMPS's neigh_modify: e.g. 'every 10 delay 0 check no' (default: every 1 delay 0 check yes, which never misses a pair)." };
 
         var command = new Command("md", "Run molecular dynamics (NVE, NVT or NPT).");
         command.Arguments.Add(file);
         foreach (var o in new Option[] { potential, ensemble, timestep, steps, temperature, pressure, friction, tauT, tauP, compressibility, cell, chain, seed,
-                     exact, newVelocities, fixedAtoms, trajectory, every, log, logEvery, checkpoint, checkpointEvery, restart, minDistance, skin })
+                     exact, newVelocities, fixedAtoms, trajectory, every, log, logEvery, checkpoint, checkpointEvery, restart, minDistance, skin, neighModify })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -90,7 +92,10 @@ internal static class MdCommand
             }
 
             var pot = PotentialSpec.Parse(parse.GetValue(potential)!, state.Structure.Numbers.Distinct().ToArray());
-            var forces = new ForceEvaluator(pot, Usage(() => parse.GetValue(skin) >= 0 ? parse.GetValue(skin) : throw new ArgumentException("--skin must not be negative")))
+            var policy = parse.GetValue(neighModify) is { } modify
+                ? Usage(() => { try { return NeighborUpdatePolicy.Parse(modify); } catch (FormatException e) { throw new ArgumentException($"--neigh-modify {e.Message}"); } })
+                : NeighborUpdatePolicy.Safe;
+            var forces = new ForceEvaluator(pot, Usage(() => parse.GetValue(skin) >= 0 ? parse.GetValue(skin) : throw new ArgumentException("--skin must not be negative")), policy)
             {
                 BlowUp = Usage(() => new BlowUpDetector(parse.GetValue(minDistance))),
             };

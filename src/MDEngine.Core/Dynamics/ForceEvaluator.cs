@@ -25,14 +25,19 @@ public sealed class ForceEvaluator
     /// <summary>Checks pair distances at every evaluation; null disables the check.</summary>
     public BlowUpDetector? BlowUp { get; set; } = new();
 
-    public ForceEvaluator(Potential potential, double skin = 0.5)
+    /// <param name="neighborPolicy">When the neighbor list considers rebuilding (LAMMPS's <c>neigh_modify</c>); by
+    /// default whenever a pair could otherwise be missed.</param>
+    public ForceEvaluator(Potential potential, double skin = 0.5, NeighborUpdatePolicy? neighborPolicy = null)
     {
         Potential = potential;
         _skin = skin;
+        NeighborPolicy = neighborPolicy ?? NeighborUpdatePolicy.Safe;
         _neighbors = NewList();
     }
 
-    private VerletNeighborList NewList() => new(Potential.Cutoff, _skin, Potential.NeedsFullNeighborList);
+    public NeighborUpdatePolicy NeighborPolicy { get; }
+
+    private VerletNeighborList NewList() => new(Potential.Cutoff, _skin, Potential.NeedsFullNeighborList, NeighborPolicy);
 
     public int NeighborListBuilds => _neighbors.Builds;
 

@@ -15,6 +15,8 @@ namespace MDEngine.Neighbors;
 /// d = d⁰F + u_j − u_i, so |d| ≥ σ_min(F)·R − 2 max|u|, and σ_min(F) ≥ 1 − ‖F − I‖ (Frobenius norm, an upper
 /// bound of the spectral norm). The list is kept while (1 − ‖F − I‖)·R − 2 max|u| ≥ cutoff. With an unchanged cell
 /// this is the classic criterion max|u| ≤ skin/2.</para>
+/// <para>When the criterion is consulted follows <see cref="Policy"/> (LAMMPS's <c>neigh_modify</c>); the default
+/// consults it at every update.</para>
 /// <para>A rebuild reuses the previous list object and its arrays: a list returned by <see cref="Update"/> is valid
 /// until the next call.</para>
 /// </summary>
@@ -26,17 +28,20 @@ public sealed class VerletNeighborList
     private Mat3 _inverseCompletedCellAtBuild;
     private Pbc _pbcAtBuild;
     private int[] _numbersAtBuild = [];
+    private int _updatesSinceBuild;
 
     public double Cutoff { get; }
     public double Skin { get; }
     public bool Full { get; }
+    public NeighborUpdatePolicy Policy { get; }
     /// <summary>How many times the list was built.</summary>
     public int Builds { get; private set; }
     /// <summary>The radius the list is built with: cutoff + skin.</summary>
     public double Radius => Cutoff + Skin;
 
-    public VerletNeighborList(double cutoff, double skin, bool full)
+    public VerletNeighborList(double cutoff, double skin, bool full, NeighborUpdatePolicy? policy = null)
     {
+        Policy = policy ?? NeighborUpdatePolicy.Safe;
         if (!(cutoff > 0) || !double.IsFinite(cutoff)) throw new ArgumentOutOfRangeException(nameof(cutoff), "The cutoff must be positive.");
         if (!(skin >= 0) || !double.IsFinite(skin)) throw new ArgumentOutOfRangeException(nameof(skin), "The skin must not be negative.");
         Cutoff = cutoff; Skin = skin; Full = full;
@@ -44,7 +49,8 @@ public sealed class VerletNeighborList
 
     public NeighborList Update(Structure s)
     {
-        if (_list is null || NeedsRebuild(s))
+        _updatesSinceBuild++;
+        if (_list is null || SystemChanged(s) || Policy.Considers(_updatesSinceBuild) && (!Policy.Check || NeedsRebuild(s)))
         {
             // The previous list is rebuilt in place (its arrays reused); it is forgotten first so that a build that
             // throws (a non-finite position) leaves no half-written list behind.
@@ -59,6 +65,7 @@ public sealed class VerletNeighborList
             if (_numbersAtBuild.Length != s.Count) _numbersAtBuild = new int[s.Count];
             s.Numbers.AsSpan().CopyTo(_numbersAtBuild);
             Builds++;
+            _updatesSinceBuild = 0;
         }
         else _list.DeferGeometryUpdate(s.Positions, s.Cell.Matrix);
         return _list;
@@ -67,11 +74,13 @@ public sealed class VerletNeighborList
     /// <summary>Forgets the list: the next <see cref="Update"/> builds.</summary>
     public void Invalidate() => _list = null;
 
+    /// <summary>Another atom count, species or periodicity: the list cannot be reused under any policy.</summary>
+    private bool SystemChanged(Structure s) =>
+        s.Count != _positionsAtBuild.Length || s.Pbc != _pbcAtBuild || !s.Numbers.AsSpan().SequenceEqual(_numbersAtBuild);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool NeedsRebuild(Structure s)
     {
-        if (s.Count != _positionsAtBuild.Length || s.Pbc != _pbcAtBuild) return true;
-        if (!s.Numbers.AsSpan().SequenceEqual(_numbersAtBuild)) return true;
         var positions = s.Positions;
         double maxSquared = 0;
         if (s.Cell.Matrix.Equals(_cellAtBuild))

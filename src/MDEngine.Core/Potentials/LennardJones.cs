@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MDEngine.Geometry;
 using MDEngine.Neighbors;
 using MDEngine.Potentials.Pair;
@@ -74,13 +76,13 @@ public sealed class LennardJones : Potential
     public override IReadOnlySet<int>? Elements => _species.Elements;
 
     public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what) =>
-        PairSum.Run(new Kernel(_lj1, _lj2, _offset, _cutoffSquared), s, neighbors, what, _species.TypesOf(s, Name), _species.Count);
+        PairSum.RunVectorized(new Kernel(_lj1, _lj2, _offset, _cutoffSquared), s, neighbors, what, _species.TypesOf(s, Name), _species.Count);
 
     public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what, Vec3[] forces) =>
-        PairSum.Run(new Kernel(_lj1, _lj2, _offset, _cutoffSquared), s, neighbors, what, _species.TypesOf(s, Name), _species.Count,
+        PairSum.RunVectorized(new Kernel(_lj1, _lj2, _offset, _cutoffSquared), s, neighbors, what, _species.TypesOf(s, Name), _species.Count,
             CheckForceBuffer(s, forces));
 
-    private readonly struct Kernel(double[] lj1, double[] lj2, double[] offset, double[] cutoffSquared) : IPairKernel
+    private readonly unsafe struct Kernel(double[] lj1, double[] lj2, double[] offset, double[] cutoffSquared) : IVectorPairKernel
     {
         public bool BranchFree => true;
 
@@ -94,6 +96,28 @@ public sealed class LennardJones : Potential
             double a = lj1[typePair] * inv6 * inv6, b = lj2[typePair] * inv6; // 4εσ¹²/r¹², 4εσ⁶/r⁶
             energy = a - b - offset[typePair];
             derivativeOverR = (6 * b - 12 * a) * inv2;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> CutoffSquared(Vector128<int> typePairs) => Parameter(cutoffSquared, typePairs);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Evaluate(Vector128<int> typePairs, Vector256<double> r2, out Vector256<double> energy, out Vector256<double> derivativeOverR)
+        {
+            var inv2 = Vector256<double>.One / r2;
+            var inv6 = inv2 * inv2 * inv2;
+            var a = Parameter(lj1, typePairs) * inv6 * inv6;
+            var b = Parameter(lj2, typePairs) * inv6;
+            energy = a - b - Parameter(offset, typePairs);
+            derivativeOverR = (Vector256.Create(6.0) * b - Vector256.Create(12.0) * a) * inv2;
+        }
+
+        /// <summary>A per-type-pair parameter for four lanes: one value when there is one type pair.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<double> Parameter(double[] table, Vector128<int> typePairs)
+        {
+            if (table.Length == 1) return Vector256.Create(table[0]);
+            fixed (double* t = table) return Avx2.GatherVector256(t, typePairs, 8);
         }
     }
 }
