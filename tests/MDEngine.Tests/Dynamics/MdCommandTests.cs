@@ -76,6 +76,7 @@ public sealed class MdCommandTests() : TempDirectoryTests("mdengine-md-")
     [InlineData("--ensemble", "nvx", "--temperature", "30")]
     [InlineData("--ensemble", "langevin", "--temperature", "30", "--friction", "-1")]
     [InlineData("--fixed", "3-900", "--temperature", "30")]
+    [InlineData("--neigh-modify", "every 0", "--temperature", "30")]
     public void BadOptionsAreUsageErrors(params string[] options)
     {
         var (code, _, error) = Run(["md", Crystal(), "--potential", Lj, "--steps", "10", .. options]);

@@ -172,4 +172,48 @@ public class VerletNeighborListTests
         verlet.Update(s);
         Assert.Equal(3, verlet.Builds);
     }
+
+    /// <summary>LAMMPS's neigh_modify semantics: without the check the list is rebuilt on schedule even when nothing
+    /// moved; with it, only when due and needed; never before the delay; and always when the atoms change.</summary>
+    [Fact]
+    public void UpdatePolicyFollowsLammpsNeighModify()
+    {
+        var s = ArgonCrystal(2);
+        var unchecked_ = new VerletNeighborList(5.0, 1.0, full: false, NeighborUpdatePolicy.Parse("every 3 check no"));
+        for (int step = 0; step < 10; step++) unchecked_.Update(s);
+        Assert.Equal(4, unchecked_.Builds); // updates 1, 4, 7 and 10: every third update after a build
+
+        var delayed = new VerletNeighborList(5.0, 1.0, full: false, NeighborUpdatePolicy.Parse("delay 4 check yes"));
+        delayed.Update(s);
+        var moved = (Vec3[])s.Positions.Clone();
+        moved[3] += new Vec3(0.8, 0, 0); // beyond half the skin: a checked list must rebuild, but not before the delay
+        s.SetPositions(moved);
+        for (int step = 1; step <= 3; step++) { delayed.Update(s); Assert.Equal(1, delayed.Builds); }
+        delayed.Update(s);
+        Assert.Equal(2, delayed.Builds);
+
+        var species = (int[])s.Numbers.Clone();
+        species[0] = 36;
+        unchecked_.Update(new Structure(species, s.Positions, s.Cell, s.Pbc));
+        Assert.Equal(5, unchecked_.Builds);
+    }
+
+    [Theory]
+    [InlineData("every 20 delay 0 check no", 20, 0, false)]
+    [InlineData("check yes delay 5", 1, 5, true)]
+    [InlineData("EVERY 2", 2, 0, true)]
+    public void UpdatePolicyParsesLammpsKeywords(string text, int every, int delay, bool check)
+    {
+        var policy = NeighborUpdatePolicy.Parse(text);
+        Assert.Equal(new NeighborUpdatePolicy(every, delay, check), policy);
+        Assert.Equal(policy, NeighborUpdatePolicy.Parse(policy.ToString()));
+    }
+
+    [Theory]
+    [InlineData("every 0")]
+    [InlineData("every")]
+    [InlineData("delay -1")]
+    [InlineData("check maybe")]
+    [InlineData("once yes")]
+    public void UpdatePolicyRejectsBadKeywords(string text) => Assert.Throws<FormatException>(() => NeighborUpdatePolicy.Parse(text));
 }
