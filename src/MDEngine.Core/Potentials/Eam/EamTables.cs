@@ -22,6 +22,18 @@ internal sealed class EamTables
     public required int[] RhoOf { get; init; }
     public required int[] PairOf { get; init; }
 
+    /// <summary>Values per r-grid spline: (Nr + 1) · 7.</summary>
+    public int SplineLength => (Nr + 1) * EamSpline.Stride;
+
+    private double[]? _concatenatedRho, _concatenatedPair;
+
+    /// <summary>The density splines end to end, function f from f · <see cref="SplineLength"/>: vectorized passes
+    /// gather the coefficients of different functions through one base address.</summary>
+    public double[] ConcatenatedRho => _concatenatedRho ??= RhoSplines.SelectMany(x => x).ToArray();
+
+    /// <summary>The r·φ splines end to end, as <see cref="ConcatenatedRho"/>.</summary>
+    public double[] ConcatenatedPair => _concatenatedPair ??= PairSplines.SelectMany(x => x).ToArray();
+
     /// <summary>Hartree·Bohr in eV·Å as LAMMPS writes it: funcfl files tabulate an effective charge Z(r) with
     /// r·φ(r) = 27.2·0.529·Z_i(r)·Z_j(r).</summary>
     private const double HartreeBohr = 27.2 * 0.529;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Runtime.Intrinsics.X86;
 using MDEngine.Geometry;
 using MDEngine.Neighbors;
 using MDEngine.Structures;
@@ -10,7 +11,8 @@ namespace MDEngine.Potentials.Eam;
 /// The embedded-atom method (Daw and Baskes, PRB 29, 6443 (1984)): E = Σ_i F_i(ρ_i) + Σ_{i&lt;j} φ_ij(r_ij) with the
 /// host density ρ_i = Σ_j ρ_ji(r_ij), read from LAMMPS's tabulated formats (funcfl <c>.eam</c>, setfl
 /// <c>.eam.alloy</c>, Finnis–Sinclair <c>.eam.fs</c>) and interpolated exactly as LAMMPS interpolates them.
-/// Half neighbor list; three threaded passes (densities, embedding derivatives, pair forces).
+/// Half neighbor list; three passes (densities, threaded; embedding; pair forces, threaded), the threaded ones four
+/// pairs at a time where AVX2 is available (<see cref="EamVectorPasses"/>).
 /// </summary>
 public sealed class EmbeddedAtom : Potential
 {
@@ -54,27 +56,25 @@ public sealed class EmbeddedAtom : Potential
     public override PotentialResult Compute(Structure s, NeighborList list, Quantities what, Vec3[] forces) =>
         ComputeCore(s, list, what, CheckForceBuffer(s, forces));
 
+    /// <summary>Whether the density and force passes run four pairs at a time where AVX2 is available (a switch for
+    /// tests of the scalar passes).</summary>
+    internal static bool UseVectorizedPasses = Avx2.IsSupported;
+
     private PotentialResult ComputeCore(Structure s, NeighborList list, Quantities what, Vec3[]? forceDestination)
     {
         int n = s.Count;
-        var types = _species.TypesOf(s, Name);
         bool wantForces = what.HasFlag(Quantities.Forces);
         bool wantStress = what.HasFlag(Quantities.Stress) && s.Pbc.AllPeriodic;
         bool wantAtomEnergies = what.HasFlag(Quantities.AtomEnergies);
-        double weight = list.IsFull ? 0.5 : 1.0;
-        int ns = _t.Species, nr = _t.Nr, nrho = _t.Nrho;
-        double rdr = 1.0 / _t.Dr, rdrho = 1.0 / _t.Drho, cutSq = _t.Cutoff * _t.Cutoff, rhoMax = _t.RhoMax;
-        var rhoSplines = _t.RhoSplines; var pairSplines = _t.PairSplines; var fSplines = _t.FSplines;
-        var rhoOf = _t.RhoOf; var pairOf = _t.PairOf;
-
+        if (s.Positions.Length != list.AtomCount) throw new ArgumentException($"{s.Positions.Length} atoms for a neighbor list of {list.AtomCount}.");
         using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies, forceDestination: forceDestination);
         int chunks = acc.Chunks;
-        if (s.Positions.Length != list.AtomCount) throw new ArgumentException($"{s.Positions.Length} atoms for a neighbor list of {list.AtomCount}.");
         // Pair vectors d = r_j + S·h − r_i from the current positions: pass 1 tests r² against the cutoff (pairs in the
         // list's skin cost no square root) and keeps r for pass 3, marking pairs beyond the cutoff with −1.
-        var positions = s.Positions;
-        var shiftVectors = list.CartesianShifts(s.Cell.Matrix);
         var pairR = ArrayPool<double>.Shared.Rent(Math.Max(1, list.Count));
+        var pass = new EamPass(_t, _species.TypesOf(s, Name), s.Positions, list.CartesianShifts(s.Cell.Matrix), list.J, list.Offsets,
+            pairR, list.IsFull ? 0.5 : 1.0);
+        bool vectorized = UseVectorizedPasses;
         var minR2Parts = new double[chunks];
 
         // Pass 1: host densities. Each chunk scatters into its own array; chunk 0's is the result.
@@ -85,115 +85,19 @@ public sealed class EmbeddedAtom : Potential
         for (int c = 0; c < chunks; c++) { rhoParts[c] = ArrayPool<double>.Shared.Rent(n); Array.Clear(rhoParts[c], 0, n); }
         try
         {
-            acc.Run([MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, first, end) =>
-            {
-                var rho = rhoParts[c];
-                var J = list.J; var offsets = list.Offsets;
-                double minR2 = double.PositiveInfinity;
-                for (int i = first; i < end; i++)
-                {
-                    int ti = types[i];
-                    var ri = positions[i];
-                    double rhoI = 0;
-                    for (int p = offsets[i]; p < offsets[i + 1]; p++)
-                    {
-                        int j = J[p];
-                        var rj = positions[j];
-                        var sv = shiftVectors[p];
-                        double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
-                        double r2 = dx * dx + dy * dy + dz * dz;
-                        if (r2 < minR2) minR2 = r2;
-                        if (r2 >= cutSq) { pairR[p] = -1; continue; }
-                        double r = Math.Sqrt(r2);
-                        pairR[p] = r;
-                        int tj = types[j];
-                        double x = r * rdr + 1.0;
-                        int m = Math.Min((int)x, nr - 1);
-                        x = Math.Min(x - m, 1.0);
-                        int o = m * EamSpline.Stride;
-                        var a = rhoSplines[rhoOf[tj * ns + ti]];
-                        rhoI += ((a[o + 3] * x + a[o + 4]) * x + a[o + 5]) * x + a[o + 6];
-                        var b = rhoSplines[rhoOf[ti * ns + tj]];
-                        rho[j] += weight * (((b[o + 3] * x + b[o + 4]) * x + b[o + 5]) * x + b[o + 6]);
-                    }
-                    rho[i] += weight * rhoI;
-                }
-                minR2Parts[c] = minR2;
-            });
+            acc.Run((c, first, end) => minR2Parts[c] = vectorized
+                ? EamVectorPasses.Densities(pass, rhoParts[c], first, end)
+                : Densities(pass, rhoParts[c], first, end));
             var rhoTotal = rhoParts[0];
             for (int c = 1; c < chunks; c++) for (int i = 0; i < n; i++) rhoTotal[i] += rhoParts[c][i];
+            Embedding(pass.Types, rhoTotal, fp, embedding, n);
 
-            // Pass 2: F(ρ) and F'(ρ); beyond the table F continues linearly with the slope at its end (LAMMPS).
-            for (int i = 0; i < n; i++)
+            // Pass 3: pair energy and all forces.
+            acc.Run((c, first, end) =>
             {
-                double x = rhoTotal[i] * rdrho + 1.0;
-                int m = Math.Max(1, Math.Min((int)x, nrho - 1));
-                x = Math.Min(x - m, 1.0);
-                var a = fSplines[types[i]];
-                int o = m * EamSpline.Stride;
-                fp[i] = (a[o] * x + a[o + 1]) * x + a[o + 2];
-                double f = ((a[o + 3] * x + a[o + 4]) * x + a[o + 5]) * x + a[o + 6];
-                if (rhoTotal[i] > rhoMax) f += fp[i] * (rhoTotal[i] - rhoMax);
-                embedding[i] = f;
-            }
-
-            // Pass 3: pair energy and all forces: dE/dr = F'_i ρ'_ji + F'_j ρ'_ij + φ'.
-            acc.Run([MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, first, end) =>
-            {
-                var forces = acc.Forces?[c];
-                var atomEnergies = acc.AtomEnergies?[c];
-                var J = list.J; var offsets = list.Offsets;
-                double energy = 0, xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0;
-                for (int i = first; i < end; i++)
-                {
-                    energy += embedding[i];
-                    if (atomEnergies is not null) atomEnergies[i] += embedding[i];
-                    int ti = types[i];
-                    var ri = positions[i];
-                    double fpi = fp[i], fxi = 0, fyi = 0, fzi = 0;
-                    for (int p = offsets[i]; p < offsets[i + 1]; p++)
-                    {
-                        double r = pairR[p];
-                        if (r < 0) continue;
-                        int j = J[p];
-                        var rj = positions[j];
-                        var sv = shiftVectors[p];
-                        double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
-                        int tj = types[j];
-                        double x = r * rdr + 1.0;
-                        int m = Math.Min((int)x, nr - 1);
-                        x = Math.Min(x - m, 1.0);
-                        int o = m * EamSpline.Stride;
-                        var a = rhoSplines[rhoOf[ti * ns + tj]];
-                        double rhoIp = (a[o] * x + a[o + 1]) * x + a[o + 2];
-                        var b = rhoSplines[rhoOf[tj * ns + ti]];
-                        double rhoJp = (b[o] * x + b[o + 1]) * x + b[o + 2];
-                        var z = pairSplines[pairOf[ti * ns + tj]];
-                        double z2p = (z[o] * x + z[o + 1]) * x + z[o + 2];
-                        double z2 = ((z[o + 3] * x + z[o + 4]) * x + z[o + 5]) * x + z[o + 6];
-                        double recip = 1.0 / r;
-                        double phi = z2 * recip;
-                        double phip = z2p * recip - phi * recip;
-                        double psip = fpi * rhoJp + fp[j] * rhoIp + phip;
-                        energy += weight * phi;
-                        if (atomEnergies is not null) { atomEnergies[i] += 0.5 * weight * phi; atomEnergies[j] += 0.5 * weight * phi; }
-                        double f = weight * psip * recip;
-                        double fx = f * dx, fy = f * dy, fz = f * dz;
-                        if (forces is not null)
-                        {
-                            fxi += fx; fyi += fy; fzi += fz;
-                            ref var fj = ref forces[j];
-                            fj.X -= fx; fj.Y -= fy; fj.Z -= fz;
-                        }
-                        if (wantStress)
-                        {
-                            xx += fx * dx; yy += fy * dy; zz += fz * dz;
-                            yz += fy * dz; xz += fx * dz; xy += fx * dy;
-                        }
-                    }
-                    if (forces is not null) { ref var fi = ref forces[i]; fi.X += fxi; fi.Y += fyi; fi.Z += fzi; }
-                }
-                acc.StoreChunk(c, energy, xx, yy, zz, yz, xz, xy, minR2Parts[c]);
+                var output = new EamForceOutput(fp, embedding, acc.Forces?[c], acc.AtomEnergies?[c], wantStress);
+                var sums = vectorized ? EamVectorPasses.Forces(pass, output, first, end) : Forces(pass, output, first, end);
+                acc.StoreChunk(c, sums.Energy, sums.XX, sums.YY, sums.ZZ, sums.YZ, sums.XZ, sums.XY, minR2Parts[c]);
             });
         }
         finally
@@ -212,4 +116,149 @@ public sealed class EmbeddedAtom : Potential
             ClosestPairDistance = acc.ClosestPairDistance(),
         };
     }
+
+    /// <summary>Pass 1 for atoms [first, end): ρ_i += ρ_ji(r), ρ_j += ρ_ij(r) into <paramref name="rho"/>; returns
+    /// the smallest squared pair distance seen.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Densities(in EamPass pass, double[] rho, int first, int end)
+    {
+        var t = pass.Tables;
+        int ns = t.Species, nr = t.Nr;
+        double rdr = 1.0 / t.Dr, cutSq = t.Cutoff * t.Cutoff, weight = pass.Weight;
+        var rhoSplines = t.RhoSplines; var rhoOf = t.RhoOf;
+        var types = pass.Types; var positions = pass.Positions; var shiftVectors = pass.ShiftVectors;
+        var J = pass.J; var offsets = pass.Offsets; var pairR = pass.PairR;
+        double minR2 = double.PositiveInfinity;
+        for (int i = first; i < end; i++)
+        {
+            int ti = types[i];
+            var ri = positions[i];
+            double rhoI = 0;
+            for (int p = offsets[i]; p < offsets[i + 1]; p++)
+            {
+                int j = J[p];
+                var rj = positions[j];
+                var sv = shiftVectors[p];
+                double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
+                double r2 = dx * dx + dy * dy + dz * dz;
+                if (r2 < minR2) minR2 = r2;
+                if (r2 >= cutSq) { pairR[p] = -1; continue; }
+                double r = Math.Sqrt(r2);
+                pairR[p] = r;
+                int tj = types[j];
+                double x = r * rdr + 1.0;
+                int m = Math.Min((int)x, nr - 1);
+                x = Math.Min(x - m, 1.0);
+                int o = m * EamSpline.Stride;
+                // ρ_ji (j's density at i) and ρ_ij: the same spline between like species, evaluated once.
+                int ja = rhoOf[tj * ns + ti], ib = rhoOf[ti * ns + tj];
+                var a = rhoSplines[ja];
+                double rhoJI = ((a[o + 3] * x + a[o + 4]) * x + a[o + 5]) * x + a[o + 6];
+                rhoI += rhoJI;
+                if (ib != ja) { var b = rhoSplines[ib]; rhoJI = ((b[o + 3] * x + b[o + 4]) * x + b[o + 5]) * x + b[o + 6]; }
+                rho[j] += weight * rhoJI;
+            }
+            rho[i] += weight * rhoI;
+        }
+        return minR2;
+    }
+
+    /// <summary>Pass 2: F(ρ) and F'(ρ); beyond the table F continues linearly with the slope at its end (LAMMPS).</summary>
+    private void Embedding(int[] types, double[] rho, double[] fp, double[] embedding, int n)
+    {
+        double rdrho = 1.0 / _t.Drho, rhoMax = _t.RhoMax;
+        int nrho = _t.Nrho;
+        var fSplines = _t.FSplines;
+        for (int i = 0; i < n; i++)
+        {
+            double x = rho[i] * rdrho + 1.0;
+            int m = Math.Max(1, Math.Min((int)x, nrho - 1));
+            x = Math.Min(x - m, 1.0);
+            var a = fSplines[types[i]];
+            int o = m * EamSpline.Stride;
+            fp[i] = (a[o] * x + a[o + 1]) * x + a[o + 2];
+            double f = ((a[o + 3] * x + a[o + 4]) * x + a[o + 5]) * x + a[o + 6];
+            if (rho[i] > rhoMax) f += fp[i] * (rho[i] - rhoMax);
+            embedding[i] = f;
+        }
+    }
+
+    /// <summary>Pass 3 for atoms [first, end): embedding and pair energies, and the forces from
+    /// dE/dr = F'_i ρ'_ji + F'_j ρ'_ij + φ'.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static EamSums Forces(in EamPass pass, in EamForceOutput output, int first, int end)
+    {
+        var t = pass.Tables;
+        int ns = t.Species, nr = t.Nr;
+        double rdr = 1.0 / t.Dr, weight = pass.Weight;
+        var rhoSplines = t.RhoSplines; var pairSplines = t.PairSplines; var rhoOf = t.RhoOf; var pairOf = t.PairOf;
+        var types = pass.Types; var positions = pass.Positions; var shiftVectors = pass.ShiftVectors;
+        var J = pass.J; var offsets = pass.Offsets; var pairR = pass.PairR;
+        var fp = output.EmbeddingDerivative; var embedding = output.Embedding;
+        var forces = output.Forces; var atomEnergies = output.AtomEnergies;
+        bool wantStress = output.WantStress;
+        double energy = 0, xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0;
+        for (int i = first; i < end; i++)
+        {
+            energy += embedding[i];
+            if (atomEnergies is not null) atomEnergies[i] += embedding[i];
+            int ti = types[i];
+            var ri = positions[i];
+            double fpi = fp[i], fxi = 0, fyi = 0, fzi = 0;
+            for (int p = offsets[i]; p < offsets[i + 1]; p++)
+            {
+                double r = pairR[p];
+                if (r < 0) continue;
+                int j = J[p];
+                var rj = positions[j];
+                var sv = shiftVectors[p];
+                double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
+                int tj = types[j];
+                double x = r * rdr + 1.0;
+                int m = Math.Min((int)x, nr - 1);
+                x = Math.Min(x - m, 1.0);
+                int o = m * EamSpline.Stride;
+                int ia = rhoOf[ti * ns + tj], jb = rhoOf[tj * ns + ti];
+                var a = rhoSplines[ia];
+                double rhoIp = (a[o] * x + a[o + 1]) * x + a[o + 2];
+                double rhoJp = rhoIp;
+                if (jb != ia) { var b = rhoSplines[jb]; rhoJp = (b[o] * x + b[o + 1]) * x + b[o + 2]; }
+                var z = pairSplines[pairOf[ti * ns + tj]];
+                double z2p = (z[o] * x + z[o + 1]) * x + z[o + 2];
+                double z2 = ((z[o + 3] * x + z[o + 4]) * x + z[o + 5]) * x + z[o + 6];
+                double recip = 1.0 / r;
+                double phi = z2 * recip;
+                double phip = z2p * recip - phi * recip;
+                double psip = fpi * rhoJp + fp[j] * rhoIp + phip;
+                energy += weight * phi;
+                if (atomEnergies is not null) { atomEnergies[i] += 0.5 * weight * phi; atomEnergies[j] += 0.5 * weight * phi; }
+                double f = weight * psip * recip;
+                double fx = f * dx, fy = f * dy, fz = f * dz;
+                if (forces is not null)
+                {
+                    fxi += fx; fyi += fy; fzi += fz;
+                    ref var fj = ref forces[j];
+                    fj.X -= fx; fj.Y -= fy; fj.Z -= fz;
+                }
+                if (wantStress)
+                {
+                    xx += fx * dx; yy += fy * dy; zz += fz * dz;
+                    yz += fy * dz; xz += fx * dz; xy += fx * dy;
+                }
+            }
+            if (forces is not null) { ref var fi = ref forces[i]; fi.X += fxi; fi.Y += fyi; fi.Z += fzi; }
+        }
+        return new EamSums(energy, xx, yy, zz, yz, xz, xy);
+    }
 }
+
+/// <summary>What the density and force passes read: the tables, each atom's species index, the current geometry,
+/// the list, the pair distances of pass 1 (−1 beyond the cutoff) and the weight of a pair (½ in a full list).</summary>
+internal readonly record struct EamPass(EamTables Tables, int[] Types, Vec3[] Positions, Vec3[] ShiftVectors, int[] J, int[] Offsets,
+    double[] PairR, double Weight);
+
+/// <summary>Pass 3's inputs from pass 2 (F'(ρ) and F(ρ) per atom) and a chunk's own output buffers (null when not wanted).</summary>
+internal readonly record struct EamForceOutput(double[] EmbeddingDerivative, double[] Embedding, Vec3[]? Forces, double[]? AtomEnergies, bool WantStress);
+
+/// <summary>A chunk's energy and virial (xx yy zz yz xz xy).</summary>
+internal readonly record struct EamSums(double Energy, double XX, double YY, double ZZ, double YZ, double XZ, double XY);

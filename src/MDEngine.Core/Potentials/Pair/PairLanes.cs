@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using MDEngine.Geometry;
+
+namespace MDEngine.Potentials.Pair;
+
+/// <summary>
+/// Four consecutive pairs p..p+3 of one atom's neighbor-list segment as AVX2 lanes, shared by the vectorized pair
+/// loops: the neighbor indices, which lanes hold a pair (an atom's last one to three pairs fill a partial vector
+/// whose unused lanes repeat its first pair and must be masked), and the pair vectors d = r_j + S·h − r_i gathered
+/// from the positions and the list's Cartesian shifts.
+/// </summary>
+internal readonly unsafe ref struct PairLanes
+{
+    private static readonly Vector128<int> Lane = Vector128.Create(0, 1, 2, 3);
+
+    public readonly Vector128<int> J;
+    /// <summary>How many lanes hold a pair (1..4).</summary>
+    public readonly int Count;
+    /// <summary>All bits set in the lanes that hold a pair.</summary>
+    public readonly Vector256<double> Valid;
+    public readonly Vector256<double> Dx, Dy, Dz;
+
+    /// <param name="positions">The positions as x, y, z doubles.</param>
+    /// <param name="shifts">The pairs' Cartesian lattice translations as x, y, z doubles.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public PairLanes(double* positions, double* shifts, int* neighbors, int p, int pEnd, Vec3 ri)
+    {
+        Count = Math.Min(4, pEnd - p);
+        Vector128<int> pairIndex;
+        if (Count == 4)
+        {
+            J = Vector128.Load(neighbors + p);
+            pairIndex = Vector128.Create(3 * p) + Lane * 3;
+            Valid = Vector256<double>.AllBitsSet;
+        }
+        else
+        {
+            var valid = Vector128.LessThan(Lane, Vector128.Create(Count));
+            var first = Vector128.Create(neighbors[p]);
+            J = Count switch
+            {
+                1 => first,
+                2 => Vector128.Create(neighbors[p], neighbors[p + 1], neighbors[p], neighbors[p]),
+                _ => Vector128.Create(neighbors[p], neighbors[p + 1], neighbors[p + 2], neighbors[p]),
+            };
+            pairIndex = Vector128.ConditionalSelect(valid, Vector128.Create(3 * p) + Lane * 3, Vector128.Create(3 * p));
+            Valid = Avx2.ConvertToVector256Int64(valid).AsDouble();
+        }
+        var atomIndex = J * 3;
+        Dx = Avx2.GatherVector256(positions, atomIndex, 8) + Avx2.GatherVector256(shifts, pairIndex, 8) - Vector256.Create(ri.X);
+        Dy = Avx2.GatherVector256(positions + 1, atomIndex, 8) + Avx2.GatherVector256(shifts + 1, pairIndex, 8) - Vector256.Create(ri.Y);
+        Dz = Avx2.GatherVector256(positions + 2, atomIndex, 8) + Avx2.GatherVector256(shifts + 2, pairIndex, 8) - Vector256.Create(ri.Z);
+    }
+
+    /// <summary>|d|², +∞ in the lanes without a pair.</summary>
+    public Vector256<double> SquaredLength
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var r2 = Dx * Dx + Dy * Dy + Dz * Dz;
+            return Count == 4 ? r2 : Vector256.ConditionalSelect(Valid, r2, Vector256.Create(double.PositiveInfinity));
+        }
+    }
+
+    /// <summary>F_j −= f·d for each pair, one lane at a time (two lanes may name the same atom in a small cell,
+    /// which a vector scatter would get wrong).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SubtractFromNeighbors(Vec3[] forces, int* neighbors, int p, Vector256<double> fx, Vector256<double> fy, Vector256<double> fz, double* scratch)
+    {
+        fx.Store(scratch); fy.Store(scratch + 4); fz.Store(scratch + 8);
+        for (int q = 0; q < Count; q++)
+        {
+            ref var fj = ref forces[neighbors[p + q]];
+            fj.X -= scratch[q]; fj.Y -= scratch[4 + q]; fj.Z -= scratch[8 + q];
+        }
+    }
+
+    /// <summary>values[j] += v for each pair, one lane at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddToNeighbors(double[] values, int* neighbors, int p, Vector256<double> v, double* scratch)
+    {
+        v.Store(scratch);
+        for (int q = 0; q < Count; q++) values[neighbors[p + q]] += scratch[q];
+    }
+}
