@@ -48,6 +48,13 @@ public sealed class NeighborList
     private Vec3[]? _shiftVectors;
     private Mat3 _shiftVectorsCell;
     private bool _shiftVectorsValid;
+    // The same shifts as indices into a table of the distinct ones (codes per build, table per cell).
+    private int[] _shiftCodes = [];
+    private bool _shiftCodesValid;
+    private (int X, int Y, int Z) _shiftCodeOrigin, _shiftCodeBox;
+    private Vec3[] _shiftTable = [];
+    private Mat3 _shiftTableCell;
+    private bool _shiftTableValid;
     /// <summary>The spatial binning of the last in-place rebuild, kept for the next one.</summary>
     internal CellBinning? Binning;
 
@@ -71,6 +78,7 @@ public sealed class NeighborList
         }
         Count = count;
         _shiftVectorsValid = false;
+        _shiftCodesValid = false;
         _stale = false;
     }
 
@@ -144,6 +152,59 @@ public sealed class NeighborList
         }
     }
 
+    /// <summary>
+    /// Each pair's lattice translation as an index into a table of Cartesian translations S·h for
+    /// <paramref name="cell"/>: <c>positions[J[p]] + Table[Codes[p]] − positions[I[p]]</c> is the pair vector,
+    /// bit-identical to <see cref="CartesianShifts"/>. A list has few distinct shifts (27 when the cell is wider than
+    /// twice the radius), so a pair kernel reads 4 bytes per pair instead of a 24-byte vector. The codes are computed
+    /// once per build, the table (which may hold unused shifts) once per cell.
+    /// </summary>
+    public (int[] Codes, Vec3[] Table) CompactShifts(Mat3 cell)
+    {
+        lock (_refreshLock)
+        {
+            if (!_shiftCodesValid) { EncodeShifts(); _shiftTableValid = false; }
+            if (!_shiftTableValid || !_shiftTableCell.Equals(cell))
+            {
+                var (ox, oy, oz) = _shiftCodeOrigin;
+                var (nx, ny, nz) = _shiftCodeBox;
+                if (_shiftTable.Length != nx * ny * nz) _shiftTable = new Vec3[nx * ny * nz];
+                Vec3 a = cell.Row(0), b = cell.Row(1), c = cell.Row(2);
+                for (int x = 0; x < nx; x++) for (int y = 0; y < ny; y++) for (int z = 0; z < nz; z++)
+                        {
+                            int sx = ox + x, sy = oy + y, sz = oz + z;
+                            // The same expression as CartesianShifts, so that both give the same bits.
+                            _shiftTable[(x * ny + y) * nz + z] = (sx | sy | sz) == 0 ? Vec3.Zero : sx * a + sy * b + sz * c;
+                        }
+                _shiftTableCell = cell; _shiftTableValid = true;
+            }
+            return (_shiftCodes, _shiftTable);
+        }
+    }
+
+    /// <summary>Codes of the shifts in the smallest box that holds them: ((sx − x₀)·ny + sy − y₀)·nz + sz − z₀.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EncodeShifts()
+    {
+        var shifts = Shifts;
+        int minX = 0, minY = 0, minZ = 0, maxX = 0, maxY = 0, maxZ = 0;
+        for (int p = 0; p < Count; p++)
+        {
+            int x = shifts[3 * p], y = shifts[3 * p + 1], z = shifts[3 * p + 2];
+            minX = Math.Min(minX, x); maxX = Math.Max(maxX, x);
+            minY = Math.Min(minY, y); maxY = Math.Max(maxY, y);
+            minZ = Math.Min(minZ, z); maxZ = Math.Max(maxZ, z);
+        }
+        int ny = maxY - minY + 1, nz = maxZ - minZ + 1;
+        if (_shiftCodes.Length < Count) _shiftCodes = GC.AllocateUninitializedArray<int>(I.Length);
+        var codes = _shiftCodes;
+        for (int p = 0; p < Count; p++)
+            codes[p] = ((shifts[3 * p] - minX) * ny + shifts[3 * p + 1] - minY) * nz + shifts[3 * p + 2] - minZ;
+        _shiftCodeOrigin = (minX, minY, minZ);
+        _shiftCodeBox = (maxX - minX + 1, ny, nz);
+        _shiftCodesValid = true;
+    }
+
     private void UpdateGeometryNow(ReadOnlySpan<Vec3> positions, Mat3 cell)
     {
         // A list built without geometry (for a Verlet list) gets its arrays on first use.
@@ -178,6 +239,7 @@ public sealed class NeighborList
         I = Permute(I, order, 1); J = Permute(J, order, 1); Shifts = Permute(Shifts, order, 3);
         if (_vectors.Length >= Count) { Vectors = Permute(Vectors, order, 1); Distances = Permute(Distances, order, 1); }
         _shiftVectors = null;
+        _shiftCodesValid = false;
     }
 
     private static T[] Permute<T>(T[] source, int[] order, int stride)

@@ -216,4 +216,25 @@ public class VerletNeighborListTests
     [InlineData("check maybe")]
     [InlineData("once yes")]
     public void UpdatePolicyRejectsBadKeywords(string text) => Assert.Throws<FormatException>(() => NeighborUpdatePolicy.Parse(text));
+
+    /// <summary>Shift codes and their table give the same translations, bit for bit, as the per-pair Cartesian shifts,
+    /// in a cell smaller than the cutoff (many images), after a cell change and after sorting.</summary>
+    [Fact]
+    public void CompactShiftsEqualCartesianShifts()
+    {
+        var cell = new Mat3(4.1, 0, 0, 1.3, 3.8, 0, -0.6, 0.9, 4.4);
+        var s = new Structure([18, 18, 18], [new Vec3(0.1, 0.2, 0.3), new Vec3(2.0, 1.9, 2.2), new Vec3(3.9, 3.1, 0.4)], new Cell(cell), Pbc.All);
+        var list = NeighborListBuilder.Build(s, 9.0, full: false);
+        foreach (var h in new[] { cell, 1.03 * cell, cell })
+        {
+            var (codes, table) = list.CompactShifts(h);
+            var vectors = list.CartesianShifts(h);
+            for (int p = 0; p < list.Count; p++) Assert.Equal(vectors[p], table[codes[p]]);
+            Assert.True(table.Length >= 27 && table.Length < list.Count, $"{table.Length} table entries for {list.Count} pairs");
+        }
+        list.SortDeterministically();
+        var (sortedCodes, sortedTable) = list.CompactShifts(cell);
+        var sortedVectors = list.CartesianShifts(cell);
+        for (int p = 0; p < list.Count; p++) Assert.Equal(sortedVectors[p], sortedTable[sortedCodes[p]]);
+    }
 }

@@ -54,7 +54,8 @@ internal static unsafe class EamVectorPasses
         var offsets = pass.Offsets;
         var scratch = stackalloc double[4];
         fixed (Vec3* positions = pass.Positions)
-        fixed (Vec3* shifts = pass.ShiftVectors)
+        fixed (Vec3* shiftTable = pass.ShiftTable)
+        fixed (int* shiftCodes = pass.ShiftCodes)
         fixed (int* J = pass.J)
         fixed (int* types = pass.Types)
         fixed (int* rhoOf = t.RhoOf)
@@ -69,7 +70,7 @@ internal static unsafe class EamVectorPasses
                 int pEnd = offsets[i + 1];
                 for (int p = offsets[i]; p < pEnd; p += 4)
                 {
-                    var pair = new PairLanes((double*)positions, (double*)shifts, J, p, pEnd, ri);
+                    var pair = new PairLanes((double*)positions, (double*)shiftTable, shiftCodes, J, p, pEnd, ri);
                     var r2 = pair.SquaredLength;
                     minR2 = Vector256.Min(minR2, r2);
                     var inside = Vector256.LessThan(r2, cutSq);
@@ -110,7 +111,8 @@ internal static unsafe class EamVectorPasses
         Vector256<double> energy = default, xx = default, yy = default, zz = default, yz = default, xz = default, xy = default;
         var scratch = stackalloc double[12];
         fixed (Vec3* positions = pass.Positions)
-        fixed (Vec3* shifts = pass.ShiftVectors)
+        fixed (Vec3* shiftTable = pass.ShiftTable)
+        fixed (int* shiftCodes = pass.ShiftCodes)
         fixed (int* J = pass.J)
         fixed (int* types = pass.Types)
         fixed (int* rhoOf = t.RhoOf)
@@ -131,7 +133,7 @@ internal static unsafe class EamVectorPasses
                 int pEnd = offsets[i + 1];
                 for (int p = offsets[i]; p < pEnd; p += 4)
                 {
-                    var pair = new PairLanes((double*)positions, (double*)shifts, J, p, pEnd, ri);
+                    var pair = new PairLanes((double*)positions, (double*)shiftTable, shiftCodes, J, p, pEnd, ri);
                     Vector256<double> stored;
                     if (pair.Count == 4) stored = Vector256.Load(pairR + p);
                     else

@@ -72,7 +72,8 @@ public sealed class EmbeddedAtom : Potential
         // Pair vectors d = r_j + S·h − r_i from the current positions: pass 1 tests r² against the cutoff (pairs in the
         // list's skin cost no square root) and keeps r for pass 3, marking pairs beyond the cutoff with −1.
         var pairR = ArrayPool<double>.Shared.Rent(Math.Max(1, list.Count));
-        var pass = new EamPass(_t, _species.TypesOf(s, Name), s.Positions, list.CartesianShifts(s.Cell.Matrix), list.J, list.Offsets,
+        var (shiftCodes, shiftTable) = list.CompactShifts(s.Cell.Matrix);
+        var pass = new EamPass(_t, _species.TypesOf(s, Name), s.Positions, shiftCodes, shiftTable, list.J, list.Offsets,
             pairR, list.IsFull ? 0.5 : 1.0);
         bool vectorized = UseVectorizedPasses;
         var minR2Parts = new double[chunks];
@@ -126,7 +127,7 @@ public sealed class EmbeddedAtom : Potential
         int ns = t.Species, nr = t.Nr;
         double rdr = 1.0 / t.Dr, cutSq = t.Cutoff * t.Cutoff, weight = pass.Weight;
         var rhoSplines = t.RhoSplines; var rhoOf = t.RhoOf;
-        var types = pass.Types; var positions = pass.Positions; var shiftVectors = pass.ShiftVectors;
+        var types = pass.Types; var positions = pass.Positions; var shiftCodes = pass.ShiftCodes; var shiftTable = pass.ShiftTable;
         var J = pass.J; var offsets = pass.Offsets; var pairR = pass.PairR;
         double minR2 = double.PositiveInfinity;
         for (int i = first; i < end; i++)
@@ -138,7 +139,7 @@ public sealed class EmbeddedAtom : Potential
             {
                 int j = J[p];
                 var rj = positions[j];
-                var sv = shiftVectors[p];
+                var sv = shiftTable[shiftCodes[p]];
                 double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
                 double r2 = dx * dx + dy * dy + dz * dz;
                 if (r2 < minR2) minR2 = r2;
@@ -192,7 +193,7 @@ public sealed class EmbeddedAtom : Potential
         int ns = t.Species, nr = t.Nr;
         double rdr = 1.0 / t.Dr, weight = pass.Weight;
         var rhoSplines = t.RhoSplines; var pairSplines = t.PairSplines; var rhoOf = t.RhoOf; var pairOf = t.PairOf;
-        var types = pass.Types; var positions = pass.Positions; var shiftVectors = pass.ShiftVectors;
+        var types = pass.Types; var positions = pass.Positions; var shiftCodes = pass.ShiftCodes; var shiftTable = pass.ShiftTable;
         var J = pass.J; var offsets = pass.Offsets; var pairR = pass.PairR;
         var fp = output.EmbeddingDerivative; var embedding = output.Embedding;
         var forces = output.Forces; var atomEnergies = output.AtomEnergies;
@@ -211,7 +212,7 @@ public sealed class EmbeddedAtom : Potential
                 if (r < 0) continue;
                 int j = J[p];
                 var rj = positions[j];
-                var sv = shiftVectors[p];
+                var sv = shiftTable[shiftCodes[p]];
                 double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
                 int tj = types[j];
                 double x = r * rdr + 1.0;
@@ -253,8 +254,8 @@ public sealed class EmbeddedAtom : Potential
 }
 
 /// <summary>What the density and force passes read: the tables, each atom's species index, the current geometry,
-/// the list, the pair distances of pass 1 (−1 beyond the cutoff) and the weight of a pair (½ in a full list).</summary>
-internal readonly record struct EamPass(EamTables Tables, int[] Types, Vec3[] Positions, Vec3[] ShiftVectors, int[] J, int[] Offsets,
+/// the list (shifts as <see cref="NeighborList.CompactShifts"/> gives them), the pair distances of pass 1 (−1 beyond the cutoff) and the weight of a pair (½ in a full list).</summary>
+internal readonly record struct EamPass(EamTables Tables, int[] Types, Vec3[] Positions, int[] ShiftCodes, Vec3[] ShiftTable, int[] J, int[] Offsets,
     double[] PairR, double Weight);
 
 /// <summary>Pass 3's inputs from pass 2 (F'(ρ) and F(ρ) per atom) and a chunk's own output buffers (null when not wanted).</summary>

@@ -9,7 +9,7 @@ namespace MDEngine.Potentials.Pair;
 /// Four consecutive pairs p..p+3 of one atom's neighbor-list segment as AVX2 lanes, shared by the vectorized pair
 /// loops: the neighbor indices, which lanes hold a pair (an atom's last one to three pairs fill a partial vector
 /// whose unused lanes repeat its first pair and must be masked), and the pair vectors d = r_j + S·h − r_i gathered
-/// from the positions and the list's Cartesian shifts.
+/// from the positions and the list's table of Cartesian shifts (<see cref="Neighbors.NeighborList.CompactShifts"/>).
 /// </summary>
 internal readonly unsafe ref struct PairLanes
 {
@@ -23,36 +23,40 @@ internal readonly unsafe ref struct PairLanes
     public readonly Vector256<double> Dx, Dy, Dz;
 
     /// <param name="positions">The positions as x, y, z doubles.</param>
-    /// <param name="shifts">The pairs' Cartesian lattice translations as x, y, z doubles.</param>
+    /// <param name="shiftTable">The table of Cartesian lattice translations as x, y, z doubles.</param>
+    /// <param name="shiftCodes">Each pair's index into the table.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public PairLanes(double* positions, double* shifts, int* neighbors, int p, int pEnd, Vec3 ri)
+    public PairLanes(double* positions, double* shiftTable, int* shiftCodes, int* neighbors, int p, int pEnd, Vec3 ri)
     {
         Count = Math.Min(4, pEnd - p);
-        Vector128<int> pairIndex;
+        Vector128<int> code;
         if (Count == 4)
         {
             J = Vector128.Load(neighbors + p);
-            pairIndex = Vector128.Create(3 * p) + Lane * 3;
+            code = Vector128.Load(shiftCodes + p);
             Valid = Vector256<double>.AllBitsSet;
         }
         else
         {
-            var valid = Vector128.LessThan(Lane, Vector128.Create(Count));
-            var first = Vector128.Create(neighbors[p]);
-            J = Count switch
-            {
-                1 => first,
-                2 => Vector128.Create(neighbors[p], neighbors[p + 1], neighbors[p], neighbors[p]),
-                _ => Vector128.Create(neighbors[p], neighbors[p + 1], neighbors[p + 2], neighbors[p]),
-            };
-            pairIndex = Vector128.ConditionalSelect(valid, Vector128.Create(3 * p) + Lane * 3, Vector128.Create(3 * p));
-            Valid = Avx2.ConvertToVector256Int64(valid).AsDouble();
+            J = Partial(neighbors + p, Count);
+            code = Partial(shiftCodes + p, Count);
+            Valid = Avx2.ConvertToVector256Int64(Vector128.LessThan(Lane, Vector128.Create(Count))).AsDouble();
         }
         var atomIndex = J * 3;
-        Dx = Avx2.GatherVector256(positions, atomIndex, 8) + Avx2.GatherVector256(shifts, pairIndex, 8) - Vector256.Create(ri.X);
-        Dy = Avx2.GatherVector256(positions + 1, atomIndex, 8) + Avx2.GatherVector256(shifts + 1, pairIndex, 8) - Vector256.Create(ri.Y);
-        Dz = Avx2.GatherVector256(positions + 2, atomIndex, 8) + Avx2.GatherVector256(shifts + 2, pairIndex, 8) - Vector256.Create(ri.Z);
+        var shiftIndex = code * 3;
+        Dx = Avx2.GatherVector256(positions, atomIndex, 8) + Avx2.GatherVector256(shiftTable, shiftIndex, 8) - Vector256.Create(ri.X);
+        Dy = Avx2.GatherVector256(positions + 1, atomIndex, 8) + Avx2.GatherVector256(shiftTable + 1, shiftIndex, 8) - Vector256.Create(ri.Y);
+        Dz = Avx2.GatherVector256(positions + 2, atomIndex, 8) + Avx2.GatherVector256(shiftTable + 2, shiftIndex, 8) - Vector256.Create(ri.Z);
     }
+
+    /// <summary>The first <paramref name="count"/> (1..3) values, the first repeated in the remaining lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Partial(int* source, int count) => count switch
+    {
+        1 => Vector128.Create(source[0]),
+        2 => Vector128.Create(source[0], source[1], source[0], source[0]),
+        _ => Vector128.Create(source[0], source[1], source[2], source[0]),
+    };
 
     /// <summary>|d|², +∞ in the lanes without a pair.</summary>
     public Vector256<double> SquaredLength

@@ -41,9 +41,9 @@ public static class PairSum
         bool wantAtomEnergies = what.HasFlag(Quantities.AtomEnergies);
         if (s.Positions.Length != list.AtomCount) throw new ArgumentException($"{s.Positions.Length} atoms for a neighbor list of {list.AtomCount}.");
         using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies, forceDestination: forceDestination);
-        var shiftVectors = list.CartesianShifts(s.Cell.Matrix);
+        var (shiftCodes, shiftTable) = list.CompactShifts(s.Cell.Matrix);
         double weight = list.IsFull ? 0.5 : 1.0;
-        acc.Run((c, first, end) => loop(new PairSumChunk(acc, c, first, end, s.Positions, shiftVectors, list.J, list.Offsets,
+        acc.Run((c, first, end) => loop(new PairSumChunk(acc, c, first, end, s.Positions, shiftCodes, shiftTable, list.J, list.Offsets,
             typeOfAtom, types, weight, wantStress, acc.Forces?[c], acc.AtomEnergies?[c])));
         return new PotentialResult
         {
@@ -58,7 +58,7 @@ public static class PairSum
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScalarLoop<TKernel>(TKernel k, in PairSumChunk chunk) where TKernel : struct, IPairKernel
     {
-        var positions = chunk.Positions; var shiftVectors = chunk.ShiftVectors; var typeOfAtom = chunk.TypeOfAtom;
+        var positions = chunk.Positions; var shiftCodes = chunk.ShiftCodes; var shiftTable = chunk.ShiftTable; var typeOfAtom = chunk.TypeOfAtom;
         var J = chunk.J; var offsets = chunk.Offsets;
         var forces = chunk.Forces; var atomEnergies = chunk.AtomEnergies;
         double weight = chunk.Weight;
@@ -76,7 +76,7 @@ public static class PairSum
                 // cost a squared length and no square root.
                 int j = J[p];
                 var rj = positions[j];
-                var sv = shiftVectors[p];
+                var sv = shiftTable[shiftCodes[p]];
                 double dx = rj.X + sv.X - ri.X, dy = rj.Y + sv.Y - ri.Y, dz = rj.Z + sv.Z - ri.Z;
                 double r2 = dx * dx + dy * dy + dz * dz;
                 if (r2 < minR2) minR2 = r2;
@@ -118,10 +118,11 @@ public static class PairSum
     }
 }
 
-/// <summary>What one chunk of the pair sum reads and where it writes: the atoms [First, End), their pairs, and the
-/// chunk's own force and per-atom energy buffers (null when not wanted).</summary>
+/// <summary>What one chunk of the pair sum reads and where it writes: the atoms [First, End), their pairs (shifts as
+/// <see cref="NeighborList.CompactShifts"/> gives them), and the chunk's own force and per-atom energy buffers (null
+/// when not wanted).</summary>
 internal readonly record struct PairSumChunk(ChunkedAccumulator Accumulator, int Index, int First, int End,
-    Vec3[] Positions, Vec3[] ShiftVectors, int[] J, int[] Offsets, int[] TypeOfAtom, int Types, double Weight,
+    Vec3[] Positions, int[] ShiftCodes, Vec3[] ShiftTable, int[] J, int[] Offsets, int[] TypeOfAtom, int Types, double Weight,
     bool WantStress, Vec3[]? Forces, double[]? AtomEnergies)
 {
     public void Store(double energy, double xx, double yy, double zz, double yz, double xz, double xy, double minR2) =>

@@ -24,11 +24,12 @@ internal static unsafe class PairSumVectorLoop
         var minR2 = infinity;
         var scratch = stackalloc double[16];
         fixed (Vec3* positionBase = chunk.Positions)
-        fixed (Vec3* shiftBase = chunk.ShiftVectors)
+        fixed (Vec3* shiftTable = chunk.ShiftTable)
+        fixed (int* shiftCodes = chunk.ShiftCodes)
         fixed (int* J = chunk.J)
         fixed (int* typeOfAtom = chunk.TypeOfAtom)
         {
-            double* px = (double*)positionBase, sx = (double*)shiftBase;
+            double* px = (double*)positionBase, sx = (double*)shiftTable;
             for (int i = chunk.First; i < chunk.End; i++)
             {
                 var ri = positionBase[i];
@@ -37,7 +38,7 @@ internal static unsafe class PairSumVectorLoop
                 int pEnd = offsets[i + 1];
                 for (int p = offsets[i]; p < pEnd; p += 4)
                 {
-                    var pair = new PairLanes(px, sx, J, p, pEnd, ri);
+                    var pair = new PairLanes(px, sx, shiftCodes, J, p, pEnd, ri);
                     var r2 = pair.SquaredLength;
                     minR2 = Vector256.Min(minR2, r2);
                     var typePairs = uniformType ? Vector128<int>.Zero : ti + Avx2.GatherVector128(typeOfAtom, pair.J, 4);
