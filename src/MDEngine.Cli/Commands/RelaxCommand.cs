@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MDEngine.Geometry;
 using MDEngine.IO;
 using MDEngine.Optimize;
 using MDEngine.Optimize.Constraints;
@@ -33,6 +34,7 @@ internal static class RelaxCommand
         var pressure = new Option<double>("--pressure") { Description = "External pressure, GPa (with --cell).", DefaultValueFactory = _ => 0.0 };
         var hydrostatic = new Option<bool>("--hydrostatic") { Description = "With --cell: only scale the cell, keeping its shape." };
         var constantVolume = new Option<bool>("--constant-volume") { Description = "With --cell: change the cell's shape at constant volume." };
+        var mask = new Option<string?>("--mask") { Description = "With --cell: which strain components relax, six 0/1 flags in Voigt order xx,yy,zz,yz,xz,xy (ASE's mask), e.g. 1,1,0,0,0,0." };
         var fix = new Option<string?>("--fix") { Description = "Atoms to keep fixed, 0-based indices and ranges: 0,3,10-15." };
         var output = new Option<string>("--output", "-o") { Description = "File to write the relaxed structures to (extxyz keeps energy, forces, stress).", Required = true };
         var trajectory = new Option<string?>("--trajectory") { Description = "Extended XYZ file receiving every step of every structure." };
@@ -43,7 +45,7 @@ internal static class RelaxCommand
         var command = new Command("relax", "Relax structures (positions, optionally the cell) to a force threshold. " +
             "Exit code 3 when a structure did not converge within --steps (its lowest-energy state is written).");
         command.Arguments.Add(files);
-        foreach (var o in new Option[] { potential, optimizer, lineSearch, fmax, steps, cell, pressure, hydrostatic, constantVolume, fix, output, trajectory, keepSymmetry, symprec, format })
+        foreach (var o in new Option[] { potential, optimizer, lineSearch, fmax, steps, cell, pressure, hydrostatic, constantVolume, mask, fix, output, trajectory, keepSymmetry, symprec, format })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -62,8 +64,9 @@ internal static class RelaxCommand
             bool relaxCell = parse.GetValue(cell);
             double pressureGPa = parse.GetValue(pressure);
             bool hydro = parse.GetValue(hydrostatic), constVolume = parse.GetValue(constantVolume);
-            if (!relaxCell && (pressureGPa != 0 || hydro || constVolume))
-                throw new UsageException("--pressure, --hydrostatic and --constant-volume need --cell");
+            var strainMask = ParseMask(parse.GetValue(mask));
+            if (!relaxCell && (pressureGPa != 0 || hydro || constVolume || strainMask is not null))
+                throw new UsageException("--pressure, --hydrostatic, --constant-volume and --mask need --cell");
             if (hydro && constVolume) throw new UsageException("--hydrostatic and --constant-volume exclude each other");
             if (!double.IsFinite(pressureGPa)) throw new UsageException("--pressure must be a finite number");
             var fixedAtoms = ParseIndices(parse.GetValue(fix));
@@ -113,7 +116,7 @@ internal static class RelaxCommand
                 }
                 if (fixedAtoms.Length > 0) constraints.Add(new FixAtoms(fixedAtoms));
                 targets[b] = relaxCell
-                    ? new FrechetCellFilter(s, constraints, pressureGPa / GPaPerEvA3, hydro, constVolume)
+                    ? new FrechetCellFilter(s, constraints, pressureGPa / GPaPerEvA3, hydro, constVolume, strainMask)
                     : new AtomsOptimizable(s, constraints);
             }
 
@@ -213,6 +216,18 @@ internal static class RelaxCommand
         {
             return null;
         }
+    }
+
+    /// <summary>"1,1,0,0,0,0" (Voigt xx yy zz yz xz xy, as ASE's cell filters take it) into the 3×3 strain mask; null
+    /// when not given.</summary>
+    internal static Mat3? ParseMask(string? text)
+    {
+        if (text is null) return null;
+        var flags = text.Split(',', StringSplitOptions.TrimEntries);
+        if (flags.Length != 6 || flags.Any(f => f is not ("0" or "1")))
+            throw new UsageException($"--mask {text}: expected six 0/1 flags in Voigt order xx,yy,zz,yz,xz,xy");
+        if (flags.All(f => f == "0")) throw new UsageException("--mask: every strain component is fixed; drop --cell instead");
+        return FrechetCellFilter.MaskFromVoigt(flags.Select(f => f == "1").ToArray());
     }
 
     /// <summary>"0,3,10-15" → 0, 3, 10..15.</summary>

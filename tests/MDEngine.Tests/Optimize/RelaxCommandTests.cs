@@ -48,6 +48,28 @@ public sealed class RelaxCommandTests() : TempDirectoryTests("mdengine-relax-")
         Assert.Equal(c.FinalEnergy, StructureFile.ReadFrame(output).Energy!.Value, 1e-6);
     }
 
+    /// <summary>ASE's Voigt mask: with only zz free the deformation gradient stays diag(1, 1, f), so the cell's x and
+    /// y columns keep their values while z relaxes.</summary>
+    [Fact]
+    public void Strain_mask_relaxes_only_the_free_components()
+    {
+        string input = Input("strained", "LBFGS", cell: true), output = Path.Combine(Dir, "out.extxyz");
+        var start = StructureFile.ReadFrame(input).Cell.Matrix;
+        var (code, text, err) = Run("relax", input, "--potential", Lj, "--cell", "--mask", "0,0,1,0,0,0", "--output", output);
+        Assert.True(code == 0, err + text);
+        var end = StructureFile.ReadFrame(output).Cell.Matrix;
+        for (int row = 0; row < 3; row++)
+        {
+            Assert.Equal(start[row, 0], end[row, 0], 12);
+            Assert.Equal(start[row, 1], end[row, 1], 12);
+        }
+        Assert.True(Math.Abs(end[2, 2] - start[2, 2]) > 1e-3, $"c_z stayed at {end[2, 2]}");
+
+        (code, _, err) = Run("relax", input, "--potential", Lj, "--cell", "--mask", "1,1,x,0,0,0", "--output", output);
+        Assert.Equal(2, code);
+        Assert.Contains("Voigt", err);
+    }
+
     [Fact]
     public void Non_convergence_exits_3_and_writes_the_best_state()
     {
@@ -66,6 +88,7 @@ public sealed class RelaxCommandTests() : TempDirectoryTests("mdengine-relax-")
     [InlineData("--fix", "400")]
     [InlineData("--optimizer", "newton")]
     [InlineData("--pressure", "1")]
+    [InlineData("--mask", "1,1,1,0,0,0")]
     public void Bad_options_exit_2_with_one_line(string option, string value)
     {
         string input = Input("vacancy", "FIRE", cell: false), output = Path.Combine(Dir, "out.extxyz");
