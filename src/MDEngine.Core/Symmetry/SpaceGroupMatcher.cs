@@ -67,7 +67,7 @@ internal static class SpaceGroupMatcher
             {
                 var w = IntMat3.Round(qInv * op.Rotation.ToMat3() * qm, 1e-6);
                 if (w is null) { integral = false; break; }
-                converted[w.Value] = qInv * op.Translation;
+                converted[w.Value] = qInv * Fractional.Mod1Clean(op.Translation, 1e-8);
             }
             if (!integral) continue;
             var convLattice = qm.Transpose() * primitiveLattice;
