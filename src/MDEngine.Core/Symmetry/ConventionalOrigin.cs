@@ -41,6 +41,8 @@ internal static class ConventionalOrigin
                 s[i] = Reduce(sum);
             }
             var origin = -(toConventional * s);
+            if (Environment.GetEnvironmentVariable("ORIGIN_DEBUG") == setting.Number.ToString())
+                Console.Error.WriteLine($"DBG set {string.Join(" ", set.Rotations)} dw {string.Join(",", dw.Select(x => x.ToString("0.###")))} found {string.Join(" ", set.Rotations.Select(g => found[g]))} origin {origin} ok {isSolution(origin)}");
             if (isSolution(origin)) return origin;
         }
         return null;
