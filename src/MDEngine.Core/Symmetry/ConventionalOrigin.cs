@@ -6,11 +6,12 @@ namespace MDEngine.Symmetry;
 /// Acta Cryst. A55, 383 (1999)). Fixed sets of generator rotations are tried in a fixed order
 /// (<see cref="OriginGeneratorTables"/>); for the first set whose rotations all belong to the group and whose
 /// origin reproduces every operation, the shift is the particular solution s = S⁺ Δw of (W_i − I) s ≡ Δw_i, where
-/// Δw_i = t_db − t is the difference between the tabulated translation and the one found for generator i. Everything
-/// is taken in the primitive basis of the centred lattice (t_p = M t), each translation and each difference reduced to
-/// [−½, ½) with the rounding that sends ±½ to ∓½, and s reduced the same way; the origin of the standardized
-/// cell is then −M⁻¹ s in the conventional basis. The reductions matter: S⁺ has entries of ±1, so a difference taken
-/// one lattice vector away moves the origin by half a lattice vector to an equivalent but differently labelled one.</summary>
+/// Δw_i = t_db − t is the difference between the tabulated translation (the first operation of that rotation in
+/// spglib's order) and the one found for generator i. Everything is taken in the primitive basis of the centred
+/// lattice (t_p = M t) and the origin of the standardized cell is −M⁻¹ s in the conventional basis. Which
+/// representative of Δw is used matters: S⁺ has entries of ±½ and ±1, so a difference taken one lattice vector
+/// away moves the origin by half a lattice vector, to an equivalent origin with other Wyckoff letters. spglib's
+/// choice, measured on its output for inputs shifted by arbitrary vectors, is each component of Δw_p in (−1, 0].</summary>
 internal static class ConventionalOrigin
 {
     /// <summary>The origin o (x_std = x_conv + o) spglib picks, given the operations in the conventional basis
@@ -30,8 +31,10 @@ internal static class ConventionalOrigin
             for (int k = 0; k < set.Rotations.Length; k++)
             {
                 var g = set.Rotations[k];
-                Vec3 tDb = toPrimitive * tabulated[g], t = toPrimitive * Unit(found[g]);
-                for (int j = 0; j < 3; j++) dw[3 * k + j] = tDb[j] - t[j];
+                // Δw = t_db − t in the primitive basis of the centring, each component taken in (−1, 0]: the
+                // representative spglib's rule starts from (measured on its output for origin-shifted inputs).
+                Vec3 tDb = toPrimitive * tabulated[g], t = toPrimitive * found[g];
+                for (int j = 0; j < 3; j++) dw[3 * k + j] = -FractionalPart(t[j] - tDb[j]);
             }
             var s = Vec3.Zero;
             for (int i = 0; i < 3; i++)
@@ -41,8 +44,6 @@ internal static class ConventionalOrigin
                 s[i] = Reduce(sum);
             }
             var origin = -(toConventional * s);
-            if (Environment.GetEnvironmentVariable("ORIGIN_DEBUG") == setting.Number.ToString())
-                Console.Error.WriteLine($"DBG set {string.Join(" ", set.Rotations)} dw {string.Join(",", dw.Select(x => x.ToString("0.###")))} found {string.Join(" ", set.Rotations.Select(g => found[g]))} origin {origin} ok {isSolution(origin)}");
             if (isSolution(origin)) return origin;
         }
         return null;
@@ -72,16 +73,14 @@ internal static class ConventionalOrigin
         _ => IntMat3.Identity,
     };
 
-    private static Vec3 Unit(Vec3 v) => new(Unit(v.X), Unit(v.Y), Unit(v.Z));
-
-    private static double Unit(double t)
+    /// <summary>x mod 1 in [0, 1); values within 10⁻⁸ of an integer are 0 (rounding of exact translations must not
+    /// turn 0 into 1).</summary>
+    private static double FractionalPart(double x)
     {
-        t -= Math.Floor(t);
-        return t > 1 - 1e-8 ? 0 : t;
+        double r = x - Math.Floor(x);
+        return r > 1 - 1e-8 || r < 1e-8 ? 0 : r;
     }
 
-    private static Vec3 Reduce(Vec3 v) => new(Reduce(v.X), Reduce(v.Y), Reduce(v.Z));
-
-    /// <summary>x minus its nearest integer, halves rounded away from zero (so ½ → −½ and −½ → ½).</summary>
+    /// <summary>x minus its nearest integer (s is defined modulo the primitive lattice).</summary>
     private static double Reduce(double x) => x - Math.Round(x, MidpointRounding.AwayFromZero);
 }
