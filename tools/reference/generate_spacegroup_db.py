@@ -214,6 +214,12 @@ def main():
         mine = {(r, tuple(round(x, 9) for x in t)) for r, t in mine}
         if mine != theirs:
             raise SystemExit(f"Hall {hall_number} ({hall_symbol}): operations differ from spglib's")
+        # Same set; listed in spglib's order, whose first operation of each rotation carries the translation
+        # spglib's origin rule starts from (the other ones of that rotation differ by centring vectors).
+        def key(rot, t):
+            return (tuple(tuple(int(v) for v in r) for r in rot), tuple(round(float(x) % 1.0, 9) % 1.0 for x in t))
+        by_key = {key(op[0], op[1]): op for op in ops}
+        ops = [by_key[key(rot, t)] for rot, t in zip(reference["rotations"], reference["translations"])]
         info = spglib.get_spacegroup_type(hall_number)
         number = info["number"]
         wyck = wyckoff[hall_number]

@@ -2,70 +2,85 @@ using MDEngine.Geometry;
 
 namespace MDEngine.Symmetry;
 
-/// <summary>spglib's choice of origin among those allowed by the Euclidean normaliser, where its rule is reproduced.
-/// spglib (after Grosse-Kunstleve, Acta Cryst. A55, 383 (1999)) tries fixed sets of generator rotations in a fixed
-/// order; for the first set whose rotations all belong to the group and whose origin reproduces every operation, the
-/// shift is a particular solution s = V S⁺ U Δw of (W − I) s = Δw, with Δw = t_db − t the difference between the
-/// tabulated translation and the one found (t taken in [0, 1) in the conventional cell, not reduced), and the origin
-/// of the standardized cell is −s. Reproduced here, for primitive lattices only: groups with the inversion centre at
-/// the origin, where the inversion fixes the origin alone (measured to agree with spglib far more often than not,
-/// though not for every tetragonal case), and triclinic, monoclinic and orthorhombic groups without inversion at the
-/// origin, whose generators are diagonal matrices of ±1 and whose solution takes each coordinate i from the first
-/// generator with W_ii = −1: s_i = −Δw_i / 2, and 0 when none reverses i. Other settings return null and keep the
-/// origin nearest to the input's.</summary>
+/// <summary>spglib's choice of origin among those allowed by the Euclidean normaliser (after Grosse-Kunstleve,
+/// Acta Cryst. A55, 383 (1999)). Fixed sets of generator rotations are tried in a fixed order
+/// (<see cref="OriginGeneratorTables"/>); for the first set whose rotations all belong to the group and whose
+/// origin reproduces every operation, the shift is the particular solution s = S⁺ Δw of (W_i − I) s ≡ Δw_i, where
+/// Δw_i = t_db − t is the difference between the tabulated translation (the first operation of that rotation in
+/// spglib's order) and the one found for generator i. Everything is taken in the primitive basis of the centred
+/// lattice (t_p = M t) and the origin of the standardized cell is −M⁻¹ s in the conventional basis. Which
+/// representative of Δw is used matters: S⁺ has entries of ±½ and ±1, so a difference taken one lattice vector
+/// away moves the origin by half a lattice vector, to an equivalent origin with other Wyckoff letters. spglib's
+/// choice, measured on its output for inputs shifted by arbitrary vectors, is each component of Δw_p in (−1, 0].</summary>
 internal static class ConventionalOrigin
 {
-    private static readonly IntMat3 TwoX = new(1, 0, 0, 0, -1, 0, 0, 0, -1);
-    private static readonly IntMat3 TwoY = new(-1, 0, 0, 0, 1, 0, 0, 0, -1);
-    private static readonly IntMat3 TwoZ = new(-1, 0, 0, 0, -1, 0, 0, 0, 1);
-
-    /// <summary>Generator sets without inversion in the order they are tried, per crystal system (primitive lattices).</summary>
-    private static readonly Dictionary<string, IntMat3[][]> Sets = new()
-    {
-        ["triclinic"] = [[]],
-        ["monoclinic"] = [[TwoX], [TwoY], [TwoZ], [-TwoX], [-TwoY], [-TwoZ]],
-        ["orthorhombic"] = [[TwoZ, TwoX], [TwoZ, -TwoX], [-TwoZ, TwoX], [-TwoZ, -TwoX]],
-    };
-
     /// <summary>The origin o (x_std = x_conv + o) spglib picks, given the operations in the conventional basis
-    /// (rotation → translation) and the tabulated translations; null where the rule is not reproduced or no
-    /// generator set applies. <paramref name="isSolution"/> checks a candidate origin against every operation.</summary>
+    /// (rotation → translation) and the tabulated ones; null when no generator set yields an origin that
+    /// <paramref name="isSolution"/> accepts (a check of every operation).</summary>
     public static Vec3? Find(HallSetting setting, IReadOnlyDictionary<IntMat3, Vec3> found, IReadOnlyDictionary<IntMat3, Vec3> tabulated,
         Func<Vec3, bool> isSolution)
     {
-        if (setting.Centering != 'P') return null;
-        // In origin choice 1 the inversion centre lies off the origin and the other generators come first.
-        if (found.TryGetValue(IntMat3.Inversion, out var tInversion) && tabulated[IntMat3.Inversion].LengthSquared < 1e-12)
+        var toPrimitive = PrimitiveBasis(setting.Centering);
+        var toConventional = toPrimitive.ToMat3().Inverse();
+        var dw = new double[9];
+        foreach (var set in GeneratorSets(setting))
         {
-            // Centrosymmetric: the inversion fixes the origin on its own, o = (t_db − t) / 2.
-            var o = Vec3.Zero;
-            for (int i = 0; i < 3; i++) o[i] = (tabulated[IntMat3.Inversion][i] - Unit(tInversion[i])) / 2;
-            return isSolution(o) ? o : null;
-        }
-        if (!Sets.TryGetValue(setting.CrystalSystem, out var sets)) return null;
-        foreach (var generators in sets)
-        {
-            if (!generators.All(found.ContainsKey)) continue;
+            if (!set.Inverses.TryGetValue(setting.Centering, out var inverse)) continue;
+            if (!set.Rotations.All(found.ContainsKey)) continue;
+            Array.Clear(dw);
+            for (int k = 0; k < set.Rotations.Length; k++)
+            {
+                var g = set.Rotations[k];
+                // Δw = t_db − t in the primitive basis of the centring, each component taken in (−1, 0]: the
+                // representative spglib's rule starts from (measured on its output for origin-shifted inputs).
+                Vec3 tDb = toPrimitive * tabulated[g], t = toPrimitive * found[g];
+                for (int j = 0; j < 3; j++) dw[3 * k + j] = -FractionalPart(t[j] - tDb[j]);
+            }
             var s = Vec3.Zero;
             for (int i = 0; i < 3; i++)
-                foreach (var g in generators)
-                {
-                    if (g[i, i] != -1) continue;
-                    double t = Unit(found[g][i]);
-                    s[i] = -(tabulated[g][i] - t) / 2;
-                    break;
-                }
-            var origin = -s;
+            {
+                double sum = 0;
+                for (int j = 0; j < 9; j++) sum += inverse[i, j] * dw[j];
+                s[i] = Reduce(sum);
+            }
+            var origin = -(toConventional * s);
             if (isSolution(origin)) return origin;
         }
         return null;
     }
 
-    /// <summary>t in [0, 1); values within rounding of 1 are 0 (the found translations carry rounding from the
-    /// change of basis, exact ones do not).</summary>
-    private static double Unit(double t)
+    private static OriginGeneratorTables.GeneratorSet[] GeneratorSets(HallSetting setting) => setting.CrystalSystem switch
     {
-        t -= Math.Floor(t);
-        return t > 1 - 1e-8 ? 0 : t;
+        "triclinic" => OriginGeneratorTables.Triclinic,
+        "monoclinic" => OriginGeneratorTables.Monoclinic,
+        "orthorhombic" => OriginGeneratorTables.Orthorhombic,
+        "tetragonal" => OriginGeneratorTables.Tetragonal,
+        "trigonal" => setting.Centering == 'R' ? OriginGeneratorTables.Rhombohedral : OriginGeneratorTables.Trigonal,
+        "hexagonal" => OriginGeneratorTables.Hexagonal,
+        _ => OriginGeneratorTables.Cubic,
+    };
+
+    /// <summary>M with t_primitive = M t_conventional: rows are the primitive basis dual to the centring's
+    /// conventional-to-primitive choice (for R, the obverse rhombohedral cell of hexagonal axes).</summary>
+    private static IntMat3 PrimitiveBasis(char centering) => centering switch
+    {
+        'I' => new IntMat3(0, 1, 1, 1, 0, 1, 1, 1, 0),
+        'F' => new IntMat3(-1, 1, 1, 1, -1, 1, 1, 1, -1),
+        'A' => new IntMat3(1, 0, 0, 0, 1, 1, 0, -1, 1),
+        'B' => new IntMat3(1, 0, 1, 0, 1, 0, -1, 0, 1),
+        'C' => new IntMat3(1, 1, 0, -1, 1, 0, 0, 0, 1),
+        'R' => new IntMat3(1, 0, 1, -1, 1, 1, 0, -1, 1),
+        _ => IntMat3.Identity,
+    };
+
+    /// <summary>x mod 1 in [0, 1); values within 10⁻⁸ of an integer are 0 (rounding of exact translations must not
+    /// turn 0 into 1).</summary>
+    private static double FractionalPart(double x)
+    {
+        double r = x - Math.Floor(x);
+        return r > 1 - 1e-8 || r < 1e-8 ? 0 : r;
     }
+
+    /// <summary>x minus its nearest integer (s is defined modulo the primitive lattice).</summary>
+    private static double Reduce(double x) => x - Math.Round(x, MidpointRounding.AwayFromZero);
 }

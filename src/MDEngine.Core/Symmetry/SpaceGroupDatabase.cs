@@ -50,7 +50,8 @@ public sealed class HallSetting
     public required char Centering { get; init; }
     /// <summary>True for the setting spglib reports by default for this space-group type.</summary>
     public required bool IsDefault { get; init; }
-    /// <summary>All operations modulo the lattice, centring translations included, translations in [0, 1).</summary>
+    /// <summary>All operations modulo the lattice, centring translations included, translations in [0, 1), in
+    /// spglib's order (its origin rule starts from the first operation of each rotation).</summary>
     public required SymmetryOperation[] Operations { get; init; }
     /// <summary>Wyckoff positions from 'a' (highest site symmetry) to the general position.</summary>
     public required WyckoffPosition[] Wyckoffs { get; init; }

@@ -41,7 +41,10 @@ internal static class SpaceGroupMatcher
         return Groups.Value.Where(g => g.Signature == sig).Select(g => g.Setting).ToList();
     }
 
-    public static Match? Identify(List<SymmetryOperation> ops, Mat3 primitiveLattice, Mat3 inputLattice, double symprec)
+    /// <param name="measured">Each operation's translation as measured from one pair of atoms (same lattice class as
+    /// the operation's), from which the origin rule starts; see <see cref="MeasuredTranslations"/>.</param>
+    public static Match? Identify(List<SymmetryOperation> ops, Mat3 primitiveLattice, Mat3 inputLattice, double symprec,
+        IReadOnlyDictionary<IntMat3, Vec3>? measured = null)
     {
         var rotations = ops.Select(o => o.Rotation).ToList();
         string sig = Signature(rotations);
@@ -67,7 +70,7 @@ internal static class SpaceGroupMatcher
             {
                 var w = IntMat3.Round(qInv * op.Rotation.ToMat3() * qm, 1e-6);
                 if (w is null) { integral = false; break; }
-                converted[w.Value] = qInv * op.Translation;
+                converted[w.Value] = qInv * (measured is not null && measured.TryGetValue(op.Rotation, out var t) ? t : op.Translation);
             }
             if (!integral) continue;
             var convLattice = qm.Transpose() * primitiveLattice;

@@ -50,7 +50,8 @@ public static class SymmetryAnalyzer
 
         var rotations = LatticePointGroup.Find(reducedLattice, symprec, angleTolerance);
         var (ops, perms) = CrystalOperations.Find(reducedLattice, positions, primitive.Types, rotations, symprec);
-        var match = SpaceGroupMatcher.Identify(ops, reducedLattice, lattice, symprec);
+        var measured = MeasuredTranslations.Find(positions, primitive.Types, ops, perms);
+        var match = SpaceGroupMatcher.Identify(ops, reducedLattice, lattice, symprec, measured);
         if (match is null) return null;
         return Standardizer.Build(structure, fractional, primitive, basis, reducedLattice, positions, ops, perms, match, symprec);
     }
