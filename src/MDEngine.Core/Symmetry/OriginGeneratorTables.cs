@@ -7,7 +7,8 @@ namespace MDEngine.Symmetry;
 /// with the Smith normal form U M V = D of the stacked M = (W_i − I), S⁺ = V D⁺ U. A system of equations has many
 /// solutions and each generalised inverse picks a different one; these are the inverses spglib tabulates, so that
 /// the origin (hence the Wyckoff letters and the standardized cell) is the one spglib reports.
-/// Rows are written as nine numbers, rows separated by ';'.</summary>
+/// Rows are written as nine numbers, rows separated by ';'. The numbers are spglib's (hall_symbol.c; BSD 3-clause,
+/// see tools/reference/spglib/COPYING).</summary>
 internal static class OriginGeneratorTables
 {
     internal sealed record GeneratorSet(IntMat3[] Rotations, IReadOnlyDictionary<char, double[,]> Inverses);
