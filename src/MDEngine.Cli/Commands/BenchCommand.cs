@@ -20,13 +20,22 @@ internal static class BenchCommand
 {
     /// <summary>One measured quantity of a case: MDEngine's rate at a thread count, and how to read LAMMPS's rate
     /// from its log (atom-steps per second), null when LAMMPS has no counterpart.</summary>
-    internal sealed record Stage(string Name, Func<BenchCase, int, double> MDEngineRate, Func<LammpsRun, double>? LammpsRate);
+    internal sealed record Stage(string Name, Func<BenchCase, int, Rate> MDEngineRate, Func<LammpsRun, Rate>? LammpsRate);
+
+    /// <summary>Atom-steps per second of wall-clock time and per second of CPU time. On a shared machine other jobs
+    /// take cores away at random; a single-threaded run's rate per CPU second does not depend on that, so the two
+    /// codes' CPU-time rates compare them even when the wall-clock ones drift.</summary>
+    internal readonly record struct Rate(double Wall, double Cpu);
 
     /// <summary>A benchmark: the system, the potential and the neighbor-list settings (skin and LAMMPS's neigh_modify
     /// schedule) that both codes use, and the LAMMPS input that runs it.</summary>
     internal sealed record BenchCase(string Name, Structure Structure, Potential Potential, double Skin, NeighborUpdatePolicy Policy, string LammpsInput, int LammpsSteps);
 
-    internal sealed record LammpsRun(int Atoms, int Steps, double LoopSeconds, double PairSeconds, int? NeighborBuilds);
+    /// <param name="CpuFraction">LAMMPS's "% CPU use" of the loop (CPU time over wall time), applied to its pair time too.</param>
+    internal sealed record LammpsRun(int Atoms, int Steps, double LoopSeconds, double PairSeconds, int? NeighborBuilds, double CpuFraction)
+    {
+        public Rate Per(double seconds) => new(Atoms * (double)Steps / seconds, Atoms * (double)Steps / (seconds * CpuFraction));
+    }
 
     public static Command Create()
     {
@@ -51,11 +60,11 @@ internal static class BenchCommand
             var stages = new List<Stage>
             {
                 // The potential alone, pair vectors current (what LAMMPS's "Pair" time measures, less its distance computation).
-                new("forces", (c, t) => ForceRate(c, t, count, refresh: false), run => run.Atoms * (double)run.Steps / run.PairSeconds),
+                new("forces", (c, t) => ForceRate(c, t, count, refresh: false), run => run.Per(run.PairSeconds)),
                 // Pair-vector refresh from positions (Verlet list, every step) plus the potential: the same work as LAMMPS's pair loop.
-                new("refresh+forces", (c, t) => ForceRate(c, t, count, refresh: true), run => run.Atoms * (double)run.Steps / run.PairSeconds),
+                new("refresh+forces", (c, t) => ForceRate(c, t, count, refresh: true), run => run.Per(run.PairSeconds)),
                 // 100 velocity-Verlet steps with neighbor-list maintenance, against LAMMPS's whole loop of fix nve.
-                new("100 NVE steps", (c, t) => NveRate(c, t), run => run.Atoms * (double)run.Steps / run.LoopSeconds),
+                new("100 NVE steps", (c, t) => NveRate(c, t), run => run.Per(run.LoopSeconds)),
             };
             output.WriteLine($"MDEngine on .NET {Environment.Version}, {Environment.ProcessorCount} cores; LAMMPS: {lmp ?? "not found"}");
             foreach (var bench in Cases(n, selected))
@@ -64,18 +73,19 @@ internal static class BenchCommand
                 var run = lmp is null ? null : RunLammps(lmp, bench);
                 foreach (var stage in stages)
                 {
-                    double? reference = run is not null && stage.LammpsRate is not null ? stage.LammpsRate(run) : null;
+                    Rate? reference = run is not null && stage.LammpsRate is not null ? stage.LammpsRate(run) : null;
                     if (reference is { } r)
                     {
-                        string line = Line(stage.Name, "LAMMPS, 1 core", r, null);
+                        string line = Line(stage.Name, "LAMMPS, 1 core", r, null, withCpu: true);
                         if (stage.Name.Contains("NVE", StringComparison.Ordinal) && run!.NeighborBuilds is { } builds)
                             line += string.Format(CultureInfo.InvariantCulture, "  [{0} list builds]", builds);
                         output.WriteLine(line);
                     }
                     foreach (int t in threadCounts)
                     {
-                        double rate = stage.MDEngineRate(bench, t);
-                        string line = Line(stage.Name, $"MDEngine, {t} thread{(t == 1 ? "" : "s")}", rate, reference);
+                        var rate = stage.MDEngineRate(bench, t);
+                        // Per CPU second compares with LAMMPS's one core only for one thread.
+                        string line = Line(stage.Name, $"MDEngine, {t} thread{(t == 1 ? "" : "s")}", rate, reference, withCpu: t == 1);
                         if (stage.Name.Contains("NVE", StringComparison.Ordinal))
                             line += string.Format(CultureInfo.InvariantCulture, "  [{0} list builds, {1} full GCs]", LastNveRun.Builds, LastNveRun.FullCollections);
                         output.WriteLine(line);
@@ -87,9 +97,18 @@ internal static class BenchCommand
         return command;
     }
 
-    private static string Line(string stage, string who, double rate, double? reference) =>
-        string.Format(CultureInfo.InvariantCulture, "  {0,-15} {1,-20} {2,10:F3} M atom-steps/s{3}", stage, who, rate / 1e6,
-            reference is { } r ? string.Format(CultureInfo.InvariantCulture, "  ({0:F2}× LAMMPS)", rate / r) : "");
+    private static string Line(string stage, string who, Rate rate, Rate? reference, bool withCpu)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string line = string.Format(inv, "  {0,-15} {1,-20} {2,10:F3} M atom-steps/s", stage, who, rate.Wall / 1e6);
+        if (reference is { } r) line += string.Format(inv, "  ({0:F2}× LAMMPS)", rate.Wall / r.Wall);
+        if (withCpu)
+        {
+            line += string.Format(inv, "  per CPU-s {0:F3} M", rate.Cpu / 1e6);
+            if (reference is { } c) line += string.Format(inv, " ({0:F2}×)", rate.Cpu / c.Cpu);
+        }
+        return line;
+    }
 
     private static int[] ParseThreads(string text)
     {
@@ -184,7 +203,7 @@ internal static class BenchCommand
     /// <paramref name="refresh"/> each evaluation is first handed the positions as a Verlet list does every step
     /// (<see cref="NeighborList.DeferGeometryUpdate"/>). Either way the kernels compute the pair distances from the
     /// positions, as LAMMPS's pair loop does.</summary>
-    internal static double ForceRate(BenchCase c, int threads, int repeat, bool refresh)
+    internal static Rate ForceRate(BenchCase c, int threads, int repeat, bool refresh)
     {
         int saved = PotentialParallelism.MaxThreads;
         try
@@ -192,13 +211,13 @@ internal static class BenchCommand
             PotentialParallelism.MaxThreads = threads;
             var list = NeighborListBuilder.Build(c.Structure, c.Potential.Cutoff + c.Skin, c.Potential.NeedsFullNeighborList);
             for (int w = 0; w < 2; w++) c.Potential.Compute(c.Structure, list, Quantities.EnergyAndForces);
-            var clock = Stopwatch.StartNew();
+            var clock = CpuAndWallClock.Start();
             for (int r = 0; r < repeat; r++)
             {
                 if (refresh) list.DeferGeometryUpdate(c.Structure.Positions, c.Structure.Cell.Matrix);
                 c.Potential.Compute(c.Structure, list, Quantities.EnergyAndForces);
             }
-            return c.Structure.Count * (double)repeat / clock.Elapsed.TotalSeconds;
+            return clock.RateOf(c.Structure.Count * (double)repeat);
         }
         finally { PotentialParallelism.MaxThreads = saved; }
     }
@@ -214,7 +233,7 @@ internal static class BenchCommand
     /// units (ε = 1 eV, σ = 1 Å here, so τ = σ√(m/ε) and dt = 0.005τ, T = 3ε/k_B), bench/in.eam at 1600 K with dt = 5 fs.
     /// </summary>
 
-    internal static double NveRate(BenchCase c, int threads)
+    internal static Rate NveRate(BenchCase c, int threads)
     {
         int saved = PotentialParallelism.MaxThreads;
         try
@@ -231,9 +250,9 @@ internal static class BenchCommand
             var md = new Dynamics.MolecularDynamics(state, new Dynamics.VelocityVerlet(dt), forces);
             md.Run(0);
             int buildsBefore = forces.NeighborListBuilds, gcBefore = GC.CollectionCount(2);
-            var clock = Stopwatch.StartNew();
+            var clock = CpuAndWallClock.Start();
             md.Run(100);
-            double rate = c.Structure.Count * 100.0 / clock.Elapsed.TotalSeconds;
+            var rate = clock.RateOf(c.Structure.Count * 100.0);
             LastNveRun = (forces.NeighborListBuilds - buildsBefore, GC.CollectionCount(2) - gcBefore);
             return rate;
         }
@@ -263,10 +282,25 @@ internal static class BenchCommand
             var pair = Regex.Match(log, @"^Pair\s*\|\s*([0-9.eE+-]+)\s*\|\s*([0-9.eE+-]+)", RegexOptions.Multiline);
             if (!loop.Success || !pair.Success) return null;
             var builds = Regex.Match(log, @"Neighbor list builds\s*=\s*(\d+)");
+            var cpu = Regex.Match(log, @"([0-9.]+)% CPU use");
             double D(Group g) => double.Parse(g.Value, CultureInfo.InvariantCulture);
             return new LammpsRun(int.Parse(loop.Groups[4].Value, CultureInfo.InvariantCulture), int.Parse(loop.Groups[3].Value, CultureInfo.InvariantCulture),
-                D(loop.Groups[1]), D(pair.Groups[2]), builds.Success ? int.Parse(builds.Groups[1].Value, CultureInfo.InvariantCulture) : null);
+                D(loop.Groups[1]), D(pair.Groups[2]), builds.Success ? int.Parse(builds.Groups[1].Value, CultureInfo.InvariantCulture) : null,
+                cpu.Success ? D(cpu.Groups[1]) / 100 : 1.0);
         }
         finally { dir.Delete(true); }
+    }
+
+    /// <summary>Wall-clock and process CPU time (getrusage, microseconds) from one starting point.</summary>
+    private readonly record struct CpuAndWallClock(long WallStart, TimeSpan CpuStart)
+    {
+        public static CpuAndWallClock Start() => new(Stopwatch.GetTimestamp(), Environment.CpuUsage.TotalTime);
+
+        public Rate RateOf(double atomSteps)
+        {
+            double wall = Stopwatch.GetElapsedTime(WallStart).TotalSeconds;
+            double cpu = (Environment.CpuUsage.TotalTime - CpuStart).TotalSeconds;
+            return new Rate(atomSteps / wall, atomSteps / Math.Max(cpu, 1e-9));
+        }
     }
 }
