@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -10,7 +11,8 @@ namespace MDEngine.Potentials.Eam;
 /// The EAM density and force passes four pairs at a time (AVX2): the same arithmetic as the scalar passes of
 /// <see cref="EmbeddedAtom"/>, with each lane's spline coefficients gathered from the concatenated tables
 /// (<see cref="EamTables.ConcatenatedRho"/>) at function · <see cref="EamTables.SplineLength"/> + 7m.
-/// Lanes beyond the cutoff (or without a pair) evaluate the first interval and are masked out.
+/// Lanes beyond the cutoff (or without a pair) evaluate the first interval and are masked out; pass 1 packs the pairs
+/// within the cutoff (<see cref="PackedPairs"/>), so that pass 3 runs on full vectors without gathering positions.
 /// </summary>
 internal static unsafe class EamVectorPasses
 {
@@ -40,10 +42,10 @@ internal static unsafe class EamVectorPasses
         (Avx2.GatherVector256(spline, index, 8) * x + Avx2.GatherVector256(spline + 1, index, 8)) * x
             + Avx2.GatherVector256(spline + 2, index, 8);
 
-    /// <summary>Pass 1: ρ_i += ρ_ji(r), ρ_j += ρ_ij(r), pair distances into <see cref="EamPass.PairR"/>; returns
-    /// the smallest squared pair distance seen.</summary>
+    /// <summary>Pass 1: ρ_i += ρ_ji(r), ρ_j += ρ_ij(r); the pairs within the cutoff go packed into
+    /// <paramref name="packed"/>. Returns the smallest squared pair distance seen.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Densities(in EamPass pass, double[] rho, int first, int end)
+    public static double Densities(in EamPass pass, double[] rho, int first, int end, PackedPairs packed)
     {
         var t = pass.Tables;
         int ns = t.Species, nr = t.Nr, length = t.SplineLength;
@@ -60,8 +62,14 @@ internal static unsafe class EamVectorPasses
         fixed (int* types = pass.Types)
         fixed (int* rhoOf = t.RhoOf)
         fixed (double* rhoSplines = t.ConcatenatedRho)
-        fixed (double* pairR = pass.PairR)
+        fixed (int* packedJ = packed.J)
+        fixed (double* packedR = packed.R)
+        fixed (double* packedDx = packed.Dx)
+        fixed (double* packedDy = packed.Dy)
+        fixed (double* packedDz = packed.Dz)
+        fixed (int* packedEnd = packed.End)
         {
+            int count = 0;
             for (int i = first; i < end; i++)
             {
                 var ri = positions[i];
@@ -74,10 +82,17 @@ internal static unsafe class EamVectorPasses
                     var r2 = pair.SquaredLength;
                     minR2 = Vector256.Min(minR2, r2);
                     var inside = Vector256.LessThan(r2, cutSq);
+                    uint within = inside.ExtractMostSignificantBits();
+                    if (within == 0) continue;
                     var r = Vector256.Sqrt(r2 & inside);
-                    var stored = Vector256.ConditionalSelect(inside, r, Vector256.Create(-1.0));
-                    if (pair.Count == 4) stored.Store(pairR + p);
-                    else for (int q = 0; q < pair.Count; q++) pairR[p + q] = stored.GetElement(q);
+                    // Pack the lanes within the cutoff (left-justified; the stores may write up to three lanes past them).
+                    var lanes = PackLanes[within];
+                    Pack(r, lanes).Store(packedR + count);
+                    Pack(pair.Dx, lanes).Store(packedDx + count);
+                    Pack(pair.Dy, lanes).Store(packedDy + count);
+                    Pack(pair.Dz, lanes).Store(packedDz + count);
+                    Avx.PermuteVar(pair.J.AsSingle(), PackIndices[within]).AsInt32().Store(packedJ + count);
+                    count += BitOperations.PopCount(within);
                     var x = Interval(r, rdr, nr, out var o);
                     var tj = ns == 1 ? Vector128<int>.Zero : Avx2.GatherVector128(types, pair.J, 4);
                     // ρ_ji (j's density at i) and ρ_ij: one function between like species, evaluated once.
@@ -89,6 +104,7 @@ internal static unsafe class EamVectorPasses
                     pair.AddToNeighbors(rho, J, p, weight * rhoIJ, scratch);
                 }
                 rho[i] += pass.Weight * Vector256.Sum(rhoI);
+                packedEnd[i - first] = count;
             }
         }
         double min = double.PositiveInfinity;
@@ -96,58 +112,59 @@ internal static unsafe class EamVectorPasses
         return min;
     }
 
-    /// <summary>Pass 3: embedding and pair energies, and the forces from dE/dr = F'_i ρ'_ji + F'_j ρ'_ij + φ'.</summary>
+    /// <summary>Pass 3 on the packed pairs of pass 1: embedding and pair energies, and the forces from
+    /// dE/dr = F'_i ρ'_ji + F'_j ρ'_ij + φ'.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static EamSums Forces(in EamPass pass, in EamForceOutput output, int first, int end)
+    public static EamSums Forces(in EamPass pass, in EamForceOutput output, int first, int end, PackedPairs packed)
     {
         var t = pass.Tables;
         int ns = t.Species, nr = t.Nr, length = t.SplineLength;
         double rdr = 1.0 / t.Dr;
         var weight = Vector256.Create(pass.Weight);
-        var offsets = pass.Offsets;
         var forceArray = output.Forces; var atomEnergies = output.AtomEnergies;
         bool wantStress = output.WantStress;
         double embeddingEnergy = 0;
         Vector256<double> energy = default, xx = default, yy = default, zz = default, yz = default, xz = default, xy = default;
         var scratch = stackalloc double[12];
-        fixed (Vec3* positions = pass.Positions)
-        fixed (Vec3* shiftTable = pass.ShiftTable)
-        fixed (int* shiftCodes = pass.ShiftCodes)
-        fixed (int* J = pass.J)
         fixed (int* types = pass.Types)
         fixed (int* rhoOf = t.RhoOf)
         fixed (int* pairOf = t.PairOf)
         fixed (double* rhoSplines = t.ConcatenatedRho)
         fixed (double* pairSplines = t.ConcatenatedPair)
-        fixed (double* pairR = pass.PairR)
         fixed (double* fp = output.EmbeddingDerivative)
+        fixed (int* J = packed.J)
+        fixed (double* packedR = packed.R)
+        fixed (double* packedDx = packed.Dx)
+        fixed (double* packedDy = packed.Dy)
+        fixed (double* packedDz = packed.Dz)
         {
             for (int i = first; i < end; i++)
             {
                 embeddingEnergy += output.Embedding[i];
                 if (atomEnergies is not null) atomEnergies[i] += output.Embedding[i];
-                var ri = positions[i];
                 int ti = types[i];
                 var fpi = Vector256.Create(fp[i]);
                 Vector256<double> fxi = default, fyi = default, fzi = default;
-                int pEnd = offsets[i + 1];
-                for (int p = offsets[i]; p < pEnd; p += 4)
+                int qEnd = packed.End[i - first];
+                for (int q = packed.StartOf(i); q < qEnd; q += 4)
                 {
-                    var pair = new PairLanes((double*)positions, (double*)shiftTable, shiftCodes, J, p, pEnd, ri);
-                    Vector256<double> stored;
-                    if (pair.Count == 4) stored = Vector256.Load(pairR + p);
-                    else
+                    int count = Math.Min(4, qEnd - q);
+                    var j = Vector128.Load(J + q);
+                    var r = Vector256.Load(packedR + q);
+                    Vector256<double> dx = Vector256.Load(packedDx + q), dy = Vector256.Load(packedDy + q), dz = Vector256.Load(packedDz + q);
+                    var valid = Vector256<double>.AllBitsSet;
+                    if (count < 4)
                     {
-                        // Lanes without a pair read as beyond the cutoff.
-                        for (int q = 0; q < 4; q++) scratch[q] = q < pair.Count ? pairR[p + q] : -1.0;
-                        stored = Vector256.Load(scratch);
+                        // Lanes past the atom's last pair hold another atom's pair or padding: give them a valid
+                        // neighbor and distance for the gathers, and mask them out.
+                        var lanes = Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(count));
+                        valid = Avx2.ConvertToVector256Int64(lanes).AsDouble();
+                        j = Vector128.ConditionalSelect(lanes, j, Vector128.Create(J[q]));
+                        r = Vector256.ConditionalSelect(valid, r, Vector256<double>.One);
+                        dx &= valid; dy &= valid; dz &= valid;
                     }
-                    var inside = Vector256.GreaterThanOrEqual(stored, Vector256<double>.Zero);
-                    if (inside.ExtractMostSignificantBits() == 0) continue;
-                    // Lanes beyond the cutoff take r = 1 (any finite distance) and are masked below.
-                    var r = Vector256.ConditionalSelect(inside, stored, Vector256<double>.One);
                     var x = Interval(r, rdr, nr, out var o);
-                    var tj = ns == 1 ? Vector128<int>.Zero : Avx2.GatherVector128(types, pair.J, 4);
+                    var tj = ns == 1 ? Vector128<int>.Zero : Avx2.GatherVector128(types, j, 4);
                     var ia = Function(rhoOf, Vector128.Create(ti * ns), tj, ns);
                     var jb = Function(rhoOf, tj * ns, Vector128.Create(ti), ns);
                     var rhoIp = Derivative(rhoSplines, ia * length + o, x);
@@ -158,26 +175,32 @@ internal static unsafe class EamVectorPasses
                     var recip = Vector256<double>.One / r;
                     var phi = z2 * recip;
                     var phip = z2p * recip - phi * recip;
-                    var psip = fpi * rhoJp + Avx2.GatherVector256(fp, pair.J, 8) * rhoIp + phip;
-                    var pairEnergy = weight * phi & inside;
+                    var psip = fpi * rhoJp + Avx2.GatherVector256(fp, j, 8) * rhoIp + phip;
+                    var pairEnergy = weight * phi & valid;
                     energy += pairEnergy;
-                    var f = weight * psip * recip & inside;
-                    Vector256<double> fx = f * pair.Dx, fy = f * pair.Dy, fz = f * pair.Dz;
+                    var f = weight * psip * recip & valid;
+                    Vector256<double> fx = f * dx, fy = f * dy, fz = f * dz;
                     if (forceArray is not null)
                     {
                         fxi += fx; fyi += fy; fzi += fz;
-                        pair.SubtractFromNeighbors(forceArray, J, p, fx, fy, fz, scratch);
+                        fx.Store(scratch); fy.Store(scratch + 4); fz.Store(scratch + 8);
+                        for (int k = 0; k < count; k++)
+                        {
+                            ref var fj = ref forceArray[J[q + k]];
+                            fj.X -= scratch[k]; fj.Y -= scratch[4 + k]; fj.Z -= scratch[8 + k];
+                        }
                     }
                     if (wantStress)
                     {
-                        xx += fx * pair.Dx; yy += fy * pair.Dy; zz += fz * pair.Dz;
-                        yz += fy * pair.Dz; xz += fx * pair.Dz; xy += fx * pair.Dy;
+                        xx += fx * dx; yy += fy * dy; zz += fz * dz;
+                        yz += fy * dz; xz += fx * dz; xy += fx * dy;
                     }
                     if (atomEnergies is not null)
                     {
                         var half = pairEnergy * 0.5;
                         atomEnergies[i] += Vector256.Sum(half);
-                        pair.AddToNeighbors(atomEnergies, J, p, half, scratch);
+                        half.Store(scratch);
+                        for (int k = 0; k < count; k++) atomEnergies[J[q + k]] += scratch[k];
                     }
                 }
                 if (forceArray is not null)
@@ -190,4 +213,21 @@ internal static unsafe class EamVectorPasses
         return new EamSums(embeddingEnergy + Vector256.Sum(energy), Vector256.Sum(xx), Vector256.Sum(yy), Vector256.Sum(zz),
             Vector256.Sum(yz), Vector256.Sum(xz), Vector256.Sum(xy));
     }
+
+    /// <summary>The lanes of <paramref name="v"/> named by <paramref name="lanes"/> (as pairs of 32-bit halves).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Pack(Vector256<double> v, Vector256<int> lanes) => Avx2.PermuteVar8x32(v.AsSingle(), lanes).AsDouble();
+
+    /// <summary>For each 4-bit mask, its set lanes first to last as 32-bit lane indices (the rest 0).</summary>
+    private static readonly Vector128<int>[] PackIndices = Enumerable.Range(0, 16).Select(m =>
+    {
+        var lanes = new int[4];
+        int c = 0;
+        for (int b = 0; b < 4; b++) if ((m >> b & 1) != 0) lanes[c++] = b;
+        return Vector128.Create(lanes);
+    }).ToArray();
+
+    /// <summary>The same for 64-bit lanes: lane k as the 32-bit halves 2k, 2k + 1.</summary>
+    private static readonly Vector256<int>[] PackLanes = PackIndices.Select(p =>
+        Vector256.Create(2 * p[0], 2 * p[0] + 1, 2 * p[1], 2 * p[1] + 1, 2 * p[2], 2 * p[2] + 1, 2 * p[3], 2 * p[3] + 1)).ToArray();
 }

@@ -69,14 +69,19 @@ public sealed class EmbeddedAtom : Potential
         if (s.Positions.Length != list.AtomCount) throw new ArgumentException($"{s.Positions.Length} atoms for a neighbor list of {list.AtomCount}.");
         using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies, forceDestination: forceDestination);
         int chunks = acc.Chunks;
+        bool vectorized = UseVectorizedPasses;
         // Pair vectors d = r_j + S·h − r_i from the current positions: pass 1 tests r² against the cutoff (pairs in the
-        // list's skin cost no square root) and keeps r for pass 3, marking pairs beyond the cutoff with −1.
-        var pairR = ArrayPool<double>.Shared.Rent(Math.Max(1, list.Count));
+        // list's skin cost no square root) and keeps r for pass 3: the scalar pass marks pairs beyond the cutoff with
+        // −1 in pairR, the vectorized one packs the pairs within it.
+        var pairR = vectorized ? [] : ArrayPool<double>.Shared.Rent(Math.Max(1, list.Count));
         var (shiftCodes, shiftTable) = list.CompactShifts(s.Cell.Matrix);
         var pass = new EamPass(_t, _species.TypesOf(s, Name), s.Positions, shiftCodes, shiftTable, list.J, list.Offsets,
             pairR, list.IsFull ? 0.5 : 1.0);
-        bool vectorized = UseVectorizedPasses;
         var minR2Parts = new double[chunks];
+        var packed = vectorized
+            ? Enumerable.Range(0, chunks).Select(c => new PackedPairs(acc.Bounds[c], acc.Bounds[c + 1] - acc.Bounds[c],
+                list.Offsets[acc.Bounds[c + 1]] - list.Offsets[acc.Bounds[c]])).ToArray()
+            : null;
 
         // Pass 1: host densities. Each chunk scatters into its own array; chunk 0's is the result.
         // Per-atom scratch (densities, F and F′) is pooled: an MD step allocates none of it.
@@ -87,7 +92,7 @@ public sealed class EmbeddedAtom : Potential
         try
         {
             acc.Run((c, first, end) => minR2Parts[c] = vectorized
-                ? EamVectorPasses.Densities(pass, rhoParts[c], first, end)
+                ? EamVectorPasses.Densities(pass, rhoParts[c], first, end, packed![c])
                 : Densities(pass, rhoParts[c], first, end));
             var rhoTotal = rhoParts[0];
             for (int c = 1; c < chunks; c++) for (int i = 0; i < n; i++) rhoTotal[i] += rhoParts[c][i];
@@ -97,7 +102,7 @@ public sealed class EmbeddedAtom : Potential
             acc.Run((c, first, end) =>
             {
                 var output = new EamForceOutput(fp, embedding, acc.Forces?[c], acc.AtomEnergies?[c], wantStress);
-                var sums = vectorized ? EamVectorPasses.Forces(pass, output, first, end) : Forces(pass, output, first, end);
+                var sums = vectorized ? EamVectorPasses.Forces(pass, output, first, end, packed![c]) : Forces(pass, output, first, end);
                 acc.StoreChunk(c, sums.Energy, sums.XX, sums.YY, sums.ZZ, sums.YZ, sums.XZ, sums.XY, minR2Parts[c]);
             });
         }
@@ -106,7 +111,8 @@ public sealed class EmbeddedAtom : Potential
             for (int c = 0; c < chunks; c++) ArrayPool<double>.Shared.Return(rhoParts[c]);
             ArrayPool<double>.Shared.Return(fp);
             ArrayPool<double>.Shared.Return(embedding);
-            ArrayPool<double>.Shared.Return(pairR);
+            if (!vectorized) ArrayPool<double>.Shared.Return(pairR);
+            if (packed is not null) foreach (var p in packed) p.Dispose();
         }
         return new PotentialResult
         {
