@@ -156,8 +156,9 @@ public sealed class NeighborList
     /// Each pair's lattice translation as an index into a table of Cartesian translations S·h for
     /// <paramref name="cell"/>: <c>positions[J[p]] + Table[Codes[p]] − positions[I[p]]</c> is the pair vector,
     /// bit-identical to <see cref="CartesianShifts"/>. A list has few distinct shifts (27 when the cell is wider than
-    /// twice the radius), so a pair kernel reads 4 bytes per pair instead of a 24-byte vector. The codes are computed
-    /// once per build, the table (which may hold unused shifts) once per cell.
+    /// twice the radius), so a pair kernel reads 4 bytes per pair instead of a 24-byte vector. Code 0 is the zero
+    /// shift (the box of shifts always contains it), which kernels may test for to skip the lookup. The codes are
+    /// computed once per build, the table (which may hold unused shifts) once per cell.
     /// </summary>
     public (int[] Codes, Vec3[] Table) CompactShifts(Mat3 cell)
     {
@@ -174,7 +175,7 @@ public sealed class NeighborList
                         {
                             int sx = ox + x, sy = oy + y, sz = oz + z;
                             // The same expression as CartesianShifts, so that both give the same bits.
-                            _shiftTable[(x * ny + y) * nz + z] = (sx | sy | sz) == 0 ? Vec3.Zero : sx * a + sy * b + sz * c;
+                            _shiftTable[SwapWithZero((x * ny + y) * nz + z)] = (sx | sy | sz) == 0 ? Vec3.Zero : sx * a + sy * b + sz * c;
                         }
                 _shiftTableCell = cell; _shiftTableValid = true;
             }
@@ -182,7 +183,14 @@ public sealed class NeighborList
         }
     }
 
-    /// <summary>Codes of the shifts in the smallest box that holds them: ((sx − x₀)·ny + sy − y₀)·nz + sz − z₀.</summary>
+    /// <summary>The zero shift's index in the box, swapped with index 0 so that code 0 is always the zero shift.</summary>
+    private int _zeroShiftBoxIndex;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SwapWithZero(int boxIndex) => boxIndex == _zeroShiftBoxIndex ? 0 : boxIndex == 0 ? _zeroShiftBoxIndex : boxIndex;
+
+    /// <summary>Codes of the shifts in the smallest box that holds them, ((sx − x₀)·ny + sy − y₀)·nz + sz − z₀, with
+    /// the zero shift's code and code 0 swapped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EncodeShifts()
     {
@@ -198,10 +206,11 @@ public sealed class NeighborList
         int ny = maxY - minY + 1, nz = maxZ - minZ + 1;
         if (_shiftCodes.Length < Count) _shiftCodes = GC.AllocateUninitializedArray<int>(I.Length);
         var codes = _shiftCodes;
-        for (int p = 0; p < Count; p++)
-            codes[p] = ((shifts[3 * p] - minX) * ny + shifts[3 * p + 1] - minY) * nz + shifts[3 * p + 2] - minZ;
         _shiftCodeOrigin = (minX, minY, minZ);
         _shiftCodeBox = (maxX - minX + 1, ny, nz);
+        _zeroShiftBoxIndex = (-minX * ny - minY) * nz - minZ;
+        for (int p = 0; p < Count; p++)
+            codes[p] = SwapWithZero(((shifts[3 * p] - minX) * ny + shifts[3 * p + 1] - minY) * nz + shifts[3 * p + 2] - minZ);
         _shiftCodesValid = true;
     }
 

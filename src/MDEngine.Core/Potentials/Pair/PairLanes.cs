@@ -43,10 +43,20 @@ internal readonly unsafe ref struct PairLanes
             Valid = Avx2.ConvertToVector256Int64(Vector128.LessThan(Lane, Vector128.Create(Count))).AsDouble();
         }
         var atomIndex = J * 3;
-        var shiftIndex = code * 3;
-        Dx = Avx2.GatherVector256(positions, atomIndex, 8) + Avx2.GatherVector256(shiftTable, shiftIndex, 8) - Vector256.Create(ri.X);
-        Dy = Avx2.GatherVector256(positions + 1, atomIndex, 8) + Avx2.GatherVector256(shiftTable + 1, shiftIndex, 8) - Vector256.Create(ri.Y);
-        Dz = Avx2.GatherVector256(positions + 2, atomIndex, 8) + Avx2.GatherVector256(shiftTable + 2, shiftIndex, 8) - Vector256.Create(ri.Z);
+        var x = Avx2.GatherVector256(positions, atomIndex, 8);
+        var y = Avx2.GatherVector256(positions + 1, atomIndex, 8);
+        var z = Avx2.GatherVector256(positions + 2, atomIndex, 8);
+        // Code 0 is the zero shift: pairs inside the cell (most of them in a large one) skip the table.
+        if (code != Vector128<int>.Zero)
+        {
+            var shiftIndex = code * 3;
+            x += Avx2.GatherVector256(shiftTable, shiftIndex, 8);
+            y += Avx2.GatherVector256(shiftTable + 1, shiftIndex, 8);
+            z += Avx2.GatherVector256(shiftTable + 2, shiftIndex, 8);
+        }
+        Dx = x - Vector256.Create(ri.X);
+        Dy = y - Vector256.Create(ri.Y);
+        Dz = z - Vector256.Create(ri.Z);
     }
 
     /// <summary>The first <paramref name="count"/> (1..3) values, the first repeated in the remaining lanes.</summary>
