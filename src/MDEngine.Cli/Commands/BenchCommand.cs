@@ -44,8 +44,9 @@ internal static class BenchCommand
         var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts for MDEngine (default: 1 and all cores).", DefaultValueFactory = _ => $"1,{Environment.ProcessorCount}" };
         var which = new Option<string>("--case") { Description = "lj, eam or all.", DefaultValueFactory = _ => "all" };
         var lammps = new Option<string?>("--lammps") { Description = "LAMMPS executable (default: lmp on PATH); 'none' skips LAMMPS." };
+        var neighModify = new Option<string?>("--neigh-modify") { Description = "Neighbor-list schedule for both codes, as LAMMPS's neigh_modify (default: each LAMMPS input's own, 'every 20 delay 0 check no' for lj, 'every 1 delay 5 check yes' for eam)." };
         var command = new Command("bench", "Benchmark force evaluation against LAMMPS's bench/in.lj and bench/in.eam (atom-steps per second).");
-        foreach (var o in new Option[] { cells, repeat, threads, which, lammps }) command.Options.Add(o);
+        foreach (var o in new Option[] { cells, repeat, threads, which, lammps, neighModify }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -56,6 +57,12 @@ internal static class BenchCommand
             string? lmp = ResolveLammps(parse.GetValue(lammps));
             string selected = parse.GetValue(which)!.ToLowerInvariant();
             if (selected is not ("lj" or "eam" or "all")) throw new UsageException("--case must be lj, eam or all");
+            NeighborUpdatePolicy? policy = null;
+            if (parse.GetValue(neighModify) is { } text)
+            {
+                try { policy = NeighborUpdatePolicy.Parse(text); }
+                catch (FormatException e) { throw new UsageException($"--neigh-modify {e.Message}"); }
+            }
 
             var stages = new List<Stage>
             {
@@ -67,7 +74,7 @@ internal static class BenchCommand
                 new("100 NVE steps", (c, t) => NveRate(c, t), run => run.Per(run.LoopSeconds)),
             };
             output.WriteLine($"MDEngine on .NET {Environment.Version}, {Environment.ProcessorCount} cores; LAMMPS: {lmp ?? "not found"}");
-            foreach (var bench in Cases(n, selected))
+            foreach (var bench in Cases(n, selected, policy))
             {
                 output.WriteLine($"{bench.Name}: {bench.Structure.Count} atoms, cutoff {bench.Potential.Cutoff.ToString("0.###", CultureInfo.InvariantCulture)}, skin {bench.Skin.ToString(CultureInfo.InvariantCulture)}, neigh_modify {bench.Policy}");
                 var run = lmp is null ? null : RunLammps(lmp, bench);
@@ -144,11 +151,12 @@ internal static class BenchCommand
         return new Structure(Enumerable.Repeat(z, positions.Count).ToArray(), positions, Cell.Cubic(a * n), Pbc.All);
     }
 
-    internal static IEnumerable<BenchCase> Cases(int n, string which)
+    /// <param name="policy">The neighbor-list schedule of both codes; null keeps each LAMMPS input's own.</param>
+    internal static IEnumerable<BenchCase> Cases(int n, string which, NeighborUpdatePolicy? policy = null)
     {
         var inv = CultureInfo.InvariantCulture;
-        var lj = NeighborUpdatePolicy.Parse("every 20 delay 0 check no");
-        var eam = NeighborUpdatePolicy.Parse("every 1 delay 5 check yes");
+        var lj = policy ?? NeighborUpdatePolicy.Parse("every 20 delay 0 check no");
+        var eam = policy ?? NeighborUpdatePolicy.Parse("every 1 delay 5 check yes");
         if (which is "lj" or "all")
         {
             // Reduced units (ε = σ = 1): density 0.8442 gives the cubic lattice constant (4/0.8442)^(1/3).

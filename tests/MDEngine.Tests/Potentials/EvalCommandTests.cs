@@ -47,6 +47,12 @@ public sealed class EvalCommandTests() : TempDirectoryTests("mdengine-eval-")
         Assert.Contains("100 NVE steps", text);
         Assert.Contains("list builds", text);
         Assert.Equal(2, Run("bench", "--threads", "0", "--lammps", "none").Code);
+        // Both cases on one schedule, named in the case line; a bad schedule is a usage error.
+        (code, text, err) = Run("bench", "--cells", "3", "--repeat", "1", "--threads", "1", "--lammps", "none", "--case", "lj", "--neigh-modify", "every 4 check no");
+        Assert.True(code == 0, err);
+        Assert.Contains("neigh_modify every 4 delay 0 check no", text);
+        Assert.Contains("per CPU-s", text);
+        Assert.Equal(2, Run("bench", "--lammps", "none", "--neigh-modify", "every x").Code);
     }
 
     [Fact]
