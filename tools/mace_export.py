@@ -39,6 +39,16 @@ def hyperparameters(model):
         fail(f"multi-head models are not supported (heads: {heads})")
     if getattr(model, "pair_repulsion", False) or hasattr(model, "pair_repulsion_fn"):
         fail("pair repulsion (ZBL) is not supported")
+    # Options of newer mace-torch versions that change the architecture (absent from the MACE-MP-0 models).
+    for option in ("use_so3", "use_agnostic_product", "use_last_readout_only"):
+        if getattr(model, option, False):
+            fail(f"{option}=True is not supported")
+    if getattr(model, "edge_irreps", None) is not None:
+        fail("edge_irreps is not supported")
+    if not getattr(model, "apply_cutoff", True):
+        fail("apply_cutoff=False is not supported")
+    if hasattr(model, "joint_embedding"):
+        fail("embedding_specs (joint embeddings) are not supported")
     radial = model.radial_embedding
     if getattr(radial, "distance_transform", None) not in (None, "None"):
         fail(f"distance transform {type(radial.distance_transform).__name__} is not supported")
