@@ -6,14 +6,15 @@ namespace MDEngine.Dynamics;
 
 /// <summary>
 /// Binary checkpoint of a run: every double bit for bit (atomic numbers, masses, positions, velocities, cell, pbc,
-/// forces, energy, stress, fixed atoms, step, time) and the integrator's own state (thermostat and barostat
-/// variables, random-number generator). Written to a temporary file, flushed to disk and moved over the target,
+/// forces, energy, stress, fixed atoms, step, time), the integrator's own state (thermostat and barostat
+/// variables, random-number generator) and the structure's other per-atom arrays and info entries. Written to a temporary file, flushed to disk and moved over the target,
 /// so a crash never leaves a half-written checkpoint.
 /// </summary>
 public static class Checkpoint
 {
     private const string Magic = "MDENGINE-MD-CHECKPOINT";
-    private const int Version = 1;
+    /// <summary>2 adds the structure's free arrays and info (<see cref="CheckpointExtras"/>); version 1 files still read.</summary>
+    private const int Version = 2;
 
     public static void Write(string path, MdState state, Integrator integrator)
     {
@@ -39,6 +40,7 @@ public static class Checkpoint
             using var blob = new MemoryStream();
             using (var bw = new BinaryWriter(blob, Encoding.UTF8, leaveOpen: true)) integrator.WriteState(bw, state);
             w.Write((int)blob.Length); w.Write(blob.ToArray());
+            CheckpointExtras.Write(w, s);
             w.Flush();
             stream.Flush(flushToDisk: true);
         }
@@ -55,7 +57,7 @@ public static class Checkpoint
         {
             if (r.ReadString() != Magic) throw new IO.InputException(path, null, "not an MDEngine MD checkpoint");
             int version = r.ReadInt32();
-            if (version != Version) throw new IO.InputException(path, null, $"checkpoint version {version} is not supported");
+            if (version is < 1 or > Version) throw new IO.InputException(path, null, $"checkpoint version {version} is not supported");
             string name = r.ReadString(); double dt = r.ReadDouble();
             if (name != integrator.Name)
                 throw new IO.InputException(path, null, $"the checkpoint was written by the '{name}' integrator, this run uses '{integrator.Name}'");
@@ -84,6 +86,7 @@ public static class Checkpoint
             using var blob = new MemoryStream(r.ReadBytes(length));
             using var br = new BinaryReader(blob);
             integrator.ReadState(br, state);
+            if (version >= 2) CheckpointExtras.Read(r, structure);
             return state;
         }
         catch (EndOfStreamException)

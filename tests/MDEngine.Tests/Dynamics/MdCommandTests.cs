@@ -10,10 +10,17 @@ public sealed class MdCommandTests() : TempDirectoryTests("mdengine-md-")
 {
     private const string Lj = "lj:epsilon=0.0104,sigma=3.40,cutoff=4.5,shift=true";
 
-    private string Crystal(Vec3? displaceFirst = null)
+    private string Crystal(Vec3? displaceFirst = null, bool extras = false)
     {
         var s = ArgonCrystal.Build(2);
         if (displaceFirst is { } d) s.Positions[0] = s.Positions[1] + d;
+        if (extras)
+        {
+            // Free columns and info as users' files carry them: they must survive a restart.
+            s.Arrays["tags"] = Structures.AtomArray.Integer(Enumerable.Range(0, s.Count).Select(i => i % 3).ToArray());
+            s.Info["source"] = "argon test crystal";
+            s.Info["target_k"] = 30.0;
+        }
         string path = Path.Combine(Dir, "ar.extxyz");
         StructureFile.Write(path, s);
         return path;
@@ -45,7 +52,7 @@ public sealed class MdCommandTests() : TempDirectoryTests("mdengine-md-")
     [Fact]
     public void RestartedRunEndsBitIdenticalToTheUninterruptedOne()
     {
-        string input = Crystal();
+        string input = Crystal(extras: true);
         string[] common = ["md", input, "--potential", Lj, "--ensemble", "bussi", "--temperature", "30", "--timestep", "4", "--seed", "5", "--checkpoint-every", "60"];
         Assert.Equal(0, Run([.. common, "--steps", "120", "--checkpoint", P("full.ckpt"), "--log", P("full.csv"), "--every", "20", "--trajectory", P("full.extxyz")]).Code);
         // Interrupted at step 80: the last checkpoint is from step 60, log and trajectory already hold steps 60-80.
@@ -56,6 +63,9 @@ public sealed class MdCommandTests() : TempDirectoryTests("mdengine-md-")
         Assert.True(code == 0, error);
         Assert.Equal(File.ReadAllBytes(P("full.ckpt")), File.ReadAllBytes(P("part.ckpt")));
         Assert.Equal(File.ReadAllText(P("full.extxyz")), File.ReadAllText(P("part.extxyz")));
+        var last = StructureFile.Read(P("part.extxyz"))[^1];
+        Assert.Equal("argon test crystal", last.Info["source"]);
+        Assert.True(last.Arrays.ContainsKey("tags"));
         // Same rows apart from the wall-clock speed column.
         static string[] Physics(string path) => File.ReadAllLines(path).Select(l => string.Join(',', l.Split(',')[..^1])).ToArray();
         Assert.Equal(Physics(P("full.csv")), Physics(P("part.csv")));
