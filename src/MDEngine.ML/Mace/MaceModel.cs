@@ -179,7 +179,7 @@ public sealed class MaceModel
             var selfConnection = block.SelfConnection.Forward(features, elements);
             var up = block.LinearUp.Forward(features);
             var tpWeights = block.RadialMlp.Forward(radial);
-            var messages = block.Convolution.Forward(graph.GatherSenders(up), sh, tpWeights, graph);
+            var messages = block.Convolution.ForwardNodes(up, sh, tpWeights, graph);
             messages = block.Linear.Forward(messages) / Config.AvgNumNeighbors;
             var channelsFirst = ToChannels(messages, block.Target);                     // [N, channels, Σ(2l+1)]
             if (record is not null) record[$"interactions.{i}"] = channelsFirst;
