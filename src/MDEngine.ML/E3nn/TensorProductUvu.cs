@@ -32,6 +32,9 @@ public sealed class TensorProductUvu
     private readonly int[] _pathColumns; // first channels-last output row of each path
     private readonly int _rows, _columns;
 
+    /// <summary>The paths as the fused kernel sees them.</summary>
+    internal UvuKernelPath[] KernelPaths { get; }
+
     public Irreps IrrepsOut { get; }
     public int WeightCount => _paths.Sum(p => _in1[p.In1].Mul * _in2[p.In2].Mul);
     public int PathCount => _paths.Length;
@@ -98,6 +101,7 @@ public sealed class TensorProductUvu
             column += 2 * l3 + 1;
         }
         _columns = kernelPaths.Sum(k => k.D3);
+        KernelPaths = kernelPaths;
         int channels = _paths.Length == 0 ? 0 : in1[_paths[0].In1].Mul;
         _kernel = options.DType switch
         {
