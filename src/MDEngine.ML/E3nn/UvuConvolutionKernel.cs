@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -73,6 +74,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
     }
 
     /// <summary>S_e: the per-edge coupling of every (path, a, m) from the edge's spherical harmonics.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
     private void Couple(T* sh, Span<T> s)
     {
         s.Clear();
@@ -87,6 +89,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         Run(ranges.Length, k => ForwardRange((T*)px, (T*)psh, (T*)pw, (T*)py, graph, ranges[k].Start, ranges[k].End));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
     private void ForwardRange(T* x, T* sh, T* w, T* y, EdgeLayout graph, int first, int end)
     {
         int u = Channels, vector = Vector<T>.Count, vectorEnd = u - u % vector;
@@ -158,6 +161,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
     private void BackwardRange(T* x, T* sh, T* w, T* gy, T* gx, T* gsh, T* gw, EdgeLayout graph, int first, int end)
     {
         int u = Channels, vector = Vector<T>.Count, vectorEnd = u - u % vector;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace MDEngine.ML.Mace;
@@ -50,6 +51,7 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
     private void BuildMonomials(T* x, Span<T> monomials)
     {
         int c = Channels;
@@ -63,6 +65,7 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
     private void ForwardNode(T* x, T[] coefficients, T[] monomials, T* y)
     {
         int c = Channels, vector = Vector<T>.Count, vectorEnd = c - c % vector;
@@ -98,6 +101,7 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
     private void BackwardNode(T* x, T[] coefficients, T[] monomials, T[] gradients, T* gy, T* gx)
     {
         int c = Channels, vector = Vector<T>.Count, vectorEnd = c - c % vector;
@@ -149,6 +153,7 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
     private static void Multiply(T* a, T* b, T* target, int c)
     {
         int vector = Vector<T>.Count, vectorEnd = c - c % vector;
@@ -156,6 +161,7 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
         for (int j = vectorEnd; j < c; j++) target[j] = a[j] * b[j];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
     private static void Add(T* source, T* target, int c)
     {
         int vector = Vector<T>.Count, vectorEnd = c - c % vector;
