@@ -31,6 +31,17 @@ public sealed class EdgeLayout
     internal int[] EdgesByReceiver { get; }
     private (int Start, int End)[]? _ranges;
 
+    /// <summary>
+    /// With reverse edges: an edge and its reverse have the same length, so functions of the length alone (the
+    /// radial network) are evaluated once per pair. PairRepresentatives [pairs] is one edge of each pair (the
+    /// lower index), EdgePair[e] the pair of edge e, PairEdges[2k], PairEdges[2k+1] the two edges of pair k.
+    /// Null without reverse edges.
+    /// </summary>
+    public Tensor? PairRepresentatives { get; }
+    internal Tensor? EdgePairIndex { get; }
+    internal int[]? EdgePair { get; }
+    internal int[]? PairEdges { get; }
+
     /// <param name="reverse">reverse[e] = the edge with sender and receiver swapped and the opposite image, or null
     /// when the graph is not symmetric (then the sender gather's adjoint falls back to torch's scatter-add).</param>
     public EdgeLayout(long nodes, long[] sender, long[] receiver, long[]? reverse, Device device)
@@ -58,6 +69,31 @@ public sealed class EdgeLayout
         Sender = tensor(sender, [sender.LongLength], ScalarType.Int64).to(device);
         Receiver = tensor(receiver, [receiver.LongLength], ScalarType.Int64).to(device);
         SlotReverseEdges = rev is null ? null : tensor(rev, [rev.LongLength], ScalarType.Int64).to(device);
+        if (reverse is not null && reverse.All(r => r >= 0 && r < sender.LongLength))
+        {
+            var edgePair = new int[sender.Length];
+            var pairEdges = new List<int>(sender.Length);
+            var representatives = new List<long>(sender.Length / 2 + 1);
+            bool paired = true;
+            for (int e = 0; e < sender.Length && paired; e++)
+            {
+                long r = reverse[e];
+                if (reverse[r] != e || r == e) paired = false;
+                else if (e < r)
+                {
+                    edgePair[e] = edgePair[r] = representatives.Count;
+                    representatives.Add(e);
+                    pairEdges.Add(e); pairEdges.Add((int)r);
+                }
+            }
+            if (paired)
+            {
+                EdgePair = edgePair;
+                PairEdges = pairEdges.ToArray();
+                PairRepresentatives = tensor(representatives.ToArray(), [representatives.Count], ScalarType.Int64).to(device);
+                EdgePairIndex = tensor(edgePair.Select(v => (long)v).ToArray(), [edgePair.LongLength], ScalarType.Int64).to(device);
+            }
+        }
     }
 
     /// <summary>Σ over the edges into each node: y [E, ...] → [nodes, ...]. torch's index_add is a sequential pass

@@ -115,18 +115,20 @@ public sealed class TensorProductUvu
     /// Messages from the node features of the senders, summed onto the receivers: x1 [nodes, in1.Dim],
     /// x2 [E, in2.Dim], weights [E, WeightCount] → [nodes, IrrepsOut.Dim] in e3nn's layout. On the CPU this is the
     /// fused kernel (<see cref="UvuConvolutionKernel{T}"/>) with its own reverse pass; elsewhere the gather of the
-    /// senders and the batched products below.
+    /// senders and the batched products below. With <paramref name="pairedWeights"/> the weights have one row per
+    /// edge pair (<see cref="EdgeLayout.PairRepresentatives"/>), shared by an edge and its reverse.
     /// </summary>
-    public Tensor ForwardNodes(Tensor nodeFeatures, Tensor x2, Tensor weights, EdgeLayout layout)
+    public Tensor ForwardNodes(Tensor nodeFeatures, Tensor x2, Tensor weights, EdgeLayout layout, bool pairedWeights = false)
     {
+        if (pairedWeights && layout.EdgePairIndex is null) throw new ArgumentException("the graph has no edge pairs");
         if (_kernel is null || _paths.Length == 0 || nodeFeatures.device_type != TorchSharp.DeviceType.CPU)
-            return Forward(layout.GatherSenders(nodeFeatures), x2, weights, layout);
+            return Forward(layout.GatherSenders(nodeFeatures), x2, pairedWeights ? weights.index_select(0, layout.EdgePairIndex!) : weights, layout);
         long n = nodeFeatures.shape[0];
         int mul = _in1[_paths[0].In1].Mul;
         var channelsLast = cat(Enumerable.Range(0, _in1.Count)
             .Select(i => nodeFeatures.narrow(1, _in1Offsets[i], _in1[i].Dim).view(n, mul, _in1[i].Ir.Dim).transpose(1, 2)).ToArray(), 1)
             .contiguous();                                                                                   // [N, rows, u]
-        var messages = UvuConvolutionFunction.apply(channelsLast, x2.contiguous(), weights.contiguous(), _kernel, layout); // [N, cols, u]
+        var messages = UvuConvolutionFunction.apply(channelsLast, x2.contiguous(), weights.contiguous(), _kernel, layout, pairedWeights); // [N, cols, u]
         var outBlocks = new Tensor[IrrepsOut.Count];
         for (int p = 0; p < _paths.Length; p++)
         {

@@ -81,16 +81,21 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         for (int t = 0; t < _termPair.Length; t++) s[_termPair[t]] += _termCoefficient[t] * sh[_termSh[t]];
     }
 
-    /// <summary>y [nodes, Columns, U] (zeroed) ← Σ over each receiver's edges. x [nodes, Rows, U], sh [E, ShDim], w [E, paths, U].</summary>
-    public void Forward(T* x, T* sh, T* w, T* y, EdgeLayout graph, int threads)
+    /// <summary>
+    /// y [nodes, Columns, U] (zeroed) ← Σ over each receiver's edges. x [nodes, Rows, U], sh [E, ShDim],
+    /// w [E, paths, U], or with <paramref name="pairedWeights"/> [pairs, paths, U], one row per edge and its reverse
+    /// (<see cref="EdgeLayout.EdgePair"/>).
+    /// </summary>
+    public void Forward(T* x, T* sh, T* w, T* y, EdgeLayout graph, int threads, bool pairedWeights = false)
     {
         var ranges = graph.ReceiverRanges(threads);
+        var weightRow = pairedWeights ? graph.EdgePair ?? throw new ArgumentException("the graph has no edge pairs") : null;
         nint px = (nint)x, psh = (nint)sh, pw = (nint)w, py = (nint)y;
-        Run(ranges.Length, k => ForwardRange((T*)px, (T*)psh, (T*)pw, (T*)py, graph, ranges[k].Start, ranges[k].End));
+        Run(ranges.Length, k => ForwardRange((T*)px, (T*)psh, (T*)pw, (T*)py, graph, weightRow, ranges[k].Start, ranges[k].End));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private void ForwardRange(T* x, T* sh, T* w, T* y, EdgeLayout graph, int first, int end)
+    private void ForwardRange(T* x, T* sh, T* w, T* y, EdgeLayout graph, int[]? weightRow, int first, int end)
     {
         int u = Channels, vector = Vector<T>.Count, vectorEnd = u - u % vector;
         Span<T> s = Pairs <= 512 ? stackalloc T[Pairs] : new T[Pairs];
@@ -100,12 +105,12 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
             T* yr = y + (long)r * Columns * u;
             for (int i = offsets[r]; i < offsets[r + 1]; i++)
             {
-                int e = edges[i], sender = senders[e];
+                int e = edges[i], sender = senders[e], row = weightRow is null ? e : weightRow[e];
                 Couple(sh + (long)e * ShDim, s);
                 for (int p = 0; p < _paths.Length; p++)
                 {
                     var path = _paths[p];
-                    T* wr = w + ((long)e * _paths.Length + p) * u;
+                    T* wr = w + ((long)row * _paths.Length + p) * u;
                     for (int a = 0; a < path.D1; a++)
                     {
                         T* xr = x + ((long)sender * Rows + path.Row + a) * u;
@@ -137,17 +142,34 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
     /// h[u] = Σ_m S[p,a,m] gy[r, col_p+m, u];  gw[e,p,u] = Σ_a h·x[s,row_p+a,u];  gx[s,row_p+a,u] += h·w[e,p,u];
     /// ∂L/∂S[p,a,m] = Σ_u w[e,p,u] x[s,row_p+a,u] gy[r,col_p+m,u], and gsh[e,b] = Σ α C[a,b,m] ∂L/∂S[p,a,m].
     /// </summary>
-    public void Backward(T* x, T* sh, T* w, T* gy, T* gx, T* gsh, T* gw, EdgeLayout graph, int threads)
+    /// <remarks>With <paramref name="pairedWeights"/>, gw is per pair: the two edges' gradients are summed.</remarks>
+    public void Backward(T* x, T* sh, T* w, T* gy, T* gx, T* gsh, T* gw, EdgeLayout graph, int threads, bool pairedWeights = false)
     {
         var ranges = graph.ReceiverRanges(threads);
+        var weightRow = pairedWeights ? graph.EdgePair ?? throw new ArgumentException("the graph has no edge pairs") : null;
         long nodeSize = graph.Nodes * Rows * Channels;
+        long rowSize = (long)_paths.Length * Channels;
         var buffers = new nint[ranges.Length];
         buffers[0] = (nint)gx;
         for (int k = 1; k < ranges.Length; k++) buffers[k] = (nint)NativeMemory.AllocZeroed((nuint)(nodeSize * sizeof(T)));
+        // Per-edge weight gradients first when two edges share a row (they may belong to different threads).
+        T* gwEdges = weightRow is null ? gw : (T*)NativeMemory.Alloc((nuint)(graph.Edges * rowSize * sizeof(T)));
         try
         {
-            nint px = (nint)x, psh = (nint)sh, pw = (nint)w, pgy = (nint)gy, pgsh = (nint)gsh, pgw = (nint)gw;
-            Run(ranges.Length, k => BackwardRange((T*)px, (T*)psh, (T*)pw, (T*)pgy, (T*)buffers[k], (T*)pgsh, (T*)pgw, graph, ranges[k].Start, ranges[k].End));
+            nint px = (nint)x, psh = (nint)sh, pw = (nint)w, pgy = (nint)gy, pgsh = (nint)gsh, pgw = (nint)gwEdges;
+            Run(ranges.Length, k => BackwardRange((T*)px, (T*)psh, (T*)pw, (T*)pgy, (T*)buffers[k], (T*)pgsh, (T*)pgw, graph, weightRow, ranges[k].Start, ranges[k].End));
+            if (weightRow is not null)
+            {
+                var pairEdges = graph.PairEdges!;
+                int pairs = pairEdges.Length / 2;
+                nint pgwPairs = (nint)gw;
+                Run(Math.Max(1, Math.Min(threads, pairs)), k =>
+                {
+                    int count = Math.Max(1, Math.Min(threads, pairs));
+                    for (long q = (long)pairs * k / count; q < (long)pairs * (k + 1) / count; q++)
+                        Sum((T*)pgw + pairEdges[2 * q] * rowSize, (T*)pgw + pairEdges[2 * q + 1] * rowSize, (T*)pgwPairs + q * rowSize, rowSize);
+                });
+            }
             for (int k = 1; k < ranges.Length; k++)
             {
                 var target = new Span<T>(gx, checked((int)nodeSize));
@@ -158,11 +180,20 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         finally
         {
             for (int k = 1; k < buffers.Length; k++) NativeMemory.Free((void*)buffers[k]);
+            if (weightRow is not null) NativeMemory.Free(gwEdges);
         }
     }
 
+    private static void Sum(T* a, T* b, T* target, long count)
+    {
+        int vector = Vector<T>.Count;
+        long vectorEnd = count - count % vector;
+        for (long j = 0; j < vectorEnd; j += vector) (Vector.Load(a + j) + Vector.Load(b + j)).Store(target + j);
+        for (long j = vectorEnd; j < count; j++) target[j] = a[j] + b[j];
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private void BackwardRange(T* x, T* sh, T* w, T* gy, T* gx, T* gsh, T* gw, EdgeLayout graph, int first, int end)
+    private void BackwardRange(T* x, T* sh, T* w, T* gy, T* gx, T* gsh, T* gw, EdgeLayout graph, int[]? weightRow, int first, int end)
     {
         int u = Channels, vector = Vector<T>.Count, vectorEnd = u - u % vector;
         Span<T> s = Pairs <= 512 ? stackalloc T[Pairs] : new T[Pairs];
@@ -175,12 +206,12 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
             T* gyr = gy + (long)r * Columns * u;
             for (int i = offsets[r]; i < offsets[r + 1]; i++)
             {
-                int e = edges[i], sender = senders[e];
+                int e = edges[i], sender = senders[e], row = weightRow is null ? e : weightRow[e];
                 Couple(sh + (long)e * ShDim, s);
                 for (int p = 0; p < _paths.Length; p++)
                 {
                     var path = _paths[p];
-                    T* wr = w + ((long)e * _paths.Length + p) * u;
+                    T* wr = w + ((long)row * _paths.Length + p) * u;
                     T* gwr = gw + ((long)e * _paths.Length + p) * u;
                     T* g0 = gyr + (long)path.Column * u;
                     for (int a = 0; a < path.D1; a++)
