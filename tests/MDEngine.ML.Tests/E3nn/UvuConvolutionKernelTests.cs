@@ -65,6 +65,43 @@ public class UvuConvolutionKernelTests
         Assert.Equal(0.0, yFused[0].to(ScalarType.Float64).abs().max().item<double>()); // nothing flows into node 0
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float64, 1e-12)]
+    [InlineData(ScalarType.Float32, 2e-5)]
+    public void WeightsSharedByAnEdgeAndItsReverseEqualTheExpandedPerEdgeWeights(ScalarType dtype, double tolerance)
+    {
+        manual_seed(9);
+        var tp = new TensorProductUvu(In1, Sh, Target, RandomBlocks(8), new TensorOptions(dtype, CPU));
+        // Pairs of opposite edges (two of them between the same two nodes, as for two periodic images).
+        var pairs = new (long A, long B)[] { (0, 1), (1, 2), (2, 0), (3, 1), (0, 1), (4, 4), (2, 3), (4, 0) };
+        var sender = new List<long>(); var receiver = new List<long>(); var reverse = new List<long>();
+        foreach (var (a, b) in pairs)
+        {
+            int e = sender.Count;
+            sender.Add(a); receiver.Add(b); reverse.Add(e + 1);
+            sender.Add(b); receiver.Add(a); reverse.Add(e);
+        }
+        var layout = new EdgeLayout(5, [.. sender], [.. receiver], [.. reverse], CPU);
+        Assert.NotNull(layout.PairRepresentatives);
+        Assert.Equal(pairs.Length, layout.PairRepresentatives!.shape[0]);
+        var x0 = randn(5, In1.Dim, dtype: dtype);
+        var sh0 = randn(sender.Count, Sh.Dim, dtype: dtype);
+        var w0 = randn(pairs.Length, tp.WeightCount, dtype: dtype);
+        var probe = randn(5, tp.IrrepsOut.Dim, dtype: dtype);
+
+        Tensor[] Evaluate(bool paired)
+        {
+            var x = x0.clone().requires_grad_(true); var sh = sh0.clone().requires_grad_(true); var w = w0.clone().requires_grad_(true);
+            var y = paired ? tp.ForwardNodes(x, sh, w, layout, pairedWeights: true)
+                : tp.Forward(x.index_select(0, layout.Sender), sh, w.index_select(0, layout.EdgePairIndex!), layout);
+            return [y.detach(), .. autograd.grad([(y * probe).sum()], [x, sh, w])];
+        }
+
+        var fused = Evaluate(true);
+        var expanded = Evaluate(false);
+        for (int k = 0; k < 4; k++) AssertClose(expanded[k], fused[k], tolerance);
+    }
+
     [Fact]
     public unsafe void ThreadsSplitTheReceiversWithoutChangingTheResult()
     {
