@@ -111,6 +111,36 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
                 {
                     var path = _paths[p];
                     T* wr = w + ((long)row * _paths.Length + p) * u;
+                    if (path.D1 == 3)
+                    {
+                        // A vector input: the three products w·x_a stay in registers and each output row is
+                        // loaded and stored once per channel block.
+                        T* x0 = x + ((long)sender * Rows + path.Row) * u, x1 = x0 + u, x2 = x1 + u;
+                        T* y0 = yr + (long)path.Column * u;
+                        int d3 = path.D3;
+                        fixed (T* sp = s)
+                        {
+                            T* s0 = sp + path.PairStart, s1 = s0 + d3, s2 = s1 + d3;
+                            for (int j = 0; j < vectorEnd; j += vector)
+                            {
+                                var wv = Vector.Load(wr + j);
+                                var t0 = wv * Vector.Load(x0 + j);
+                                var t1 = wv * Vector.Load(x1 + j);
+                                var t2 = wv * Vector.Load(x2 + j);
+                                for (int m = 0; m < d3; m++)
+                                {
+                                    T* target = y0 + (long)m * u + j;
+                                    (Vector.Load(target) + t0 * s0[m] + t1 * s1[m] + t2 * s2[m]).Store(target);
+                                }
+                            }
+                            for (int j = vectorEnd; j < u; j++)
+                            {
+                                T t0 = wr[j] * x0[j], t1 = wr[j] * x1[j], t2 = wr[j] * x2[j];
+                                for (int m = 0; m < d3; m++) y0[(long)m * u + j] += t0 * s0[m] + t1 * s1[m] + t2 * s2[m];
+                            }
+                        }
+                        continue;
+                    }
                     for (int a = 0; a < path.D1; a++)
                     {
                         T* xr = x + ((long)sender * Rows + path.Row + a) * u;
@@ -198,8 +228,8 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         int u = Channels, vector = Vector<T>.Count, vectorEnd = u - u % vector;
         Span<T> s = Pairs <= 512 ? stackalloc T[Pairs] : new T[Pairs];
         Span<T> ds = Pairs <= 512 ? stackalloc T[Pairs] : new T[Pairs];
-        Span<Vector<T>> accumulator = stackalloc Vector<T>[_maxD3];
-        Span<T> scalarAccumulator = stackalloc T[_maxD3];
+        Span<Vector<T>> accumulator = stackalloc Vector<T>[3 * _maxD3];
+        Span<T> scalarAccumulator = stackalloc T[3 * _maxD3];
         var offsets = graph.ReceiverOffsets; var edges = graph.EdgesByReceiver; var senders = graph.SenderIndex;
         for (int r = first; r < end; r++)
         {
@@ -214,6 +244,53 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
                     T* wr = w + ((long)row * _paths.Length + p) * u;
                     T* gwr = gw + ((long)e * _paths.Length + p) * u;
                     T* g0 = gyr + (long)path.Column * u;
+                    if (path.D1 == 3)
+                    {
+                        // A vector input: each gradient row is loaded once per channel block for all three a.
+                        int d3 = path.D3;
+                        T* x0 = x + ((long)sender * Rows + path.Row) * u, x1 = x0 + u, x2 = x1 + u;
+                        T* gx0 = gx + ((long)sender * Rows + path.Row) * u, gx1 = gx0 + u, gx2 = gx1 + u;
+                        accumulator[..(3 * d3)].Clear();
+                        scalarAccumulator[..(3 * d3)].Clear();
+                        fixed (T* sp = s)
+                        fixed (Vector<T>* acc = accumulator)
+                        fixed (T* scalarAcc = scalarAccumulator)
+                        {
+                            T* s0 = sp + path.PairStart, s1 = s0 + d3, s2 = s1 + d3;
+                            for (int j = 0; j < vectorEnd; j += vector)
+                            {
+                                var wv = Vector.Load(wr + j);
+                                var xv0 = Vector.Load(x0 + j); var xv1 = Vector.Load(x1 + j); var xv2 = Vector.Load(x2 + j);
+                                var t0 = wv * xv0; var t1 = wv * xv1; var t2 = wv * xv2;
+                                var h0 = Vector<T>.Zero; var h1 = Vector<T>.Zero; var h2 = Vector<T>.Zero;
+                                for (int m = 0; m < d3; m++)
+                                {
+                                    var g = Vector.Load(g0 + (long)m * u + j);
+                                    h0 += g * s0[m]; h1 += g * s1[m]; h2 += g * s2[m];
+                                    acc[m] += t0 * g; acc[d3 + m] += t1 * g; acc[2 * d3 + m] += t2 * g;
+                                }
+                                (h0 * xv0 + h1 * xv1 + h2 * xv2).Store(gwr + j);
+                                (Vector.Load(gx0 + j) + h0 * wv).Store(gx0 + j);
+                                (Vector.Load(gx1 + j) + h1 * wv).Store(gx1 + j);
+                                (Vector.Load(gx2 + j) + h2 * wv).Store(gx2 + j);
+                            }
+                            for (int j = vectorEnd; j < u; j++)
+                            {
+                                T t0 = wr[j] * x0[j], t1 = wr[j] * x1[j], t2 = wr[j] * x2[j];
+                                T h0 = T.Zero, h1 = T.Zero, h2 = T.Zero;
+                                for (int m = 0; m < d3; m++)
+                                {
+                                    T g = g0[(long)m * u + j];
+                                    h0 += g * s0[m]; h1 += g * s1[m]; h2 += g * s2[m];
+                                    scalarAcc[m] += t0 * g; scalarAcc[d3 + m] += t1 * g; scalarAcc[2 * d3 + m] += t2 * g;
+                                }
+                                gwr[j] = h0 * x0[j] + h1 * x1[j] + h2 * x2[j];
+                                gx0[j] += h0 * wr[j]; gx1[j] += h1 * wr[j]; gx2[j] += h2 * wr[j];
+                            }
+                            for (int k = 0; k < 3 * d3; k++) ds[path.PairStart + k] = Vector.Sum(acc[k]) + scalarAcc[k];
+                        }
+                        continue;
+                    }
                     for (int a = 0; a < path.D1; a++)
                     {
                         T* xr = x + ((long)sender * Rows + path.Row + a) * u;
