@@ -179,7 +179,7 @@ public sealed class MaceModel
         for (int i = 0; i < _interactions.Length; i++)
         {
             var block = _interactions[i];
-            var selfConnection = block.SelfConnection.Forward(features, elements);
+            var selfConnection = block.SelfConnection.Forward(features, elements, groups.Single);
             var up = block.LinearUp.Forward(features);
             var tpWeights = block.RadialMlp.Forward(radial);
             var messages = block.Convolution.ForwardNodes(up, sh, tpWeights, graph, paired);
