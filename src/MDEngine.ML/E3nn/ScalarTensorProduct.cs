@@ -63,7 +63,7 @@ public sealed class ScalarTensorProduct
             var input = cat(inputs.Select(i => x.narrow(1, _in1Offsets[i], _in1[i].Dim).view(n, _in1[i].Mul, _in1[i].Ir.Dim)).ToArray(), 1); // [N, u, d]
             if (singleElement is int only)
             {
-                blocks.Add(input.transpose(1, 2).matmul(weight[only]).transpose(1, 2).reshape(n, mulOut * d));
+                blocks.Add(input.transpose(1, 2).reshape(n * d, -1).mm(weight[only]).view(n, d, mulOut).transpose(1, 2).reshape(n, mulOut * d));
                 continue;
             }
             var w = weight.index_select(0, elements);                                                                                   // [N, u, w]
