@@ -291,6 +291,50 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
                         }
                         continue;
                     }
+                    if (path.D1 == 1)
+                    {
+                        // A scalar input: h = Σ_m S[m] g_m, one store of the weight gradient per channel block.
+                        int d3 = path.D3;
+                        T* x0 = x + ((long)sender * Rows + path.Row) * u;
+                        T* gx0 = gx + ((long)sender * Rows + path.Row) * u;
+                        accumulator[..d3].Clear();
+                        scalarAccumulator[..d3].Clear();
+                        fixed (T* sp = s)
+                        fixed (Vector<T>* acc = accumulator)
+                        fixed (T* scalarAcc = scalarAccumulator)
+                        {
+                            T* s0 = sp + path.PairStart;
+                            for (int j = 0; j < vectorEnd; j += vector)
+                            {
+                                var wv = Vector.Load(wr + j);
+                                var xv = Vector.Load(x0 + j);
+                                var t = wv * xv;
+                                var h = Vector<T>.Zero;
+                                for (int m = 0; m < d3; m++)
+                                {
+                                    var g = Vector.Load(g0 + (long)m * u + j);
+                                    h += g * s0[m];
+                                    acc[m] += t * g;
+                                }
+                                (h * xv).Store(gwr + j);
+                                (Vector.Load(gx0 + j) + h * wv).Store(gx0 + j);
+                            }
+                            for (int j = vectorEnd; j < u; j++)
+                            {
+                                T t = wr[j] * x0[j], h = T.Zero;
+                                for (int m = 0; m < d3; m++)
+                                {
+                                    T g = g0[(long)m * u + j];
+                                    h += g * s0[m];
+                                    scalarAcc[m] += t * g;
+                                }
+                                gwr[j] = h * x0[j];
+                                gx0[j] += h * wr[j];
+                            }
+                            for (int m = 0; m < d3; m++) ds[path.PairStart + m] = Vector.Sum(acc[m]) + scalarAcc[m];
+                        }
+                        continue;
+                    }
                     for (int a = 0; a < path.D1; a++)
                     {
                         T* xr = x + ((long)sender * Rows + path.Row + a) * u;
