@@ -64,7 +64,8 @@ public sealed class E3Linear
                 ? Block(x, inputs[0])
                 : cat(inputs.Select(i => Block(x, i)).ToArray(), 1);
             if (d == 1) blocks.Add(input.reshape(n, -1).matmul(weight));
-            else blocks.Add(input.transpose(1, 2).matmul(weight).transpose(1, 2).reshape(n, mulOut * d));
+            // One [N·d, fan-in] × [fan-in, mul_out] product (a batched product over N would be N tiny GEMMs).
+            else blocks.Add(input.transpose(1, 2).reshape(n * d, -1).mm(weight).view(n, d, mulOut).transpose(1, 2).reshape(n, mulOut * d));
         }
         return blocks.Count == 1 ? blocks[0] : cat(blocks.ToArray(), 1);
     }

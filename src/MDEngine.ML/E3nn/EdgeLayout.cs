@@ -24,6 +24,23 @@ public sealed class EdgeLayout
     public Tensor Sender { get; }
     public Tensor Receiver { get; }
     internal Tensor? SlotReverseEdges { get; }  // [nodes·K] the reverse of each slot's edge, Edges for an empty slot
+    /// <summary>Sender of each edge (host copy, for the CPU kernels).</summary>
+    internal int[] SenderIndex { get; }
+    /// <summary>The edges into node n are EdgesByReceiver[ReceiverOffsets[n] .. ReceiverOffsets[n+1]), in edge order.</summary>
+    internal int[] ReceiverOffsets { get; }
+    internal int[] EdgesByReceiver { get; }
+    private (int Start, int End)[]? _ranges;
+
+    /// <summary>
+    /// With reverse edges: an edge and its reverse have the same length, so functions of the length alone (the
+    /// radial network) are evaluated once per pair. PairRepresentatives [pairs] is one edge of each pair (the
+    /// lower index), EdgePair[e] the pair of edge e, PairEdges[2k], PairEdges[2k+1] the two edges of pair k.
+    /// Null without reverse edges.
+    /// </summary>
+    public Tensor? PairRepresentatives { get; }
+    internal Tensor? EdgePairIndex { get; }
+    internal int[]? EdgePair { get; }
+    internal int[]? PairEdges { get; }
 
     /// <param name="reverse">reverse[e] = the edge with sender and receiver swapped and the opposite image, or null
     /// when the graph is not symmetric (then the sender gather's adjoint falls back to torch's scatter-add).</param>
@@ -42,9 +59,41 @@ public sealed class EdgeLayout
             var fill = new long[nodes];
             for (long e = 0; e < sender.Length; e++) rev[receiver[e] * k + fill[receiver[e]]++] = reverse[e];
         }
+        if (sender.LongLength > int.MaxValue || nodes > int.MaxValue) throw new ArgumentException("too many edges for one graph");
+        SenderIndex = sender.Select(v => (int)v).ToArray();
+        ReceiverOffsets = new int[nodes + 1];
+        for (long n = 0; n < nodes; n++) ReceiverOffsets[n + 1] = ReceiverOffsets[n] + (int)degree[n];
+        EdgesByReceiver = new int[sender.Length];
+        var next = ReceiverOffsets[..^1];
+        for (int e = 0; e < receiver.Length; e++) EdgesByReceiver[next[receiver[e]]++] = e;
         Sender = tensor(sender, [sender.LongLength], ScalarType.Int64).to(device);
         Receiver = tensor(receiver, [receiver.LongLength], ScalarType.Int64).to(device);
         SlotReverseEdges = rev is null ? null : tensor(rev, [rev.LongLength], ScalarType.Int64).to(device);
+        if (reverse is not null && reverse.All(r => r >= 0 && r < sender.LongLength))
+        {
+            var edgePair = new int[sender.Length];
+            var pairEdges = new List<int>(sender.Length);
+            var representatives = new List<long>(sender.Length / 2 + 1);
+            bool paired = true;
+            for (int e = 0; e < sender.Length && paired; e++)
+            {
+                long r = reverse[e];
+                if (reverse[r] != e || r == e) paired = false;
+                else if (e < r)
+                {
+                    edgePair[e] = edgePair[r] = representatives.Count;
+                    representatives.Add(e);
+                    pairEdges.Add(e); pairEdges.Add((int)r);
+                }
+            }
+            if (paired)
+            {
+                EdgePair = edgePair;
+                PairEdges = pairEdges.ToArray();
+                PairRepresentatives = tensor(representatives.ToArray(), [representatives.Count], ScalarType.Int64).to(device);
+                EdgePairIndex = tensor(edgePair.Select(v => (long)v).ToArray(), [edgePair.LongLength], ScalarType.Int64).to(device);
+            }
+        }
     }
 
     /// <summary>Σ over the edges into each node: y [E, ...] → [nodes, ...]. torch's index_add is a sequential pass
@@ -53,6 +102,27 @@ public sealed class EdgeLayout
     {
         var shape = (long[])y.shape.Clone(); shape[0] = Nodes;
         return zeros(shape, dtype: y.dtype, device: y.device).index_add_(0, Receiver, y, 1.0);
+    }
+
+    /// <summary>
+    /// Contiguous ranges of receivers, one per thread (at most <paramref name="threads"/>), each with about the same
+    /// number of incoming edges.
+    /// </summary>
+    internal (int Start, int End)[] ReceiverRanges(int threads)
+    {
+        int count = (int)Math.Max(1, Math.Min(threads, Nodes));
+        if (_ranges is { } cached && cached.Length == count) return cached;
+        var ranges = new (int, int)[count];
+        int start = 0;
+        for (int k = 0; k < count; k++)
+        {
+            int end = k == count - 1 ? (int)Nodes : start;
+            long goal = Edges * (k + 1) / count;
+            while (k < count - 1 && end < Nodes && ReceiverOffsets[end] < goal) end++;
+            ranges[k] = (start, end);
+            start = end;
+        }
+        return _ranges = ranges;
     }
 
     /// <summary>Sender features on the edges: x [nodes, F] → [E, F].</summary>

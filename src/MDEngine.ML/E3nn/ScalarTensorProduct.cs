@@ -48,8 +48,10 @@ public sealed class ScalarTensorProduct
         }
     }
 
-    /// <summary>x: [N, in1.Dim], elements: [N] indices into the model's element list → [N, out.Dim].</summary>
-    public Tensor Forward(Tensor x, Tensor elements)
+    /// <summary>x: [N, in1.Dim], elements: [N] indices into the model's element list → [N, out.Dim].
+    /// <paramref name="singleElement"/>: the element of every node when they share one (then one matrix product,
+    /// without a per-node copy of the weights).</summary>
+    public Tensor Forward(Tensor x, Tensor elements, int? singleElement = null)
     {
         long n = x.shape[0];
         var blocks = new List<Tensor>();
@@ -59,6 +61,11 @@ public sealed class ScalarTensorProduct
             int d = _out[o].Ir.Dim, mulOut = _out[o].Mul;
             if (weight is null) { blocks.Add(zeros(n, mulOut * d, dtype: x.dtype, device: x.device)); continue; }
             var input = cat(inputs.Select(i => x.narrow(1, _in1Offsets[i], _in1[i].Dim).view(n, _in1[i].Mul, _in1[i].Ir.Dim)).ToArray(), 1); // [N, u, d]
+            if (singleElement is int only)
+            {
+                blocks.Add(input.transpose(1, 2).reshape(n * d, -1).mm(weight[only]).view(n, d, mulOut).transpose(1, 2).reshape(n, mulOut * d));
+                continue;
+            }
             var w = weight.index_select(0, elements);                                                                                   // [N, u, w]
             blocks.Add(input.transpose(1, 2).bmm(w).transpose(1, 2).reshape(n, mulOut * d));
         }

@@ -28,6 +28,12 @@ public sealed class TensorProductUvu
     private readonly int[] _in1Offsets;
     private readonly In1Group[] _groups;
     private readonly Path[] _paths;
+    private readonly object? _kernel;   // UvuConvolutionKernel<float or double> for the CPU, by dtype
+    private readonly int[] _pathColumns; // first channels-last output row of each path
+    private readonly int _rows, _columns;
+
+    /// <summary>The paths as the fused kernel sees them.</summary>
+    internal UvuKernelPath[] KernelPaths { get; }
 
     public Irreps IrrepsOut { get; }
     public int WeightCount => _paths.Sum(p => _in1[p.In1].Mul * _in2[p.In2].Mul);
@@ -78,6 +84,58 @@ public sealed class TensorProductUvu
             };
         }).ToArray();
         if (_paths.Any(p => in1[p.In1].Mul != in1[_paths[0].In1].Mul)) throw new NotSupportedException("the uvu convolution expects one multiplicity for all node feature irreps");
+
+        // The fused CPU kernel: node features and messages channels last, one row per irrep component.
+        var rowStart = new int[in1.Count + 1];
+        for (int i = 0; i < in1.Count; i++) rowStart[i + 1] = rowStart[i] + in1[i].Ir.Dim;
+        _rows = rowStart[in1.Count];
+        _pathColumns = new int[_paths.Length];
+        var kernelPaths = new UvuKernelPath[_paths.Length];
+        for (int p = 0, column = 0; p < _paths.Length; p++)
+        {
+            var path = _paths[p];
+            int l1 = in1[path.In1].Ir.L, l2 = in2[path.In2].Ir.L, l3 = sorted[path.Out].Ir.L;
+            var c = w3j.Get(l1, l2, l3).Select(v => path.Alpha * v).ToArray();
+            _pathColumns[p] = column;
+            kernelPaths[p] = new UvuKernelPath(rowStart[path.In1], 2 * l1 + 1, in2Offsets[path.In2], 2 * l2 + 1, column, 2 * l3 + 1, c);
+            column += 2 * l3 + 1;
+        }
+        _columns = kernelPaths.Sum(k => k.D3);
+        KernelPaths = kernelPaths;
+        int channels = _paths.Length == 0 ? 0 : in1[_paths[0].In1].Mul;
+        _kernel = options.DType switch
+        {
+            ScalarType.Float32 => new UvuConvolutionKernel<float>(channels, _rows, _columns, dim2, kernelPaths),
+            ScalarType.Float64 => new UvuConvolutionKernel<double>(channels, _rows, _columns, dim2, kernelPaths),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Messages from the node features of the senders, summed onto the receivers: x1 [nodes, in1.Dim],
+    /// x2 [E, in2.Dim], weights [E, WeightCount] → [nodes, IrrepsOut.Dim] in e3nn's layout. On the CPU this is the
+    /// fused kernel (<see cref="UvuConvolutionKernel{T}"/>) with its own reverse pass; elsewhere the gather of the
+    /// senders and the batched products below. With <paramref name="pairedWeights"/> the weights have one row per
+    /// edge pair (<see cref="EdgeLayout.PairRepresentatives"/>), shared by an edge and its reverse.
+    /// </summary>
+    public Tensor ForwardNodes(Tensor nodeFeatures, Tensor x2, Tensor weights, EdgeLayout layout, bool pairedWeights = false)
+    {
+        if (pairedWeights && layout.EdgePairIndex is null) throw new ArgumentException("the graph has no edge pairs");
+        if (_kernel is null || _paths.Length == 0 || nodeFeatures.device_type != TorchSharp.DeviceType.CPU)
+            return Forward(layout.GatherSenders(nodeFeatures), x2, pairedWeights ? weights.index_select(0, layout.EdgePairIndex!) : weights, layout);
+        long n = nodeFeatures.shape[0];
+        int mul = _in1[_paths[0].In1].Mul;
+        var channelsLast = cat(Enumerable.Range(0, _in1.Count)
+            .Select(i => nodeFeatures.narrow(1, _in1Offsets[i], _in1[i].Dim).view(n, mul, _in1[i].Ir.Dim).transpose(1, 2)).ToArray(), 1)
+            .contiguous();                                                                                   // [N, rows, u]
+        var messages = UvuConvolutionFunction.apply(channelsLast, x2.contiguous(), weights.contiguous(), _kernel, layout, pairedWeights); // [N, cols, u]
+        var outBlocks = new Tensor[IrrepsOut.Count];
+        for (int p = 0; p < _paths.Length; p++)
+        {
+            int d3 = IrrepsOut[_paths[p].Out].Ir.Dim;
+            outBlocks[_paths[p].Out] = messages.narrow(1, _pathColumns[p], d3).transpose(1, 2).reshape(n, mul * d3);
+        }
+        return cat(outBlocks, 1);
     }
 
     /// <summary>

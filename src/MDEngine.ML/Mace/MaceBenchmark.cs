@@ -68,11 +68,12 @@ public static class MaceBenchmark
         return (best, (process.TotalProcessorTime - cpu0).TotalSeconds / repeats);
     }
 
-    public static void Run(string constantsPath, TextWriter output, int threads = 2, int[]? sizes = null, bool batch = true)
+    public static void Run(string constantsPath, TextWriter output, int threads = 2, int[]? sizes = null, bool batch = true,
+        torch.ScalarType[]? dtypes = null)
     {
         torch.set_num_threads(threads);
         output.WriteLine($"threads {threads}, {Environment.ProcessorCount} processors, load average {LoadAverage()}");
-        foreach (var dtype in new[] { torch.ScalarType.Float32, torch.ScalarType.Float64 })
+        foreach (var dtype in dtypes ?? [torch.ScalarType.Float32, torch.ScalarType.Float64])
         {
             var potential = CreatePotential(constantsPath, new MaceOptions { DType = dtype, Device = "cpu" });
             foreach (int n in sizes ?? [1, 2, 3, 4])

@@ -168,7 +168,10 @@ public sealed class MaceModel
         long nodes = elements.shape[0];
         var lengths = vectors.norm(1, keepdim: true);
         var sh = SphericalHarmonics.Compute(vectors, Config.MaxEll);
-        var radial = _radial.Forward(lengths);
+        // An edge and its reverse have the same length: the radial embedding and networks are evaluated once per
+        // pair when the graph pairs its edges (not when intermediates are recorded, which are per edge).
+        bool paired = graph.PairRepresentatives is not null && record is null;
+        var radial = _radial.Forward(paired ? lengths.index_select(0, graph.PairRepresentatives!) : lengths);
         var features = _nodeEmbedding.index_select(0, elements);
         if (record is not null) { record["node_embedding"] = features; record["spherical_harmonics"] = sh; record["radial_embedding"] = radial; }
 
@@ -176,10 +179,10 @@ public sealed class MaceModel
         for (int i = 0; i < _interactions.Length; i++)
         {
             var block = _interactions[i];
-            var selfConnection = block.SelfConnection.Forward(features, elements);
+            var selfConnection = block.SelfConnection.Forward(features, elements, groups.Single);
             var up = block.LinearUp.Forward(features);
             var tpWeights = block.RadialMlp.Forward(radial);
-            var messages = block.Convolution.Forward(graph.GatherSenders(up), sh, tpWeights, graph);
+            var messages = block.Convolution.ForwardNodes(up, sh, tpWeights, graph, paired);
             messages = block.Linear.Forward(messages) / Config.AvgNumNeighbors;
             var channelsFirst = ToChannels(messages, block.Target);                     // [N, channels, Σ(2l+1)]
             if (record is not null) record[$"interactions.{i}"] = channelsFirst;

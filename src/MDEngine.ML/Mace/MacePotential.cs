@@ -93,7 +93,8 @@ public sealed class MacePotential : Potential
         var nodeEnergies = _model.NodeEnergies(vectors, layout, elements, groups);
         var atomEnergies = nodeEnergies.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
         double[]? gradient = null;
-        if (needGradient)
+        if (needGradient && graph.EdgeCount == 0) gradient = []; // isolated atoms: no edge, no force, no virial
+        else if (needGradient)
         {
             var total = nodeEnergies.sum();
             var g = autograd.grad([total], [vectors])[0];

@@ -20,6 +20,7 @@ public sealed class SparseSymmetricContraction : ISymmetricContraction
     // Monomials by degree: degree 1 are the features themselves; degree k+1 = (a monomial of degree k) × x[last].
     private readonly (Tensor Prefix, Tensor Last)[] _levels;
     private readonly Tensor[] _coefficients; // per element: [channels, monomials, Σ outDim]
+    private readonly object? _kernel;         // SymmetricContractionKernel<float or double> for the CPU, by dtype
 
     public int OutDim => _totalOut;
     public int MonomialCount { get; }
@@ -70,6 +71,17 @@ public sealed class SparseSymmetricContraction : ISymmetricContraction
         MonomialCount = levels.Sum(l => l.Count);
         var levelStart = new int[nuMax];
         for (int nu = 1; nu < nuMax; nu++) levelStart[nu] = levelStart[nu - 1] + levels[nu - 1].Count;
+        // The same monomials as one list for the CPU kernel: prefix as a global monomial index (−1: a feature).
+        var monomialPrefix = new int[MonomialCount];
+        var monomialLast = new int[MonomialCount];
+        for (int nu = 1; nu <= nuMax; nu++)
+            for (int k = 0; k < levels[nu - 1].Count; k++)
+            {
+                var ix = levels[nu - 1][k];
+                monomialPrefix[levelStart[nu - 1] + k] = nu == 1 ? -1 : levelStart[nu - 2] + position[nu - 2][string.Join(",", ix.SkipLast(1))];
+                monomialLast[levelStart[nu - 1] + k] = ix[^1];
+            }
+        var hostCoefficients = new double[first.Elements][];
 
         // Coefficients: C[e, c, monomial, M] = Σ_k Usym[M, monomial, k] W[e, k, c].
         _coefficients = new Tensor[first.Elements];
@@ -101,7 +113,14 @@ public sealed class SparseSymmetricContraction : ISymmetricContraction
                 column += c.OutDim;
             }
             _coefficients[e] = options.Make(coefficient, _channels, MonomialCount, _totalOut);
+            hostCoefficients[e] = coefficient;
         }
+        _kernel = options.DType switch
+        {
+            ScalarType.Float32 => new SymmetricContractionKernel<float>(d, _channels, _totalOut, monomialPrefix, monomialLast, hostCoefficients),
+            ScalarType.Float64 => new SymmetricContractionKernel<double>(d, _channels, _totalOut, monomialPrefix, monomialLast, hostCoefficients),
+            _ => null,
+        };
     }
 
     /// <summary>U_ν summed over the orderings of each sorted multi-index, per degree ν: key "i1,i2,…" → [outDim·K_ν];
@@ -150,6 +169,8 @@ public sealed class SparseSymmetricContraction : ISymmetricContraction
     public Tensor ForwardChannelsLast(Tensor x, ElementGroups groups)
     {
         long n = x.shape[0];
+        if (_kernel is not null && x.device_type == TorchSharp.DeviceType.CPU)
+            return Split(SymmetricContractionFunction.apply(x.contiguous(), _kernel, groups.Elements).transpose(1, 2), n);
         var degrees = new Tensor[_levels.Length];
         degrees[0] = x.index_select(1, _levels[0].Last);
         for (int k = 1; k < _levels.Length; k++)
@@ -164,6 +185,12 @@ public sealed class SparseSymmetricContraction : ISymmetricContraction
             foreach (var (element, nodes) in groups.Groups)
                 result = result.index_add(0, nodes, monomials.index_select(1, nodes).bmm(_coefficients[element]).transpose(0, 1), 1.0);
         }
+        return Split(result, n);
+    }
+
+    /// <summary>[N, c, Σ M] → the contractions' outputs one after the other, each channel-major.</summary>
+    private Tensor Split(Tensor result, long n)
+    {
         if (_outDims.Length == 1) return result.reshape(n, -1);
         var parts = new Tensor[_outDims.Length];
         for (int j = 0, column = 0; j < _outDims.Length; column += _outDims[j], j++)
@@ -178,6 +205,8 @@ public sealed class ElementGroups
     public required IReadOnlyList<(int Element, Tensor Nodes)> Groups { get; init; }
     /// <summary>The element when all nodes share it.</summary>
     public int? Single { get; init; }
+    /// <summary>The element of every node.</summary>
+    public required int[] Elements { get; init; }
 
     public static ElementGroups From(Tensor elements)
     {
@@ -189,6 +218,6 @@ public sealed class ElementGroups
     {
         var distinct = elements.Distinct().Order().ToArray();
         var groups = distinct.Select(e => (e, tensor(Enumerable.Range(0, elements.Length).Where(i => elements[i] == e).Select(i => (long)i).ToArray(), ScalarType.Int64).to(device))).ToList();
-        return new ElementGroups { Groups = groups, Single = distinct.Length == 1 ? distinct[0] : null };
+        return new ElementGroups { Groups = groups, Single = distinct.Length == 1 ? distinct[0] : null, Elements = elements };
     }
 }

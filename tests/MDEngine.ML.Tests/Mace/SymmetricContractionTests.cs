@@ -49,3 +49,35 @@ public class SymmetricContractionTogetherTests
         Assert.True(expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() <= 1e-13 * scale);
     }
 }
+
+/// <summary>The CPU kernel's reverse pass against torch's autograd through the dense U-tensor form.</summary>
+public class SymmetricContractionGradientTests
+{
+    [Theory]
+    [InlineData(ScalarType.Float64, 1e-12)]
+    [InlineData(ScalarType.Float32, 1e-5)]
+    public void KernelGradientEqualsAutogradThroughTheDenseForm(ScalarType dtype, double tolerance)
+    {
+        var options = new TensorOptions(dtype, CPU);
+        foreach (var layer in MaceFixture.Potential.Model.ContractionWeights)
+        {
+            var sparse = new SparseSymmetricContraction(layer, options);
+            manual_seed(5);
+            int channels = layer[0].Channels, d = layer[0].FeatureDim;
+            var x0 = (rand(6, channels, d, dtype: ScalarType.Float64) * 2 - 1).to(dtype);
+            var elements = tensor(new long[] { 1, 0, 0, 1, 1, 0 });
+            var probe = randn(6, channels * sparse.OutDim, dtype: ScalarType.Float64).to(dtype);
+
+            var x = x0.clone().requires_grad_(true);
+            var mine = autograd.grad([(sparse.Forward(x, elements) * probe).sum()], [x])[0].to(ScalarType.Float64);
+            var xd = x0.to(ScalarType.Float64).requires_grad_(true);
+            var dense = cat(layer.Select(w => new DenseSymmetricContraction(w, TensorOptions.CpuFloat64).Forward(xd, elements)).ToArray(), 1);
+            var reference = autograd.grad([(dense * probe.to(ScalarType.Float64)).sum()], [xd])[0];
+
+            double scale = reference.abs().max().item<double>();
+            Assert.True(scale > 1e-3);
+            double error = (mine - reference).abs().max().item<double>();
+            Assert.True(error <= tolerance * scale, $"max |difference| {error:E3} relative to {scale:E3}");
+        }
+    }
+}

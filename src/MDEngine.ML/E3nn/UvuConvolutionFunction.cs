@@ -1,0 +1,62 @@
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.E3nn;
+
+/// <summary>
+/// The fused CPU convolution (<see cref="UvuConvolutionKernel{T}"/>) as an autograd node: inputs channels-last node
+/// features x [N, rows, u], spherical harmonics [E, dim2], radial weights [E, paths·u] (or one row per edge pair);
+/// output the messages summed
+/// onto the receivers, channels last [N, cols, u]. Its reverse pass is the kernel's, so no per-edge channel tensor
+/// is stored for it.
+/// </summary>
+internal sealed class UvuConvolutionFunction : autograd.SingleTensorFunction<UvuConvolutionFunction>
+{
+    public override string Name => "UvuConvolution";
+
+    public override unsafe Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var x = (Tensor)vars[0]; var sh = (Tensor)vars[1]; var w = (Tensor)vars[2];
+        var kernel = vars[3]; var layout = (EdgeLayout)vars[4]; bool paired = (bool)vars[5];
+        ctx.save_data("x", x); ctx.save_data("sh", sh); ctx.save_data("w", w);
+        ctx.save_data("kernel", kernel); ctx.save_data("layout", layout); ctx.save_data("paired", paired);
+        int threads = Math.Max(1, get_num_threads());
+        switch (kernel)
+        {
+            case UvuConvolutionKernel<float> k:
+            {
+                var y = zeros(layout.Nodes, k.Columns, k.Channels, dtype: x.dtype);
+                k.Forward(TensorMemory.Pointer<float>(x), TensorMemory.Pointer<float>(sh), TensorMemory.Pointer<float>(w), TensorMemory.Pointer<float>(y), layout, threads, paired);
+                return y;
+            }
+            case UvuConvolutionKernel<double> k:
+            {
+                var y = zeros(layout.Nodes, k.Columns, k.Channels, dtype: x.dtype);
+                k.Forward(TensorMemory.Pointer<double>(x), TensorMemory.Pointer<double>(sh), TensorMemory.Pointer<double>(w), TensorMemory.Pointer<double>(y), layout, threads, paired);
+                return y;
+            }
+            default: throw new ArgumentException("no convolution kernel for this dtype");
+        }
+    }
+
+    public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var x = (Tensor)ctx.get_data("x"); var sh = (Tensor)ctx.get_data("sh"); var w = (Tensor)ctx.get_data("w");
+        var kernel = ctx.get_data("kernel"); var layout = (EdgeLayout)ctx.get_data("layout"); bool paired = (bool)ctx.get_data("paired");
+        var gy = gradOutput.contiguous();
+        var gx = zeros_like(x); var gsh = empty_like(sh); var gw = empty_like(w);
+        int threads = Math.Max(1, get_num_threads());
+        switch (kernel)
+        {
+            case UvuConvolutionKernel<float> k:
+                k.Backward(TensorMemory.Pointer<float>(x), TensorMemory.Pointer<float>(sh), TensorMemory.Pointer<float>(w), TensorMemory.Pointer<float>(gy),
+                    TensorMemory.Pointer<float>(gx), TensorMemory.Pointer<float>(gsh), TensorMemory.Pointer<float>(gw), layout, threads, paired);
+                break;
+            case UvuConvolutionKernel<double> k:
+                k.Backward(TensorMemory.Pointer<double>(x), TensorMemory.Pointer<double>(sh), TensorMemory.Pointer<double>(w), TensorMemory.Pointer<double>(gy),
+                    TensorMemory.Pointer<double>(gx), TensorMemory.Pointer<double>(gsh), TensorMemory.Pointer<double>(gw), layout, threads, paired);
+                break;
+            default: throw new ArgumentException("no convolution kernel for this dtype");
+        }
+        return [gx, gsh, gw, null!, null!, null!];
+    }
+}

@@ -1,0 +1,55 @@
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.Mace;
+
+/// <summary>
+/// The CPU symmetric contraction (<see cref="SymmetricContractionKernel{T}"/>) as an autograd node: input the
+/// channels-last node features [N, d, channels], output [N, Σ(2L+1), channels]; its reverse pass rebuilds the
+/// monomials of each node instead of storing them.
+/// </summary>
+internal sealed class SymmetricContractionFunction : autograd.SingleTensorFunction<SymmetricContractionFunction>
+{
+    public override string Name => "SymmetricContraction";
+
+    public override unsafe Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var x = (Tensor)vars[0]; var kernel = vars[1]; var elements = (int[])vars[2];
+        ctx.save_data("x", x); ctx.save_data("kernel", kernel); ctx.save_data("elements", elements);
+        int threads = Math.Max(1, get_num_threads());
+        switch (kernel)
+        {
+            case SymmetricContractionKernel<float> k:
+            {
+                var y = empty(x.shape[0], k.Outputs, k.Channels, dtype: x.dtype);
+                k.Forward(E3nn.TensorMemory.Pointer<float>(x), elements, E3nn.TensorMemory.Pointer<float>(y), threads);
+                return y;
+            }
+            case SymmetricContractionKernel<double> k:
+            {
+                var y = empty(x.shape[0], k.Outputs, k.Channels, dtype: x.dtype);
+                k.Forward(E3nn.TensorMemory.Pointer<double>(x), elements, E3nn.TensorMemory.Pointer<double>(y), threads);
+                return y;
+            }
+            default: throw new ArgumentException("no contraction kernel for this dtype");
+        }
+    }
+
+    public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var x = (Tensor)ctx.get_data("x"); var kernel = ctx.get_data("kernel"); var elements = (int[])ctx.get_data("elements");
+        var gy = gradOutput.contiguous();
+        var gx = empty_like(x);
+        int threads = Math.Max(1, get_num_threads());
+        switch (kernel)
+        {
+            case SymmetricContractionKernel<float> k:
+                k.Backward(E3nn.TensorMemory.Pointer<float>(x), elements, E3nn.TensorMemory.Pointer<float>(gy), E3nn.TensorMemory.Pointer<float>(gx), threads);
+                break;
+            case SymmetricContractionKernel<double> k:
+                k.Backward(E3nn.TensorMemory.Pointer<double>(x), elements, E3nn.TensorMemory.Pointer<double>(gy), E3nn.TensorMemory.Pointer<double>(gx), threads);
+                break;
+            default: throw new ArgumentException("no contraction kernel for this dtype");
+        }
+        return [gx, null!, null!];
+    }
+}

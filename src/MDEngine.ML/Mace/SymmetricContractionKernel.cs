@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using System.Numerics;
+
+namespace MDEngine.ML.Mace;
+
+/// <summary>
+/// <see cref="SparseSymmetricContraction"/> on the CPU, forward and reverse, one node at a time with the channels as
+/// the SIMD dimension: the monomials of the node's features are built degree by degree (a monomial of degree ν is
+/// a stored monomial of degree ν−1 times one feature), each contributes C[element, monomial, M, channel] · monomial
+/// to every output M. The reverse pass rebuilds the node's monomials, takes ∂L/∂monomial = Σ_M C · ∂L/∂B_M and
+/// walks the monomials from the highest degree down, handing each gradient to its prefix and its last feature
+/// (the product rule). Nodes are independent, so threads take contiguous ranges of nodes.
+/// </summary>
+internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, INumber<T>
+{
+    private readonly int[] _prefix;  // per monomial: the monomial of one degree less, or −1 for a feature itself
+    private readonly int[] _last;    // per monomial: the feature it multiplies in
+    private readonly T[][] _coefficients; // per element: [monomials, outputs, channels]
+
+    public int Features { get; }
+    public int Channels { get; }
+    public int Outputs { get; }
+    public int Monomials => _prefix.Length;
+
+    /// <param name="coefficients">per element, C as [channels, monomials, outputs] (the layout of the batched product)</param>
+    public SymmetricContractionKernel(int features, int channels, int outputs, int[] prefix, int[] last, IReadOnlyList<double[]> coefficients)
+    {
+        Features = features; Channels = channels; Outputs = outputs; _prefix = prefix; _last = last;
+        for (int k = 0; k < prefix.Length; k++)
+            if (prefix[k] >= k) throw new ArgumentException("every monomial must come after its prefix");
+        int monomials = prefix.Length;
+        _coefficients = coefficients.Select(c =>
+        {
+            var t = new T[c.Length];
+            for (int ch = 0; ch < channels; ch++)
+                for (int k = 0; k < monomials; k++)
+                    for (int m = 0; m < outputs; m++)
+                        t[((long)k * outputs + m) * channels + ch] = T.CreateChecked(c[((long)ch * monomials + k) * outputs + m]);
+            return t;
+        }).ToArray();
+    }
+
+    /// <summary>x [N, Features, Channels] → y [N, Outputs, Channels] (every entry written).</summary>
+    public void Forward(T* x, int[] elements, T* y, int threads)
+    {
+        nint px = (nint)x, py = (nint)y;
+        RunOverNodes(elements.Length, threads, (first, end) =>
+        {
+            var monomials = new T[(long)Monomials * Channels];
+            for (int n = first; n < end; n++) ForwardNode((T*)px + (long)n * Features * Channels, _coefficients[elements[n]], monomials, (T*)py + (long)n * Outputs * Channels);
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
+    private void BuildMonomials(T* x, Span<T> monomials)
+    {
+        int c = Channels;
+        fixed (T* mono = monomials)
+            for (int k = 0; k < _prefix.Length; k++)
+            {
+                T* target = mono + (long)k * c;
+                T* feature = x + (long)_last[k] * c;
+                if (_prefix[k] < 0) new ReadOnlySpan<T>(feature, c).CopyTo(new Span<T>(target, c));
+                else Multiply(mono + (long)_prefix[k] * c, feature, target, c);
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
+    private void ForwardNode(T* x, T[] coefficients, T[] monomials, T* y)
+    {
+        int c = Channels, vector = Vector<T>.Count, vectorEnd = c - c % vector;
+        BuildMonomials(x, monomials);
+        new Span<T>(y, Outputs * c).Clear();
+        fixed (T* mono = monomials)
+        fixed (T* coefficient = coefficients)
+            for (int k = 0; k < _prefix.Length; k++)
+            {
+                T* mk = mono + (long)k * c;
+                T* ck = coefficient + (long)k * Outputs * c;
+                for (int m = 0; m < Outputs; m++)
+                {
+                    T* ym = y + (long)m * c, cm = ck + (long)m * c;
+                    for (int j = 0; j < vectorEnd; j += vector)
+                        (Vector.Load(ym + j) + Vector.Load(cm + j) * Vector.Load(mk + j)).Store(ym + j);
+                    for (int j = vectorEnd; j < c; j++) ym[j] += cm[j] * mk[j];
+                }
+            }
+    }
+
+    /// <summary>Given gy = ∂L/∂y [N, Outputs, Channels], writes gx = ∂L/∂x [N, Features, Channels] (every entry).</summary>
+    public void Backward(T* x, int[] elements, T* gy, T* gx, int threads)
+    {
+        nint px = (nint)x, pgy = (nint)gy, pgx = (nint)gx;
+        RunOverNodes(elements.Length, threads, (first, end) =>
+        {
+            var monomials = new T[(long)Monomials * Channels];
+            var gradients = new T[(long)Monomials * Channels];
+            for (int n = first; n < end; n++)
+                BackwardNode((T*)px + (long)n * Features * Channels, _coefficients[elements[n]], monomials, gradients,
+                    (T*)pgy + (long)n * Outputs * Channels, (T*)pgx + (long)n * Features * Channels);
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
+    private void BackwardNode(T* x, T[] coefficients, T[] monomials, T[] gradients, T* gy, T* gx)
+    {
+        int c = Channels, vector = Vector<T>.Count, vectorEnd = c - c % vector;
+        BuildMonomials(x, monomials);
+        new Span<T>(gx, Features * c).Clear();
+        fixed (T* mono = monomials)
+        fixed (T* grad = gradients)
+        fixed (T* coefficient = coefficients)
+        {
+            // ∂L/∂monomial from the outputs.
+            for (int k = 0; k < _prefix.Length; k++)
+            {
+                T* gk = grad + (long)k * c;
+                T* ck = coefficient + (long)k * Outputs * c;
+                for (int j = 0; j < vectorEnd; j += vector)
+                {
+                    var sum = Vector<T>.Zero;
+                    for (int m = 0; m < Outputs; m++) sum += Vector.Load(ck + (long)m * c + j) * Vector.Load(gy + (long)m * c + j);
+                    sum.Store(gk + j);
+                }
+                for (int j = vectorEnd; j < c; j++)
+                {
+                    T sum = T.Zero;
+                    for (int m = 0; m < Outputs; m++) sum += ck[(long)m * c + j] * gy[(long)m * c + j];
+                    gk[j] = sum;
+                }
+            }
+            // Product rule, highest degree first: monomial k = prefix · x[last].
+            for (int k = _prefix.Length - 1; k >= 0; k--)
+            {
+                T* gk = grad + (long)k * c;
+                T* gLast = gx + (long)_last[k] * c;
+                if (_prefix[k] < 0) { Add(gk, gLast, c); continue; }
+                T* gPrefix = grad + (long)_prefix[k] * c;
+                T* mPrefix = mono + (long)_prefix[k] * c;
+                T* xLast = x + (long)_last[k] * c;
+                for (int j = 0; j < vectorEnd; j += vector)
+                {
+                    var g = Vector.Load(gk + j);
+                    (Vector.Load(gPrefix + j) + g * Vector.Load(xLast + j)).Store(gPrefix + j);
+                    (Vector.Load(gLast + j) + g * Vector.Load(mPrefix + j)).Store(gLast + j);
+                }
+                for (int j = vectorEnd; j < c; j++)
+                {
+                    gPrefix[j] += gk[j] * xLast[j];
+                    gLast[j] += gk[j] * mPrefix[j];
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
+    private static void Multiply(T* a, T* b, T* target, int c)
+    {
+        int vector = Vector<T>.Count, vectorEnd = c - c % vector;
+        for (int j = 0; j < vectorEnd; j += vector) (Vector.Load(a + j) * Vector.Load(b + j)).Store(target + j);
+        for (int j = vectorEnd; j < c; j++) target[j] = a[j] * b[j];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
+    private static void Add(T* source, T* target, int c)
+    {
+        int vector = Vector<T>.Count, vectorEnd = c - c % vector;
+        for (int j = 0; j < vectorEnd; j += vector) (Vector.Load(target + j) + Vector.Load(source + j)).Store(target + j);
+        for (int j = vectorEnd; j < c; j++) target[j] += source[j];
+    }
+
+    private static void RunOverNodes(int nodes, int threads, Action<int, int> range)
+    {
+        int count = Math.Max(1, Math.Min(threads, nodes));
+        if (count == 1) { range(0, nodes); return; }
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count },
+            k => range((int)((long)nodes * k / count), (int)((long)nodes * (k + 1) / count)));
+    }
+}
