@@ -213,7 +213,7 @@ public static class LinkedCellNeighbors
         // Orientation: j > i always; j < i in a full list; j = i when this image of i belongs to the list.
         var below = full ? Vector128<int>.AllBitsSet : Vector128<int>.Zero;
         var same = selfImage ? Vector128<int>.AllBitsSet : Vector128<int>.Zero;
-        ref var table = ref MemoryMarshal.GetArrayDataReference(LeftPack);
+        ref var table = ref MemoryMarshal.GetArrayDataReference(Vectorization.LeftPack.Int32Lanes);
         for (int k = kStart; k < kEnd; k += 4)
         {
             var vx = Vector256.LoadUnsafe(ref x0, (nuint)k) + tx;
@@ -230,15 +230,6 @@ public static class LinkedCellNeighbors
         }
         buffer.Count = count;
     }
-
-    /// <summary>For each 4-bit mask, the lane numbers of its set bits, first to last (the rest zero).</summary>
-    private static readonly Vector128<int>[] LeftPack = Enumerable.Range(0, 16).Select(m =>
-    {
-        var lanes = new int[4];
-        int c = 0;
-        for (int b = 0; b < 4; b++) if ((m >> b & 1) != 0) lanes[c++] = b;
-        return Vector128.Create(lanes);
-    }).ToArray();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int FloorDiv(int x, int n) => x >= 0 ? x / n : -((-x + n - 1) / n);

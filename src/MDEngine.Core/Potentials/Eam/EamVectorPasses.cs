@@ -4,6 +4,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MDEngine.Geometry;
 using MDEngine.Potentials.Pair;
+using MDEngine.Vectorization;
 
 namespace MDEngine.Potentials.Eam;
 
@@ -86,12 +87,11 @@ internal static unsafe class EamVectorPasses
                     if (within == 0) continue;
                     var r = Vector256.Sqrt(r2 & inside);
                     // Pack the lanes within the cutoff (left-justified; the stores may write up to three lanes past them).
-                    var lanes = PackLanes[within];
-                    Pack(r, lanes).Store(packedR + count);
-                    Pack(pair.Dx, lanes).Store(packedDx + count);
-                    Pack(pair.Dy, lanes).Store(packedDy + count);
-                    Pack(pair.Dz, lanes).Store(packedDz + count);
-                    Avx.PermuteVar(pair.J.AsSingle(), PackIndices[within]).AsInt32().Store(packedJ + count);
+                    LeftPack.Pack(r, within).Store(packedR + count);
+                    LeftPack.Pack(pair.Dx, within).Store(packedDx + count);
+                    LeftPack.Pack(pair.Dy, within).Store(packedDy + count);
+                    LeftPack.Pack(pair.Dz, within).Store(packedDz + count);
+                    LeftPack.Pack(pair.J, within).Store(packedJ + count);
                     count += BitOperations.PopCount(within);
                     var x = Interval(r, rdr, nr, out var o);
                     var tj = ns == 1 ? Vector128<int>.Zero : Avx2.GatherVector128(types, pair.J, 4);
@@ -213,21 +213,4 @@ internal static unsafe class EamVectorPasses
         return new EamSums(embeddingEnergy + Vector256.Sum(energy), Vector256.Sum(xx), Vector256.Sum(yy), Vector256.Sum(zz),
             Vector256.Sum(yz), Vector256.Sum(xz), Vector256.Sum(xy));
     }
-
-    /// <summary>The lanes of <paramref name="v"/> named by <paramref name="lanes"/> (as pairs of 32-bit halves).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Pack(Vector256<double> v, Vector256<int> lanes) => Avx2.PermuteVar8x32(v.AsSingle(), lanes).AsDouble();
-
-    /// <summary>For each 4-bit mask, its set lanes first to last as 32-bit lane indices (the rest 0).</summary>
-    private static readonly Vector128<int>[] PackIndices = Enumerable.Range(0, 16).Select(m =>
-    {
-        var lanes = new int[4];
-        int c = 0;
-        for (int b = 0; b < 4; b++) if ((m >> b & 1) != 0) lanes[c++] = b;
-        return Vector128.Create(lanes);
-    }).ToArray();
-
-    /// <summary>The same for 64-bit lanes: lane k as the 32-bit halves 2k, 2k + 1.</summary>
-    private static readonly Vector256<int>[] PackLanes = PackIndices.Select(p =>
-        Vector256.Create(2 * p[0], 2 * p[0] + 1, 2 * p[1], 2 * p[1] + 1, 2 * p[2], 2 * p[2] + 1, 2 * p[3], 2 * p[3] + 1)).ToArray();
 }

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Runtime.Intrinsics.X86;
 using MDEngine.Geometry;
 using MDEngine.Neighbors;
+using MDEngine.Potentials.Pair;
 using MDEngine.Structures;
 
 namespace MDEngine.Potentials.Eam;
@@ -204,14 +205,15 @@ public sealed class EmbeddedAtom : Potential
         var fp = output.EmbeddingDerivative; var embedding = output.Embedding;
         var forces = output.Forces; var atomEnergies = output.AtomEnergies;
         bool wantStress = output.WantStress;
-        double energy = 0, xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0;
+        double energy = 0;
+        var sum = new PairForceSum();
         for (int i = first; i < end; i++)
         {
             energy += embedding[i];
             if (atomEnergies is not null) atomEnergies[i] += embedding[i];
             int ti = types[i];
             var ri = positions[i];
-            double fpi = fp[i], fxi = 0, fyi = 0, fzi = 0;
+            double fpi = fp[i];
             for (int p = offsets[i]; p < offsets[i + 1]; p++)
             {
                 double r = pairR[p];
@@ -239,23 +241,11 @@ public sealed class EmbeddedAtom : Potential
                 double psip = fpi * rhoJp + fp[j] * rhoIp + phip;
                 energy += weight * phi;
                 if (atomEnergies is not null) { atomEnergies[i] += 0.5 * weight * phi; atomEnergies[j] += 0.5 * weight * phi; }
-                double f = weight * psip * recip;
-                double fx = f * dx, fy = f * dy, fz = f * dz;
-                if (forces is not null)
-                {
-                    fxi += fx; fyi += fy; fzi += fz;
-                    ref var fj = ref forces[j];
-                    fj.X -= fx; fj.Y -= fy; fj.Z -= fz;
-                }
-                if (wantStress)
-                {
-                    xx += fx * dx; yy += fy * dy; zz += fz * dz;
-                    yz += fy * dz; xz += fx * dz; xy += fx * dy;
-                }
+                sum.Add(weight * psip * recip, dx, dy, dz, forces, j, wantStress);
             }
-            if (forces is not null) { ref var fi = ref forces[i]; fi.X += fxi; fi.Y += fyi; fi.Z += fzi; }
+            sum.EndAtom(forces, i);
         }
-        return new EamSums(energy, xx, yy, zz, yz, xz, xy);
+        return new EamSums(energy, sum.XX, sum.YY, sum.ZZ, sum.YZ, sum.XZ, sum.XY);
     }
 }
 

@@ -63,12 +63,12 @@ public static class PairSum
         var forces = chunk.Forces; var atomEnergies = chunk.AtomEnergies;
         double weight = chunk.Weight;
         bool wantStress = chunk.WantStress;
-        double energy = 0, xx = 0, yy = 0, zz = 0, yz = 0, xz = 0, xy = 0, minR2 = double.PositiveInfinity;
+        double energy = 0, minR2 = double.PositiveInfinity;
+        var sum = new PairForceSum();
         for (int i = chunk.First; i < chunk.End; i++)
         {
             int ti = typeOfAtom[i] * chunk.Types;
             var ri = positions[i];
-            double fxi = 0, fyi = 0, fzi = 0;
             int pEnd = offsets[i + 1];
             for (int p = offsets[i]; p < pEnd; p++)
             {
@@ -97,24 +97,11 @@ public static class PairSum
                 }
                 energy += e;
                 if (atomEnergies is not null) { atomEnergies[i] += 0.5 * weight * e; atomEnergies[j] += 0.5 * weight * e; }
-                double f = weight * dOverR;
-                double fx = f * dx, fy = f * dy, fz = f * dz;
-                if (forces is not null)
-                {
-                    // E depends on d = r_j − r_i: ∂E/∂r_j = φ' d/r, so F_j = −φ' d/r and F_i = +φ' d/r.
-                    fxi += fx; fyi += fy; fzi += fz;
-                    ref var fj = ref forces[j];
-                    fj.X -= fx; fj.Y -= fy; fj.Z -= fz;
-                }
-                if (wantStress)
-                {
-                    xx += fx * dx; yy += fy * dy; zz += fz * dz;
-                    yz += fy * dz; xz += fx * dz; xy += fx * dy;
-                }
+                sum.Add(weight * dOverR, dx, dy, dz, forces, j, wantStress);
             }
-            if (forces is not null) { ref var fi = ref forces[i]; fi.X += fxi; fi.Y += fyi; fi.Z += fzi; }
+            sum.EndAtom(forces, i);
         }
-        chunk.Store(weight * energy, xx, yy, zz, yz, xz, xy, minR2);
+        chunk.Store(weight * energy, sum.XX, sum.YY, sum.ZZ, sum.YZ, sum.XZ, sum.XY, minR2);
     }
 }
 
