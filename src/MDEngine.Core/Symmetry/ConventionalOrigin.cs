@@ -62,8 +62,8 @@ internal static class ConventionalOrigin
 
     /// <summary>M with t_primitive = M t_conventional: rows are the primitive basis dual to the centring's
     /// conventional-to-primitive choice (for R, the obverse rhombohedral cell of hexagonal axes). For C the primitive
-    /// vectors are a' = (a + b)/2, b' = (−a + b)/2 as in spglib 2.0 (1.x had b' = (a − b)/2, with the tabulated
-    /// inverses for C to match): the same origin equations, but a generalised inverse taken in the other basis picks
+    /// vectors are a' = (a − b)/2, b' = (a + b)/2 as in spglib 2.0 (1.x had a' = (a + b)/2, b' = (−a + b)/2, with
+    /// the tabulated inverses for C to match): the same origin equations, but a generalised inverse taken in the other basis picks
     /// an origin ½ a away for origin-shifted C2/m, Cmm2, Ccc2 and Ccca crystals.</summary>
     private static IntMat3 PrimitiveBasis(char centering) => centering switch
     {

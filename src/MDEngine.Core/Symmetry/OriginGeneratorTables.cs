@@ -8,7 +8,7 @@ namespace MDEngine.Symmetry;
 /// solutions and each generalised inverse picks a different one; these are the inverses spglib tabulates, so that
 /// the origin (hence the Wyckoff letters and the standardized cell) is the one spglib reports.
 /// Rows are written as nine numbers, rows separated by ';'. The numbers are spglib's (hall_symbol.c, as of 2.0,
-/// whose C-centred inverses belong to the primitive basis a' = (a + b)/2, b' = (−a + b)/2; BSD 3-clause, see
+/// whose C-centred inverses belong to the primitive basis a' = (a − b)/2, b' = (a + b)/2; BSD 3-clause, see
 /// tools/reference/spglib/COPYING).</summary>
 internal static class OriginGeneratorTables
 {
