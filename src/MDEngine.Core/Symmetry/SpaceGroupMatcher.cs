@@ -105,11 +105,14 @@ internal static class SpaceGroupMatcher
     }
 
     /// <summary>Preference among equivalent conventional bases. Monoclinic: the shortest a and c (|a| ≤ |c|) with an
-    /// obtuse β, as spglib standardizes; all systems: then the axes best aligned with the input's.</summary>
+    /// obtuse β, as spglib standardizes, then a and c pointing along input axes rather than against them, whichever
+    /// input axes they lie along (spglib keeps the sign of the lattice vectors it takes for a and c and turns b to
+    /// keep the basis right-handed: (c, −b, a) rather than (−c, −b, −a) when it swaps a and c; measured on P2 and
+    /// P2₁/m); all other systems: the axes best aligned with the input's.</summary>
     private static Key Preference(string system, Mat3 conv, Mat3 input)
     {
-        double alignment = Alignment(conv, input);
-        if (system != "monoclinic") return new Key(0, 0, 0, alignment);
+        if (system != "monoclinic") return new Key(0, 0, 0, Alignment(conv, input));
+        double alignment = DirectionAlignment(conv.Row(0), input) + DirectionAlignment(conv.Row(2), input);
         Vec3 a = conv.Row(0), c = conv.Row(2);
         double size = Math.Round(a.Length + c.Length, 6);
         int order = a.Length <= c.Length + 1e-6 ? 1 : 0;
@@ -128,6 +131,19 @@ internal static class SpaceGroupMatcher
             s += a.Dot(b) / (a.Length * b.Length);
         }
         return Math.Round(s, 6);
+    }
+
+    /// <summary>Signed cosine between v and the input axis most nearly parallel or antiparallel to it.</summary>
+    private static double DirectionAlignment(Vec3 v, Mat3 input)
+    {
+        double best = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            var b = input.Row(i);
+            double c = v.Dot(b) / (v.Length * b.Length);
+            if (Math.Abs(c) > Math.Abs(best) + 1e-9) best = c;
+        }
+        return Math.Round(best, 6);
     }
 
     private static Vec3[] CenteringOf(Mat3 qInv, int det)
