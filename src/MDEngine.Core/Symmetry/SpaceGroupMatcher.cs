@@ -84,13 +84,43 @@ internal static class SpaceGroupMatcher
                 double originLength = (origin.Value * convLattice).Length;
                 // The ranking of bases uses the origin nearest to the input's; the origin kept is spglib's where its
                 // rule is reproduced (ConventionalOrigin), so that Wyckoff letters agree with spglib's.
-                var chosen = ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
-                    o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec)) ?? origin.Value;
+                var chosen = SpglibOrigin(g, q, converted, rotations, primitiveLattice, symprec) ?? origin.Value;
                 var match = new Match(g.Setting, q, chosen);
                 if (best is null || Better(key, originLength, bestKey, bestOriginLength)) { best = match; bestKey = key; bestOriginLength = originLength; }
             }
         }
         return best;
+    }
+
+    /// <summary>The origin spglib picks, in the basis Q: found in the first of spglib's Hall-matching frames (axes
+    /// R = Q⁻¹ K of this basis) in which the operations match the setting, and carried back (o = R o_K); in Q itself
+    /// where no such frame is emulated.</summary>
+    private static Vec3? SpglibOrigin(GroupInfo g, IntMat3 q, Dictionary<IntMat3, Vec3> converted, List<IntMat3> rotations,
+        Mat3 primitiveLattice, double symprec)
+    {
+        var qm = q.ToMat3();
+        var qInv = qm.Inverse();
+        var frames = g.Setting.Centering == 'P' ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations) : [];
+        foreach (var k in frames)
+        {
+            var r = IntMat3.Round(qInv * k.ToMat3(), 1e-6);
+            if (r is not { Determinant: 1 } rr) continue;
+            var rm = rr.ToMat3();
+            var rInv = rm.Inverse();
+            var inFrame = new Dictionary<IntMat3, Vec3>();
+            foreach (var (w, t) in converted)
+            {
+                var wk = IntMat3.Round(rInv * w.ToMat3() * rm, 1e-6);
+                if (wk is null || !g.TranslationByRotation.ContainsKey(wk.Value)) { inFrame = null; break; }
+                inFrame[wk.Value] = rInv * t;
+            }
+            if (inFrame is null) continue;
+            var ok = ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation,
+                o => IsOrigin(rm * o, converted, g, qm, primitiveLattice, symprec));
+            if (ok is not null) return rm * ok.Value;
+        }
+        return ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
+            o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec));
     }
 
     private readonly record struct Key(double Size, int Order, int Obtuse, double Alignment);
