@@ -8,8 +8,11 @@ namespace MDEngine.Symmetry;
 /// primitive cell: each rotation axis is named by the first vector of a fixed list (below) that the rotation leaves
 /// invariant, which fixes its sign; for the Laue class mmm the three 2-fold axes are sorted by their place in that
 /// list (the last two swapped when the basis would be left-handed); then the axis permutations are tried in a fixed
-/// order until the Hall symbol matches. The list of axis vectors and the permutations are spglib's (pointgroup.c,
-/// spacegroup.c; BSD 3-clause, see tools/reference/spglib/COPYING).</summary>
+/// order until the Hall symbol matches. Emulated here for primitive orthorhombic lattices, where it is measured to
+/// reproduce spglib on every structure of the reference corpus; for the other families the choice also depends on
+/// the order of spglib's operations, its centring corrections and further candidate settings, and the frame of the
+/// chosen basis is kept. The list of axis vectors and the permutations are spglib's (pointgroup.c, spacegroup.c;
+/// BSD 3-clause, see tools/reference/spglib/COPYING).</summary>
 internal static class HallMatchingFrame
 {
     /// <summary>Candidate rotation axes in lattice coordinates, in the order searched.</summary>

@@ -110,10 +110,14 @@ internal sealed class PrimitiveCell
     {
         var vectors = new List<Vec3>(pureTranslations) { new(1, 0, 0), new(0, 1, 0), new(0, 0, 1) };
         double volume0 = Math.Abs(lattice.Determinant);
+        // The search is cubic in the number of translations; in atom orders where a primitive triple comes late
+        // (large, shuffled supercells) the shortest-vector basis is used instead of spending seconds here.
+        long budget = 2_000_000;
         for (int i = 0; i < vectors.Count; i++)
             for (int j = i + 1; j < vectors.Count; j++)
                 for (int k = j + 1; k < vectors.Count; k++)
                 {
+                    if (--budget < 0) return null;
                     var m = Mat3.FromRows(vectors[i], vectors[j], vectors[k]);
                     double volume = Math.Abs((m * lattice).Determinant);
                     if (volume <= symprec || RoundAway(volume0 / volume) != order) continue;
