@@ -84,7 +84,7 @@ internal static class SpaceGroupMatcher
                 double originLength = (origin.Value * convLattice).Length;
                 // The ranking of bases uses the origin nearest to the input's; the origin kept is spglib's where its
                 // rule is reproduced (ConventionalOrigin), so that Wyckoff letters agree with spglib's.
-                var chosen = SpglibOrigin(g, q, converted, rotations, primitiveLattice, symprec) ?? origin.Value;
+                var chosen = SpglibOrigin(g, q, converted, rotations, primitiveLattice, inputLattice, symprec) ?? origin.Value;
                 var match = new Match(g.Setting, q, chosen);
                 if (best is null || Better(key, originLength, bestKey, bestOriginLength)) { best = match; bestKey = key; bestOriginLength = originLength; }
             }
@@ -96,11 +96,15 @@ internal static class SpaceGroupMatcher
     /// R = Q⁻¹ K of this basis) in which the operations match the setting, and carried back (o = R o_K); in Q itself
     /// where no such frame is emulated.</summary>
     private static Vec3? SpglibOrigin(GroupInfo g, IntMat3 q, Dictionary<IntMat3, Vec3> converted, List<IntMat3> rotations,
-        Mat3 primitiveLattice, double symprec)
+        Mat3 primitiveLattice, Mat3 inputLattice, double symprec)
     {
         var qm = q.ToMat3();
         var qInv = qm.Inverse();
-        var frames = g.Setting.Centering == 'P' ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations) : [];
+        // spglib first looks for axes equivalent to the input's (the same vectors up to sign and order); only where
+        // the input cell is not a conventional cell of the lattice (a supercell, a primitive cell of a centred
+        // lattice) does the frame come from its axis search.
+        bool inputIsConventional = SameCell(qm.Transpose() * primitiveLattice, inputLattice, symprec);
+        var frames = g.Setting.Centering == 'P' && !inputIsConventional ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations) : [];
         foreach (var k in frames)
         {
             var r = IntMat3.Round(qInv * k.ToMat3(), 1e-6);
@@ -121,6 +125,19 @@ internal static class SpaceGroupMatcher
         }
         return ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
             o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec));
+    }
+
+    /// <summary>Whether every vector of <paramref name="conv"/> is, up to sign, a vector of <paramref name="input"/>.</summary>
+    private static bool SameCell(Mat3 conv, Mat3 input, double symprec)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            bool found = false;
+            for (int j = 0; j < 3 && !found; j++)
+                found = (conv.Row(i) - input.Row(j)).Length < symprec || (conv.Row(i) + input.Row(j)).Length < symprec;
+            if (!found) return false;
+        }
+        return true;
     }
 
     private readonly record struct Key(double Size, int Order, int Obtuse, double Alignment);
