@@ -104,7 +104,8 @@ internal static class SpaceGroupMatcher
         // the input cell is not a conventional cell of the lattice (a supercell, a primitive cell of a centred
         // lattice) does the frame come from its axis search.
         bool inputIsConventional = SameCell(qm.Transpose() * primitiveLattice, inputLattice, symprec);
-        var frames = g.Setting.Centering == 'P' && !inputIsConventional ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations) : [];
+        bool covered = g.Setting.Centering == 'P' || (g.Setting.Centering is 'I' or 'F' && g.Setting.CrystalSystem != "orthorhombic");
+        var frames = covered && !inputIsConventional ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations) : [];
         foreach (var k in frames)
         {
             var r = IntMat3.Round(qInv * k.ToMat3(), 1e-6);
