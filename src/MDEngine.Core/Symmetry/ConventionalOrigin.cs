@@ -76,12 +76,13 @@ internal static class ConventionalOrigin
         _ => IntMat3.Identity,
     };
 
-    /// <summary>x mod 1 in [0, 1); values within 10⁻⁸ of an integer are 0 (rounding of exact translations must not
-    /// turn 0 into 1).</summary>
+    /// <summary>x mod 1 as spglib reduces it: x minus its nearest integer, plus 1 when that is below −10⁻¹⁰. So a
+    /// difference a little below an integer counts as just below 1 unless it is within 10⁻¹⁰ of it, which decides
+    /// spglib's origin for structures stored to 10 decimals.</summary>
     private static double FractionalPart(double x)
     {
-        double r = x - Math.Floor(x);
-        return r > 1 - 1e-8 || r < 1e-8 ? 0 : r;
+        double r = x - Math.Round(x, MidpointRounding.AwayFromZero);
+        return r < -1e-10 ? r + 1 : r;
     }
 
     /// <summary>x minus its nearest integer (s is defined modulo the primitive lattice).</summary>
