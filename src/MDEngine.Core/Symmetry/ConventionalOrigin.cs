@@ -11,7 +11,8 @@ namespace MDEngine.Symmetry;
 /// lattice (t_p = M t) and the origin of the standardized cell is −M⁻¹ s in the conventional basis. Which
 /// representative of Δw is used matters: S⁺ has entries of ±½ and ±1, so a difference taken one lattice vector
 /// away moves the origin by half a lattice vector, to an equivalent origin with other Wyckoff letters. spglib's
-/// choice, measured on its output for inputs shifted by arbitrary vectors, is each component of Δw_p in (−1, 0].</summary>
+/// choice: each component of t_p − t_db,p reduced to [0, 1) (below −10⁻¹⁰ counts as just below 1), i.e. Δw_p in
+/// (−1, 0] up to that threshold.</summary>
 internal static class ConventionalOrigin
 {
     /// <summary>The origin o (x_std = x_conv + o) spglib picks, given the operations in the conventional basis
@@ -31,8 +32,8 @@ internal static class ConventionalOrigin
             for (int k = 0; k < set.Rotations.Length; k++)
             {
                 var g = set.Rotations[k];
-                // Δw = t_db − t in the primitive basis of the centring, each component taken in (−1, 0]: the
-                // representative spglib's rule starts from (measured on its output for origin-shifted inputs).
+                // Δw = t_db − t in the primitive basis of the centring, each component the negative of
+                // t − t_db reduced as spglib reduces it (FractionalPart).
                 Vec3 tDb = toPrimitive * tabulated[g], t = toPrimitive * found[g];
                 for (int j = 0; j < 3; j++) dw[3 * k + j] = -FractionalPart(t[j] - tDb[j]);
             }
