@@ -116,7 +116,9 @@ def record(name, number, lattice, frac, types, symprec):
     prim = spglib.standardize_cell((lattice, frac, types), to_primitive=True, no_idealize=False, symprec=symprec)
     return {
         "name": name, "expected_number": number, "symprec": symprec,
-        "lattice": np.round(lattice, 10).tolist(), "positions": np.round(frac, 10).tolist(), "numbers": [int(t) for t in types],
+        # Stored at full precision: spglib's choice of origin can depend on differences of 1e-10 (a translation
+        # just below 0 is taken as just below 1), so the reference must be for exactly the stored structure.
+        "lattice": lattice.tolist(), "positions": np.asarray(frac).tolist(), "numbers": [int(t) for t in types],
         "number": int(ds["number"]), "hall_number": int(ds["hall_number"]), "international": ds["international"],
         "pointgroup": ds["pointgroup"], "wyckoffs": list(ds["wyckoffs"]),
         "equivalent_atoms": [int(x) for x in ds["equivalent_atoms"]], "n_operations": int(len(ds["rotations"])),
@@ -211,7 +213,7 @@ def angle_cases():
                 types += [k + 1] * len(pts)
             for symprec, angle in ((0.1, 1.0), (0.1, -1.0), (1e-3, 1.0), (1e-3, -1.0)):
                 ds = spglib.get_symmetry_dataset((lattice, np.array(frac), types), symprec=symprec, angle_tolerance=angle)
-                cases.append({"lattice": lattice.tolist(), "positions": np.round(frac, 10).tolist(), "numbers": types,
+                cases.append({"lattice": lattice.tolist(), "positions": np.array(frac).tolist(), "numbers": types,
                               "symprec": symprec, "angle_tolerance": angle, "number": int(ds["number"]),
                               "hall_number": int(ds["hall_number"]), "wyckoffs": list(ds["wyckoffs"]),
                               "equivalent_atoms": [int(x) for x in ds["equivalent_atoms"]]})

@@ -11,7 +11,8 @@ namespace MDEngine.Symmetry;
 /// lattice (t_p = M t) and the origin of the standardized cell is −M⁻¹ s in the conventional basis. Which
 /// representative of Δw is used matters: S⁺ has entries of ±½ and ±1, so a difference taken one lattice vector
 /// away moves the origin by half a lattice vector, to an equivalent origin with other Wyckoff letters. spglib's
-/// choice, measured on its output for inputs shifted by arbitrary vectors, is each component of Δw_p in (−1, 0].</summary>
+/// choice: each component of t_p − t_db,p reduced to [0, 1) (below −10⁻¹⁰ counts as just below 1), i.e. Δw_p in
+/// (−1, 0] up to that threshold.</summary>
 internal static class ConventionalOrigin
 {
     /// <summary>The origin o (x_std = x_conv + o) spglib picks, given the operations in the conventional basis
@@ -31,8 +32,8 @@ internal static class ConventionalOrigin
             for (int k = 0; k < set.Rotations.Length; k++)
             {
                 var g = set.Rotations[k];
-                // Δw = t_db − t in the primitive basis of the centring, each component taken in (−1, 0]: the
-                // representative spglib's rule starts from (measured on its output for origin-shifted inputs).
+                // Δw = t_db − t in the primitive basis of the centring, each component the negative of
+                // t − t_db reduced as spglib reduces it (FractionalPart).
                 Vec3 tDb = toPrimitive * tabulated[g], t = toPrimitive * found[g];
                 for (int j = 0; j < 3; j++) dw[3 * k + j] = -FractionalPart(t[j] - tDb[j]);
             }
@@ -61,24 +62,28 @@ internal static class ConventionalOrigin
     };
 
     /// <summary>M with t_primitive = M t_conventional: rows are the primitive basis dual to the centring's
-    /// conventional-to-primitive choice (for R, the obverse rhombohedral cell of hexagonal axes).</summary>
+    /// conventional-to-primitive choice (for R, the obverse rhombohedral cell of hexagonal axes). For C the primitive
+    /// vectors are a' = (a − b)/2, b' = (a + b)/2 as in spglib 2.0 (1.x had a' = (a + b)/2, b' = (−a + b)/2, with
+    /// the tabulated inverses for C to match): the same origin equations, but a generalised inverse taken in the other basis picks
+    /// an origin ½ a away for origin-shifted C2/m, Cmm2, Ccc2 and Ccca crystals.</summary>
     private static IntMat3 PrimitiveBasis(char centering) => centering switch
     {
         'I' => new IntMat3(0, 1, 1, 1, 0, 1, 1, 1, 0),
         'F' => new IntMat3(-1, 1, 1, 1, -1, 1, 1, 1, -1),
         'A' => new IntMat3(1, 0, 0, 0, 1, 1, 0, -1, 1),
         'B' => new IntMat3(1, 0, 1, 0, 1, 0, -1, 0, 1),
-        'C' => new IntMat3(1, 1, 0, -1, 1, 0, 0, 0, 1),
+        'C' => new IntMat3(1, -1, 0, 1, 1, 0, 0, 0, 1),
         'R' => new IntMat3(1, 0, 1, -1, 1, 1, 0, -1, 1),
         _ => IntMat3.Identity,
     };
 
-    /// <summary>x mod 1 in [0, 1); values within 10⁻⁸ of an integer are 0 (rounding of exact translations must not
-    /// turn 0 into 1).</summary>
+    /// <summary>x mod 1 as spglib reduces it: x minus its nearest integer, plus 1 when that is below −10⁻¹⁰. So a
+    /// difference a little below an integer counts as just below 1 unless it is within 10⁻¹⁰ of it, which decides
+    /// spglib's origin for structures stored to 10 decimals.</summary>
     private static double FractionalPart(double x)
     {
-        double r = x - Math.Floor(x);
-        return r > 1 - 1e-8 || r < 1e-8 ? 0 : r;
+        double r = x - Math.Round(x, MidpointRounding.AwayFromZero);
+        return r < -1e-10 ? r + 1 : r;
     }
 
     /// <summary>x minus its nearest integer (s is defined modulo the primitive lattice).</summary>

@@ -7,8 +7,9 @@ namespace MDEngine.Symmetry;
 /// with the Smith normal form U M V = D of the stacked M = (W_i − I), S⁺ = V D⁺ U. A system of equations has many
 /// solutions and each generalised inverse picks a different one; these are the inverses spglib tabulates, so that
 /// the origin (hence the Wyckoff letters and the standardized cell) is the one spglib reports.
-/// Rows are written as nine numbers, rows separated by ';'. The numbers are spglib's (hall_symbol.c; BSD 3-clause,
-/// see tools/reference/spglib/COPYING).</summary>
+/// Rows are written as nine numbers, rows separated by ';'. The numbers are spglib's (hall_symbol.c, as of 2.0,
+/// whose C-centred inverses belong to the primitive basis a' = (a − b)/2, b' = (a + b)/2; BSD 3-clause, see
+/// tools/reference/spglib/COPYING).</summary>
 internal static class OriginGeneratorTables
 {
     internal sealed record GeneratorSet(IntMat3[] Rotations, IReadOnlyDictionary<char, double[,]> Inverses);
@@ -72,13 +73,13 @@ internal static class OriginGeneratorTables
             ('P', "0 0 0 -1/2 0 0 0 0 0; 0 -1/2 0 0 0 0 0 0 0; 0 0 -1/2 0 0 0 0 0 0"),
             ('A', "0 0 0 -1/2 0 0 0 0 0; 0 -1/2 0 0 0 0 0 0 0; 0 0 -1/2 0 0 0 0 0 0"),
             ('B', "0 0 0 -1/2 0 0 0 0 0; 0 -1/2 0 0 0 0 0 0 0; -1 0 0 1/2 0 0 0 0 0"),
-            ('C', "0 0 0 -1/2 0 0 0 0 0; -1 0 0 1/2 0 0 0 0 0; 0 0 -1/2 0 0 0 0 0 0"),
+            ('C', "0 0 0 -1/2 0 0 0 0 0; 1 0 0 -1/2 0 0 0 0 0; 0 0 -1/2 0 0 0 0 0 0"),
             ('I', "0 0 0 -1/2 0 0 0 0 0; 0 -1 0 1/2 0 -1/2 0 0 0; 0 0 0 0 0 -1/2 0 0 0")),
         Set([TwoY, Inv],
             ('P', "-1/2 0 0 0 0 0 0 0 0; 0 0 0 0 -1/2 0 0 0 0; 0 0 -1/2 0 0 0 0 0 0"),
             ('A', "-1/2 0 0 0 0 0 0 0 0; 0 0 0 0 -1/2 0 0 0 0; 0 -1 0 0 1/2 0 0 0 0"),
             ('B', "-1/2 0 0 0 0 0 0 0 0; 0 0 0 0 -1/2 0 0 0 0; 0 0 -1/2 0 0 0 0 0 0"),
-            ('C', "0 0 0 -1/2 0 0 0 0 0; 1 0 0 -1/2 0 0 0 0 0; 0 0 -1/2 0 0 0 0 0 0"),
+            ('C', "0 0 0 -1/2 0 0 0 0 0; -1 0 0 1/2 0 0 0 0 0; 0 0 -1/2 0 0 0 0 0 0"),
             ('I', "0 0 0 -1/2 0 0 0 0 0; 0 -1/2 0 0 0 0 0 0 0; 1 -1/2 0 -1/2 0 0 0 0 0")),
         Set([TwoZ, Inv],
             ('P', "-1/2 0 0 0 0 0 0 0 0; 0 -1/2 0 0 0 0 0 0 0; 0 0 0 0 0 -1/2 0 0 0"),
@@ -96,14 +97,14 @@ internal static class OriginGeneratorTables
             ('I', "0 0 0 -1/2 0 0 0 0 0; 1/2 -1/2 0 -1/2 0 0 0 0 0; -1/2 -1/2 0 0 0 0 0 0 0"),
             ('A', "-1/2 0 0 0 0 0 0 0 0; 0 0 0 0 -1/2 0 0 0 0; 0 1 0 0 -1/2 0 0 0 0"),
             ('B', "-1/2 0 0 -1/2 0 0 0 0 0; 0 -1/2 0 0 0 0 0 0 0; 1/2 0 0 -1/2 0 0 0 0 0"),
-            ('C', "-1/2 0 0 0 0 0 0 0 0; 1/2 0 0 -1 0 0 0 0 0; 0 0 0 0 0 -1/2 0 0 0")),
+            ('C', "-1/2 0 0 0 0 0 0 0 0; -1/2 0 0 1 0 0 0 0 0; 0 0 0 0 0 -1/2 0 0 0")),
         Set([TwoZ, MirrorX],
             ('P', "-1/2 0 0 0 0 0 0 0 0; 0 -1/2 0 0 0 0 0 0 0; 0 0 0 0 0 0 0 0 0"),
             ('F', "0 1 0 0 -1 0 0 0 0; 0 0 0 0 -1 0 0 0 0; 0 0 0 0 0 0 0 0 0"),
             ('I', "-1/2 0 0 0 1/2 0 0 0 0; 0 0 0 0 0 0 0 0 0; -1/2 0 0 0 -1/2 0 0 0 0"),
             ('A', "-1/2 0 0 0 0 0 0 0 0; 0 -1 0 0 0 0 0 0 0; 0 0 0 0 0 0 0 0 0"),
             ('B', "0 0 0 -1 0 0 0 0 0; 0 -1/2 0 0 0 0 0 0 0; 0 0 0 0 0 0 0 0 0"),
-            ('C', "-1/2 0 0 0 0 0 0 0 0; -1/2 0 0 1 0 0 0 0 0; 0 0 0 0 0 0 0 0 0")),
+            ('C', "-1/2 0 0 0 0 0 0 0 0; 1/2 0 0 -1 0 0 0 0 0; 0 0 0 0 0 0 0 0 0")),
         Set([MirrorZ, TwoX],
             ('P', "0 0 0 0 0 0 0 0 0; 0 0 0 0 -1/2 0 0 0 0; 0 0 -1/2 0 0 0 0 0 0"),
             ('F', "0 -1 0 0 1 0 0 0 0; 0 0 0 0 -1 0 0 0 0; 0 0 0 0 0 0 0 0 0"),
@@ -124,7 +125,7 @@ internal static class OriginGeneratorTables
             ('I', "0 0 0 0 0 0 -1/2 0 0; 0 0 -1/2 0 -1 0 1/2 0 0; 0 0 -1/2 0 0 0 0 0 0"),
             ('A', "-1/2 0 0 0 0 0 0 0 0; 0 -1 0 0 0 -1/2 0 0 0; 0 0 0 0 0 -1/2 0 0 0"),
             ('B', "0 0 0 0 0 0 -1/2 0 0; 0 0 0 0 -1/2 0 0 0 0; 0 0 0 -1 0 0 1/2 0 0"),
-            ('C', "0 0 0 0 0 0 -1/2 0 0; 0 0 0 -1 0 0 1/2 0 0; 0 0 0 0 0 -1/2 0 0 0")),
+            ('C', "0 0 0 0 0 0 -1/2 0 0; 0 0 0 1 0 0 -1/2 0 0; 0 0 0 0 0 -1/2 0 0 0")),
     ];
 
     public static readonly GeneratorSet[] Tetragonal =

@@ -19,7 +19,8 @@ internal sealed class PrimitiveCell
     {
         int n = fractional.Length;
         var index = new PositionIndex(lattice, fractional, types, symprec);
-        int rareType = types.GroupBy(t => t).OrderBy(g => g.Count()).ThenBy(g => g.Key).First().Key;
+        // The least frequent species; among equally frequent ones the one met first (as spglib chooses its anchor).
+        int rareType = types.Select((t, i) => (t, i)).GroupBy(x => x.t).OrderBy(g => g.Count()).ThenBy(g => g.First().i).First().Key;
         var rare = Enumerable.Range(0, n).Where(i => types[i] == rareType).ToArray();
         // Candidates: vectors from one atom of the rarest species to the others. The valid ones form a group, so
         // once a translation is verified atom by atom, its sums with the group found so far are added without
@@ -62,7 +63,8 @@ internal sealed class PrimitiveCell
                 Translations = [Vec3.Zero], Basis = Mat3.Identity, Positions = fractional.Select(Fractional.Mod1).ToArray(),
                 Types = (int[])types.Clone(), Mapping = Enumerable.Range(0, n).ToArray(),
             };
-        var basis = LatticeBasis(translations, lattice, order);
+        var raw = rare.Where(j => j != rare[0] && found.ContainsKey(j)).Select(j => Fractional.Mod1(fractional[j] - anchor)).ToList();
+        var basis = SpglibLatticeBasis(raw, lattice, order, symprec) ?? LatticeBasis(translations, lattice, order);
         var basisT = basis.Transpose();
         var toPrimitive = basisT.Inverse();
         var mapping = Enumerable.Repeat(-1, n).ToArray();
@@ -99,6 +101,34 @@ internal sealed class PrimitiveCell
             if (index.Find(types[i], fractional[i] + t) < 0) return false;
         return true;
     }
+
+    /// <summary>spglib's choice of primitive basis (its orientation and signs carry over to the conventional axes in
+    /// which spglib fixes the origin, see <see cref="HallMatchingFrame"/>): the first three of the pure translations
+    /// (as measured, from the anchor atom to its images in input order, each coordinate taken in [0, 1)) followed by
+    /// the input cell vectors whose cell is primitive, cleaned to the exact rational basis.</summary>
+    private static Mat3? SpglibLatticeBasis(List<Vec3> pureTranslations, Mat3 lattice, int order, double symprec)
+    {
+        var vectors = new List<Vec3>(pureTranslations) { new(1, 0, 0), new(0, 1, 0), new(0, 0, 1) };
+        double volume0 = Math.Abs(lattice.Determinant);
+        // The search is cubic in the number of translations; in atom orders where a primitive triple comes late
+        // (large, shuffled supercells) the shortest-vector basis is used instead of spending seconds here.
+        long budget = 2_000_000;
+        for (int i = 0; i < vectors.Count; i++)
+            for (int j = i + 1; j < vectors.Count; j++)
+                for (int k = j + 1; k < vectors.Count; k++)
+                {
+                    if (--budget < 0) return null;
+                    var m = Mat3.FromRows(vectors[i], vectors[j], vectors[k]);
+                    double volume = Math.Abs((m * lattice).Determinant);
+                    if (volume <= symprec || RoundAway(volume0 / volume) != order) continue;
+                    var inverse = IntMat3.Round(m.Inverse(), 0.5);
+                    if (inverse is null || Math.Abs(inverse.Value.Determinant) != order) return m;
+                    return inverse.Value.ToMat3().Inverse();
+                }
+        return null;
+    }
+
+    private static int RoundAway(double x) => (int)Math.Round(x, MidpointRounding.AwayFromZero);
 
     /// <summary>Three shortest lattice vectors (translations plus whole input-cell vectors) whose cell holds one lattice point.</summary>
     private static Mat3 LatticeBasis(List<Vec3> translations, Mat3 lattice, int order)

@@ -84,13 +84,61 @@ internal static class SpaceGroupMatcher
                 double originLength = (origin.Value * convLattice).Length;
                 // The ranking of bases uses the origin nearest to the input's; the origin kept is spglib's where its
                 // rule is reproduced (ConventionalOrigin), so that Wyckoff letters agree with spglib's.
-                var chosen = ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
-                    o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec)) ?? origin.Value;
+                var chosen = SpglibOrigin(g, q, converted, rotations, primitiveLattice, inputLattice, symprec) ?? origin.Value;
                 var match = new Match(g.Setting, q, chosen);
                 if (best is null || Better(key, originLength, bestKey, bestOriginLength)) { best = match; bestKey = key; bestOriginLength = originLength; }
             }
         }
         return best;
+    }
+
+    /// <summary>The origin spglib picks, in the basis Q: found in the first of spglib's Hall-matching frames (axes
+    /// R = Q⁻¹ K of this basis) in which the operations match the setting, and carried back (o = R o_K); in Q itself
+    /// where no such frame is emulated.</summary>
+    private static Vec3? SpglibOrigin(GroupInfo g, IntMat3 q, Dictionary<IntMat3, Vec3> converted, List<IntMat3> rotations,
+        Mat3 primitiveLattice, Mat3 inputLattice, double symprec)
+    {
+        var qm = q.ToMat3();
+        var qInv = qm.Inverse();
+        // spglib first looks for axes equivalent to the input's (the same vectors up to sign and order); only where
+        // the input cell is not a conventional cell of the lattice (a supercell, a primitive cell of a centred
+        // lattice) does the frame come from its axis search.
+        bool inputIsConventional = SameCell(qm.Transpose() * primitiveLattice, inputLattice, symprec);
+        bool covered = g.Setting.Centering == 'P' || (g.Setting.Centering is 'I' or 'F' && g.Setting.CrystalSystem != "orthorhombic");
+        var frames = covered && !inputIsConventional ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations) : [];
+        foreach (var k in frames)
+        {
+            var r = IntMat3.Round(qInv * k.ToMat3(), 1e-6);
+            if (r is not { Determinant: 1 } rr) continue;
+            var rm = rr.ToMat3();
+            var rInv = rm.Inverse();
+            var inFrame = new Dictionary<IntMat3, Vec3>();
+            foreach (var (w, t) in converted)
+            {
+                var wk = IntMat3.Round(rInv * w.ToMat3() * rm, 1e-6);
+                if (wk is null || !g.TranslationByRotation.ContainsKey(wk.Value)) { inFrame = null; break; }
+                inFrame[wk.Value] = rInv * t;
+            }
+            if (inFrame is null) continue;
+            var ok = ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation,
+                o => IsOrigin(rm * o, converted, g, qm, primitiveLattice, symprec));
+            if (ok is not null) return rm * ok.Value;
+        }
+        return ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
+            o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec));
+    }
+
+    /// <summary>Whether every vector of <paramref name="conv"/> is, up to sign, a vector of <paramref name="input"/>.</summary>
+    private static bool SameCell(Mat3 conv, Mat3 input, double symprec)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            bool found = false;
+            for (int j = 0; j < 3 && !found; j++)
+                found = (conv.Row(i) - input.Row(j)).Length < symprec || (conv.Row(i) + input.Row(j)).Length < symprec;
+            if (!found) return false;
+        }
+        return true;
     }
 
     private readonly record struct Key(double Size, int Order, int Obtuse, double Alignment);
@@ -105,11 +153,14 @@ internal static class SpaceGroupMatcher
     }
 
     /// <summary>Preference among equivalent conventional bases. Monoclinic: the shortest a and c (|a| ≤ |c|) with an
-    /// obtuse β, as spglib standardizes; all systems: then the axes best aligned with the input's.</summary>
+    /// obtuse β, as spglib standardizes, then a and c pointing along input axes rather than against them, whichever
+    /// input axes they lie along (spglib keeps the sign of the lattice vectors it takes for a and c and turns b to
+    /// keep the basis right-handed: (c, −b, a) rather than (−c, −b, −a) when it swaps a and c; measured on P2 and
+    /// P2₁/m); all other systems: the axes best aligned with the input's.</summary>
     private static Key Preference(string system, Mat3 conv, Mat3 input)
     {
-        double alignment = Alignment(conv, input);
-        if (system != "monoclinic") return new Key(0, 0, 0, alignment);
+        if (system != "monoclinic") return new Key(0, 0, 0, Alignment(conv, input));
+        double alignment = DirectionAlignment(conv.Row(0), input) + DirectionAlignment(conv.Row(2), input);
         Vec3 a = conv.Row(0), c = conv.Row(2);
         double size = Math.Round(a.Length + c.Length, 6);
         int order = a.Length <= c.Length + 1e-6 ? 1 : 0;
@@ -128,6 +179,19 @@ internal static class SpaceGroupMatcher
             s += a.Dot(b) / (a.Length * b.Length);
         }
         return Math.Round(s, 6);
+    }
+
+    /// <summary>Signed cosine between v and the input axis most nearly parallel or antiparallel to it.</summary>
+    private static double DirectionAlignment(Vec3 v, Mat3 input)
+    {
+        double best = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            var b = input.Row(i);
+            double c = v.Dot(b) / (v.Length * b.Length);
+            if (Math.Abs(c) > Math.Abs(best) + 1e-9) best = c;
+        }
+        return Math.Round(best, 6);
     }
 
     private static Vec3[] CenteringOf(Mat3 qInv, int det)

@@ -25,10 +25,6 @@ public class AngleToleranceTests(ITestOutputHelper output)
             var eq = c.GetProperty("equivalent_atoms").EnumerateArray().Select(x => x.GetInt32()).ToArray();
             string line = $"case {k++}: symprec {symprec} angle {angle}: found {d.Number} (hall {d.HallNumber}), spglib {number} (hall {hall})";
             output.WriteLine(line);
-            // Known difference: the hexagonal cell distorted by 0.6° with a 1° angle tolerance (cases 20, 22). spglib
-            // keeps P6/mmm (symprec 0.1) or Cmmm (symprec 1e-3); MDEngine's metric check of the images of the
-            // reduced basis vectors (lengths within symprec, angles within the tolerance) rejects them and finds C2/m.
-            if (k - 1 is 20 or 22) continue;
             if (d.Number != number || d.HallNumber != hall || !d.EquivalentAtoms.SequenceEqual(eq)) failures.Add(line);
         }
         Assert.Empty(failures);

@@ -1,0 +1,162 @@
+namespace MDEngine.Symmetry;
+
+/// <summary>The conventional axes in which spglib matches the operations against its Hall-symbol database, in the
+/// order it tries them. They matter for the origin (not for the space group): the origin rule
+/// (<see cref="ConventionalOrigin"/>) reduces the translation differences to [0, 1), so a translation that is 0 up
+/// to noise falls on one side of 0 or the other depending on the sign of the axis it is measured along, and the
+/// origin then differs by half a lattice vector. spglib takes the axes from the rotations of the Delaunay-reduced
+/// primitive cell: each rotation axis is named by the first vector of a fixed list (below) that the rotation leaves
+/// invariant, which fixes its sign; for the Laue class mmm the three 2-fold axes are sorted by their place in that
+/// list (the last two swapped when the basis would be left-handed); then the axis permutations are tried in a fixed
+/// order until the Hall symbol matches (spglib first tries axes equivalent to the input cell's; this frame matters
+/// where there are none, e.g. for supercells). Laue classes 4/m … 6/mmm: c along the axis of the first 4-fold
+/// (3-fold) rotation in spglib's order of operations, a the first listed perpendicular axis, b its image; m3̄ and
+/// m3̄m: the 2-fold (4-fold) axes sorted as for mmm. Emulated for primitive lattices and for body- and
+/// face-centred tetragonal and cubic ones; monoclinic and centred orthorhombic lattices, where spglib also corrects
+/// the centring and compares cell shapes, keep the frame of the chosen basis.
+/// The lists of axis vectors and of lattice-rotation columns and the permutations are spglib's (pointgroup.c,
+/// symmetry.c, spacegroup.c; BSD 3-clause, see tools/reference/spglib/COPYING).</summary>
+internal static class HallMatchingFrame
+{
+    /// <summary>Candidate rotation axes in lattice coordinates, in the order searched.</summary>
+    private static readonly int[][] Axes =
+    [
+        [1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 0], [0, 1, -1], [-1, 0, 1], [1, -1, 0], [1, 1, 1],
+        [-1, 1, 1], [1, -1, 1], [1, 1, -1], [0, 1, 2], [2, 0, 1], [1, 2, 0], [0, 2, 1], [1, 0, 2], [2, 1, 0], [0, -1, 2],
+        [2, 0, -1], [-1, 2, 0], [0, -2, 1], [1, 0, -2], [-2, 1, 0], [2, 1, 1], [1, 2, 1], [1, 1, 2], [2, -1, -1], [-1, 2, -1],
+        [-1, -1, 2], [2, 1, -1], [-1, 2, 1], [1, -1, 2], [2, -1, 1], [1, 2, -1], [-1, 1, 2], [3, 1, 2], [2, 3, 1], [1, 2, 3],
+        [3, 2, 1], [1, 3, 2], [2, 1, 3], [3, -1, 2], [2, 3, -1], [-1, 2, 3], [3, -2, 1], [1, 3, -2], [-2, 1, 3], [3, -1, -2],
+        [-2, 3, -1], [-1, -2, 3], [3, -2, -1], [-1, 3, -2], [-2, -1, 3], [3, 1, -2], [-2, 3, 1], [1, -2, 3], [3, 2, -1], [-1, 3, 2],
+        [2, -1, 3], [1, 1, 3], [-1, 1, 3], [1, -1, 3], [-1, -1, 3], [1, 3, 1], [-1, 3, 1], [1, 3, -1], [-1, 3, -1], [3, 1, 1],
+        [3, 1, -1], [3, -1, 1], [3, -1, -1],
+    ];
+
+    /// <summary>Axis permutations tried for orthorhombic groups (columns: new axes in terms of the old).</summary>
+    private static readonly IntMat3[] OrthorhombicPermutations =
+    [
+        new(1, 0, 0, 0, 1, 0, 0, 0, 1), new(0, 0, 1, 1, 0, 0, 0, 1, 0), new(0, 1, 0, 0, 0, 1, 1, 0, 0),
+        new(0, 1, 0, 1, 0, 0, 0, 0, -1), new(1, 0, 0, 0, 0, 1, 0, -1, 0), new(0, 0, 1, 0, 1, 0, -1, 0, 0),
+    ];
+
+    /// <summary>The 26 columns of lattice rotations in the order spglib enumerates them (its lattice point group,
+    /// hence its list of operations, is ordered lexicographically by the places of the three columns here).</summary>
+    private static readonly int[][] RelativeAxes =
+    [
+        [1, 0, 0], [0, 1, 0], [0, 0, 1], [-1, 0, 0], [0, -1, 0], [0, 0, -1], [0, 1, 1], [1, 0, 1], [1, 1, 0], [0, -1, -1],
+        [-1, 0, -1], [-1, -1, 0], [0, 1, -1], [-1, 0, 1], [1, -1, 0], [0, -1, 1], [1, 0, -1], [-1, 1, 0], [1, 1, 1], [-1, -1, -1],
+        [-1, 1, 1], [1, -1, 1], [1, 1, -1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1],
+    ];
+
+    /// <summary>The candidate frames (columns: conventional axes in the coordinates of the reduced primitive basis
+    /// in which <paramref name="rotations"/> are written), in the order spglib tries them; empty where this
+    /// emulation does not cover the lattice family.</summary>
+    public static IEnumerable<IntMat3> Candidates(string crystalSystem, IReadOnlyList<IntMat3> rotations)
+    {
+        var ordered = rotations.Distinct().OrderBy(EnumerationKey).ToList();
+        IntMat3? frame = crystalSystem switch
+        {
+            "orthorhombic" => SortedAxes(ordered, order: 2),
+            "tetragonal" => OneAxis(ordered, order: 4),
+            "trigonal" or "hexagonal" => OneAxis(ordered, order: 3),
+            "cubic" => ordered.Any(w => (w.Determinant < 0 ? -w : w).Trace == 1) ? SortedAxes(ordered, order: 4) : SortedAxes(ordered, order: 2),
+            _ => null,
+        };
+        if (frame is null) yield break;
+        if (crystalSystem != "orthorhombic") { yield return frame.Value; yield break; }
+        foreach (var p in OrthorhombicPermutations) yield return frame.Value * p;
+    }
+
+    private static int EnumerationKey(IntMat3 w)
+    {
+        int key = 0;
+        for (int col = 0; col < 3; col++)
+        {
+            int index = Array.FindIndex(RelativeAxes, v => v[0] == w[0, col] && v[1] == w[1, col] && v[2] == w[2, col]);
+            key = key * 32 + (index < 0 ? 31 : index);
+        }
+        return key;
+    }
+
+    /// <summary>Laue classes mmm, m3̄, m3̄m: the distinct 2-fold (or 4-fold) axes sorted by their place in the list,
+    /// the last two swapped when left-handed.</summary>
+    private static IntMat3? SortedAxes(List<IntMat3> rotations, int order)
+    {
+        int trace = order == 2 ? -1 : 1;
+        var axes = new List<int>();
+        foreach (var w in rotations)
+        {
+            var proper = w.Determinant < 0 ? -w : w;
+            if (proper.Trace != trace) continue;
+            int axis = RotationAxis(proper);
+            if (axis >= 0 && !axes.Contains(axis)) axes.Add(axis);
+        }
+        if (axes.Count != 3) return null;
+        axes.Sort();
+        var frame = FromColumns(axes[0], axes[1], axes[2]);
+        return frame.Determinant < 0 ? FromColumns(axes[0], axes[2], axes[1]) : frame;
+    }
+
+    /// <summary>Laue classes 4/m, 4/mmm, 3̄, 3̄m, 6/m, 6/mmm: c along the axis of the first 4-fold (3-fold) rotation met;
+    /// a the first listed axis perpendicular to it whose image under that rotation is listed too (b, with its sign),
+    /// skipping choices that make a cell of volume 4 or more; a and b swapped when left-handed.</summary>
+    private static IntMat3? OneAxis(List<IntMat3> rotations, int order)
+    {
+        int trace = order == 4 ? 1 : 0;
+        IntMat3? found = null;
+        foreach (var w in rotations)
+        {
+            var proper = w.Determinant < 0 ? -w : w;
+            if (proper.Trace == trace) { found = proper; break; }
+        }
+        if (found is not { } rot) return null;
+        int c = RotationAxis(rot);
+        if (c < 0) return null;
+        // Axes perpendicular to the rotation axis: the kernel of 1 + R + ... + R^(n−1).
+        var sum = IntMat3.Identity;
+        var power = IntMat3.Identity;
+        for (int i = 0; i < order - 1; i++) { power = rot * power; sum = Add(sum, power); }
+        var ortho = Enumerable.Range(0, Axes.Length).Where(i => IsZero(sum, Axes[i])).ToList();
+        foreach (int a in ortho)
+        {
+            var image = Apply(rot, Axes[a]);
+            foreach (int b in ortho)
+            {
+                int sign = Same(image, Axes[b]) ? 1 : Same(image, Axes[b], -1) ? -1 : 0;
+                if (sign == 0) continue;
+                var frame = FromColumns(a, b, c, 1, sign, 1);
+                if (Math.Abs(frame.Determinant) >= 4) break;
+                return frame.Determinant < 0 ? FromColumns(b, a, c, sign, 1, 1) : frame;
+            }
+        }
+        return null;
+    }
+
+    private static IntMat3 Add(IntMat3 x, IntMat3 y) => new(x.M00 + y.M00, x.M01 + y.M01, x.M02 + y.M02, x.M10 + y.M10, x.M11 + y.M11,
+        x.M12 + y.M12, x.M20 + y.M20, x.M21 + y.M21, x.M22 + y.M22);
+
+    private static int[] Apply(IntMat3 m, int[] v) =>
+        [m[0, 0] * v[0] + m[0, 1] * v[1] + m[0, 2] * v[2], m[1, 0] * v[0] + m[1, 1] * v[1] + m[1, 2] * v[2], m[2, 0] * v[0] + m[2, 1] * v[1] + m[2, 2] * v[2]];
+
+    private static bool IsZero(IntMat3 m, int[] v) => Apply(m, v) is [0, 0, 0];
+
+    private static bool Same(int[] u, int[] v, int sign = 1) => u[0] == sign * v[0] && u[1] == sign * v[1] && u[2] == sign * v[2];
+
+    private static int RotationAxis(IntMat3 proper)
+    {
+        for (int i = 0; i < Axes.Length; i++)
+        {
+            var v = Axes[i];
+            bool fixedPoint = true;
+            for (int r = 0; r < 3 && fixedPoint; r++)
+                fixedPoint = proper[r, 0] * v[0] + proper[r, 1] * v[1] + proper[r, 2] * v[2] == v[r];
+            if (fixedPoint) return i;
+        }
+        return -1;
+    }
+
+    private static IntMat3 FromColumns(int i, int j, int k, int si = 1, int sj = 1, int sk = 1)
+    {
+        int[] a = Axes[i], b = Axes[j], c = Axes[k];
+        return new IntMat3(si * a[0], sj * b[0], sk * c[0], si * a[1], sj * b[1], sk * c[1], si * a[2], sj * b[2], sk * c[2]);
+    }
+}
