@@ -101,7 +101,7 @@ internal static unsafe class EamVectorPasses
                     var rhoJI = Value(rhoSplines, ja * length + o, x) & inside;
                     rhoI += rhoJI;
                     var rhoIJ = ja.Equals(ib) ? rhoJI : Value(rhoSplines, ib * length + o, x) & inside;
-                    pair.AddToNeighbors(rho, J, p, weight * rhoIJ, scratch);
+                    PairLanes.AddToNeighbors(rho, J + p, pair.Count, weight * rhoIJ, scratch);
                 }
                 rho[i] += pass.Weight * Vector256.Sum(rhoI);
                 packedEnd[i - first] = count;
@@ -183,12 +183,7 @@ internal static unsafe class EamVectorPasses
                     if (forceArray is not null)
                     {
                         fxi += fx; fyi += fy; fzi += fz;
-                        fx.Store(scratch); fy.Store(scratch + 4); fz.Store(scratch + 8);
-                        for (int k = 0; k < count; k++)
-                        {
-                            ref var fj = ref forceArray[J[q + k]];
-                            fj.X -= scratch[k]; fj.Y -= scratch[4 + k]; fj.Z -= scratch[8 + k];
-                        }
+                        PairLanes.SubtractFromNeighbors(forceArray, J + q, count, fx, fy, fz, scratch);
                     }
                     if (wantStress)
                     {
@@ -199,8 +194,7 @@ internal static unsafe class EamVectorPasses
                     {
                         var half = pairEnergy * 0.5;
                         atomEnergies[i] += Vector256.Sum(half);
-                        half.Store(scratch);
-                        for (int k = 0; k < count; k++) atomEnergies[J[q + k]] += scratch[k];
+                        PairLanes.AddToNeighbors(atomEnergies, J + q, count, half, scratch);
                     }
                 }
                 if (forceArray is not null)

@@ -79,24 +79,24 @@ internal readonly unsafe ref struct PairLanes
         }
     }
 
-    /// <summary>F_j −= f·d for each pair, one lane at a time (two lanes may name the same atom in a small cell,
-    /// which a vector scatter would get wrong).</summary>
+    /// <summary>forces[neighbors[q]] −= (fx, fy, fz)[q] for the first <paramref name="count"/> lanes, one lane at a
+    /// time (two lanes may name the same atom in a small cell, which a vector scatter would get wrong).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void SubtractFromNeighbors(Vec3[] forces, int* neighbors, int p, Vector256<double> fx, Vector256<double> fy, Vector256<double> fz, double* scratch)
+    public static void SubtractFromNeighbors(Vec3[] forces, int* neighbors, int count, Vector256<double> fx, Vector256<double> fy, Vector256<double> fz, double* scratch)
     {
         fx.Store(scratch); fy.Store(scratch + 4); fz.Store(scratch + 8);
-        for (int q = 0; q < Count; q++)
+        for (int q = 0; q < count; q++)
         {
-            ref var fj = ref forces[neighbors[p + q]];
+            ref var fj = ref forces[neighbors[q]];
             fj.X -= scratch[q]; fj.Y -= scratch[4 + q]; fj.Z -= scratch[8 + q];
         }
     }
 
-    /// <summary>values[j] += v for each pair, one lane at a time.</summary>
+    /// <summary>values[neighbors[q]] += v[q] for the first <paramref name="count"/> lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddToNeighbors(double[] values, int* neighbors, int p, Vector256<double> v, double* scratch)
+    public static void AddToNeighbors(double[] values, int* neighbors, int count, Vector256<double> v, double* scratch)
     {
         v.Store(scratch);
-        for (int q = 0; q < Count; q++) values[neighbors[p + q]] += scratch[q];
+        for (int q = 0; q < count; q++) values[neighbors[q]] += scratch[q];
     }
 }

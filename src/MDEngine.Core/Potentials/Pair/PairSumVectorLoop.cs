@@ -57,13 +57,13 @@ internal static unsafe class PairSumVectorLoop
                     {
                         // E depends on d = r_j − r_i: ∂E/∂r_j = φ' d/r, so F_j = −φ' d/r and F_i = +φ' d/r.
                         fxi += fx; fyi += fy; fzi += fz;
-                        pair.SubtractFromNeighbors(forces, J, p, fx, fy, fz, scratch);
+                        PairLanes.SubtractFromNeighbors(forces, J + p, pair.Count, fx, fy, fz, scratch);
                     }
                     if (atomEnergies is not null)
                     {
                         var half = e * weight * 0.5;
                         atomEnergies[i] += Vector256.Sum(half);
-                        pair.AddToNeighbors(atomEnergies, J, p, half, scratch);
+                        PairLanes.AddToNeighbors(atomEnergies, J + p, pair.Count, half, scratch);
                     }
                 }
                 if (forces is not null)
