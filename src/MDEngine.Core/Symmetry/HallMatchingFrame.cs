@@ -50,9 +50,15 @@ internal static class HallMatchingFrame
     /// <summary>The candidate frames (columns: conventional axes in the coordinates of the reduced primitive basis
     /// in which <paramref name="rotations"/> are written), in the order spglib tries them; empty where this
     /// emulation does not cover the lattice family.</summary>
-    public static IEnumerable<IntMat3> Candidates(string crystalSystem, IReadOnlyList<IntMat3> rotations)
+    /// <param name="enumerationBasis">T with rows of the basis in which spglib enumerates the lattice rotations in terms
+    /// of the reduced basis (spglib reduces the already reduced primitive lattice once more before enumerating, and the
+    /// Delaunay reduction is not idempotent: the sorted shortest vectors need not form an obtuse superbase); the order
+    /// is that of T⁻ᵀ W Tᵀ.</param>
+    public static IEnumerable<IntMat3> Candidates(string crystalSystem, IReadOnlyList<IntMat3> rotations, IntMat3 enumerationBasis)
     {
-        var ordered = rotations.Distinct().OrderBy(EnumerationKey).ToList();
+        var t = enumerationBasis.ToMat3().Transpose();
+        var tInv = t.Inverse();
+        var ordered = rotations.Distinct().OrderBy(w => EnumerationKey(IntMat3.Round(tInv * w.ToMat3() * t) ?? w)).ToList();
         IntMat3? frame = crystalSystem switch
         {
             "orthorhombic" => SortedAxes(ordered, order: 2),
