@@ -72,6 +72,34 @@ internal static class HallMatchingFrame
         foreach (var p in OrthorhombicPermutations) yield return frame.Value * p;
     }
 
+    /// <summary>Laue class 2/m, before spglib's reduction of the cell (<see cref="MonoclinicHallFrames"/>): b along
+    /// the axis of the first 2-fold rotation met, a the first listed perpendicular axis of smallest norm, c the next
+    /// (no correction of handedness).</summary>
+    internal static IntMat3? MonoclinicAxes(IReadOnlyList<IntMat3> rotations, IntMat3 enumerationBasis)
+    {
+        var t = enumerationBasis.ToMat3().Transpose();
+        var tInv = t.Inverse();
+        var ordered = rotations.Distinct().OrderBy(w => EnumerationKey(IntMat3.Round(tInv * w.ToMat3() * t) ?? w)).ToList();
+        IntMat3? found = null;
+        foreach (var w in ordered)
+        {
+            var proper = w.Determinant < 0 ? -w : w;
+            if (proper.Trace == -1) { found = proper; break; }
+        }
+        if (found is not { } rot) return null;
+        int b = RotationAxis(rot);
+        if (b < 0) return null;
+        var sum = Add(IntMat3.Identity, rot);
+        var ortho = Enumerable.Range(0, Axes.Length).Where(i => IsZero(sum, Axes[i])).ToList();
+        int a = -1, c = -1, best = 8;
+        foreach (int i in ortho) if (Norm(Axes[i]) < best) { best = Norm(Axes[i]); a = i; }
+        best = 8;
+        foreach (int i in ortho) if (Norm(Axes[i]) < best && i != a) { best = Norm(Axes[i]); c = i; }
+        return a < 0 || c < 0 ? null : FromColumns(a, b, c);
+    }
+
+    private static int Norm(int[] v) => v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+
     private static int EnumerationKey(IntMat3 w)
     {
         int key = 0;

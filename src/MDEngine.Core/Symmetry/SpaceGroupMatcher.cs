@@ -105,7 +105,10 @@ internal static class SpaceGroupMatcher
         // lattice) does the frame come from its axis search.
         bool inputIsConventional = SameCell(qm.Transpose() * primitiveLattice, inputLattice, symprec);
         bool covered = g.Setting.Centering == 'P' || (g.Setting.Centering is 'I' or 'F' && g.Setting.CrystalSystem != "orthorhombic");
-        var frames = covered && !inputIsConventional ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, LatticeReduction.Delaunay(primitiveLattice, symprec)) : [];
+        var enumerationBasis = LatticeReduction.Delaunay(primitiveLattice, symprec);
+        var frames = inputIsConventional ? []
+            : g.Setting.CrystalSystem == "monoclinic" ? MonoclinicHallFrames.Candidates(g.Setting, rotations, primitiveLattice, enumerationBasis, symprec)
+            : covered ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, enumerationBasis) : [];
         foreach (var k in frames)
         {
             var r = IntMat3.Round(qInv * k.ToMat3(), 1e-6);
