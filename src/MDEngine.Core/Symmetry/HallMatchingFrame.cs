@@ -38,6 +38,21 @@ internal static class HallMatchingFrame
         new(0, 1, 0, 1, 0, 0, 0, 0, -1), new(1, 0, 0, 0, 0, 1, 0, -1, 0), new(0, 0, 1, 0, 1, 0, -1, 0, 0),
     ];
 
+    /// <summary>Changes of basis tried for tetragonal groups: rotations about c, then the same with c turned over.</summary>
+    private static readonly IntMat3[] FourFoldChanges =
+    [
+        new(1, 0, 0, 0, 1, 0, 0, 0, 1), new(0, -1, 0, 1, 0, 0, 0, 0, 1), new(-1, 0, 0, 0, -1, 0, 0, 0, 1), new(0, 1, 0, -1, 0, 0, 0, 0, 1),
+        new(0, 1, 0, 1, 0, 0, 0, 0, -1), new(-1, 0, 0, 0, 1, 0, 0, 0, -1), new(0, -1, 0, -1, 0, 0, 0, 0, -1), new(1, 0, 0, 0, -1, 0, 0, 0, -1),
+    ];
+
+    /// <summary>Changes of basis tried for trigonal and hexagonal groups (hexagonal axes).</summary>
+    private static readonly IntMat3[] SixFoldChanges =
+    [
+        new(1, 0, 0, 0, 1, 0, 0, 0, 1), new(1, -1, 0, 1, 0, 0, 0, 0, 1), new(0, -1, 0, 1, -1, 0, 0, 0, 1), new(-1, 0, 0, 0, -1, 0, 0, 0, 1),
+        new(-1, 1, 0, -1, 0, 0, 0, 0, 1), new(0, 1, 0, -1, 1, 0, 0, 0, 1), new(0, 1, 0, 1, 0, 0, 0, 0, -1), new(-1, 1, 0, 0, 1, 0, 0, 0, -1),
+        new(-1, 0, 0, -1, 1, 0, 0, 0, -1), new(0, -1, 0, -1, 0, 0, 0, 0, -1), new(1, -1, 0, 0, -1, 0, 0, 0, -1), new(1, 0, 0, 1, -1, 0, 0, 0, -1),
+    ];
+
     /// <summary>The 26 columns of lattice rotations in the order spglib enumerates them (its lattice point group,
     /// hence its list of operations, is ordered lexicographically by the places of the three columns here).</summary>
     private static readonly int[][] RelativeAxes =
@@ -68,8 +83,16 @@ internal static class HallMatchingFrame
             _ => null,
         };
         if (frame is null) yield break;
-        if (crystalSystem != "orthorhombic") { yield return frame.Value; yield break; }
-        foreach (var p in OrthorhombicPermutations) yield return frame.Value * p;
+        // spglib then tries changes of basis in a fixed order and keeps the first in which every operation matches
+        // the Hall symbol: the 4-fold (6-fold) rotations about c with and without turning c over, or the axis
+        // permutations for orthorhombic and cubic crystals.
+        var changes = crystalSystem switch
+        {
+            "tetragonal" => FourFoldChanges,
+            "trigonal" or "hexagonal" => SixFoldChanges,
+            _ => OrthorhombicPermutations,
+        };
+        foreach (var p in changes) yield return frame.Value * p;
     }
 
     /// <summary>Laue class 2/m, before spglib's reduction of the cell (<see cref="MonoclinicHallFrames"/>): b along

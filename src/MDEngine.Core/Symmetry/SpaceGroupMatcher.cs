@@ -123,8 +123,14 @@ internal static class SpaceGroupMatcher
                 inFrame[wk.Value] = rInv * t;
             }
             if (inFrame is null) continue;
-            var ok = ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation,
-                o => IsOrigin(rm * o, converted, g, qm, primitiveLattice, symprec));
+            // spglib keeps the first axes in which every operation matches the Hall symbol with the origin its rule
+            // gives; that origin is used where it carries back to an origin of this basis (R then belongs to the
+            // normaliser as it stands), otherwise the first of the rule's origins that does.
+            bool InFrame(Vec3 o) => IsOrigin(o, inFrame, g, qm * rm, primitiveLattice, symprec);
+            bool InBasis(Vec3 o) => IsOrigin(rm * o, converted, g, qm, primitiveLattice, symprec);
+            if (ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, InFrame) is null) continue;
+            var ok = ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, o => InFrame(o) && InBasis(o))
+                ?? ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, InBasis);
             if (ok is not null) return rm * ok.Value;
         }
         return ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
