@@ -93,8 +93,8 @@ internal static class SpaceGroupMatcher
     }
 
     /// <summary>The origin spglib picks, in the basis Q: found in the first of spglib's Hall-matching frames (axes
-    /// R = Q⁻¹ K of this basis) in which the operations match the setting, and carried back (o = R o_K); in Q itself
-    /// where no such frame is emulated.</summary>
+    /// R = Q⁻¹ K of this basis) in which every operation matches the setting, and carried back (o = R o_K); in Q
+    /// itself where no such frame is emulated.</summary>
     private static Vec3? SpglibOrigin(GroupInfo g, IntMat3 q, Dictionary<IntMat3, Vec3> converted, List<IntMat3> rotations,
         Mat3 primitiveLattice, Mat3 inputLattice, double symprec)
     {
