@@ -1,3 +1,5 @@
+using MDEngine.Geometry;
+
 namespace MDEngine.Symmetry;
 
 /// <summary>The conventional axes in which spglib matches the operations against its Hall-symbol database, in the
@@ -95,6 +97,29 @@ internal static class HallMatchingFrame
             _ => OrthorhombicPermutations,
         };
         foreach (var p in changes) yield return frame.Value * p;
+    }
+
+    /// <summary>Number of axis choices of each orthorhombic type (16–74) that spglib counts when it prefers some axis
+    /// lengths (spacegroup.c): with 6 the axes must be sorted by length, with 3 a must be the shortest.</summary>
+    private static readonly int[] OrthorhombicAxisChoices =
+    [
+        6, 2, 2, 6, 2, 2, 6, 6, 6, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 2, 1, 2, 1, 1, 1, 1, 2, 2, 2, 2,
+        1, 6, 6, 2, 2, 1, 1, 1, 1, 2, 2, 1, 2, 2, 1, 3, 1, 1, 1, 2, 2, 2, 2, 6, 6, 6, 2, 6, 2,
+    ];
+
+    /// <summary>Whether an orthorhombic frame satisfies spglib's length preference for the space-group type.</summary>
+    internal static bool MeetsOrthorhombicLengthRule(int number, IntMat3 frame, Mat3 primitiveLattice)
+    {
+        if (number is < 16 or > 74) return true;
+        var norms = new double[3];
+        for (int j = 0; j < 3; j++)
+            norms[j] = (frame[0, j] * primitiveLattice.Row(0) + frame[1, j] * primitiveLattice.Row(1) + frame[2, j] * primitiveLattice.Row(2)).LengthSquared;
+        return OrthorhombicAxisChoices[number - 16] switch
+        {
+            6 => norms[0] <= norms[1] + 1e-10 && norms[1] <= norms[2] + 1e-10,
+            3 => norms[0] <= norms[1] + 1e-10 && norms[0] <= norms[2] + 1e-10,
+            _ => true,
+        };
     }
 
     /// <summary>Laue class 2/m, before spglib's reduction of the cell (<see cref="MonoclinicHallFrames"/>): b along

@@ -104,11 +104,13 @@ internal static class SpaceGroupMatcher
         // the input cell is not a conventional cell of the lattice (a supercell, a primitive cell of a centred
         // lattice) does the frame come from its axis search.
         bool inputIsConventional = SameCell(qm.Transpose() * primitiveLattice, inputLattice, symprec);
-        bool covered = g.Setting.Centering == 'P' || (g.Setting.Centering is 'I' or 'F' && g.Setting.CrystalSystem != "orthorhombic");
+        bool covered = g.Setting.Centering is 'P' or 'I' || (g.Setting.Centering == 'F' && g.Setting.CrystalSystem != "orthorhombic");
         var enumerationBasis = LatticeReduction.Delaunay(primitiveLattice, symprec);
         var frames = inputIsConventional ? []
             : g.Setting.CrystalSystem == "monoclinic" ? MonoclinicHallFrames.Candidates(g.Setting, rotations, primitiveLattice, enumerationBasis, symprec)
-            : covered ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, enumerationBasis) : [];
+            : covered ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, enumerationBasis)
+                .Where(k => g.Setting.CrystalSystem != "orthorhombic" || HallMatchingFrame.MeetsOrthorhombicLengthRule(g.Setting.Number, k, primitiveLattice))
+            : [];
         foreach (var k in frames)
         {
             var r = IntMat3.Round(qInv * k.ToMat3(), 1e-6);

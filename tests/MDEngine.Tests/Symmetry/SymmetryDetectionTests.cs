@@ -51,7 +51,7 @@ public class SymmetryDetectionTests(ITestOutputHelper output)
 
     /// <summary>Structures given in the standard setting (as built, rotated and permuted) keep spglib's letters
     /// exactly. After an origin shift or in a supercell spglib picks one of the origins allowed by the affine
-    /// normaliser by its generator-set rule, reproduced by ConventionalOrigin: the letters are identical for 905 of the
+    /// normaliser by its generator-set rule, reproduced by ConventionalOrigin: the letters are identical for 907 of the
     /// 920 structures. The others (noisy supercells, where spglib's choice
     /// depends on its own primitive basis and conventional axes, see docs/symmetry.md) must agree up to a one-to-one
     /// relabelling that keeps multiplicities (the permutation of Wyckoff positions induced by a normaliser element).</summary>
@@ -69,10 +69,10 @@ public class SymmetryDetectionTests(ITestOutputHelper output)
         });
         output.WriteLine($"{exact} of {Results.Value.Count} with spglib's Wyckoff letters exactly");
         Assert.Empty(failures);
-        // spglib's origin rule (ConventionalOrigin, MeasuredTranslations) gives identical letters for 905 of 920
-        // structures (all 460 as built or rotated, all 230 origin-shifted, 215 of 230 noisy supercells); a lower
+        // spglib's origin rule (ConventionalOrigin, MeasuredTranslations) gives identical letters for 907 of 920
+        // structures (all 460 as built or rotated, all 230 origin-shifted, 217 of 230 noisy supercells); a lower
         // count means a regression in that rule.
-        Assert.True(exact >= 905, $"only {exact} of {Results.Value.Count} structures with spglib's Wyckoff letters exactly");
+        Assert.True(exact >= 907, $"only {exact} of {Results.Value.Count} structures with spglib's Wyckoff letters exactly");
     }
 
     private static bool ConsistentRelabelling(SymmetryDataset d, char[] theirs)
