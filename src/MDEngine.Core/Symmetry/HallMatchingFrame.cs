@@ -107,19 +107,65 @@ internal static class HallMatchingFrame
         1, 6, 6, 2, 2, 1, 1, 1, 1, 2, 2, 1, 2, 2, 1, 3, 1, 1, 1, 2, 2, 2, 2, 6, 6, 6, 2, 6, 2,
     ];
 
-    /// <summary>Whether an orthorhombic frame satisfies spglib's length preference for the space-group type.</summary>
-    internal static bool MeetsOrthorhombicLengthRule(int number, IntMat3 frame, Mat3 primitiveLattice)
+    /// <summary>Orthorhombic candidate frames in spglib's order, given the sorted 2-fold axes <paramref name="axes"/>:
+    /// the six permutations, with the length preference of the type; for types with two axis choices spglib first
+    /// takes the first permutation in which the operations match (<paramref name="matches"/>) and then permutes that
+    /// again, with the two axes other than the one each permutation puts on its unique axis in order of length.</summary>
+    internal static IEnumerable<IntMat3> Orthorhombic(int number, IntMat3 axes, Mat3 primitiveLattice, Func<IntMat3, bool> matches)
     {
-        if (number is < 16 or > 74) return true;
+        if (number is < 16 or > 74) yield break;
+        if (OrthorhombicAxisChoices[number - 16] != 2)
+        {
+            foreach (var p in OrthorhombicPermutations)
+                if (MeetsOrthorhombicLengthRule(number, axes * p, primitiveLattice)) yield return axes * p;
+            yield break;
+        }
+        foreach (var first in OrthorhombicPermutations)
+        {
+            if (!matches(axes * first)) continue;
+            for (int i = 0; i < OrthorhombicPermutations.Length; i++)
+            {
+                var frame = axes * first * OrthorhombicPermutations[i];
+                var norms = ColumnNorms(frame, primitiveLattice).Where((_, j) => j != OrthorhombicUniqueAxis[i]).ToArray();
+                if (norms[0] <= norms[1] + 1e-10) yield return frame;
+            }
+            yield break;
+        }
+    }
+
+    /// <summary>The axis each orthorhombic permutation treats as unique (spglib's change_of_unique_axis_ortho).</summary>
+    private static readonly int[] OrthorhombicUniqueAxis = [2, 1, 0, 2, 1, 0];
+
+    private static double[] ColumnNorms(IntMat3 frame, Mat3 primitiveLattice)
+    {
         var norms = new double[3];
         for (int j = 0; j < 3; j++)
             norms[j] = (frame[0, j] * primitiveLattice.Row(0) + frame[1, j] * primitiveLattice.Row(1) + frame[2, j] * primitiveLattice.Row(2)).LengthSquared;
+        return norms;
+    }
+
+    /// <summary>Whether an orthorhombic frame satisfies spglib's length preference for the space-group type.</summary>
+    private static bool MeetsOrthorhombicLengthRule(int number, IntMat3 frame, Mat3 primitiveLattice)
+    {
+        if (number is < 16 or > 74) return true;
+        var norms = ColumnNorms(frame, primitiveLattice);
         return OrthorhombicAxisChoices[number - 16] switch
         {
             6 => norms[0] <= norms[1] + 1e-10 && norms[1] <= norms[2] + 1e-10,
             3 => norms[0] <= norms[1] + 1e-10 && norms[0] <= norms[2] + 1e-10,
             _ => true,
         };
+    }
+
+    /// <summary>Laue class mmm: the three 2-fold axes sorted as spglib sorts them (before its axis permutations).</summary>
+    internal static IntMat3? OrthorhombicAxes(IReadOnlyList<IntMat3> rotations, IntMat3 enumerationBasis) =>
+        SortedAxes(Ordered(rotations, enumerationBasis), order: 2);
+
+    private static List<IntMat3> Ordered(IReadOnlyList<IntMat3> rotations, IntMat3 enumerationBasis)
+    {
+        var t = enumerationBasis.ToMat3().Transpose();
+        var tInv = t.Inverse();
+        return rotations.Distinct().OrderBy(w => EnumerationKey(IntMat3.Round(tInv * w.ToMat3() * t) ?? w)).ToList();
     }
 
     /// <summary>Laue class 2/m, before spglib's reduction of the cell (<see cref="MonoclinicHallFrames"/>): b along

@@ -106,37 +106,49 @@ internal static class SpaceGroupMatcher
         bool inputIsConventional = SameCell(qm.Transpose() * primitiveLattice, inputLattice, symprec);
         bool covered = g.Setting.Centering is 'P' or 'I' || (g.Setting.Centering == 'F' && g.Setting.CrystalSystem != "orthorhombic");
         var enumerationBasis = LatticeReduction.Delaunay(primitiveLattice, symprec);
-        var frames = inputIsConventional ? []
+        var frames = inputIsConventional || !covered && g.Setting.CrystalSystem != "monoclinic" ? []
             : g.Setting.CrystalSystem == "monoclinic" ? MonoclinicHallFrames.Candidates(g.Setting, rotations, primitiveLattice, enumerationBasis, symprec)
-            : covered ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, enumerationBasis)
-                .Where(k => g.Setting.CrystalSystem != "orthorhombic" || HallMatchingFrame.MeetsOrthorhombicLengthRule(g.Setting.Number, k, primitiveLattice))
-            : [];
+            : g.Setting.CrystalSystem == "orthorhombic"
+                ? HallMatchingFrame.OrthorhombicAxes(rotations, enumerationBasis) is { } axes
+                    ? HallMatchingFrame.Orthorhombic(g.Setting.Number, axes, primitiveLattice, k => InFrame(k, out _) is not null)
+                    : []
+            : HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, enumerationBasis);
         foreach (var k in frames)
         {
-            var r = IntMat3.Round(qInv * k.ToMat3(), 1e-6);
-            if (r is not { Determinant: 1 } rr) continue;
-            var rm = rr.ToMat3();
-            var rInv = rm.Inverse();
-            var inFrame = new Dictionary<IntMat3, Vec3>();
-            foreach (var (w, t) in converted)
-            {
-                var wk = IntMat3.Round(rInv * w.ToMat3() * rm, 1e-6);
-                if (wk is null || !g.TranslationByRotation.ContainsKey(wk.Value)) { inFrame = null; break; }
-                inFrame[wk.Value] = rInv * t;
-            }
+            var inFrame = InFrame(k, out var rm);
             if (inFrame is null) continue;
             // spglib keeps the first axes in which every operation matches the Hall symbol with the origin its rule
             // gives; that origin is used where it carries back to an origin of this basis (R then belongs to the
             // normaliser as it stands), otherwise the first of the rule's origins that does.
-            bool InFrame(Vec3 o) => IsOrigin(o, inFrame, g, qm * rm, primitiveLattice, symprec);
             bool InBasis(Vec3 o) => IsOrigin(rm * o, converted, g, qm, primitiveLattice, symprec);
-            if (ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, InFrame) is null) continue;
-            var ok = ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, o => InFrame(o) && InBasis(o))
+            var ok = ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, o => Matches(inFrame, rm, o) && InBasis(o))
                 ?? ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, InBasis);
             if (ok is not null) return rm * ok.Value;
         }
         return ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
             o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec));
+
+        bool Matches(Dictionary<IntMat3, Vec3> inFrame, Mat3 rm, Vec3 o) => IsOrigin(o, inFrame, g, qm * rm, primitiveLattice, symprec);
+
+        // The operations in the frame K (axes R = Q⁻¹ K of this basis), or null where they do not all match the
+        // setting with the origin of spglib's rule.
+        Dictionary<IntMat3, Vec3>? InFrame(IntMat3 k, out Mat3 rm)
+        {
+            rm = Mat3.Identity;
+            var r = IntMat3.Round(qInv * k.ToMat3(), 1e-6);
+            if (r is not { Determinant: 1 } rr) return null;
+            rm = rr.ToMat3();
+            var rInv = rm.Inverse();
+            var inFrame = new Dictionary<IntMat3, Vec3>();
+            foreach (var (w, t) in converted)
+            {
+                var wk = IntMat3.Round(rInv * w.ToMat3() * rm, 1e-6);
+                if (wk is null || !g.TranslationByRotation.ContainsKey(wk.Value)) return null;
+                inFrame[wk.Value] = rInv * t;
+            }
+            var frameBasis = rm;
+            return ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, o => Matches(inFrame, frameBasis, o)) is null ? null : inFrame;
+        }
     }
 
     /// <summary>Whether every vector of <paramref name="conv"/> is, up to sign, a vector of <paramref name="input"/>.</summary>
