@@ -110,24 +110,33 @@ internal static class HallMatchingFrame
     /// <summary>Orthorhombic candidate frames in spglib's order, given the sorted 2-fold axes <paramref name="axes"/>:
     /// the six permutations, with the length preference of the type; for types with two axis choices spglib first
     /// takes the first permutation in which the operations match (<paramref name="matches"/>) and then permutes that
-    /// again, with the two axes other than the one each permutation puts on its unique axis in order of length.</summary>
-    internal static IEnumerable<IntMat3> Orthorhombic(int number, IntMat3 axes, Mat3 primitiveLattice, Func<IntMat3, bool> matches)
+    /// again, with the two axes other than the one each permutation puts on its unique axis in order of length.
+    /// A base-centred cell is first brought to C by a cyclic permutation (A → C, B → C), and only permutations that
+    /// give the setting's centring (<paramref name="centering"/>) can match.</summary>
+    internal static IEnumerable<IntMat3> Orthorhombic(int number, char centering, IntMat3 axes, Mat3 primitiveLattice, Func<IntMat3, bool> matches)
     {
         if (number is < 16 or > 74) yield break;
+        axes = MonoclinicHallFrames.Centering(axes) switch
+        {
+            'A' => axes * new IntMat3(0, 0, 1, 1, 0, 0, 0, 1, 0),
+            'B' => axes * new IntMat3(0, 1, 0, 0, 0, 1, 1, 0, 0),
+            _ => axes,
+        };
+        bool Centred(IntMat3 frame) => MonoclinicHallFrames.Centering(frame) == centering;
         if (OrthorhombicAxisChoices[number - 16] != 2)
         {
             foreach (var p in OrthorhombicPermutations)
-                if (MeetsOrthorhombicLengthRule(number, axes * p, primitiveLattice)) yield return axes * p;
+                if (Centred(axes * p) && MeetsOrthorhombicLengthRule(number, axes * p, primitiveLattice)) yield return axes * p;
             yield break;
         }
         foreach (var first in OrthorhombicPermutations)
         {
-            if (!matches(axes * first)) continue;
+            if (!Centred(axes * first) || !matches(axes * first)) continue;
             for (int i = 0; i < OrthorhombicPermutations.Length; i++)
             {
                 var frame = axes * first * OrthorhombicPermutations[i];
                 var norms = ColumnNorms(frame, primitiveLattice).Where((_, j) => j != OrthorhombicUniqueAxis[i]).ToArray();
-                if (norms[0] <= norms[1] + 1e-10) yield return frame;
+                if (Centred(frame) && norms[0] <= norms[1] + 1e-10) yield return frame;
             }
             yield break;
         }

@@ -122,8 +122,8 @@ internal static class MonoclinicHallFrames
         return [b[0], unique, second];
     }
 
-    /// <summary>Centring of a cell of index 2 from its lattice points ('P' for index 1).</summary>
-    private static char Centering(IntMat3 frame)
+    /// <summary>Centring of a cell of index 2 from its lattice points ('P' for index 1, '?' otherwise).</summary>
+    internal static char Centering(IntMat3 frame)
     {
         int det = Math.Abs(frame.Determinant);
         if (det == 1) return 'P';

@@ -104,13 +104,13 @@ internal static class SpaceGroupMatcher
         // the input cell is not a conventional cell of the lattice (a supercell, a primitive cell of a centred
         // lattice) does the frame come from its axis search.
         bool inputIsConventional = SameCell(qm.Transpose() * primitiveLattice, inputLattice, symprec);
-        bool covered = g.Setting.Centering is 'P' or 'I' || (g.Setting.Centering == 'F' && g.Setting.CrystalSystem != "orthorhombic");
+        bool covered = g.Setting.Centering is 'P' or 'I' or 'C' or 'A' || (g.Setting.Centering == 'F' && g.Setting.CrystalSystem != "orthorhombic");
         var enumerationBasis = LatticeReduction.Delaunay(primitiveLattice, symprec);
         var frames = inputIsConventional || !covered && g.Setting.CrystalSystem != "monoclinic" ? []
             : g.Setting.CrystalSystem == "monoclinic" ? MonoclinicHallFrames.Candidates(g.Setting, rotations, primitiveLattice, enumerationBasis, symprec)
             : g.Setting.CrystalSystem == "orthorhombic"
                 ? HallMatchingFrame.OrthorhombicAxes(rotations, enumerationBasis) is { } axes
-                    ? HallMatchingFrame.Orthorhombic(g.Setting.Number, axes, primitiveLattice, k => InFrame(k, out _) is not null)
+                    ? HallMatchingFrame.Orthorhombic(g.Setting.Number, g.Setting.Centering, axes, primitiveLattice, k => InFrame(k, out _) is not null)
                     : []
             : HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, enumerationBasis);
         foreach (var k in frames)
