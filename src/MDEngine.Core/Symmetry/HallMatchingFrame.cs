@@ -66,21 +66,18 @@ internal static class HallMatchingFrame
         [-1, 1, 1], [1, -1, 1], [1, 1, -1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1],
     ];
 
-    /// <summary>The candidate frames (columns: conventional axes in the coordinates of the reduced primitive basis
-    /// in which <paramref name="rotations"/> are written), in the order spglib tries them; empty where this
-    /// emulation does not cover the lattice family.</summary>
+    /// <summary>The candidate frames of tetragonal, trigonal, hexagonal and cubic crystals (columns: conventional axes
+    /// in the coordinates of the reduced primitive basis in which <paramref name="rotations"/> are written), in the
+    /// order spglib tries them; orthorhombic ones: <see cref="Orthorhombic"/>.</summary>
     /// <param name="enumerationBasis">T with rows of the basis in which spglib enumerates the lattice rotations in terms
     /// of the reduced basis (spglib reduces the already reduced primitive lattice once more before enumerating, and the
     /// Delaunay reduction is not idempotent: the sorted shortest vectors need not form an obtuse superbase); the order
     /// is that of T⁻ᵀ W Tᵀ.</param>
     public static IEnumerable<IntMat3> Candidates(string crystalSystem, IReadOnlyList<IntMat3> rotations, IntMat3 enumerationBasis)
     {
-        var t = enumerationBasis.ToMat3().Transpose();
-        var tInv = t.Inverse();
-        var ordered = rotations.Distinct().OrderBy(w => EnumerationKey(IntMat3.Round(tInv * w.ToMat3() * t) ?? w)).ToList();
+        var ordered = Ordered(rotations, enumerationBasis);
         IntMat3? frame = crystalSystem switch
         {
-            "orthorhombic" => SortedAxes(ordered, order: 2),
             "tetragonal" => OneAxis(ordered, order: 4),
             "trigonal" or "hexagonal" => OneAxis(ordered, order: 3),
             "cubic" => ordered.Any(w => (w.Determinant < 0 ? -w : w).Trace == 1) ? SortedAxes(ordered, order: 4) : SortedAxes(ordered, order: 2),
@@ -89,7 +86,7 @@ internal static class HallMatchingFrame
         if (frame is null) yield break;
         // spglib then tries changes of basis in a fixed order and keeps the first in which every operation matches
         // the Hall symbol: the 4-fold (6-fold) rotations about c with and without turning c over, or the axis
-        // permutations for orthorhombic and cubic crystals.
+        // permutations for cubic crystals (orthorhombic ones: see Orthorhombic).
         var changes = crystalSystem switch
         {
             "tetragonal" => FourFoldChanges,
@@ -182,9 +179,7 @@ internal static class HallMatchingFrame
     /// (no correction of handedness).</summary>
     internal static IntMat3? MonoclinicAxes(IReadOnlyList<IntMat3> rotations, IntMat3 enumerationBasis)
     {
-        var t = enumerationBasis.ToMat3().Transpose();
-        var tInv = t.Inverse();
-        var ordered = rotations.Distinct().OrderBy(w => EnumerationKey(IntMat3.Round(tInv * w.ToMat3() * t) ?? w)).ToList();
+        var ordered = Ordered(rotations, enumerationBasis);
         IntMat3? found = null;
         foreach (var w in ordered)
         {

@@ -104,15 +104,16 @@ internal static class SpaceGroupMatcher
         // the input cell is not a conventional cell of the lattice (a supercell, a primitive cell of a centred
         // lattice) does the frame come from its axis search.
         bool inputIsConventional = SameCell(qm.Transpose() * primitiveLattice, inputLattice, symprec);
-        bool covered = g.Setting.Centering is 'P' or 'I' or 'C' or 'A' || (g.Setting.Centering == 'F' && g.Setting.CrystalSystem != "orthorhombic");
         var enumerationBasis = LatticeReduction.Delaunay(primitiveLattice, symprec);
-        var frames = inputIsConventional || !covered && g.Setting.CrystalSystem != "monoclinic" ? []
-            : g.Setting.CrystalSystem == "monoclinic" ? MonoclinicHallFrames.Candidates(g.Setting, rotations, primitiveLattice, enumerationBasis, symprec)
-            : g.Setting.CrystalSystem == "orthorhombic"
-                ? HallMatchingFrame.OrthorhombicAxes(rotations, enumerationBasis) is { } axes
-                    ? HallMatchingFrame.Orthorhombic(g.Setting.Number, g.Setting.Centering, axes, primitiveLattice, k => InFrame(k, out _) is not null)
-                    : []
-            : HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, enumerationBasis);
+        IEnumerable<IntMat3> frames = inputIsConventional ? [] : g.Setting.CrystalSystem switch
+        {
+            "monoclinic" => MonoclinicHallFrames.Candidates(g.Setting, rotations, primitiveLattice, enumerationBasis, symprec),
+            "orthorhombic" when g.Setting.Centering != 'F' && HallMatchingFrame.OrthorhombicAxes(rotations, enumerationBasis) is { } axes =>
+                HallMatchingFrame.Orthorhombic(g.Setting.Number, g.Setting.Centering, axes, primitiveLattice, k => InFrame(k, out _) is not null),
+            "tetragonal" or "trigonal" or "hexagonal" or "cubic" when g.Setting.Centering is 'P' or 'I' or 'F' =>
+                HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, enumerationBasis),
+            _ => [],
+        };
         foreach (var k in frames)
         {
             var inFrame = InFrame(k, out var rm);
