@@ -121,10 +121,14 @@ internal static class SpaceGroupMatcher
             // spglib keeps the first axes in which every operation matches the Hall symbol with the origin its rule
             // gives; that origin is used where it carries back to an origin of this basis (R then belongs to the
             // normaliser as it stands), otherwise the first of the rule's origins that does.
-            bool InBasis(Vec3 o) => IsOrigin(rm * o, converted, g, qm, primitiveLattice, symprec);
+            // Where R is the rotation of an operation (R, w) of the setting, the standardized crystal in the frame is
+            // carried back by that operation, which maps every atom onto an atom of its own orbit, so the Wyckoff
+            // letters stay those of the frame: o = R o_K + w.
+            var shift = IntMat3.Round(rm) is { } rInt && g.TranslationByRotation.TryGetValue(rInt, out var w) ? w : Vec3.Zero;
+            bool InBasis(Vec3 o) => IsOrigin(rm * o + shift, converted, g, qm, primitiveLattice, symprec);
             var ok = ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, o => Matches(inFrame, rm, o) && InBasis(o))
                 ?? ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, InBasis);
-            if (ok is not null) return rm * ok.Value;
+            if (ok is not null) return rm * ok.Value + shift;
         }
         return ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
             o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec));
