@@ -84,18 +84,19 @@ internal static class SpaceGroupMatcher
                 double originLength = (origin.Value * convLattice).Length;
                 // The ranking of bases uses the origin nearest to the input's; the origin kept is spglib's where its
                 // rule is reproduced (ConventionalOrigin), so that Wyckoff letters agree with spglib's.
-                var chosen = SpglibOrigin(g, q, converted, rotations, primitiveLattice, inputLattice, symprec) ?? origin.Value;
-                var match = new Match(g.Setting, q, chosen);
+                var spglib = SpglibOrigin(g, q, converted, rotations, primitiveLattice, inputLattice, symprec);
+                var match = spglib is { } found ? new Match(g.Setting, found.Basis, found.Origin) : new Match(g.Setting, q, origin.Value);
                 if (best is null || Better(key, originLength, bestKey, bestOriginLength)) { best = match; bestKey = key; bestOriginLength = originLength; }
             }
         }
         return best;
     }
 
-    /// <summary>The origin spglib picks, in the basis Q: found in the first of spglib's Hall-matching frames (axes
-    /// R = Q⁻¹ K of this basis) in which every operation matches the setting, and carried back (o = R o_K); in Q
-    /// itself where no such frame is emulated.</summary>
-    private static Vec3? SpglibOrigin(GroupInfo g, IntMat3 q, Dictionary<IntMat3, Vec3> converted, List<IntMat3> rotations,
+    /// <summary>spglib's basis and origin: the origin o_K of its rule in the first of its Hall-matching frames K (axes
+    /// R = Q⁻¹ K of the basis Q) in which every operation matches the setting, expressed in Q where an operation of
+    /// the group carries K back to Q and kept in K otherwise; the rule applied in Q itself where no frame is
+    /// emulated (input already a conventional cell, rhombohedral and face-centred orthorhombic lattices).</summary>
+    private static (IntMat3 Basis, Vec3 Origin)? SpglibOrigin(GroupInfo g, IntMat3 q, Dictionary<IntMat3, Vec3> converted, List<IntMat3> rotations,
         Mat3 primitiveLattice, Mat3 inputLattice, double symprec)
     {
         var qm = q.ToMat3();
@@ -118,20 +119,19 @@ internal static class SpaceGroupMatcher
         {
             var inFrame = InFrame(k, out var rm);
             if (inFrame is null) continue;
-            // spglib keeps the first axes in which every operation matches the Hall symbol with the origin its rule
-            // gives; that origin is used where it carries back to an origin of this basis (R then belongs to the
-            // normaliser as it stands), otherwise the first of the rule's origins that does.
-            // Where R is the rotation of an operation (R, w) of the setting, the standardized crystal in the frame is
-            // carried back by that operation, which maps every atom onto an atom of its own orbit, so the Wyckoff
-            // letters stay those of the frame: o = R o_K + w.
-            var shift = IntMat3.Round(rm) is { } rInt && g.TranslationByRotation.TryGetValue(rInt, out var w) ? w : Vec3.Zero;
-            bool InBasis(Vec3 o) => IsOrigin(rm * o + shift, converted, g, qm, primitiveLattice, symprec);
-            var ok = ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, o => Matches(inFrame, rm, o) && InBasis(o))
-                ?? ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, InBasis);
-            if (ok is not null) return rm * ok.Value + shift;
+            // spglib keeps the first axes in which every operation matches the Hall symbol, with the origin its rule
+            // gives there. Where R is the rotation of an operation (R, w) of the setting, spglib turns its
+            // standardized cell back towards the input's axes by that operation, which maps every atom onto an atom
+            // of its own orbit, so the Wyckoff letters stay those of the frame: o = R o_K + w in Q. Where R is no
+            // rotation of the group, no operation does so without changing letters, and spglib's standardized cell
+            // stays in its own axes K; so does this one.
+            var ok = ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, o => Matches(inFrame, rm, o));
+            if (ok is null) continue;
+            if (IntMat3.Round(rm) is not { } rInt || !g.TranslationByRotation.TryGetValue(rInt, out var w)) return (k, ok.Value);
+            return (q, rm * ok.Value + w);
         }
         return ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
-            o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec));
+            o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec)) is { } plain ? (q, plain) : null;
 
         bool Matches(Dictionary<IntMat3, Vec3> inFrame, Mat3 rm, Vec3 o) => IsOrigin(o, inFrame, g, qm * rm, primitiveLattice, symprec);
 
