@@ -15,9 +15,9 @@ namespace MDEngine.Symmetry;
 /// (3-fold) rotation in spglib's order of operations, a the first listed perpendicular axis, b its image; m3̄ and
 /// m3̄m: the 2-fold (4-fold) axes sorted as for mmm. Then spglib tries changes of basis in a fixed order (rotations
 /// about c with and without turning c over; axis permutations) and keeps the first in which every operation matches
-/// the Hall symbol. Emulated for primitive lattices and for body- and face-centred tetragonal and cubic ones
-/// (monoclinic lattices: <see cref="MonoclinicHallFrames"/>); centred orthorhombic lattices, where spglib also
-/// corrects the centring and compares cell shapes, keep the frame of the chosen basis.
+/// the Hall symbol (orthorhombic lattices: after its centring correction and with its preferences of axis lengths,
+/// <see cref="Orthorhombic"/>; monoclinic lattices: <see cref="MonoclinicHallFrames"/>). Not emulated for
+/// rhombohedral lattices, which keep the frame of the chosen basis.
 /// The lists of axis vectors and of lattice-rotation columns and the permutations are spglib's (pointgroup.c,
 /// symmetry.c, spacegroup.c; BSD 3-clause, see tools/reference/spglib/COPYING).</summary>
 internal static class HallMatchingFrame

@@ -122,13 +122,21 @@ internal static class MonoclinicHallFrames
         return [b[0], unique, second];
     }
 
-    /// <summary>Centring of a cell of index 2 from its lattice points ('P' for index 1, '?' otherwise).</summary>
+    /// <summary>Centring of a cell from its lattice points ('P' for index 1, A, B, C or I for index 2, F for index 4,
+    /// '?' otherwise).</summary>
     internal static char Centering(IntMat3 frame)
     {
         int det = Math.Abs(frame.Determinant);
         if (det == 1) return 'P';
-        if (det != 2) return '?';
         var inverse = frame.ToMat3().Inverse();
+        if (det == 4)
+        {
+            // Face-centred: the images of the primitive vectors are the three face centres.
+            var faces = Enumerable.Range(0, 3).Select(j => Fractional.Mod1(inverse * new Vec3(j == 0 ? 1 : 0, j == 1 ? 1 : 0, j == 2 ? 1 : 0)))
+                .Count(p => new[] { p.X, p.Y, p.Z }.Count(x => Math.Abs(x - 0.5) < 1e-6) == 2 && new[] { p.X, p.Y, p.Z }.Count(x => Math.Abs(x) < 1e-6) == 1);
+            return faces == 3 ? 'F' : '?';
+        }
+        if (det != 2) return '?';
         for (int j = 0; j < 3; j++)
         {
             var p = Fractional.Mod1(inverse * new Vec3(j == 0 ? 1 : 0, j == 1 ? 1 : 0, j == 2 ? 1 : 0));

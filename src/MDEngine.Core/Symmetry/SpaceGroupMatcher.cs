@@ -109,7 +109,7 @@ internal static class SpaceGroupMatcher
         IEnumerable<IntMat3> frames = inputIsConventional ? [] : g.Setting.CrystalSystem switch
         {
             "monoclinic" => MonoclinicHallFrames.Candidates(g.Setting, rotations, primitiveLattice, enumerationBasis, symprec),
-            "orthorhombic" when g.Setting.Centering != 'F' && HallMatchingFrame.OrthorhombicAxes(rotations, enumerationBasis) is { } axes =>
+            "orthorhombic" when HallMatchingFrame.OrthorhombicAxes(rotations, enumerationBasis) is { } axes =>
                 HallMatchingFrame.Orthorhombic(g.Setting.Number, g.Setting.Centering, axes, primitiveLattice, k => InFrame(k, out _) is not null),
             "tetragonal" or "trigonal" or "hexagonal" or "cubic" when g.Setting.Centering is 'P' or 'I' or 'F' =>
                 HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, enumerationBasis),
