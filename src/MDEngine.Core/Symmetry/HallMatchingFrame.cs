@@ -96,6 +96,27 @@ internal static class HallMatchingFrame
         foreach (var p in changes) yield return frame.Value * p;
     }
 
+    /// <summary>Rhombohedral lattices (hexagonal axes): the hexagonal cell of the first 3-fold axis (as for trigonal
+    /// groups) taken to the rhombohedral cell by spglib's obverse or reverse correction, then spglib's six changes of
+    /// basis from that cell to obverse hexagonal cells.</summary>
+    internal static IEnumerable<IntMat3> Rhombohedral(IReadOnlyList<IntMat3> rotations, IntMat3 enumerationBasis)
+    {
+        if (OneAxis(Ordered(rotations, enumerationBasis), order: 3) is not { } hexagonal) yield break;
+        var h = hexagonal.ToMat3();
+        var rhombohedral = IntMat3.Round(h * Obverse, 0.1) ?? IntMat3.Round(h * Reverse, 0.1);
+        if (rhombohedral is not { } r) yield break;
+        foreach (var change in RhombohedralToHexagonal) yield return r * change;
+    }
+
+    private static readonly Mat3 Obverse = new(2 / 3.0, -1 / 3.0, -1 / 3.0, 1 / 3.0, 1 / 3.0, -2 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0);
+    private static readonly Mat3 Reverse = new(1 / 3.0, -2 / 3.0, 1 / 3.0, 2 / 3.0, -1 / 3.0, -1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0);
+
+    private static readonly IntMat3[] RhombohedralToHexagonal =
+    [
+        new(1, 0, 1, -1, 1, 1, 0, -1, 1), new(0, -1, 1, 1, 0, 1, -1, 1, 1), new(-1, 1, 1, 0, -1, 1, 1, 0, 1),
+        new(0, 1, -1, 1, -1, -1, -1, 0, -1), new(1, -1, -1, -1, 0, -1, 0, 1, -1), new(-1, 0, -1, 0, 1, -1, 1, -1, -1),
+    ];
+
     /// <summary>Number of axis choices of each orthorhombic type (16–74) that spglib counts when it prefers some axis
     /// lengths (spacegroup.c): with 6 the axes must be sorted by length, with 3 a must be the shortest.</summary>
     private static readonly int[] OrthorhombicAxisChoices =

@@ -111,6 +111,7 @@ internal static class SpaceGroupMatcher
             "monoclinic" => MonoclinicHallFrames.Candidates(g.Setting, rotations, primitiveLattice, enumerationBasis, symprec),
             "orthorhombic" when HallMatchingFrame.OrthorhombicAxes(rotations, enumerationBasis) is { } axes =>
                 HallMatchingFrame.Orthorhombic(g.Setting.Number, g.Setting.Centering, axes, primitiveLattice, k => InFrame(k, out _) is not null),
+            "trigonal" when g.Setting.Centering == 'R' => HallMatchingFrame.Rhombohedral(rotations, enumerationBasis),
             "tetragonal" or "trigonal" or "hexagonal" or "cubic" when g.Setting.Centering is 'P' or 'I' or 'F' =>
                 HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, enumerationBasis),
             _ => [],
