@@ -16,8 +16,8 @@ namespace MDEngine.Symmetry;
 /// m3̄m: the 2-fold (4-fold) axes sorted as for mmm. Then spglib tries changes of basis in a fixed order (rotations
 /// about c with and without turning c over; axis permutations) and keeps the first in which every operation matches
 /// the Hall symbol (orthorhombic lattices: after its centring correction and with its preferences of axis lengths,
-/// <see cref="Orthorhombic"/>; monoclinic lattices: <see cref="MonoclinicHallFrames"/>). Not emulated for
-/// rhombohedral lattices, which keep the frame of the chosen basis.
+/// <see cref="Orthorhombic"/>; rhombohedral ones: <see cref="Rhombohedral"/>; monoclinic ones:
+/// <see cref="MonoclinicHallFrames"/>).
 /// The lists of axis vectors and of lattice-rotation columns and the permutations are spglib's (pointgroup.c,
 /// symmetry.c, spacegroup.c; BSD 3-clause, see tools/reference/spglib/COPYING).</summary>
 internal static class HallMatchingFrame

@@ -94,8 +94,8 @@ internal static class SpaceGroupMatcher
 
     /// <summary>spglib's basis and origin: the origin o_K of its rule in the first of its Hall-matching frames K (axes
     /// R = Q⁻¹ K of the basis Q) in which every operation matches the setting, expressed in Q where an operation of
-    /// the group carries K back to Q and kept in K otherwise; the rule applied in Q itself where no frame is
-    /// emulated (input already a conventional cell, rhombohedral and face-centred orthorhombic lattices).</summary>
+    /// the group carries K back to Q and kept in K otherwise; the rule applied in Q itself where the input is already
+    /// a conventional cell (spglib then works in axes equivalent to the input's, as Q is).</summary>
     private static (IntMat3 Basis, Vec3 Origin)? SpglibOrigin(GroupInfo g, IntMat3 q, Dictionary<IntMat3, Vec3> converted, List<IntMat3> rotations,
         Mat3 primitiveLattice, Mat3 inputLattice, double symprec)
     {
