@@ -84,18 +84,19 @@ internal static class SpaceGroupMatcher
                 double originLength = (origin.Value * convLattice).Length;
                 // The ranking of bases uses the origin nearest to the input's; the origin kept is spglib's where its
                 // rule is reproduced (ConventionalOrigin), so that Wyckoff letters agree with spglib's.
-                var chosen = SpglibOrigin(g, q, converted, rotations, primitiveLattice, inputLattice, symprec) ?? origin.Value;
-                var match = new Match(g.Setting, q, chosen);
+                var spglib = SpglibOrigin(g, q, converted, rotations, primitiveLattice, inputLattice, symprec);
+                var match = spglib is { } found ? new Match(g.Setting, found.Basis, found.Origin) : new Match(g.Setting, q, origin.Value);
                 if (best is null || Better(key, originLength, bestKey, bestOriginLength)) { best = match; bestKey = key; bestOriginLength = originLength; }
             }
         }
         return best;
     }
 
-    /// <summary>The origin spglib picks, in the basis Q: found in the first of spglib's Hall-matching frames (axes
-    /// R = Q⁻¹ K of this basis) in which the operations match the setting, and carried back (o = R o_K); in Q itself
-    /// where no such frame is emulated.</summary>
-    private static Vec3? SpglibOrigin(GroupInfo g, IntMat3 q, Dictionary<IntMat3, Vec3> converted, List<IntMat3> rotations,
+    /// <summary>spglib's basis and origin: the origin o_K of its rule in the first of its Hall-matching frames K (axes
+    /// R = Q⁻¹ K of the basis Q) in which every operation matches the setting, expressed in Q where an operation of
+    /// the group carries K back to Q and kept in K otherwise; the rule applied in Q itself where the input is already
+    /// a conventional cell (spglib then works in axes equivalent to the input's, as Q is).</summary>
+    private static (IntMat3 Basis, Vec3 Origin)? SpglibOrigin(GroupInfo g, IntMat3 q, Dictionary<IntMat3, Vec3> converted, List<IntMat3> rotations,
         Mat3 primitiveLattice, Mat3 inputLattice, double symprec)
     {
         var qm = q.ToMat3();
@@ -104,28 +105,56 @@ internal static class SpaceGroupMatcher
         // the input cell is not a conventional cell of the lattice (a supercell, a primitive cell of a centred
         // lattice) does the frame come from its axis search.
         bool inputIsConventional = SameCell(qm.Transpose() * primitiveLattice, inputLattice, symprec);
-        bool covered = g.Setting.Centering == 'P' || (g.Setting.Centering is 'I' or 'F' && g.Setting.CrystalSystem != "orthorhombic");
-        var frames = covered && !inputIsConventional ? HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations) : [];
+        var enumerationBasis = LatticeReduction.Delaunay(primitiveLattice, symprec);
+        IEnumerable<IntMat3> frames = inputIsConventional ? [] : g.Setting.CrystalSystem switch
+        {
+            "monoclinic" => MonoclinicHallFrames.Candidates(g.Setting, rotations, primitiveLattice, enumerationBasis, symprec),
+            "orthorhombic" when HallMatchingFrame.OrthorhombicAxes(rotations, enumerationBasis) is { } axes =>
+                HallMatchingFrame.Orthorhombic(g.Setting.Number, g.Setting.Centering, axes, primitiveLattice, k => InFrame(k, out _) is not null),
+            "trigonal" when g.Setting.Centering == 'R' => HallMatchingFrame.Rhombohedral(rotations, enumerationBasis),
+            "tetragonal" or "trigonal" or "hexagonal" or "cubic" when g.Setting.Centering is 'P' or 'I' or 'F' =>
+                HallMatchingFrame.Candidates(g.Setting.CrystalSystem, rotations, enumerationBasis),
+            _ => [],
+        };
         foreach (var k in frames)
         {
+            var inFrame = InFrame(k, out var rm);
+            if (inFrame is null) continue;
+            // spglib keeps the first axes in which every operation matches the Hall symbol, with the origin its rule
+            // gives there. Where R is the rotation of an operation (R, w) of the setting, spglib turns its
+            // standardized cell back towards the input's axes by that operation, which maps every atom onto an atom
+            // of its own orbit, so the Wyckoff letters stay those of the frame: o = R o_K + w in Q. Where R is no
+            // rotation of the group, no operation does so without changing letters, and spglib's standardized cell
+            // stays in its own axes K; so does this one.
+            var ok = ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, o => Matches(inFrame, rm, o));
+            if (ok is null) continue;
+            if (IntMat3.Round(rm) is not { } rInt || !g.TranslationByRotation.TryGetValue(rInt, out var w)) return (k, ok.Value);
+            return (q, rm * ok.Value + w);
+        }
+        return ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
+            o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec)) is { } plain ? (q, plain) : null;
+
+        bool Matches(Dictionary<IntMat3, Vec3> inFrame, Mat3 rm, Vec3 o) => IsOrigin(o, inFrame, g, qm * rm, primitiveLattice, symprec);
+
+        // The operations in the frame K (axes R = Q⁻¹ K of this basis), or null where they do not all match the
+        // setting with the origin of spglib's rule.
+        Dictionary<IntMat3, Vec3>? InFrame(IntMat3 k, out Mat3 rm)
+        {
+            rm = Mat3.Identity;
             var r = IntMat3.Round(qInv * k.ToMat3(), 1e-6);
-            if (r is not { Determinant: 1 } rr) continue;
-            var rm = rr.ToMat3();
+            if (r is not { Determinant: 1 } rr) return null;
+            rm = rr.ToMat3();
             var rInv = rm.Inverse();
             var inFrame = new Dictionary<IntMat3, Vec3>();
             foreach (var (w, t) in converted)
             {
                 var wk = IntMat3.Round(rInv * w.ToMat3() * rm, 1e-6);
-                if (wk is null || !g.TranslationByRotation.ContainsKey(wk.Value)) { inFrame = null; break; }
+                if (wk is null || !g.TranslationByRotation.ContainsKey(wk.Value)) return null;
                 inFrame[wk.Value] = rInv * t;
             }
-            if (inFrame is null) continue;
-            var ok = ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation,
-                o => IsOrigin(rm * o, converted, g, qm, primitiveLattice, symprec));
-            if (ok is not null) return rm * ok.Value;
+            var frameBasis = rm;
+            return ConventionalOrigin.Find(g.Setting, inFrame, g.TranslationByRotation, o => Matches(inFrame, frameBasis, o)) is null ? null : inFrame;
         }
-        return ConventionalOrigin.Find(g.Setting, converted, g.TranslationByRotation,
-            o => IsOrigin(o, converted, g, qm, primitiveLattice, symprec));
     }
 
     /// <summary>Whether every vector of <paramref name="conv"/> is, up to sign, a vector of <paramref name="input"/>.</summary>
