@@ -17,7 +17,8 @@ internal sealed class UvuConvolutionFunction : autograd.SingleTensorFunction<Uvu
     {
         var x = (Tensor)vars[0]; var sh = (Tensor)vars[1]; var w = (Tensor)vars[2];
         var kernel = vars[3]; var layout = (EdgeLayout)vars[4]; bool paired = (bool)vars[5];
-        ctx.save_data("x", x); ctx.save_data("sh", sh); ctx.save_data("w", w);
+        // Tensors go through save_for_backward (the autograd context warns about tensors in its data slots).
+        ctx.save_for_backward([x, sh, w]);
         ctx.save_data("kernel", kernel); ctx.save_data("layout", layout); ctx.save_data("paired", paired);
         int threads = Math.Max(1, get_num_threads());
         switch (kernel)
@@ -40,7 +41,8 @@ internal sealed class UvuConvolutionFunction : autograd.SingleTensorFunction<Uvu
 
     public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
-        var x = (Tensor)ctx.get_data("x"); var sh = (Tensor)ctx.get_data("sh"); var w = (Tensor)ctx.get_data("w");
+        var saved = ctx.get_saved_variables();
+        Tensor x = saved[0], sh = saved[1], w = saved[2];
         var kernel = ctx.get_data("kernel"); var layout = (EdgeLayout)ctx.get_data("layout"); bool paired = (bool)ctx.get_data("paired");
         var gy = gradOutput.contiguous();
         var gx = zeros_like(x); var gsh = empty_like(sh); var gw = empty_like(w);

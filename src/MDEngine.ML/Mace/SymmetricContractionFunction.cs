@@ -14,7 +14,8 @@ internal sealed class SymmetricContractionFunction : autograd.SingleTensorFuncti
     public override unsafe Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var x = (Tensor)vars[0]; var kernel = vars[1]; var elements = (int[])vars[2];
-        ctx.save_data("x", x); ctx.save_data("kernel", kernel); ctx.save_data("elements", elements);
+        ctx.save_for_backward([x]);
+        ctx.save_data("kernel", kernel); ctx.save_data("elements", elements);
         int threads = Math.Max(1, get_num_threads());
         switch (kernel)
         {
@@ -36,7 +37,7 @@ internal sealed class SymmetricContractionFunction : autograd.SingleTensorFuncti
 
     public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
-        var x = (Tensor)ctx.get_data("x"); var kernel = ctx.get_data("kernel"); var elements = (int[])ctx.get_data("elements");
+        var x = ctx.get_saved_variables()[0]; var kernel = ctx.get_data("kernel"); var elements = (int[])ctx.get_data("elements");
         var gy = gradOutput.contiguous();
         var gx = empty_like(x);
         int threads = Math.Max(1, get_num_threads());
