@@ -134,6 +134,18 @@ internal sealed class ChunkedAccumulator : IDisposable
         return total;
     }
 
+    /// <summary>The potential's result from the chunks' sums: energy, forces, stress (σ = W/V, when
+    /// <paramref name="wantStress"/>), per-atom energies when accumulated, and the closest pair distance when the
+    /// chunks recorded it (<paramref name="tracksClosestPair"/>).</summary>
+    public PotentialResult Result(Structures.Structure s, bool wantStress, bool tracksClosestPair) => new()
+    {
+        Energy = Energy(),
+        Forces = ReduceForces(),
+        Stress = wantStress ? Stress(s.Volume) : null,
+        AtomEnergies = ReduceAtomEnergies(),
+        ClosestPairDistance = tracksClosestPair ? ClosestPairDistance() : null,
+    };
+
     public void Dispose()
     {
         if (!_rented || Forces is null) return;

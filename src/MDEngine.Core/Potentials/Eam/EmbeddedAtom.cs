@@ -115,14 +115,7 @@ public sealed class EmbeddedAtom : Potential
             if (!vectorized) ArrayPool<double>.Shared.Return(pairR);
             if (packed is not null) foreach (var p in packed) p.Dispose();
         }
-        return new PotentialResult
-        {
-            Energy = acc.Energy(),
-            Forces = acc.ReduceForces(),
-            Stress = wantStress ? acc.Stress(s.Volume) : null,
-            AtomEnergies = acc.ReduceAtomEnergies(),
-            ClosestPairDistance = acc.ClosestPairDistance(),
-        };
+        return acc.Result(s, wantStress, tracksClosestPair: true);
     }
 
     /// <summary>Pass 1 for atoms [first, end): ρ_i += ρ_ji(r), ρ_j += ρ_ij(r) into <paramref name="rho"/>; returns

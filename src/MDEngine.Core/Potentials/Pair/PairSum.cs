@@ -45,14 +45,7 @@ public static class PairSum
         double weight = list.IsFull ? 0.5 : 1.0;
         acc.Run((c, first, end) => loop(new PairSumChunk(acc, c, first, end, s.Positions, shiftCodes, shiftTable, list.J, list.Offsets,
             typeOfAtom, types, weight, wantStress, acc.Forces?[c], acc.AtomEnergies?[c])));
-        return new PotentialResult
-        {
-            Energy = acc.Energy(),
-            Forces = acc.ReduceForces(),
-            Stress = wantStress ? acc.Stress(s.Volume) : null,
-            AtomEnergies = acc.ReduceAtomEnergies(),
-            ClosestPairDistance = acc.ClosestPairDistance(),
-        };
+        return acc.Result(s, wantStress, tracksClosestPair: true);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -131,13 +131,7 @@ public sealed class StillingerWeber : Potential
             }
             sink.StoreInto(acc, c);
         });
-        return new PotentialResult
-        {
-            Energy = acc.Energy(),
-            Forces = acc.ReduceForces(),
-            Stress = wantStress ? acc.Stress(s.Volume) : null,
-            AtomEnergies = acc.ReduceAtomEnergies(),
-        };
+        return acc.Result(s, wantStress, tracksClosestPair: false);
     }
 
     /// <summary>φ₂(r) = A ε [B (σ/r)^p − (σ/r)^q] exp(σ/(r − aσ)) and its derivative.</summary>

@@ -155,13 +155,7 @@ public sealed class Tersoff : Potential
             }
             sink.StoreInto(acc, c);
         });
-        return new PotentialResult
-        {
-            Energy = acc.Energy(),
-            Forces = acc.ReduceForces(),
-            Stress = wantStress ? acc.Stress(s.Volume) : null,
-            AtomEnergies = acc.ReduceAtomEnergies(),
-        };
+        return acc.Result(s, wantStress, tracksClosestPair: false);
     }
 
     private static double Fc(double r, Param p)
