@@ -25,10 +25,7 @@ public sealed class Berendsen : Integrator
     public override void Step(MdState state, ForceEvaluator forces)
     {
         double dt = TimeStep;
-        VerletKernels.Kick(state, 0.5 * dt);
-        VerletKernels.Drift(state, dt);
-        forces.Evaluate(state);
-        VerletKernels.Kick(state, 0.5 * dt);
+        VerletKernels.VelocityVerletStep(state, forces, dt);
         double kinetic = state.KineticEnergy();
         if (kinetic <= 0) return;
         double current = state.Temperature(ConservesMomentum);

@@ -32,10 +32,7 @@ public sealed class Bussi : Integrator
         double dt = TimeStep;
         int nf = DegreesOfFreedom(state);
         _thermostat.Apply(state, 0.5 * dt, nf);
-        VerletKernels.Kick(state, 0.5 * dt);
-        VerletKernels.Drift(state, dt);
-        forces.Evaluate(state);
-        VerletKernels.Kick(state, 0.5 * dt);
+        VerletKernels.VelocityVerletStep(state, forces, dt);
         _thermostat.Apply(state, 0.5 * dt, nf);
     }
 

@@ -32,10 +32,7 @@ public sealed class NoseHoover : Integrator
         double dt = TimeStep;
         var chain = Chain(state);
         VerletKernels.ScaleVelocities(state, chain.Propagate(state.KineticEnergy(), 0.5 * dt));
-        VerletKernels.Kick(state, 0.5 * dt);
-        VerletKernels.Drift(state, dt);
-        forces.Evaluate(state);
-        VerletKernels.Kick(state, 0.5 * dt);
+        VerletKernels.VelocityVerletStep(state, forces, dt);
         VerletKernels.ScaleVelocities(state, chain.Propagate(state.KineticEnergy(), 0.5 * dt));
     }
 

@@ -12,9 +12,6 @@ public sealed class VelocityVerlet(double timeStep) : Integrator(timeStep)
     public override void Step(MdState state, ForceEvaluator forces)
     {
         double dt = TimeStep;
-        VerletKernels.Kick(state, 0.5 * dt);
-        VerletKernels.Drift(state, dt);
-        forces.Evaluate(state);
-        VerletKernels.Kick(state, 0.5 * dt);
+        VerletKernels.VelocityVerletStep(state, forces, dt);
     }
 }

@@ -6,6 +6,16 @@ namespace MDEngine.Dynamics;
 /// <summary>The elementary updates of velocity-Verlet-type splittings: kicks by the forces and free drifts.</summary>
 internal static class VerletKernels
 {
+    /// <summary>One velocity-Verlet step of length dt: half kick, drift, new forces, half kick (the NVE core that the
+    /// thermostatted splittings wrap).</summary>
+    public static void VelocityVerletStep(MdState state, ForceEvaluator forces, double dt)
+    {
+        Kick(state, 0.5 * dt);
+        Drift(state, dt);
+        forces.Evaluate(state);
+        Kick(state, 0.5 * dt);
+    }
+
     /// <summary>v ← v + h F/m (fixed atoms keep zero velocity).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kick(MdState state, double h)
