@@ -8,7 +8,7 @@ internal static class CommandCatalog
 {
     public static RootCommand CreateRoot()
     {
-        MDEngine.ML.Mace.MaceSpec.Register(); // `--potential model.json` / `mace:...` specifications
+        MDEngine.ML.MlPotentials.Register(); // the ML model families' `--potential` specifications
         var root = new RootCommand("MDEngine: molecular dynamics and crystal relaxation with classical and machine-learned potentials.");
         foreach (var command in All()) root.Subcommands.Add(command);
         return root;

@@ -43,8 +43,7 @@ public static class MaceBenchmark
         var constants = SafeTensors.Read(constantsPath);
         var config = MediumConfig;
         var weights = RandomMaceWeights.Create(config, constants, seed: 1);
-        var device = options.ResolveDevice();
-        if (options.KeepFreedMemory && device.type == DeviceType.CPU) NativeHeap.KeepFreedMemory();
+        var device = options.Apply();
         return new MacePotential(new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction), "MACE medium-shaped (random)");
     }
 

@@ -97,4 +97,4 @@ public sealed class MaceConfig
 }
 
 /// <summary>A model file the evaluator cannot use: malformed, or an architecture it does not implement.</summary>
-public sealed class MaceModelException(string message) : Exception(message);
+public sealed class MaceModelException(string message) : MDEngine.ML.Graphs.ModelException(message);

@@ -1,4 +1,5 @@
 using MDEngine.ML.E3nn;
+using MDEngine.ML.Graphs;
 using MDEngine.ML.IO;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace MDEngine.ML.Mace;
 /// <c>RealAgnosticResidualInteractionBlock</c> interactions: atomic energies from the graph of directed edges
 /// sender → receiver whose vectors are r_receiver + shift − r_sender. Stateless between calls; the weights are constants.
 /// </summary>
-public sealed class MaceModel
+public sealed class MaceModel : EdgeEnergyModel
 {
     private sealed class Interaction
     {
@@ -43,6 +44,11 @@ public sealed class MaceModel
 
     public MaceConfig Config { get; }
     public TensorOptions Options { get; }
+    public override string Name => "MACE";
+    public override double Cutoff => Config.RMax;
+    public override IReadOnlyList<int> AtomicNumbers => Config.AtomicNumbers;
+    public override ScalarType DType => Options.DType;
+    public override Device Device => Options.Device;
     public Irreps HiddenIrreps { get; }
     public Irreps SphericalHarmonicsIrreps { get; }
 
@@ -150,6 +156,14 @@ public sealed class MaceModel
     }
 
     internal SymmetricContractionWeights[][] ContractionWeights => _contractionWeights;
+
+    /// <summary>Energy of every atom of a batch (the graph's species indices are the model's element indices).</summary>
+    public override Tensor NodeEnergies(GraphBatch batch)
+    {
+        var layout = new EdgeLayout(batch.NodeCount, batch.Graph.Sender, batch.Graph.Receiver, batch.Graph.ReverseEdges(), Device);
+        var groups = ElementGroups.From(batch.Graph.Species.Select(e => (int)e).ToArray(), Device);
+        return NodeEnergies(batch.Vectors, layout, batch.Species, groups);
+    }
 
     /// <summary>
     /// Energy of every atom (eV): E0(element) + scale·Σ_layers readout + shift.

@@ -1,14 +1,13 @@
 using System.Text.Json.Nodes;
-using MDEngine.IO;
+using MDEngine.ML.Graphs;
 using MDEngine.Potentials;
-using TorchSharp;
 
 namespace MDEngine.ML.Mace;
 
 /// <summary>
-/// Potential specifications for MACE models, for <see cref="PotentialSpec"/>:
-/// <c>path/model.json</c> (a file written by tools/mace_export.py), or with options
-/// <c>mace:path/model.json,dtype=float32,device=cuda</c> (dtype float64|float32, device cpu|cuda|cuda:N|auto, threads N).
+/// Potential specifications for MACE models: <c>path/model.json</c> (a file written by tools/mace_export.py), or with
+/// options <c>mace:path/model.json,dtype=float32,device=cuda,threads=2</c> (the options every model shares, see
+/// <see cref="ModelSpec"/>).
 /// </summary>
 public static class MaceSpec
 {
@@ -23,39 +22,13 @@ public static class MaceSpec
     /// <summary>The potential a MACE specification names, or null when the specification is not a MACE one.</summary>
     public static Potential? TryParse(string spec)
     {
-        bool prefixed = spec.StartsWith("mace:", StringComparison.OrdinalIgnoreCase);
-        if (!prefixed && !spec.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return null;
-        var parts = (prefixed ? spec[5..] : spec).Split(',', StringSplitOptions.TrimEntries);
-        string path = parts[0];
-        var options = new MaceOptions();
-        foreach (var part in parts.Skip(1))
-        {
-            int eq = part.IndexOf('=');
-            string key = eq > 0 ? part[..eq].ToLowerInvariant() : part, value = eq > 0 ? part[(eq + 1)..] : "";
-            options = key switch
-            {
-                "dtype" => options with
-                {
-                    DType = value.ToLowerInvariant() switch
-                    {
-                        "float64" or "double" => torch.ScalarType.Float64,
-                        "float32" or "float" => torch.ScalarType.Float32,
-                        _ => throw new InputException(null, null, $"'{spec}': dtype={value} is not float64 or float32"),
-                    },
-                },
-                "device" => options with { Device = value.ToLowerInvariant() },
-                "threads" => options with
-                {
-                    Threads = int.TryParse(value, out int t) && t >= 1 ? t : throw new InputException(null, null, $"'{spec}': threads={value} is not a positive integer"),
-                },
-                _ => throw new InputException(null, null, $"'{spec}': unknown MACE option '{part}' (expected dtype=, device=, threads=)"),
-            };
-        }
-        if (!File.Exists(path)) throw new FileNotFoundException($"MACE model file '{path}' not found", path);
-        if (!prefixed && !LooksLikeMace(path)) return null;
-        try { return MacePotential.Load(path, options); }
-        catch (MaceModelException e) { throw new InputException(path, null, e.Message); }
-        catch (InvalidDataException e) { throw new InputException(path, null, e.Message); }
+        bool prefixed = ModelSpec.HasPrefix(spec, "mace");
+        if (!prefixed && !spec.Split(',')[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return null;
+        var parsed = ModelSpec.Parse(spec, "mace");
+        if (!File.Exists(parsed.Path)) throw new FileNotFoundException($"MACE model file '{parsed.Path}' not found", parsed.Path);
+        if (!prefixed && !LooksLikeMace(parsed.Path)) return null;
+        var options = new MaceOptions { DType = parsed.Torch.DType, Device = parsed.Torch.Device, Threads = parsed.Torch.Threads };
+        return parsed.Load(() => MacePotential.Load(parsed.Path, options));
     }
 
     private static bool LooksLikeMace(string path)

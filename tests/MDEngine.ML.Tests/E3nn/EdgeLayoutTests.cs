@@ -1,4 +1,5 @@
 using MDEngine.ML.E3nn;
+using MDEngine.ML.Graphs;
 using MDEngine.ML.Mace;
 using MDEngine.Neighbors;
 using static TorchSharp.torch;
@@ -13,7 +14,7 @@ public class EdgeLayoutTests
         // A periodic 8-atom cell with many images per pair: every edge must find its reverse.
         var s = MaceBenchmark.RattledSilicon(1, 3);
         var list = NeighborListBuilder.Build(s, 4.0, full: true);
-        var graph = MacePotential.Graph.Build([s], [list], 4.0, new Dictionary<int, int> { [14] = 0 });
+        var graph = AtomGraph.Build([s], [list], 4.0, new Dictionary<int, int> { [14] = 0 });
         var reverse = graph.ReverseEdges();
         Assert.NotNull(reverse);
         for (int e = 0; e < graph.EdgeCount; e++)

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MDEngine.ML.Mace;
+namespace MDEngine.ML;
 
 /// <summary>
 /// Keeps freed native memory in the process for reuse. One MACE evaluation on the CPU allocates and frees tensors of
