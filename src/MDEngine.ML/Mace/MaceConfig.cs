@@ -8,7 +8,7 @@ namespace MDEngine.ML.Mace;
 /// <c>ScaleShiftMACE</c> and the isolated-atom energies. Read from the model's JSON file; anything the evaluator does
 /// not implement is reported by name (<see cref="MaceModelException"/>).
 /// </summary>
-public sealed class MaceConfig
+public sealed partial class MaceConfig
 {
     public required string ModelType { get; init; }
     public required double RMax { get; init; }
@@ -40,10 +40,13 @@ public sealed class MaceConfig
     public static MaceConfig FromJson(JsonObject o, string source)
     {
         string Str(string key, string? fallback = null) =>
-            o[key]?.GetValue<string>() ?? fallback ?? throw new MaceModelException($"{source}: missing '{key}'");
+            o[key] is JsonNode n ? (n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : throw new MaceModelException($"{source}: '{key}' is not a string"))
+                : fallback ?? throw new MaceModelException($"{source}: missing '{key}'");
         double Num(string key, double? fallback = null) =>
-            o[key] is JsonNode n ? n.GetValue<double>() : fallback ?? throw new MaceModelException($"{source}: missing '{key}'");
-        int Int(string key, int? fallback = null) => (int)Num(key, fallback);
+            o[key] is JsonNode n ? Number(n, source, key) : fallback ?? throw new MaceModelException($"{source}: missing '{key}'");
+        int Int(string key, int? fallback = null) => Integer(Num(key, fallback), source, key);
+        int[] Ints(JsonNode? n, string key) => n is JsonArray a ? a.Select(v => Integer(Number(v, source, key), source, key)).ToArray()
+            : throw new MaceModelException($"{source}: '{key}' is not a list of integers");
 
         string modelType = Str("model_type", "MACE");
         if (modelType is not ("ScaleShiftMACE" or "MACE"))
@@ -62,19 +65,23 @@ public sealed class MaceConfig
             if (o[key] is JsonNode n && n.ToJsonString() is not ("null" or "false" or "\"None\"" or "[\"default\"]" or "[\"Default\"]"))
                 throw new MaceModelException($"{source}: '{key}' = {n.ToJsonString()} is not supported");
 
-        var atomicNumbers = o["atomic_numbers"]?.AsArray().Select(n => n!.GetValue<int>()).ToArray() ?? throw new MaceModelException($"{source}: missing 'atomic_numbers'");
-        var atomicEnergies = o["atomic_energies"]?.AsArray().Select(n => n!.GetValue<double>()).ToArray() ?? throw new MaceModelException($"{source}: missing 'atomic_energies'");
+        var atomicNumbers = (o["atomic_numbers"] is JsonNode zs ? Ints(zs, "atomic_numbers") : null) ?? throw new MaceModelException($"{source}: missing 'atomic_numbers'");
+        var atomicEnergies = (o["atomic_energies"] is JsonArray es ? es.Select(n => Number(n, source, "atomic_energies")).ToArray() : null) ?? throw new MaceModelException($"{source}: missing 'atomic_energies'");
         if (atomicEnergies.Length != atomicNumbers.Length) throw new MaceModelException($"{source}: {atomicEnergies.Length} atomic energies for {atomicNumbers.Length} elements");
         int interactions = Int("num_interactions");
         int[] correlation = o["correlation"] switch
         {
-            JsonArray a => a.Select(n => n!.GetValue<int>()).ToArray(),
-            JsonNode n => Enumerable.Repeat(n.GetValue<int>(), interactions).ToArray(),
+            JsonArray a => Ints(a, "correlation"),
+            JsonNode n => Enumerable.Repeat(Integer(Number(n, source, "correlation"), source, "correlation"), interactions).ToArray(),
             null => throw new MaceModelException($"{source}: missing 'correlation'"),
         };
         if (correlation.Length != interactions) throw new MaceModelException($"{source}: {correlation.Length} correlation orders for {interactions} interactions");
         if (interactions < 1) throw new MaceModelException($"{source}: num_interactions must be at least 1");
-        var radialMlp = o["radial_MLP"]?.AsArray().Select(n => n!.GetValue<int>()).ToArray() ?? [64, 64, 64];
+        var radialMlp = o["radial_MLP"] is JsonNode mlp ? Ints(mlp, "radial_MLP") : [64, 64, 64];
+        if (Num("r_max") <= 0) throw new MaceModelException($"{source}: r_max = {Num("r_max")} is not a positive distance");
+        if (Int("num_bessel") < 1 || Int("num_polynomial_cutoff") < 1 || Int("max_ell") < 0)
+            throw new MaceModelException($"{source}: num_bessel, num_polynomial_cutoff must be positive and max_ell non-negative");
+        if (Num("avg_num_neighbors") <= 0) throw new MaceModelException($"{source}: avg_num_neighbors = {Num("avg_num_neighbors")} is not positive");
         return new MaceConfig
         {
             ModelType = modelType,
@@ -94,6 +101,21 @@ public sealed class MaceConfig
             Shift = modelType == "ScaleShiftMACE" ? Num("shift") : 0.0,
         };
     }
+}
+
+public sealed partial class MaceConfig
+{
+    /// <summary>A finite JSON number (any JSON number representation), or a clear error.</summary>
+    private static double Number(JsonNode? n, string source, string key)
+    {
+        if (n is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d) && double.IsFinite(d))
+            return d;
+        throw new MaceModelException($"{source}: '{key}' = {n?.ToJsonString() ?? "null"} is not a finite number");
+    }
+
+    private static int Integer(double v, string source, string key) =>
+        v == Math.Floor(v) && Math.Abs(v) <= int.MaxValue ? (int)v : throw new MaceModelException($"{source}: '{key}' = {v} is not an integer");
 }
 
 /// <summary>A model file the evaluator cannot use: malformed, or an architecture it does not implement.</summary>

@@ -31,6 +31,17 @@ public sealed class MacePotential(MaceModel model, string name = "MACE") : Graph
         return new MacePotential(network, $"MACE {Path.GetFileNameWithoutExtension(modelJsonPath)}");
     }
 
+    /// <summary>Loads a mace-torch <c>.model</c> file directly (see <see cref="MaceModelFile"/>).</summary>
+    public static MacePotential LoadModelFile(string path, MaceOptions? options = null)
+    {
+        options ??= new MaceOptions();
+        if (!File.Exists(path)) throw new FileNotFoundException($"MACE model file not found: {path}", path);
+        var (config, weights) = MaceModelFile.Read(path);
+        var device = options.Apply();
+        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction);
+        return new MacePotential(network, $"MACE {Path.GetFileNameWithoutExtension(path)}");
+    }
+
     private static string WeightsPath(string modelJsonPath)
     {
         var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(modelJsonPath));

@@ -1,0 +1,47 @@
+using MDEngine.ML.Mace;
+using MDEngine.Neighbors;
+using MDEngine.Potentials;
+using MDEngine.Structures;
+using Xunit.Abstractions;
+
+namespace MDEngine.ML.Tests.Mace;
+
+/// <summary>mace-torch <c>.model</c> files read directly (no Python), against mace-torch's own float64 results.</summary>
+public class MaceModelFileTests(ITestOutputHelper output)
+{
+    /// <summary>Worst differences of a potential against the frames' stored results (energy relative; forces eV/Å;
+    /// stress eV/Å³).</summary>
+    internal static (double Energy, double Forces, double Stress) Compare(Potential potential, IEnumerable<Structure> frames)
+    {
+        double e = 0, f = 0, s = 0;
+        foreach (var frame in frames)
+        {
+            var list = NeighborListBuilder.Build(frame, potential.Cutoff, full: true);
+            var what = Quantities.EnergyAndForces | (frame.Pbc.AllPeriodic ? Quantities.Stress : 0);
+            var r = potential.Compute(frame, list, what);
+            e = Math.Max(e, Math.Abs(r.Energy - frame.Energy!.Value) / Math.Abs(frame.Energy.Value));
+            for (int a = 0; a < frame.Count; a++) f = Math.Max(f, (r.Forces![a] - frame.Forces![a]).Length);
+            if (frame.Stress is { } stress) s = Math.Max(s, (r.Stress!.Value - stress).MaxAbs());
+        }
+        return (e, f, s);
+    }
+
+    [Fact]
+    public void MaceMp0ArchitectureFromItsModelFileEqualsMaceTorchInFloat64()
+    {
+        var potential = MaceFamilyFixture.Load("mp0");
+        var (e, f, s) = Compare(potential, MaceFamilyFixture.Frames("mp0"));
+        output.WriteLine($"mp0 float64: energy {e:E2} relative, forces {f:E2} eV/Å, stress {s:E2} eV/Å³");
+        Assert.True(e < 1e-10 && f < 1e-9 && s < 1e-10, $"energy {e:E2}, forces {f:E2}, stress {s:E2}");
+    }
+
+    [Fact]
+    public void MaceMp0ArchitectureInFloat32IsWithinFloat32RoundOff()
+    {
+        var potential = MaceFamilyFixture.Load("mp0", new MaceOptions { Device = "cpu", DType = TorchSharp.torch.ScalarType.Float32 });
+        var (e, f, _) = Compare(potential, MaceFamilyFixture.Frames("mp0"));
+        output.WriteLine($"mp0 float32: energy {e:E2} relative, forces {f:E2} eV/Å");
+        Assert.True(e < 1e-5, $"energy {e:E2}");
+        Assert.True(f < 1e-3, $"forces {f:E2}");
+    }
+}
