@@ -26,7 +26,24 @@ public sealed partial class MaceConfig
     public double Scale { get; init; } = 1.0;
     public double Shift { get; init; }
 
-    public const string SupportedInteraction = "RealAgnosticResidualInteractionBlock";
+    /// <summary>The interaction block of the first layer and of the later ones (mace-torch's class names).</summary>
+    public string InteractionClsFirst { get; init; } = ResidualInteraction;
+    public string InteractionCls { get; init; } = ResidualInteraction;
+
+    public const string ResidualInteraction = "RealAgnosticResidualInteractionBlock";
+    public const string PlainInteraction = "RealAgnosticInteractionBlock";
+    public static readonly string[] SupportedInteractions = [ResidualInteraction, PlainInteraction];
+
+    /// <summary>The interaction class of layer <paramref name="i"/>.</summary>
+    public string InteractionClass(int i) => i == 0 ? InteractionClsFirst : InteractionCls;
+
+    /// <summary>A block's class name from how files write it ("RealAgnosticInteractionBlock",
+    /// "&lt;class 'mace.modules.blocks.RealAgnosticInteractionBlock'&gt;").</summary>
+    private static string BlockName(string text)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(text, @"(\w+Block)");
+        return m.Success ? m.Groups[1].Value : text;
+    }
 
     public static MaceConfig Load(string path)
     {
@@ -48,22 +65,27 @@ public sealed partial class MaceConfig
         int[] Ints(JsonNode? n, string key) => n is JsonArray a ? a.Select(v => Integer(Number(v, source, key), source, key)).ToArray()
             : throw new MaceModelException($"{source}: '{key}' is not a list of integers");
 
+        // Every unsupported part is named at once, so a user learns in one try what the file needs.
+        var unsupported = new List<string>();
         string modelType = Str("model_type", "MACE");
         if (modelType is not ("ScaleShiftMACE" or "MACE"))
-            throw new MaceModelException($"{source}: model type '{modelType}' is not supported (supported: ScaleShiftMACE, MACE)");
-        foreach (var key in new[] { "interaction_cls", "interaction_cls_first" })
+            unsupported.Add($"model type '{modelType}' (supported: ScaleShiftMACE, MACE)");
+        string InteractionClass(string key)
         {
-            string cls = Str(key, SupportedInteraction);
-            if (!cls.Contains(SupportedInteraction))
-                throw new MaceModelException($"{source}: {key} = '{cls}' is not supported (only {SupportedInteraction} is implemented)");
+            string cls = BlockName(Str(key, ResidualInteraction));
+            if (!SupportedInteractions.Contains(cls)) unsupported.Add($"{key} = '{cls}' (supported: {string.Join(", ", SupportedInteractions)})");
+            return cls;
         }
+        string first = InteractionClass("interaction_cls_first"), later = InteractionClass("interaction_cls");
         string radial = Str("radial_type", "bessel");
-        if (radial != "bessel") throw new MaceModelException($"{source}: radial_type '{radial}' is not supported (only bessel)");
+        if (radial != "bessel") unsupported.Add($"radial_type '{radial}' (only bessel)");
         string gate = Str("gate", "silu");
-        if (gate != "silu") throw new MaceModelException($"{source}: gate '{gate}' is not supported (only silu)");
+        if (gate != "silu") unsupported.Add($"gate '{gate}' (only silu)");
         foreach (var key in new[] { "distance_transform", "pair_repulsion", "heads", "cueq_config", "embedding_specs" })
             if (o[key] is JsonNode n && n.ToJsonString() is not ("null" or "false" or "\"None\"" or "[\"default\"]" or "[\"Default\"]"))
-                throw new MaceModelException($"{source}: '{key}' = {n.ToJsonString()} is not supported");
+                unsupported.Add($"'{key}' = {n.ToJsonString()}");
+        if (unsupported.Count > 0)
+            throw new MaceModelException($"{source}: not supported: {string.Join("; ", unsupported)}");
 
         var atomicNumbers = (o["atomic_numbers"] is JsonNode zs ? Ints(zs, "atomic_numbers") : null) ?? throw new MaceModelException($"{source}: missing 'atomic_numbers'");
         var atomicEnergies = (o["atomic_energies"] is JsonArray es ? es.Select(n => Number(n, source, "atomic_energies")).ToArray() : null) ?? throw new MaceModelException($"{source}: missing 'atomic_energies'");
@@ -85,6 +107,8 @@ public sealed partial class MaceConfig
         return new MaceConfig
         {
             ModelType = modelType,
+            InteractionClsFirst = first,
+            InteractionCls = later,
             RMax = Num("r_max"),
             NumBessel = Int("num_bessel"),
             NumPolynomialCutoff = Int("num_polynomial_cutoff"),

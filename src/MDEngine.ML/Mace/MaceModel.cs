@@ -18,7 +18,10 @@ public sealed class MaceModel : EdgeEnergyModel
         public required TensorProductUvu Convolution;
         public required FullyConnectedNet RadialMlp;
         public required E3Linear Linear;
-        public required ScalarTensorProduct SelfConnection;
+        /// <summary>Residual blocks: the element-dependent mix of the input features added after the product.</summary>
+        public ScalarTensorProduct? SelfConnection;
+        /// <summary>Plain blocks (RealAgnosticInteractionBlock): the element-dependent mix of the message instead.</summary>
+        public ScalarTensorProduct? MessageMix;
         public required Irreps Target;
     }
 
@@ -91,6 +94,7 @@ public sealed class MaceModel : EdgeEnergyModel
         for (int i = 0; i < n; i++)
         {
             string p = $"interactions.{i}.";
+            bool residual = config.InteractionClass(i) == MaceConfig.ResidualInteraction;
             var inIrreps = i == 0 ? nodeIrreps : HiddenIrreps;
             var outIrreps = i == n - 1 ? new Irreps([HiddenIrreps[0]]) : HiddenIrreps;
             var w3j = new Wigner3j((l1, l2, l3) =>
@@ -112,7 +116,8 @@ public sealed class MaceModel : EdgeEnergyModel
                 Convolution = conv,
                 RadialMlp = mlp,
                 Linear = new E3Linear(conv.IrrepsOut.Simplify(), interactionIrreps, W($"{p}linear.weight"), options),
-                SelfConnection = new ScalarTensorProduct(inIrreps, elements, outIrreps, W($"{p}skip_tp.weight"), options),
+                SelfConnection = residual ? new ScalarTensorProduct(inIrreps, elements, outIrreps, W($"{p}skip_tp.weight"), options) : null,
+                MessageMix = residual ? null : new ScalarTensorProduct(interactionIrreps, elements, interactionIrreps, W($"{p}skip_tp.weight"), options),
                 Target = interactionIrreps,
             };
 
@@ -193,11 +198,12 @@ public sealed class MaceModel : EdgeEnergyModel
         for (int i = 0; i < _interactions.Length; i++)
         {
             var block = _interactions[i];
-            var selfConnection = block.SelfConnection.Forward(features, elements, groups.Single);
+            var selfConnection = block.SelfConnection?.Forward(features, elements, groups.Single);
             var up = block.LinearUp.Forward(features);
             var tpWeights = block.RadialMlp.Forward(radial);
             var messages = block.Convolution.ForwardNodes(up, sh, tpWeights, graph, paired);
             messages = block.Linear.Forward(messages) / Config.AvgNumNeighbors;
+            if (block.MessageMix is { } mix) messages = mix.Forward(messages, elements, groups.Single);
             var channelsFirst = ToChannels(messages, block.Target);                     // [N, channels, Σ(2l+1)]
             if (record is not null) record[$"interactions.{i}"] = channelsFirst;
 
@@ -206,7 +212,7 @@ public sealed class MaceModel : EdgeEnergyModel
             var basis = product.Contractions.Length == 1
                 ? Contract(product.Contractions[0], channelsFirst, channelsLast, elements, groups)
                 : cat(product.Contractions.Select(c => Contract(c, channelsFirst, channelsLast, elements, groups)).ToArray(), 1);
-            features = product.Linear.Forward(basis) + selfConnection;
+            features = selfConnection is null ? product.Linear.Forward(basis) : product.Linear.Forward(basis) + selfConnection;
             if (record is not null) record[$"products.{i}"] = features;
 
             var readout = _readouts[i].First.Forward(features);

@@ -44,4 +44,14 @@ public class MaceModelFileTests(ITestOutputHelper output)
         Assert.True(e < 1e-5, $"energy {e:E2}");
         Assert.True(f < 1e-3, $"forces {f:E2}");
     }
+
+    [Fact]
+    public void MaceOffArchitectureWithAPlainFirstInteractionEqualsMaceTorchInFloat64()
+    {
+        var potential = MaceFamilyFixture.Load("off");
+        Assert.Equal(MaceConfig.PlainInteraction, potential.Config.InteractionClsFirst);
+        var (e, f, s) = Compare(potential, MaceFamilyFixture.Frames("off"));
+        output.WriteLine($"off float64: energy {e:E2} relative, forces {f:E2} eV/Å, stress {s:E2} eV/Å³");
+        Assert.True(e < 1e-10 && f < 1e-9 && s < 1e-10, $"energy {e:E2}, forces {f:E2}, stress {s:E2}");
+    }
 }

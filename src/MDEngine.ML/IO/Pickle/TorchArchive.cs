@@ -49,12 +49,16 @@ public static class TorchArchive
                 "torch._utils._rebuild_tensor_v2" or "torch._utils._rebuild_tensor" => RebuildTensor(args),
                 "torch._utils._rebuild_parameter" or "torch._utils._rebuild_parameter_with_state" => args.Count > 0 && args[0] is TorchTensorData t
                     ? t : throw new InvalidDataException("a parameter without its tensor"),
+                // TorchScript archives tag typed containers and pack lists of scalars; the values are what count.
+                "torch.jit._pickle.restore_type_tag" => args.Count > 0 ? args[0] ?? PyNone.Instance : null,
+                _ when g.Module == "torch.jit._pickle" && g.Name.StartsWith("build_", StringComparison.Ordinal) => args.Count > 0 ? args[0] : null,
                 // An fx GraphModule (e3nn's compiled code) pickles as a call with its __dict__ as the first argument.
                 "torch.fx.graph_module.reduce_graph_module" => new PyObject(g, args) { State = args.Count > 0 ? args[0] : null },
                 _ => null,
             };
 
             bool Allowed(PyGlobal g) => g.Module == "torch._utils" && g.Name.StartsWith("_rebuild_", StringComparison.Ordinal)
+                || g.Module == "torch.jit._pickle" && (g.Name == "restore_type_tag" || g.Name.StartsWith("build_", StringComparison.Ordinal))
                 || g.Module == "torch" && g.Name.EndsWith("Storage", StringComparison.Ordinal)
                 || allowed(g);
 
