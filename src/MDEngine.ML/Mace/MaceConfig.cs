@@ -19,12 +19,28 @@ public sealed partial class MaceConfig
     public required string HiddenIrreps { get; init; }
     public required string MlpIrreps { get; init; }
     public required int[] AtomicNumbers { get; init; }
+    /// <summary>Isolated-atom energies E0, [heads × elements] head-major (one row per head).</summary>
     public required double[] AtomicEnergies { get; init; }
     public required double AvgNumNeighbors { get; init; }
     public required int[] Correlation { get; init; }
     public required int[] RadialMlp { get; init; }
-    public double Scale { get; init; } = 1.0;
-    public double Shift { get; init; }
+    /// <summary>The heads of a multi-head model (mace-torch's <c>model.heads</c>); one head otherwise.</summary>
+    public string[] Heads { get; init; } = ["Default"];
+    /// <summary>ScaleShiftMACE's scale and shift, one per head.</summary>
+    public double[] Scale { get; init; } = [1.0];
+    public double[] Shift { get; init; } = [0.0];
+
+    /// <summary>The head mace-torch's calculator uses: the one given by name, else the only one, else the one named
+    /// "default" (any case).</summary>
+    public int HeadIndex(string? name)
+    {
+        if (name is not null)
+            return Array.IndexOf(Heads, name) is int i and >= 0 ? i
+                : throw new MaceModelException($"the model has no head '{name}' (its heads: {string.Join(", ", Heads)})");
+        if (Heads.Length == 1) return 0;
+        return Array.FindIndex(Heads, h => h.Equals("default", StringComparison.OrdinalIgnoreCase)) is int d and >= 0 ? d
+            : throw new MaceModelException($"the model has several heads and none is 'Default': choose one with head=NAME (its heads: {string.Join(", ", Heads)})");
+    }
 
     /// <summary>The interaction block of the first layer and of the later ones (mace-torch's class names).</summary>
     public string InteractionClsFirst { get; init; } = ResidualInteraction;
@@ -81,15 +97,25 @@ public sealed partial class MaceConfig
         if (radial != "bessel") unsupported.Add($"radial_type '{radial}' (only bessel)");
         string gate = Str("gate", "silu");
         if (gate != "silu") unsupported.Add($"gate '{gate}' (only silu)");
-        foreach (var key in new[] { "distance_transform", "pair_repulsion", "heads", "cueq_config", "embedding_specs" })
+        foreach (var key in new[] { "distance_transform", "pair_repulsion", "cueq_config", "embedding_specs" })
             if (o[key] is JsonNode n && n.ToJsonString() is not ("null" or "false" or "\"None\"" or "[\"default\"]" or "[\"Default\"]"))
                 unsupported.Add($"'{key}' = {n.ToJsonString()}");
         if (unsupported.Count > 0)
             throw new MaceModelException($"{source}: not supported: {string.Join("; ", unsupported)}");
 
         var atomicNumbers = (o["atomic_numbers"] is JsonNode zs ? Ints(zs, "atomic_numbers") : null) ?? throw new MaceModelException($"{source}: missing 'atomic_numbers'");
-        var atomicEnergies = (o["atomic_energies"] is JsonArray es ? es.Select(n => Number(n, source, "atomic_energies")).ToArray() : null) ?? throw new MaceModelException($"{source}: missing 'atomic_energies'");
-        if (atomicEnergies.Length != atomicNumbers.Length) throw new MaceModelException($"{source}: {atomicEnergies.Length} atomic energies for {atomicNumbers.Length} elements");
+        var atomicEnergies = (o["atomic_energies"] is JsonArray es ? es.SelectMany(n => n is JsonArray row ? row.Select(v => Number(v, source, "atomic_energies")) : [Number(n, source, "atomic_energies")]).ToArray() : null) ?? throw new MaceModelException($"{source}: missing 'atomic_energies'");
+        string[] heads = o["heads"] is JsonArray hs ? hs.Select(h => h?.GetValueKind() == JsonValueKind.String ? h.GetValue<string>() : throw new MaceModelException($"{source}: 'heads' must be a list of names")).ToArray() : ["Default"];
+        if (heads.Length == 0) throw new MaceModelException($"{source}: 'heads' is empty");
+        if (atomicEnergies.Length != heads.Length * atomicNumbers.Length)
+            throw new MaceModelException($"{source}: {atomicEnergies.Length} atomic energies for {heads.Length} head(s) × {atomicNumbers.Length} elements");
+        double[] PerHead(string key, double fallback)
+        {
+            double[] values = modelType != "ScaleShiftMACE" ? [fallback]
+                : o[key] is JsonArray a ? a.Select(v => Number(v, source, key)).ToArray() : [Num(key)];
+            return values.Length == heads.Length ? values : values.Length == 1 ? Enumerable.Repeat(values[0], heads.Length).ToArray()
+                : throw new MaceModelException($"{source}: {values.Length} values of '{key}' for {heads.Length} heads");
+        }
         int interactions = Int("num_interactions");
         int[] correlation = o["correlation"] switch
         {
@@ -121,8 +147,9 @@ public sealed partial class MaceConfig
             AvgNumNeighbors = Num("avg_num_neighbors"),
             Correlation = correlation,
             RadialMlp = radialMlp,
-            Scale = modelType == "ScaleShiftMACE" ? Num("scale") : 1.0,
-            Shift = modelType == "ScaleShiftMACE" ? Num("shift") : 0.0,
+            Heads = heads,
+            Scale = PerHead("scale", 1.0),
+            Shift = PerHead("shift", 0.0),
         };
     }
 }

@@ -55,7 +55,11 @@ public sealed class MaceModel : EdgeEnergyModel
     public Irreps HiddenIrreps { get; }
     public Irreps SphericalHarmonicsIrreps { get; }
 
-    public MaceModel(MaceConfig config, IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options, bool denseContraction = false)
+    /// <summary>The head whose outputs this model evaluates (an index into <see cref="MaceConfig.Heads"/>).</summary>
+    public int Head { get; }
+
+    /// <param name="head">The head of a multi-head model; null: the one mace-torch's calculator would pick.</param>
+    public MaceModel(MaceConfig config, IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options, bool denseContraction = false, int? head = null)
     {
         Config = config; Options = options;
         double[] W(string name) => weights.TryGetValue(name, out var t) ? t.Data
@@ -78,7 +82,9 @@ public sealed class MaceModel : EdgeEnergyModel
         var embedding = W("node_embedding.linear.weight");
         if (embedding.Length != elements * channels) throw new MaceModelException($"node_embedding.linear.weight has {embedding.Length} values, expected {elements * channels}");
         _nodeEmbedding = options.Make(embedding.Select(v => v / Math.Sqrt(elements)).ToArray(), elements, channels);
-        _atomicEnergies = options.Make(config.AtomicEnergies, elements);
+        Head = head ?? config.HeadIndex(null);
+        if (Head < 0 || Head >= config.Heads.Length) throw new MaceModelException($"head {Head} out of range (the model has {config.Heads.Length})");
+        _atomicEnergies = options.Make(config.AtomicEnergies.AsSpan(Head * elements, elements).ToArray(), elements);
 
         var bessel = weights.TryGetValue("radial_embedding.bessel_fn.bessel_weights", out var bw) ? bw.Data : null;
         _radial = bessel is null
@@ -149,7 +155,7 @@ public sealed class MaceModel : EdgeEnergyModel
             };
 
             string r = $"readouts.{i}.";
-            var energyIrreps = Irreps.Parse("1x0e");
+            var energyIrreps = Irreps.Parse($"{config.Heads.Length}x0e"); // one output per head
             _readouts[i] = i < n - 1
                 ? new Readout { First = new E3Linear(HiddenIrreps, energyIrreps, W($"{r}linear.weight"), options) }
                 : new Readout
@@ -216,11 +222,24 @@ public sealed class MaceModel : EdgeEnergyModel
             if (record is not null) record[$"products.{i}"] = features;
 
             var readout = _readouts[i].First.Forward(features);
-            if (_readouts[i].Second is E3Linear second) readout = second.Forward(FullyConnectedNet.NormalizedSilu(readout));
+            if (_readouts[i].Second is E3Linear second) readout = second.Forward(MaskOtherHeads(FullyConnectedNet.NormalizedSilu(readout)));
+            if (Config.Heads.Length > 1) readout = readout.narrow(1, Head, 1);
             if (record is not null) record[$"readouts.{i}"] = readout;
             energy = energy is null ? readout : energy + readout;
         }
-        return _atomicEnergies.index_select(0, elements) + Config.Scale * energy!.squeeze(1) + Config.Shift;
+        return _atomicEnergies.index_select(0, elements) + Config.Scale[Head] * energy!.squeeze(1) + Config.Shift[Head];
+    }
+
+    /// <summary>A multi-head non-linear readout's hidden features are one block per head (mace-torch's mask_head): only
+    /// the selected head's block feeds its output.</summary>
+    private Tensor MaskOtherHeads(Tensor hidden)
+    {
+        int heads = Config.Heads.Length;
+        if (heads == 1) return hidden;
+        long width = hidden.shape[1] / heads;
+        var mask = zeros(hidden.shape[1], dtype: hidden.dtype, device: hidden.device);
+        mask.narrow(0, Head * width, width).fill_(1.0);
+        return hidden * mask;
     }
 
     private static Tensor Contract(ISymmetricContraction c, Tensor x, Tensor xChannelsLast, Tensor elements, ElementGroups groups) =>

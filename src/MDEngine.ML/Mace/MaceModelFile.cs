@@ -74,10 +74,10 @@ public static class MaceModelFile
         if (model.ClassName == "ScaleShiftMACE")
         {
             var scaleShift = model.RequiredChild("scale_shift");
-            json["scale"] = Single(scaleShift.RequiredTensor("scale"), "scale_shift.scale");
-            json["shift"] = Single(scaleShift.RequiredTensor("shift"), "scale_shift.shift");
+            json["scale"] = Array(scaleShift.RequiredTensor("scale").Values);
+            json["shift"] = Array(scaleShift.RequiredTensor("shift").Values);
         }
-        if (model.Attribute("heads") is List<object?> { Count: > 1 } heads) json["heads"] = new JsonArray(heads.Select(h => (JsonNode?)h?.ToString()).ToArray());
+        if (model.Attribute("heads") is List<object?> { Count: > 0 } heads) json["heads"] = new JsonArray(heads.Select(h => (JsonNode?)h?.ToString()).ToArray());
         if (model.Attribute("pair_repulsion") is true || model.Child("pair_repulsion_fn") is not null) json["pair_repulsion"] = true;
         if (radial.Child("distance_transform") is { } transform) json["distance_transform"] = transform.ClassName;
         return json;
@@ -87,9 +87,6 @@ public static class MaceModelFile
         product.RequiredChild("symmetric_contractions").RequiredChild("contractions").Children().First().Module;
 
     private static JsonArray Array(double[] values) => new(values.Select(v => (JsonNode)v).ToArray());
-
-    private static double Single(TorchTensorData t, string name) =>
-        t.Count == 1 ? t.Values[0] : throw new MaceModelException($"{name} has {t.Count} values (per-head scale and shift are not supported)");
 
     /// <summary>A number stored as a buffer, a plain attribute or a numpy scalar.</summary>
     private static double Number(TorchModule m, string name) => m.Tensor(name)?.Scalar ?? m.Attribute(name) switch

@@ -27,7 +27,7 @@ public sealed class MacePotential(MaceModel model, string name = "MACE") : Graph
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"MACE weights file not found: {weightsPath}", weightsPath);
         var weights = SafeTensors.Read(weightsPath);
         var device = options.Apply();
-        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction);
+        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction, config.HeadIndex(options.Head));
         return new MacePotential(network, $"MACE {Path.GetFileNameWithoutExtension(modelJsonPath)}");
     }
 
@@ -38,7 +38,7 @@ public sealed class MacePotential(MaceModel model, string name = "MACE") : Graph
         if (!File.Exists(path)) throw new FileNotFoundException($"MACE model file not found: {path}", path);
         var (config, weights) = MaceModelFile.Read(path);
         var device = options.Apply();
-        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction);
+        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction, config.HeadIndex(options.Head));
         return new MacePotential(network, $"MACE {Path.GetFileNameWithoutExtension(path)}");
     }
 

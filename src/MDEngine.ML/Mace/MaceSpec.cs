@@ -26,10 +26,10 @@ public static class MaceSpec
         string path = spec.Split(',')[0];
         bool json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase), model = path.EndsWith(".model", StringComparison.OrdinalIgnoreCase);
         if (!prefixed && !json && !model) return null;
-        var parsed = ModelSpec.Parse(spec, "mace");
+        var parsed = ModelSpec.Parse(spec, "mace", "head");
         if (!File.Exists(parsed.Path)) throw new FileNotFoundException($"MACE model file '{parsed.Path}' not found", parsed.Path);
         if (!prefixed && json && !LooksLikeMace(parsed.Path)) return null;
-        var options = new MaceOptions { DType = parsed.Torch.DType, Device = parsed.Torch.Device, Threads = parsed.Torch.Threads };
+        var options = new MaceOptions { DType = parsed.Torch.DType, Device = parsed.Torch.Device, Threads = parsed.Torch.Threads, Head = parsed.Option("head") };
         return MaceModelFile.IsTorchArchive(parsed.Path)
             ? parsed.Load(() => MacePotential.LoadModelFile(parsed.Path, options))
             : parsed.Load(() => MacePotential.Load(parsed.Path, options));

@@ -54,4 +54,26 @@ public class MaceModelFileTests(ITestOutputHelper output)
         output.WriteLine($"off float64: energy {e:E2} relative, forces {f:E2} eV/Å, stress {s:E2} eV/Å³");
         Assert.True(e < 1e-10 && f < 1e-9 && s < 1e-10, $"energy {e:E2}, forces {f:E2}, stress {s:E2}");
     }
+
+    [Theory]
+    [InlineData("pt_head")]
+    [InlineData("Default")]
+    public void EachHeadOfAMultiHeadModelEqualsMaceTorchInFloat64(string head)
+    {
+        var potential = MaceFamilyFixture.Load("multihead", new MaceOptions { Device = "cpu", Head = head });
+        var frames = MaceFamilyFixture.Frames("multihead", head);
+        Assert.NotEmpty(frames);
+        var (e, f, s) = Compare(potential, frames);
+        output.WriteLine($"multihead/{head} float64: energy {e:E2} relative, forces {f:E2} eV/Å, stress {s:E2} eV/Å³");
+        Assert.True(e < 1e-10 && f < 1e-9 && s < 1e-10, $"energy {e:E2}, forces {f:E2}, stress {s:E2}");
+    }
+
+    [Fact]
+    public void WithoutAHeadTheDefaultHeadIsUsedAsMaceTorchsCalculatorDoes()
+    {
+        var potential = MaceFamilyFixture.Load("multihead");
+        Assert.Equal("Default", potential.Config.Heads[potential.Model.Head]);
+        var e = Assert.Throws<MaceModelException>(() => MaceFamilyFixture.Load("multihead", new MaceOptions { Device = "cpu", Head = "omat" }));
+        Assert.Contains("pt_head", e.Message);
+    }
 }
