@@ -48,7 +48,19 @@ public sealed partial class MaceConfig
 
     public const string ResidualInteraction = "RealAgnosticResidualInteractionBlock";
     public const string PlainInteraction = "RealAgnosticInteractionBlock";
-    public static readonly string[] SupportedInteractions = [ResidualInteraction, PlainInteraction];
+    public const string DensityInteraction = "RealAgnosticDensityInteractionBlock";
+    public const string DensityResidualInteraction = "RealAgnosticDensityResidualInteractionBlock";
+    public static readonly string[] SupportedInteractions = [ResidualInteraction, PlainInteraction, DensityInteraction, DensityResidualInteraction];
+
+    /// <summary>Residual blocks mix the layer's input into its output (self-connection); the others mix the message.</summary>
+    public static bool IsResidual(string interaction) => interaction is ResidualInteraction or DensityResidualInteraction;
+    /// <summary>Density blocks normalise the message by a learned local density instead of avg_num_neighbors.</summary>
+    public static bool NormalisesByDensity(string interaction) => interaction is DensityInteraction or DensityResidualInteraction;
+
+    /// <summary>ZBL pair repulsion added to the atomic energies (mace-torch's pair_repulsion).</summary>
+    public bool PairRepulsion { get; init; }
+    /// <summary>The distance transform of the radial basis: null or "Agnesi".</summary>
+    public string? DistanceTransform { get; init; }
 
     /// <summary>The interaction class of layer <paramref name="i"/>.</summary>
     public string InteractionClass(int i) => i == 0 ? InteractionClsFirst : InteractionCls;
@@ -97,7 +109,11 @@ public sealed partial class MaceConfig
         if (radial != "bessel") unsupported.Add($"radial_type '{radial}' (only bessel)");
         string gate = Str("gate", "silu");
         if (gate != "silu") unsupported.Add($"gate '{gate}' (only silu)");
-        foreach (var key in new[] { "distance_transform", "pair_repulsion", "cueq_config", "embedding_specs" })
+        string? transform = o["distance_transform"] is JsonNode dt && dt.GetValueKind() == JsonValueKind.String ? dt.GetValue<string>().Replace("Transform", "") : null;
+        if (transform is "None") transform = null;
+        if (transform is not (null or "Agnesi")) unsupported.Add($"distance_transform '{transform}' (supported: Agnesi)");
+        bool pairRepulsion = o["pair_repulsion"] is JsonNode pr && pr.GetValueKind() == JsonValueKind.True;
+        foreach (var key in new[] { "cueq_config", "embedding_specs" })
             if (o[key] is JsonNode n && n.ToJsonString() is not ("null" or "false" or "\"None\"" or "[\"default\"]" or "[\"Default\"]"))
                 unsupported.Add($"'{key}' = {n.ToJsonString()}");
         if (unsupported.Count > 0)
@@ -135,6 +151,8 @@ public sealed partial class MaceConfig
             ModelType = modelType,
             InteractionClsFirst = first,
             InteractionCls = later,
+            PairRepulsion = pairRepulsion,
+            DistanceTransform = transform,
             RMax = Num("r_max"),
             NumBessel = Int("num_bessel"),
             NumPolynomialCutoff = Int("num_polynomial_cutoff"),

@@ -17,6 +17,8 @@ public sealed class MaceModel : EdgeEnergyModel
         public required E3Linear LinearUp;
         public required TensorProductUvu Convolution;
         public required FullyConnectedNet RadialMlp;
+        /// <summary>Density blocks: the network of the edge density that normalises the message.</summary>
+        public FullyConnectedNet? DensityNet;
         public required E3Linear Linear;
         /// <summary>Residual blocks: the element-dependent mix of the input features added after the product.</summary>
         public ScalarTensorProduct? SelfConnection;
@@ -40,6 +42,9 @@ public sealed class MaceModel : EdgeEnergyModel
     private readonly Tensor _nodeEmbedding;    // [elements, channels]
     private readonly Tensor _atomicEnergies;   // [elements]
     private readonly RadialBasis _radial;
+    private readonly AgnesiTransform? _agnesi;
+    private readonly ZblRepulsion? _zbl;
+    private readonly Tensor _atomicNumbers;    // [elements] Z of each species index (int64)
     private readonly Interaction[] _interactions;
     private readonly Product[] _products;
     private readonly Readout[] _readouts;
@@ -90,6 +95,9 @@ public sealed class MaceModel : EdgeEnergyModel
         _radial = bessel is null
             ? RadialBasis.Standard(config.NumBessel, config.RMax, config.NumPolynomialCutoff, options)
             : new RadialBasis(bessel, W("radial_embedding.bessel_fn.prefactor")[0], config.RMax, config.NumPolynomialCutoff, options);
+        _agnesi = config.DistanceTransform == "Agnesi" ? new AgnesiTransform(weights, "radial_embedding.distance_transform.", options) : null;
+        _zbl = config.PairRepulsion ? new ZblRepulsion(weights, "pair_repulsion_fn.", options) : null;
+        _atomicNumbers = options.Indices(config.AtomicNumbers);
         if (_radial.Count != config.NumBessel) throw new MaceModelException($"num_bessel = {config.NumBessel} but the model stores {_radial.Count} Bessel frequencies");
 
         int n = config.NumInteractions;
@@ -100,7 +108,7 @@ public sealed class MaceModel : EdgeEnergyModel
         for (int i = 0; i < n; i++)
         {
             string p = $"interactions.{i}.";
-            bool residual = config.InteractionClass(i) == MaceConfig.ResidualInteraction;
+            bool residual = MaceConfig.IsResidual(config.InteractionClass(i));
             var inIrreps = i == 0 ? nodeIrreps : HiddenIrreps;
             var outIrreps = i == n - 1 ? new Irreps([HiddenIrreps[0]]) : HiddenIrreps;
             var w3j = new Wigner3j((l1, l2, l3) =>
@@ -121,6 +129,7 @@ public sealed class MaceModel : EdgeEnergyModel
                 LinearUp = new E3Linear(inIrreps, inIrreps, W($"{p}linear_up.weight"), options),
                 Convolution = conv,
                 RadialMlp = mlp,
+                DensityNet = MaceConfig.NormalisesByDensity(config.InteractionClass(i)) ? DensityNet(weights, $"{p}density_fn.", config.NumBessel, options) : null,
                 Linear = new E3Linear(conv.IrrepsOut.Simplify(), interactionIrreps, W($"{p}linear.weight"), options),
                 SelfConnection = residual ? new ScalarTensorProduct(inIrreps, elements, outIrreps, W($"{p}skip_tp.weight"), options) : null,
                 MessageMix = residual ? null : new ScalarTensorProduct(interactionIrreps, elements, interactionIrreps, W($"{p}skip_tp.weight"), options),
@@ -196,11 +205,22 @@ public sealed class MaceModel : EdgeEnergyModel
         // An edge and its reverse have the same length: the radial embedding and networks are evaluated once per
         // pair when the graph pairs its edges (not when intermediates are recorded, which are per edge).
         bool paired = graph.PairRepresentatives is not null && record is null;
-        var radial = _radial.Forward(paired ? lengths.index_select(0, graph.PairRepresentatives!) : lengths);
+        var radialLengths = paired ? lengths.index_select(0, graph.PairRepresentatives!) : lengths;
+        Tensor? nodeZ = _agnesi is not null || _zbl is not null ? _atomicNumbers.index_select(0, elements) : null;
+        Tensor radial;
+        if (_agnesi is not null)
+        {
+            // The transform is symmetric in the pair, so one edge of each pair stands for both, as for the radial networks.
+            var senders = paired ? graph.Sender.index_select(0, graph.PairRepresentatives!) : graph.Sender;
+            var receivers = paired ? graph.Receiver.index_select(0, graph.PairRepresentatives!) : graph.Receiver;
+            radial = _radial.Forward(_agnesi.Forward(radialLengths, nodeZ!.index_select(0, senders), nodeZ!.index_select(0, receivers)), radialLengths);
+        }
+        else radial = _radial.Forward(radialLengths);
         var features = _nodeEmbedding.index_select(0, elements);
         if (record is not null) { record["node_embedding"] = features; record["spherical_harmonics"] = sh; record["radial_embedding"] = radial; }
 
-        Tensor? energy = null;
+        // ZBL repulsion joins the interaction energies before the scale and shift, as in mace-torch.
+        Tensor? energy = _zbl?.NodeEnergies(lengths, nodeZ!.index_select(0, graph.Sender), nodeZ!.index_select(0, graph.Receiver), graph).unsqueeze(1);
         for (int i = 0; i < _interactions.Length; i++)
         {
             var block = _interactions[i];
@@ -208,7 +228,9 @@ public sealed class MaceModel : EdgeEnergyModel
             var up = block.LinearUp.Forward(features);
             var tpWeights = block.RadialMlp.Forward(radial);
             var messages = block.Convolution.ForwardNodes(up, sh, tpWeights, graph, paired);
-            messages = block.Linear.Forward(messages) / Config.AvgNumNeighbors;
+            messages = block.DensityNet is { } densityNet
+                ? block.Linear.Forward(messages) / (LocalDensity(densityNet, radial, graph, paired) + 1.0)
+                : block.Linear.Forward(messages) / Config.AvgNumNeighbors;
             if (block.MessageMix is { } mix) messages = mix.Forward(messages, elements, groups.Single);
             var channelsFirst = ToChannels(messages, block.Target);                     // [N, channels, Σ(2l+1)]
             if (record is not null) record[$"interactions.{i}"] = channelsFirst;
@@ -228,6 +250,25 @@ public sealed class MaceModel : EdgeEnergyModel
             energy = energy is null ? readout : energy + readout;
         }
         return _atomicEnergies.index_select(0, elements) + Config.Scale[Head] * energy!.squeeze(1) + Config.Shift[Head];
+    }
+
+    /// <summary>The learned local density of a density block: ρ_i = Σ_{j→i} tanh(f(R(r_ij))²), f a one-layer network of
+    /// the radial embedding (which already carries the cutoff envelope) → [N, 1].</summary>
+    private static Tensor LocalDensity(FullyConnectedNet density, Tensor radial, EdgeLayout graph, bool paired)
+    {
+        var edgeDensity = tanh(density.Forward(radial).pow(2));
+        if (paired) edgeDensity = edgeDensity.index_select(0, graph.EdgePairIndex!);
+        return graph.SumOverReceivers(edgeDensity);
+    }
+
+    private static FullyConnectedNet DensityNet(IReadOnlyDictionary<string, SafeTensor> weights, string prefix, int inputs, TensorOptions options)
+    {
+        var layers = new List<(double[], int, int)>();
+        for (int k = 0; weights.TryGetValue($"{prefix}layer{k}.weight", out var t); k++) layers.Add((t.Data, (int)t.Shape[0], (int)t.Shape[1]));
+        if (layers.Count == 0) throw new MaceModelException($"the model lacks '{prefix}layer0.weight'");
+        var net = new FullyConnectedNet(layers, options);
+        if (net.InputSize != inputs || net.OutputSize != 1) throw new MaceModelException($"{prefix} maps {net.InputSize} → {net.OutputSize}, expected {inputs} → 1");
+        return net;
     }
 
     /// <summary>A multi-head non-linear readout's hidden features are one block per head (mace-torch's mask_head): only

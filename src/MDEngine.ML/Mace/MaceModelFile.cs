@@ -79,7 +79,7 @@ public static class MaceModelFile
         }
         if (model.Attribute("heads") is List<object?> { Count: > 0 } heads) json["heads"] = new JsonArray(heads.Select(h => (JsonNode?)h?.ToString()).ToArray());
         if (model.Attribute("pair_repulsion") is true || model.Child("pair_repulsion_fn") is not null) json["pair_repulsion"] = true;
-        if (radial.Child("distance_transform") is { } transform) json["distance_transform"] = transform.ClassName;
+        if (radial.Child("distance_transform") is { } transform) json["distance_transform"] = transform.ClassName.Replace("Transform", "");
         return json;
     }
 

@@ -76,4 +76,15 @@ public class MaceModelFileTests(ITestOutputHelper output)
         var e = Assert.Throws<MaceModelException>(() => MaceFamilyFixture.Load("multihead", new MaceOptions { Device = "cpu", Head = "omat" }));
         Assert.Contains("pt_head", e.Message);
     }
+
+    [Fact]
+    public void MaceMpaArchitectureWithDensityBlocksZblAndAgnesiEqualsMaceTorchInFloat64()
+    {
+        var potential = MaceFamilyFixture.Load("mpa");
+        Assert.True(potential.Config.PairRepulsion);
+        Assert.Equal("Agnesi", potential.Config.DistanceTransform);
+        var (e, f, s) = Compare(potential, MaceFamilyFixture.Frames("mpa"));
+        output.WriteLine($"mpa float64: energy {e:E2} relative, forces {f:E2} eV/Å, stress {s:E2} eV/Å³");
+        Assert.True(e < 1e-10 && f < 1e-9 && s < 1e-10, $"energy {e:E2}, forces {f:E2}, stress {s:E2}");
+    }
 }
