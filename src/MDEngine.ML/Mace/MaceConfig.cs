@@ -50,10 +50,11 @@ public sealed partial class MaceConfig
     public const string PlainInteraction = "RealAgnosticInteractionBlock";
     public const string DensityInteraction = "RealAgnosticDensityInteractionBlock";
     public const string DensityResidualInteraction = "RealAgnosticDensityResidualInteractionBlock";
-    public static readonly string[] SupportedInteractions = [ResidualInteraction, PlainInteraction, DensityInteraction, DensityResidualInteraction];
+    public const string NonLinearInteraction = "RealAgnosticResidualNonLinearInteractionBlock";
+    public static readonly string[] SupportedInteractions = [ResidualInteraction, PlainInteraction, DensityInteraction, DensityResidualInteraction, NonLinearInteraction];
 
     /// <summary>Residual blocks mix the layer's input into its output (self-connection); the others mix the message.</summary>
-    public static bool IsResidual(string interaction) => interaction is ResidualInteraction or DensityResidualInteraction;
+    public static bool IsResidual(string interaction) => interaction is ResidualInteraction or DensityResidualInteraction or NonLinearInteraction;
     /// <summary>Density blocks normalise the message by a learned local density instead of avg_num_neighbors.</summary>
     public static bool NormalisesByDensity(string interaction) => interaction is DensityInteraction or DensityResidualInteraction;
 
@@ -61,6 +62,14 @@ public sealed partial class MaceConfig
     public bool PairRepulsion { get; init; }
     /// <summary>The distance transform of the radial basis: null or "Agnesi".</summary>
     public string? DistanceTransform { get; init; }
+    /// <summary>The irreps the node features are up-projected to before the convolution (mace-torch's edge_irreps);
+    /// null: the node features' own. With <see cref="UseEdgeIrrepsFirst"/> the first layer uses their scalars.</summary>
+    public string? EdgeIrreps { get; init; }
+    public bool UseEdgeIrrepsFirst { get; init; }
+    /// <summary>Product weights shared by all elements (one set instead of one per element).</summary>
+    public bool UseAgnosticProduct { get; init; }
+    /// <summary>Only the last layer has a (non-linear) readout.</summary>
+    public bool UseLastReadoutOnly { get; init; }
 
     /// <summary>The interaction class of layer <paramref name="i"/>.</summary>
     public string InteractionClass(int i) => i == 0 ? InteractionClsFirst : InteractionCls;
@@ -113,7 +122,9 @@ public sealed partial class MaceConfig
         if (transform is "None") transform = null;
         if (transform is not (null or "Agnesi")) unsupported.Add($"distance_transform '{transform}' (supported: Agnesi)");
         bool pairRepulsion = o["pair_repulsion"] is JsonNode pr && pr.GetValueKind() == JsonValueKind.True;
-        foreach (var key in new[] { "cueq_config", "embedding_specs" })
+        bool Flag(string key) => o[key] is JsonNode f && f.GetValueKind() == JsonValueKind.True;
+        string? edgeIrreps = o["edge_irreps"] is JsonNode ei && ei.GetValueKind() == JsonValueKind.String ? ei.GetValue<string>() : null;
+        foreach (var key in new[] { "cueq_config", "embedding_specs", "use_so3", "use_embedding_readout" })
             if (o[key] is JsonNode n && n.ToJsonString() is not ("null" or "false" or "\"None\"" or "[\"default\"]" or "[\"Default\"]"))
                 unsupported.Add($"'{key}' = {n.ToJsonString()}");
         if (unsupported.Count > 0)
@@ -153,6 +164,10 @@ public sealed partial class MaceConfig
             InteractionCls = later,
             PairRepulsion = pairRepulsion,
             DistanceTransform = transform,
+            EdgeIrreps = edgeIrreps is "None" ? null : edgeIrreps,
+            UseEdgeIrrepsFirst = Flag("use_edge_irreps_first"),
+            UseAgnosticProduct = Flag("use_agnostic_product"),
+            UseLastReadoutOnly = Flag("use_last_readout_only"),
             RMax = Num("r_max"),
             NumBessel = Int("num_bessel"),
             NumPolynomialCutoff = Int("num_polynomial_cutoff"),

@@ -30,6 +30,11 @@ public static class MaceModelFile
             throw new MaceModelException($"the file holds a {obj.Type.FullName}, not a MACE model");
         var model = new TorchModule(obj);
         var weights = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToSafeTensor(), StringComparer.Ordinal);
+        // e3nn's normalised activations keep their factor 1/√E[f(z)²] (a Monte Carlo estimate made when the model was
+        // built) as a plain attribute; the evaluator needs the very number, so it joins the weights under its path.
+        foreach (var (prefix, module) in model.Walk())
+            if (module.ClassName == "normalize2mom" && module.Attribute("cst") is double cst)
+                weights[$"{prefix}cst"] = new SafeTensor("F64", [1], [cst]);
         return (MaceConfig.FromJson(Hyperparameters(model), path), weights);
     }
 
@@ -45,12 +50,17 @@ public static class MaceModelFile
         var interactions = model.RequiredChild("interactions").Children().Select(c => c.Module).ToArray();
         var products = model.RequiredChild("products").Children().Select(c => c.Module).ToArray();
         var readouts = model.RequiredChild("readouts").Children().Select(c => c.Module).ToArray();
-        if (interactions.Length == 0 || products.Length != interactions.Length || readouts.Length != interactions.Length)
+        bool lastReadoutOnly = model.Attribute("use_last_readout_only") is true;
+        if (interactions.Length == 0 || products.Length != interactions.Length || readouts.Length != (lastReadoutOnly ? 1 : interactions.Length))
             throw new MaceModelException($"the model has {interactions.Length} interactions, {products.Length} products and {readouts.Length} readouts");
         var radial = model.RequiredChild("radial_embedding");
         var bessel = radial.RequiredChild("bessel_fn");
         var mlp = interactions[0].RequiredChild("conv_tp_weights");
-        var widths = mlp.Children().Select(c => c.Module.RequiredTensor("weight").Shape[1]).ToArray();
+        // e3nn's FullyConnectedNet keeps [in, out] weights in layer0, layer1, …; mace-torch's RadialMLP torch Linear
+        // layers ([out, in]) inside a Sequential.
+        var widths = mlp.ClassName == "RadialMLP"
+            ? mlp.Walk().Where(m => m.Module.ClassName == "Linear").Select(m => m.Module.RequiredTensor("weight").Shape[0]).ToArray()
+            : mlp.Children().Select(c => c.Module.RequiredTensor("weight").Shape[1]).ToArray();
         var json = new JsonObject
         {
             ["model_type"] = model.ClassName,
@@ -79,6 +89,10 @@ public static class MaceModelFile
         }
         if (model.Attribute("heads") is List<object?> { Count: > 0 } heads) json["heads"] = new JsonArray(heads.Select(h => (JsonNode?)h?.ToString()).ToArray());
         if (model.Attribute("pair_repulsion") is true || model.Child("pair_repulsion_fn") is not null) json["pair_repulsion"] = true;
+        foreach (var flag in new[] { "use_agnostic_product", "use_last_readout_only", "use_edge_irreps_first", "use_so3", "use_embedding_readout" })
+            if (model.Attribute(flag) is bool value) json[flag] = value;
+        if (model.Attribute("edge_irreps") is PyObject edgeIrreps) json["edge_irreps"] = IrrepsText(edgeIrreps);
+        if (model.Child("joint_embedding") is not null) json["embedding_specs"] = "joint embedding";
         if (radial.Child("distance_transform") is { } transform) json["distance_transform"] = transform.ClassName.Replace("Transform", "");
         return json;
     }

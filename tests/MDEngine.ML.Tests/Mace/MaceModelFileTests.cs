@@ -87,4 +87,17 @@ public class MaceModelFileTests(ITestOutputHelper output)
         output.WriteLine($"mpa float64: energy {e:E2} relative, forces {f:E2} eV/Å, stress {s:E2} eV/Å³");
         Assert.True(e < 1e-10 && f < 1e-9 && s < 1e-10, $"energy {e:E2}, forces {f:E2}, stress {s:E2}");
     }
+
+    [Theory]
+    [InlineData("omat_pbe")]
+    [InlineData("Default")]
+    public void TheNewestArchitectureEqualsMaceTorchInFloat64ForEachHead(string head)
+    {
+        // Non-linear interaction blocks, edge_irreps, element-agnostic products, last-layer readout only, ZBL, Agnesi.
+        var potential = MaceFamilyFixture.Load("newest", new MaceOptions { Device = "cpu", Head = head });
+        Assert.True(potential.Config.UseAgnosticProduct && potential.Config.UseLastReadoutOnly);
+        var (e, f, s) = Compare(potential, MaceFamilyFixture.Frames("newest", head));
+        output.WriteLine($"newest/{head} float64: energy {e:E2} relative, forces {f:E2} eV/Å, stress {s:E2} eV/Å³");
+        Assert.True(e < 1e-10 && f < 1e-9 && s < 1e-10, $"energy {e:E2}, forces {f:E2}, stress {s:E2}");
+    }
 }

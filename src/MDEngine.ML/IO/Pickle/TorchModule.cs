@@ -49,6 +49,15 @@ public sealed class TorchModule
     public TorchTensorData RequiredTensor(string name) =>
         Tensor(name) ?? throw new InvalidDataException($"{ClassName} has no parameter or buffer '{name}'");
 
+    /// <summary>This module and every module below it, each with its dotted path prefix ("" for this one, "a.b." below).</summary>
+    public IEnumerable<(string Prefix, TorchModule Module)> Walk(string prefix = "")
+    {
+        yield return (prefix, this);
+        foreach (var (name, child) in Children())
+            foreach (var item in child.Walk($"{prefix}{name}."))
+                yield return item;
+    }
+
     /// <summary>Every parameter and persistent buffer under dotted names, as <c>state_dict()</c>.</summary>
     public Dictionary<string, TorchTensorData> StateDict()
     {
