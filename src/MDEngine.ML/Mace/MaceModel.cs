@@ -55,6 +55,8 @@ public sealed class MaceModel : EdgeEnergyModel
     public MaceModel(MaceConfig config, IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options, bool denseContraction = false, int? head = null)
     {
         Config = config; Options = options;
+        if (weights.FirstOrDefault(kv => kv.Value.Data.Any(v => !double.IsFinite(v))) is { Key: not null } bad)
+            throw new MaceModelException($"the weight '{bad.Key}' holds a NaN or infinite value");
         double[] W(string name) => Weight(weights, name);
         SafeTensor T(string name) => weights.TryGetValue(name, out var t) ? t
             : throw new MaceModelException($"the weights file lacks '{name}'");
