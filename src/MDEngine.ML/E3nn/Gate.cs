@@ -1,0 +1,94 @@
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.E3nn;
+
+/// <summary>
+/// e3nn's gate nonlinearity (<c>nn.Gate</c>):
+///   (⊕_i φ_i(x_i)) ⊕ (⊕_j ψ_j(g_j) y_j),
+/// scalars x_i through their activations φ_i, and each gated irrep y_j multiplied by its gate scalar g_j through
+/// the gate activation ψ_j (every activation normalised by <see cref="Normalize2Mom"/>; parities as in
+/// <see cref="Activation"/>; a gated irrep of parity p times a gate of parity q has parity p·q).
+///
+/// Layout (e3nn's <c>_Sortcut</c>): the input is scalars + gates + gated, each simplified, then sorted by irrep
+/// (stable) and simplified: <see cref="IrrepsIn"/>. The output is the activated scalars followed by the gated
+/// irreps, split so that gated and gate multiplicities line up (e3nn's <c>ElementwiseTensorProduct</c>).
+/// </summary>
+public sealed class Gate
+{
+    private readonly Activation _scalars, _gates;
+    private readonly Irreps _gated;
+    private readonly long[] _scalarIndex, _gateIndex, _gatedIndex; // input columns of each part
+    private readonly long[] _gateOfComponent;                       // per gated component, its gate's column in the gates
+
+    public Irreps IrrepsIn { get; }
+    public Irreps IrrepsOut { get; }
+    public Irreps IrrepsScalars { get; }
+    public Irreps IrrepsGates { get; }
+    public Irreps IrrepsGated => _gated;
+
+    public Gate(Irreps scalars, Func<Tensor, Tensor>[] scalarActs, Irreps gates, Func<Tensor, Tensor>[] gateActs, Irreps gated)
+    {
+        if (scalars.Any(m => m.Ir.L != 0)) throw new ArgumentException($"the gate's scalars {scalars} must be scalars");
+        if (gates.Any(m => m.Ir.L != 0)) throw new ArgumentException($"the gates {gates} must be scalars");
+        if (gates.NumIrreps != gated.NumIrreps) throw new ArgumentException($"{gates.NumIrreps} gates for {gated.NumIrreps} gated irreps");
+        // Each part simplified (as e3nn does); the activations follow the simplified blocks.
+        IrrepsScalars = scalars.Simplify();
+        IrrepsGates = gates.Simplify();
+        _gated = gated.Simplify();
+        if (scalarActs.Length != IrrepsScalars.Count) throw new ArgumentException($"{scalarActs.Length} scalar activations for the blocks of {IrrepsScalars}");
+        if (gateActs.Length != IrrepsGates.Count) throw new ArgumentException($"{gateActs.Length} gate activations for the blocks of {IrrepsGates}");
+
+        // Sorted input layout and where each part's blocks land in it.
+        var parts = new[] { IrrepsScalars, IrrepsGates, _gated };
+        var all = new Irreps(parts.SelectMany(p => p));
+        var (sorted, permutation) = all.Sort();
+        IrrepsIn = sorted.Simplify();
+        var sortedOffsets = sorted.Offsets();
+        var columns = new long[3][];
+        int block = 0;
+        for (int p = 0; p < 3; p++)
+        {
+            var list = new List<long>();
+            foreach (var m in parts[p])
+            {
+                int start = sortedOffsets[permutation[block++]];
+                for (int c = 0; c < m.Dim; c++) list.Add(start + c);
+            }
+            columns[p] = list.ToArray();
+        }
+        (_scalarIndex, _gateIndex, _gatedIndex) = (columns[0], columns[1], columns[2]);
+
+        _scalars = new Activation(IrrepsScalars, scalarActs);
+        _gates = new Activation(IrrepsGates, gateActs);
+
+        // Gated copy j is multiplied by gate j; an output block runs while both the gated irrep and the gate irrep stay
+        // the same (the blocks of e3nn's ElementwiseTensorProduct of the simplified irreps).
+        var gateIrreps = _gates.IrrepsOut.SelectMany(m => Enumerable.Repeat(m.Ir, m.Mul)).ToArray();
+        var gatedIrreps = _gated.SelectMany(m => Enumerable.Repeat(m.Ir, m.Mul)).ToArray();
+        var gateOf = new List<long>();
+        var outs = new List<MulIrrep>();
+        for (int j = 0; j < gatedIrreps.Length; j++)
+        {
+            for (int c = 0; c < gatedIrreps[j].Dim; c++) gateOf.Add(j);
+            var ir = new Irrep(gatedIrreps[j].L, gatedIrreps[j].P * gateIrreps[j].P);
+            bool sameChunk = j > 0 && gatedIrreps[j] == gatedIrreps[j - 1] && gateIrreps[j] == gateIrreps[j - 1];
+            if (sameChunk) outs[^1] = new MulIrrep(outs[^1].Mul + 1, ir);
+            else outs.Add(new MulIrrep(1, ir));
+        }
+        _gateOfComponent = gateOf.ToArray();
+        IrrepsOut = new Irreps(_scalars.IrrepsOut.Concat(outs));
+    }
+
+    /// <summary>x [N, IrrepsIn.Dim] → [N, IrrepsOut.Dim].</summary>
+    public Tensor Forward(Tensor x)
+    {
+        if (x.shape[^1] != IrrepsIn.Dim) throw new ArgumentException($"input of width {x.shape[^1]}, {IrrepsIn} has dimension {IrrepsIn.Dim}");
+        var scalars = _scalars.Forward(Take(x, _scalarIndex));
+        if (_gateIndex.Length == 0) return scalars;
+        var gates = _gates.Forward(Take(x, _gateIndex));
+        var gated = Take(x, _gatedIndex) * gates.index_select(-1, tensor(_gateOfComponent, device: x.device));
+        return cat([scalars, gated], -1);
+    }
+
+    private static Tensor Take(Tensor x, long[] columns) => x.index_select(-1, tensor(columns, device: x.device));
+}
