@@ -37,12 +37,12 @@ public static class Rotations
     public static double[] AnglesToXyz(double alpha, double beta) =>
         [Math.Sin(beta) * Math.Sin(alpha), Math.Cos(beta), Math.Sin(beta) * Math.Cos(alpha)];
 
-    /// <summary>(α, β) of a nonzero vector: β = acos(ŷ·v̂), α = atan2(x, z).</summary>
+    /// <summary>(α, β) of a nonzero vector: β = acos(ŷ·v̂), α = atan2(x, z). β is evaluated as
+    /// atan2(√(x² + z²), y), equal to e3nn's acos but accurate near the poles.</summary>
     public static (double Alpha, double Beta) XyzToAngles(double x, double y, double z)
     {
-        double n = Math.Sqrt(x * x + y * y + z * z);
-        if (n == 0) throw new ArgumentException("the zero vector has no direction");
-        return (Math.Atan2(x, z), Math.Acos(Math.Clamp(y / n, -1.0, 1.0)));
+        if (x == 0 && y == 0 && z == 0) throw new ArgumentException("the zero vector has no direction");
+        return (Math.Atan2(x, z), Math.Atan2(Math.Sqrt(x * x + z * z), y));
     }
 
     /// <summary>

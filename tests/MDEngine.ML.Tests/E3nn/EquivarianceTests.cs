@@ -1,9 +1,10 @@
 using MDEngine.ML.E3nn;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace MDEngine.ML.Tests.E3nn;
 
-public class EquivarianceTests
+public class EquivarianceTests(ITestOutputHelper output)
 {
     private static readonly TensorOptions F64 = TensorOptions.CpuFloat64;
 
@@ -14,10 +15,13 @@ public class EquivarianceTests
     {
         // A vector declared as three scalars fails under rotation; a polar vector declared axial fails under parity.
         double asScalars = Equivariance.Check(x => [x[0]], [Irreps.Parse("1x1o")], [Irreps.Parse("3x0e")]);
+        output.WriteLine($"asScalars: {asScalars:E2}");
         Assert.True(asScalars > 0.1, $"{asScalars}");
         double asAxial = Equivariance.Check(x => [x[0]], [Irreps.Parse("1x1o")], [Irreps.Parse("1x1e")]);
+        output.WriteLine($"asAxial: {asAxial:E2}");
         Assert.True(asAxial > 0.1, $"{asAxial}");
         double withoutParity = Equivariance.Check(x => [x[0]], [Irreps.Parse("1x1o")], [Irreps.Parse("1x1e")], parity: false);
+        output.WriteLine($"withoutParity: {withoutParity:E2}");
         Assert.True(withoutParity < 1e-14, $"{withoutParity}");
     }
 
@@ -25,6 +29,7 @@ public class EquivarianceTests
     public void SphericalHarmonicsAreEquivariant()
     {
         double error = Equivariance.Check(x => [SphericalHarmonics.Compute(x[0], 3)], [Irreps.Parse("1x1o")], [Irreps.SphericalHarmonics(3)]);
+        output.WriteLine($"error: {error:E2}");
         Assert.True(error < 1e-12, $"{error}");
     }
 
@@ -35,6 +40,7 @@ public class EquivarianceTests
         var irrepsOut = Irreps.Parse("2x0e+3x1o+2x2e");
         var linear = new E3Linear(irrepsIn, irrepsOut, Weights(new Random(1), E3Linear.WeightCount(irrepsIn, irrepsOut)), F64);
         double error = Equivariance.Check(x => [linear.Forward(x[0])], [irrepsIn], [irrepsOut]);
+        output.WriteLine($"error: {error:E2}");
         Assert.True(error < 1e-12, $"{error}");
     }
 
@@ -47,6 +53,7 @@ public class EquivarianceTests
         var tp = new ScalarTensorProduct(irrepsIn, elements, irrepsOut, Weights(new Random(2), ScalarTensorProduct.WeightCount(irrepsIn, elements, irrepsOut)), F64);
         var species = tensor(new long[] { 0, 2, 1, 1, 0 });
         double error = Equivariance.Check(x => [tp.Forward(x[0], species)], [irrepsIn], [irrepsOut]);
+        output.WriteLine($"error: {error:E2}");
         Assert.True(error < 1e-12, $"{error}");
     }
 
@@ -59,6 +66,7 @@ public class EquivarianceTests
         var weights = tensor(Weights(new Random(3), 5 * tp.WeightCount), [5, tp.WeightCount], ScalarType.Float64);
         var receiver = tensor(new long[] { 0, 2, 1, 0, 2 });
         double error = Equivariance.Check(x => [tp.ForwardScatter(x[0], x[1], weights, receiver, 3)], [in1, sh], [tp.IrrepsOut]);
+        output.WriteLine($"error: {error:E2}");
         Assert.True(error < 1e-12, $"{error}");
     }
 
@@ -71,6 +79,7 @@ public class EquivarianceTests
         var probe = TensorProduct.FullyConnected(in1, in2, out_, F64);
         var tp = TensorProduct.FullyConnected(in1, in2, out_, F64, Weights(new Random(4), probe.WeightCount));
         double error = Equivariance.Check(x => [tp.Forward(x[0], x[1])], [in1, in2], [out_]);
+        output.WriteLine($"error: {error:E2}");
         Assert.True(error < 1e-12, $"{error}");
     }
 
@@ -80,6 +89,7 @@ public class EquivarianceTests
         Func<Tensor, Tensor> silu = x => nn.functional.silu(x), tanh = x => x.tanh(), sigmoid = x => x.sigmoid(), abs = x => x.abs();
         var gate = new Gate(Irreps.Parse("4x0e+2x0o"), [silu, tanh], Irreps.Parse("3x0e+2x0o"), [sigmoid, abs], Irreps.Parse("2x1o+1x2e+2x1e"));
         double error = Equivariance.Check(x => [gate.Forward(x[0])], [gate.IrrepsIn], [gate.IrrepsOut]);
+        output.WriteLine($"error: {error:E2}");
         Assert.True(error < 1e-12, $"{error}");
     }
 
@@ -97,6 +107,7 @@ public class EquivarianceTests
         var tp = TensorProduct.FullyConnected(features, sh, gate.IrrepsIn, F64, Weights(rng, probe.WeightCount));
         double error = Equivariance.Check(x => [gate.Forward(tp.Forward(linear.Forward(x[0]), SphericalHarmonics.Compute(x[1], 2)))],
             [features, Irreps.Parse("1x1o")], [gate.IrrepsOut]);
+        output.WriteLine($"error: {error:E2}");
         Assert.True(error < 1e-12, $"{error}");
     }
 }

@@ -1,9 +1,10 @@
 using MDEngine.ML.E3nn;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace MDEngine.ML.Tests.E3nn;
 
-public class TensorProductTests
+public class TensorProductTests(ITestOutputHelper output)
 {
     private static readonly TensorOptions F64 = TensorOptions.CpuFloat64;
 
@@ -148,6 +149,7 @@ public class TensorProductTests
         var expected = uvu.ForwardScatter(x1, x2, w, arange(edges, ScalarType.Int64), edges);
         var actual = tp.Forward(x1, x2, w);
         double diff = (expected - actual).abs().max().item<double>();
+        output.WriteLine($"uvu vs TensorProductUvu: max difference {diff:E2}");
         Assert.True(diff < 1e-13, $"max difference {diff}");
         Assert.True(expected.abs().max().item<double>() > 0.1);
     }
@@ -170,12 +172,39 @@ public class TensorProductTests
             var weights = Enumerable.Range(0, probe.WeightCount).Select(_ => Rotations.Gaussian(rng)).ToArray();
             var tp = new TensorProduct(in1, in2, out_, instructions, F64, weights);
             double error = Equivariance.Check(x => [tp.Forward(x[0], x[1])], [in1, in2], [out_]);
+            output.WriteLine($"{mode}: shared {error:E2}");
             Assert.True(error < 1e-12, $"{mode}: {error}");
             // External per-sample weights are invariant inputs.
             var external = Random(rng, 5, probe.WeightCount);
             double errorExternal = Equivariance.Check(x => [probe.Forward(x[0], x[1], external)], [in1, in2], [out_]);
+            output.WriteLine($"{mode}: external {errorExternal:E2}");
             Assert.True(errorExternal < 1e-12, $"{mode} external: {errorExternal}");
         }
+    }
+
+    [Fact]
+    public void DocumentedExampleRunsWithExternalWeights()
+    {
+        // The example of docs/o3.md: six uvu paths, one weight per channel and path and sample.
+        var tp = new TensorProduct(Irreps.Parse("8x0e+8x1o"), Irreps.Parse("0e+1o+2e"), Irreps.Parse("8x0e+8x1o+8x2e"),
+            [new(0, 0, 0, "uvu", true), new(0, 1, 1, "uvu", true), new(1, 1, 0, "uvu", true), new(1, 2, 1, "uvu", true),
+             new(0, 2, 2, "uvu", true), new(1, 1, 2, "uvu", true)],
+            F64);
+        Assert.Equal(6 * 8, tp.WeightCount);
+        Assert.False(tp.HasSharedWeights);
+        // Two paths reach each output (fan-in 1 each): α = √(1/2) into 0e, √(3/2) into 1o, √(5/2) into 2e.
+        Assert.Equal(new[] { Math.Sqrt(0.5), Math.Sqrt(1.5), Math.Sqrt(0.5), Math.Sqrt(1.5), Math.Sqrt(2.5), Math.Sqrt(2.5) }, tp.PathCoefficients, new ToleranceComparer(1e-14));
+        var rng = new Random(13);
+        var w = Random(rng, 4, tp.WeightCount);
+        double error = Equivariance.Check(x => [tp.Forward(x[0], x[1], w)], [tp.IrrepsIn1, tp.IrrepsIn2], [tp.IrrepsOut], batch: 4);
+        Assert.True(error < 1e-12, $"{error}");
+        Assert.Throws<ArgumentException>(() => tp.Forward(Random(rng, 4, 32), Random(rng, 4, 9)));
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) <= tolerance;
+        public int GetHashCode(double v) => 0;
     }
 
     [Fact]
