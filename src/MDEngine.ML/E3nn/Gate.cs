@@ -31,12 +31,13 @@ public sealed class Gate
         if (scalars.Any(m => m.Ir.L != 0)) throw new ArgumentException($"the gate's scalars {scalars} must be scalars");
         if (gates.Any(m => m.Ir.L != 0)) throw new ArgumentException($"the gates {gates} must be scalars");
         if (gates.NumIrreps != gated.NumIrreps) throw new ArgumentException($"{gates.NumIrreps} gates for {gated.NumIrreps} gated irreps");
-        // Each part simplified (as e3nn does); the activations follow the simplified blocks.
+        // Each part is simplified to be cut out of the sorted input (e3nn's _Sortcut); the activations follow the blocks
+        // as given (e3nn builds its Activation on the irreps as passed), which have the same flat layout.
         IrrepsScalars = scalars.Simplify();
         IrrepsGates = gates.Simplify();
         _gated = gated.Simplify();
-        if (scalarActs.Length != IrrepsScalars.Count) throw new ArgumentException($"{scalarActs.Length} scalar activations for the blocks of {IrrepsScalars}");
-        if (gateActs.Length != IrrepsGates.Count) throw new ArgumentException($"{gateActs.Length} gate activations for the blocks of {IrrepsGates}");
+        if (scalarActs.Length != scalars.Count) throw new ArgumentException($"{scalarActs.Length} scalar activations for the {scalars.Count} blocks of {scalars}");
+        if (gateActs.Length != gates.Count) throw new ArgumentException($"{gateActs.Length} gate activations for the {gates.Count} blocks of {gates}");
 
         // Sorted input layout and where each part's blocks land in it.
         var parts = new[] { IrrepsScalars, IrrepsGates, _gated };
@@ -58,8 +59,8 @@ public sealed class Gate
         }
         (_scalarIndex, _gateIndex, _gatedIndex) = (columns[0], columns[1], columns[2]);
 
-        _scalars = new Activation(IrrepsScalars, scalarActs);
-        _gates = new Activation(IrrepsGates, gateActs);
+        _scalars = new Activation(scalars, scalarActs);
+        _gates = new Activation(gates, gateActs);
 
         // Gated copy j is multiplied by gate j; an output block runs while both the gated irrep and the gate irrep stay
         // the same (the blocks of e3nn's ElementwiseTensorProduct of the simplified irreps).

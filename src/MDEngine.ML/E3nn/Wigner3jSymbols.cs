@@ -17,8 +17,9 @@ namespace MDEngine.ML.E3nn;
 ///
 /// evaluated in exact rational arithmetic. The result satisfies C·(D^{l₁} ⊗ D^{l₂}) = D^{l₃}·C (written as
 /// C_{ijk} D¹_{il} D²_{jm} D³_{kn} = C_{lmn}) and Σ C² = 1. The blocks are laid out [2l₁+1, 2l₂+1, 2l₃+1], row major.
-/// These are the blocks of e3nn 0.5.x (the version the committed MACE fixtures were made with); e3nn 0.4 used a
-/// different sign for some blocks, so a model trained with it needs its own stored blocks (<see cref="Wigner3j"/>).
+/// This is e3nn 0.5's construction; the blocks equal those stored in the committed MACE fixtures (written with
+/// e3nn 0.5.0). e3nn 0.4 shipped precomputed constants with a different phase convention, so a model trained with it
+/// is to be run with the blocks stored in its file (<see cref="Wigner3j"/>).
 /// </summary>
 public static class Wigner3jSymbols
 {

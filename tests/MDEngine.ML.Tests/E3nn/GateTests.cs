@@ -82,6 +82,20 @@ public class GateTests
     }
 
     [Fact]
+    public void ActivationsFollowTheBlocksAsGiven()
+    {
+        // "2x0e+1x0e" is read as 3x0e, but SiLU acts on the first two and tanh on the third (as in e3nn).
+        var gate = new Gate(Irreps.Parse("2x0e+1x0e"), [Silu, Tanh], Irreps.Parse(""), [], Irreps.Parse(""));
+        Assert.Equal("3x0e", gate.IrrepsIn.ToString());
+        Assert.Equal("2x0e+1x0e", gate.IrrepsOut.ToString());
+        var y = gate.Forward(Row(0.5, -1, 2)).data<double>().ToArray();
+        double cs = Normalize2Mom.Constant(Silu), ct = Normalize2Mom.Constant(Tanh);
+        Assert.Equal(cs * 0.5 / (1 + Math.Exp(-0.5)), y[0], 1e-14);
+        Assert.Equal(cs * -1 / (1 + Math.Exp(1)), y[1], 1e-14);
+        Assert.Equal(ct * Math.Tanh(2), y[2], 1e-14);
+    }
+
+    [Fact]
     public void GatedBlocksSplitWhereTheGatesChange()
     {
         // 3 gated 1o copies with gates 2x0e (sigmoid) + 1x0o (tanh): outputs 2x1o (even gates) + 1x1e (odd gate).
