@@ -17,8 +17,7 @@ public sealed class Gate
 {
     private readonly Activation _scalars, _gates;
     private readonly Irreps _gated;
-    private readonly long[] _scalarIndex, _gateIndex, _gatedIndex; // input columns of each part
-    private readonly long[] _gateOfComponent;                       // per gated component, its gate's column in the gates
+    private readonly (int Offset, int Dim)[][] _slices;             // per part (scalars, gates, gated): its blocks in the input
 
     public Irreps IrrepsIn { get; }
     public Irreps IrrepsOut { get; }
@@ -45,19 +44,13 @@ public sealed class Gate
         var (sorted, permutation) = all.Sort();
         IrrepsIn = sorted.Simplify();
         var sortedOffsets = sorted.Offsets();
-        var columns = new long[3][];
+        _slices = new (int, int)[3][];
         int block = 0;
         for (int p = 0; p < 3; p++)
         {
-            var list = new List<long>();
-            foreach (var m in parts[p])
-            {
-                int start = sortedOffsets[permutation[block++]];
-                for (int c = 0; c < m.Dim; c++) list.Add(start + c);
-            }
-            columns[p] = list.ToArray();
+            _slices[p] = new (int, int)[parts[p].Count];
+            for (int k = 0; k < parts[p].Count; k++, block++) _slices[p][k] = (sortedOffsets[permutation[block]], parts[p][k].Dim);
         }
-        (_scalarIndex, _gateIndex, _gatedIndex) = (columns[0], columns[1], columns[2]);
 
         _scalars = new Activation(scalars, scalarActs);
         _gates = new Activation(gates, gateActs);
@@ -66,17 +59,14 @@ public sealed class Gate
         // the same (the blocks of e3nn's ElementwiseTensorProduct of the simplified irreps).
         var gateIrreps = _gates.IrrepsOut.SelectMany(m => Enumerable.Repeat(m.Ir, m.Mul)).ToArray();
         var gatedIrreps = _gated.SelectMany(m => Enumerable.Repeat(m.Ir, m.Mul)).ToArray();
-        var gateOf = new List<long>();
         var outs = new List<MulIrrep>();
         for (int j = 0; j < gatedIrreps.Length; j++)
         {
-            for (int c = 0; c < gatedIrreps[j].Dim; c++) gateOf.Add(j);
             var ir = new Irrep(gatedIrreps[j].L, gatedIrreps[j].P * gateIrreps[j].P);
             bool sameChunk = j > 0 && gatedIrreps[j] == gatedIrreps[j - 1] && gateIrreps[j] == gateIrreps[j - 1];
             if (sameChunk) outs[^1] = new MulIrrep(outs[^1].Mul + 1, ir);
             else outs.Add(new MulIrrep(1, ir));
         }
-        _gateOfComponent = gateOf.ToArray();
         IrrepsOut = new Irreps(_scalars.IrrepsOut.Concat(outs));
     }
 
@@ -84,12 +74,25 @@ public sealed class Gate
     public Tensor Forward(Tensor x)
     {
         if (x.shape[^1] != IrrepsIn.Dim) throw new ArgumentException($"input of width {x.shape[^1]}, {IrrepsIn} has dimension {IrrepsIn.Dim}");
-        var scalars = _scalars.Forward(Take(x, _scalarIndex));
-        if (_gateIndex.Length == 0) return scalars;
-        var gates = _gates.Forward(Take(x, _gateIndex));
-        var gated = Take(x, _gatedIndex) * gates.index_select(-1, tensor(_gateOfComponent, device: x.device));
-        return cat([scalars, gated], -1);
+        var scalars = _scalars.Forward(Take(x, _slices[0]));
+        if (_slices[1].Length == 0) return scalars;
+        var gates = _gates.Forward(Take(x, _slices[1]));                              // [N, number of gated copies]
+        long n = x.shape[0];
+        var blocks = new List<Tensor>(_gated.Count + 1) { scalars };
+        int gate = 0;
+        for (int k = 0; k < _gated.Count; k++)
+        {
+            var (offset, dim) = _slices[2][k];
+            int mul = _gated[k].Mul, d = _gated[k].Ir.Dim;
+            var y = x.narrow(-1, offset, dim).view(n, mul, d) * gates.narrow(-1, gate, mul).unsqueeze(2);
+            blocks.Add(y.view(n, dim));
+            gate += mul;
+        }
+        return cat(blocks.ToArray(), -1);
     }
 
-    private static Tensor Take(Tensor x, long[] columns) => x.index_select(-1, tensor(columns, device: x.device));
+    private static Tensor Take(Tensor x, (int Offset, int Dim)[] slices) =>
+        slices.Length == 1 ? x.narrow(-1, slices[0].Offset, slices[0].Dim)
+        : slices.Length == 0 ? x.narrow(-1, 0, 0)
+        : cat(slices.Select(s => x.narrow(-1, s.Offset, s.Dim)).ToArray(), -1);
 }

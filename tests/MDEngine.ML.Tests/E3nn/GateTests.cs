@@ -31,6 +31,26 @@ public class GateTests
     }
 
     [Fact]
+    public void PreNormalizedActivationsAreNotNormalizedTwice()
+    {
+        // An activation already multiplied by e3nn's constant (as a caller holding the constants a model file stores
+        // may pass it) has unit second moment, so the gate leaves it as it is (e3nn's |c − 1| < 1e-4 rule):
+        // pre-normalised and raw activations give the same gate.
+        double cs = FullyConnectedNet.SiluSecondMomentNormalization, cg = Normalize2Mom.Constant(Sigmoid);
+        Assert.Equal(1.0, Normalize2Mom.Constant(x => cs * nn.functional.silu(x)));
+        var raw = new Gate(Irreps.Parse("2x0e"), [Silu], Irreps.Parse("2x0e"), [Sigmoid], Irreps.Parse("1x1o+1x2e"));
+        var scaled = new Gate(Irreps.Parse("2x0e"), [x => cs * nn.functional.silu(x)], Irreps.Parse("1x0e+1x0e"),
+            [x => cg * x.sigmoid(), x => cg * x.sigmoid()], Irreps.Parse("1x1o+1x2e"));
+        var input = tensor(Enumerable.Range(0, 3 * raw.IrrepsIn.Dim).Select(k => Math.Sin(0.7 * k) * 2).ToArray(), [3, raw.IrrepsIn.Dim], ScalarType.Float64);
+        Assert.Equal(raw.IrrepsIn, scaled.IrrepsIn);
+        Assert.Equal(raw.IrrepsOut, scaled.IrrepsOut);
+        Assert.True((raw.Forward(input) - scaled.Forward(input)).abs().max().item<double>() < 1e-15);
+        // The constant really is applied to a raw activation.
+        double g = cg / (1 + Math.Exp(-input[0, 2].item<double>()));
+        Assert.Equal(g * input[0, 4].item<double>(), raw.Forward(input)[0, 2].item<double>(), 1e-14);
+    }
+
+    [Fact]
     public void ActivationParityFollowsE3nn()
     {
         Assert.Equal(1, Normalize2Mom.Parity(Abs));
