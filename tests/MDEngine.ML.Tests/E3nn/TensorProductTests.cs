@@ -32,8 +32,9 @@ public class TensorProductTests(ITestOutputHelper output)
         double[] a = [1, 2, 3], b = [-1, 0.5, 2];
         var z = tp.Forward(Row(a), Row(b)).data<double>().ToArray();
         double[] cross = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-        // α = √3, C(1,1,1) = ±ε/√6, so z = ±(a × b)/√2; e3nn 0.5's sign is C[x,y,z] = +1/√6 (the stored fixture
-        // blocks fix it, see WignerTests), which makes z = +(a × b)/√2 here.
+        // α = √3, C(1,1,1) = ±ε/√6, so z = ±(a × b)/√2. The computed block has C[x,y,z] = +1/√6, which makes
+        // z = +(a × b)/√2. (The fixtures store no (1,1,1) block; the same construction reproduces the four they do
+        // store, see WignerTests.)
         Assert.True(Wigner3jSymbols.Compute(1, 1, 1)[0 * 9 + 1 * 3 + 2] > 0);
         for (int k = 0; k < 3; k++) Assert.Equal(cross[k] / Math.Sqrt(2), z[k], 14);
     }
