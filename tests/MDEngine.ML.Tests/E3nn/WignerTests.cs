@@ -173,6 +173,32 @@ public class WignerTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => Wigner3jSymbols.Compute(1, 1, 3));
     }
 
+    [Fact]
+    public void ClebschGordanCoefficientsHaveCondonShortleyValues()
+    {
+        Assert.Equal(1 / Math.Sqrt(3), Wigner3jSymbols.ClebschGordan(1, 1, 1, -1, 0, 0), 1e-15);
+        Assert.Equal(-1 / Math.Sqrt(3), Wigner3jSymbols.ClebschGordan(1, 0, 1, 0, 0, 0), 1e-15);
+        Assert.Equal(Math.Sqrt(2.0 / 3), Wigner3jSymbols.ClebschGordan(1, 0, 1, 0, 2, 0), 1e-15);
+        Assert.Equal(1 / Math.Sqrt(2), Wigner3jSymbols.ClebschGordan(1, 1, 1, 0, 1, 1), 1e-15);
+        Assert.Equal(-1 / Math.Sqrt(2), Wigner3jSymbols.ClebschGordan(1, 0, 1, 1, 1, 1), 1e-15);
+        Assert.Equal(0.0, Wigner3jSymbols.ClebschGordan(1, 0, 1, 0, 1, 0));
+        Assert.Equal(1.0, Wigner3jSymbols.ClebschGordan(3, 3, 2, 2, 5, 5), 1e-15);
+    }
+
+    [Fact]
+    public void HigherDegreeBlocksAreInvariantToo()
+    {
+        var r = Rotations.Random(new Random(7));
+        foreach (var (l1, l2, l3) in new[] { (5, 5, 10), (6, 4, 3), (3, 6, 5), (7, 7, 0), (5, 3, 4) })
+        {
+            var c = Wigner3jSymbols.Compute(l1, l2, l3);
+            Assert.Equal(1.0, c.Sum(v => v * v), 1e-13);
+            var rotated = Rotate(c, l1, l2, l3, r);
+            double worst = c.Select((v, k) => Math.Abs(rotated[k] - v)).Max();
+            Assert.True(worst < 1e-11, $"({l1},{l2},{l3}): {worst}");
+        }
+    }
+
     internal static double[] Rotate(double[] c, int l1, int l2, int l3, double[,] r)
     {
         int d1 = 2 * l1 + 1, d2 = 2 * l2 + 1, d3 = 2 * l3 + 1;
