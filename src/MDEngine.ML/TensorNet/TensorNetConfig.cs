@@ -29,8 +29,20 @@ public sealed record TensorNetConfig
     public static TensorNetConfig Load(string modelJsonPath)
     {
         if (!File.Exists(modelJsonPath)) throw new ModelException($"'{modelJsonPath}' not found");
-        var root = JsonNode.Parse(File.ReadAllText(modelJsonPath)) as JsonObject
-            ?? throw new ModelException("model.json is not a JSON object");
+        // A value of the wrong JSON kind (a string where a number belongs) surfaces as InvalidOperationException.
+        try { return Parse(modelJsonPath); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new ModelException($"model.json holds a value of the wrong kind ({e.Message})");
+        }
+    }
+
+    private static TensorNetConfig Parse(string modelJsonPath)
+    {
+        JsonNode? node;
+        try { node = JsonNode.Parse(File.ReadAllText(modelJsonPath)); }
+        catch (System.Text.Json.JsonException e) { throw new ModelException($"model.json is not valid JSON ({e.Message})"); }
+        var root = node as JsonObject ?? throw new ModelException("model.json is not a JSON object");
         string potentialClass = Text(root, "@class");
         var model = root["kwargs"]?["model"] as JsonObject;
         string modelClass = model is null ? "(none)" : Text(model, "@class");

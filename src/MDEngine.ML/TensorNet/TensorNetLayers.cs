@@ -24,12 +24,12 @@ public sealed class TensorNetWeights(Dictionary<string, SafeTensor> state, Scala
 {
     public SafeTensor Host(string name, params long[] shape)
     {
-        if (!state.TryGetValue(name, out var t)) throw new ModelException($"state dict has no '{name}'");
+        if (!state.TryGetValue(name, out var t)) throw new ModelException($"state.pt has no '{name}'");
         // A 0-d tensor (data_std) may come back as shape [1].
         bool scalarMatch = shape.Length == 0 && t.Count == 1;
         if (!scalarMatch && !t.Shape.SequenceEqual(shape))
-            throw new ModelException($"state dict '{name}' has shape [{string.Join(", ", t.Shape)}], expected [{string.Join(", ", shape)}]");
-        if (t.Data.Any(v => !double.IsFinite(v))) throw new ModelException($"state dict '{name}' holds NaN or infinite values");
+            throw new ModelException($"state.pt: '{name}' has shape [{string.Join(", ", t.Shape)}], expected [{string.Join(", ", shape)}]");
+        if (t.Data.Any(v => !double.IsFinite(v))) throw new ModelException($"state.pt: '{name}' holds NaN or infinite values");
         return t;
     }
 

@@ -45,7 +45,7 @@ public sealed class TensorNetModel : EdgeEnergyModel
         _dataMean = w.Host("data_mean").Data[0];
         _elementReferences = w.Get("element_refs.property_offset", elements);
         if (state.Keys.FirstOrDefault(k => k.StartsWith($"model.layers.{config.Blocks}.", StringComparison.Ordinal)) is { } extra)
-            throw new ModelException($"state dict holds '{extra}', a block beyond the {config.Blocks} model.json declares");
+            throw new ModelException($"state.pt holds '{extra}', a block beyond the {config.Blocks} model.json declares");
     }
 
     public override Tensor NodeEnergies(GraphBatch batch) =>

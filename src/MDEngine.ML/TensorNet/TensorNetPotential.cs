@@ -22,8 +22,8 @@ public sealed class TensorNetPotential(TensorNetModel model) : GraphPotential(mo
         settings ??= new TorchSettings { DType = TorchSharp.torch.ScalarType.Float32 };
         string directory = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
         string modelJson = Path.Combine(directory, "model.json"), statePt = Path.Combine(directory, "state.pt");
-        if (!File.Exists(modelJson)) throw new ModelException($"'{directory}' has no model.json (a matgl model folder holds model.json and state.pt)");
-        if (!File.Exists(statePt)) throw new ModelException($"'{directory}' has no state.pt (a matgl model folder holds model.json and state.pt)");
+        if (!File.Exists(modelJson)) throw new ModelException($"no model.json in '{directory}' (matgl saves a model as model.json and state.pt in one folder)");
+        if (!File.Exists(statePt)) throw new ModelException($"no state.pt in '{directory}' (matgl saves a model as model.json and state.pt in one folder)");
         var config = TensorNetConfig.Load(modelJson);
         var state = TorchStateDict.Read(statePt);
         var device = settings.Apply();
