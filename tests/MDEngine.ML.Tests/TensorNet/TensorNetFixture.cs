@@ -62,7 +62,7 @@ public static class TensorNetFixture
     public static Vec3[] Vectors(double[] flat) => Enumerable.Range(0, flat.Length / 3).Select(i => new Vec3(flat[3 * i], flat[3 * i + 1], flat[3 * i + 2])).ToArray();
     public static Mat3 Matrix(double[] flat) => Mat3.FromArray(flat);
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "MDEngine.sln"))) return dir.FullName;
