@@ -32,6 +32,10 @@ public static class CartesianTensors
         return ToMatrices(stack([zero, -uz, uy, uz, zero, -ux, -uy, ux, zero], -1));
     }
 
+    /// <summary>The vector a of an antisymmetric matrix A = Skew(a): a = (A_zy, A_xz, A_yx) ([..., 3, 3] → [..., 3]).</summary>
+    public static Tensor AxialVector(Tensor antisymmetric) =>
+        stack([antisymmetric[TensorIndex.Ellipsis, 2, 1], antisymmetric[TensorIndex.Ellipsis, 0, 2], antisymmetric[TensorIndex.Ellipsis, 1, 0]], -1);
+
     /// <summary>The symmetric traceless part of u uᵀ: u uᵀ − (|u|²/3)·𝟙 ([..., 3] → [..., 3, 3]).</summary>
     public static Tensor SymmetricTracelessOuter(Tensor u)
     {

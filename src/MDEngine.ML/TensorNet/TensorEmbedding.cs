@@ -32,16 +32,18 @@ public sealed class TensorEmbedding
     }
 
     /// <summary>[N, C, 3, 3] node tensors from the species [N], the edges' unit vectors [E, 3] (neighbor → centre),
-    /// radial basis [E, K] and cutoff values [E].</summary>
-    public Tensor Forward(Tensor species, Tensor sender, Tensor receiver, Tensor unit, Tensor basis, Tensor cutoff)
+    /// and per pair of opposite edges the radial basis [P, K] and cutoff values [P]; <paramref name="pairOfEdge"/> [E]
+    /// gives every edge its pair.</summary>
+    public Tensor Forward(Tensor species, Tensor sender, Tensor receiver, Tensor unit, Tensor basis, Tensor cutoff, Tensor pairOfEdge)
     {
         long nodes = species.shape[0];
         var x = _species.index_select(0, species);
         var z = _pair.Forward(cat([x.index_select(0, sender), x.index_select(0, receiver)], 1));   // [E, C]
         var phi = cutoff.unsqueeze(1);
-        var fI = z * _radial[0].Forward(basis) * phi;
-        var fA = z * _radial[1].Forward(basis) * phi;
-        var fS = z * _radial[2].Forward(basis) * phi;
+        Tensor Radial(int k) => (_radial[k].Forward(basis) * phi).index_select(0, pairOfEdge);
+        var fI = z * Radial(0);
+        var fA = z * Radial(1);
+        var fS = z * Radial(2);
         var options = (fI.dtype, fI.device);
         // Σ_j f_I 𝟙, Σ_j f_A Skew(û) = Skew(Σ_j f_A û) and Σ_j f_S (ûûᵀ − 𝟙/3), summed onto the centre atom.
         var eye3 = eye(3, 3, options.dtype, options.device);

@@ -49,29 +49,34 @@ public sealed class TensorNetModel : EdgeEnergyModel
     }
 
     public override Tensor NodeEnergies(GraphBatch batch) =>
-        Forward(batch.Vectors, batch.Sender, batch.Receiver, batch.Species, batch.NodeStructure, batch.StructureCount);
+        Forward(batch.Vectors, batch.Sender, batch.Receiver, batch.Species, batch.NodeStructure, batch.StructureCount,
+            EdgePairs.Of(batch.Graph, Device));
 
     /// <summary>
     /// Atomic energies [N] from the edge vectors v_e = r_receiver − r_sender_image [E, 3] (matgl's bond vector from its
     /// edge's first atom to the second, with the receiver as matgl's second atom), with the stages recorded under
-    /// matgl's names in <paramref name="trace"/> when given.
+    /// matgl's names in <paramref name="trace"/> when given. <paramref name="pairs"/> groups opposite edges (every edge
+    /// alone when null).
     /// </summary>
     public Tensor Forward(Tensor vectors, Tensor sender, Tensor receiver, Tensor species, Tensor nodeStructure, long structures,
-        IDictionary<string, Tensor>? trace = null)
+        EdgePairs? pairs = null, IDictionary<string, Tensor>? trace = null)
     {
+        pairs ??= EdgePairs.Unpaired(vectors.shape[0], vectors.device);
         var distance = vectors.norm(1, keepdim: false);
         var unit = vectors / distance.clamp_min(1e-6).unsqueeze(1);
-        var basis = _basis.Evaluate(distance);
+        // Distance-only quantities once per pair of opposite edges (the pair's first edge carries its gradient).
+        var pairDistance = distance.index_select(0, pairs.First);
+        var basis = _basis.Evaluate(pairDistance);
         // matgl's cosine cutoff ½(cos(πr/r_c) + 1), zero beyond r_c (utils/cutoff.py).
-        var cutoff = where(distance <= Config.Cutoff, 0.5 * (cos(distance * (Math.PI / Config.Cutoff)) + 1), zeros_like(distance));
+        var cutoff = where(pairDistance <= Config.Cutoff, 0.5 * (cos(pairDistance * (Math.PI / Config.Cutoff)) + 1), zeros_like(pairDistance));
         Record(trace, "edge_dist", distance);
-        Record(trace, "edge_rbf", basis);
+        Record(trace, "edge_rbf", basis.index_select(0, pairs.Slot));
 
-        var x = _embedding.Forward(species, sender, receiver, unit, basis, cutoff);
+        var x = _embedding.Forward(species, sender, receiver, unit, basis, cutoff, pairs.Slot);
         Record(trace, "X_embedding", x);
         for (int b = 0; b < _blocks.Length; b++)
         {
-            x = _blocks[b].Forward(x, sender, receiver, basis, cutoff);
+            x = _blocks[b].Forward(x, sender, receiver, basis, cutoff, pairs.Slot);
             Record(trace, $"X_layer{b}", x);
         }
         var invariants = _readout.Invariants(x);

@@ -31,7 +31,7 @@ public class TensorNetIntermediatesTests(ITestOutputHelper output)
         var trace = new Dictionary<string, Tensor>();
         using (no_grad())
             model.Forward(tensor(vectors, [src.Length, 3], ScalarType.Float64).to(ScalarType.Float32), tensor(src), tensor(dst),
-                tensor(species), zeros(species.Length, ScalarType.Int64), 1, trace);
+                tensor(species), zeros(species.Length, ScalarType.Int64), 1, trace: trace);
         return (reference, trace);
     });
 
