@@ -106,6 +106,23 @@ public class TensorNetPhysicsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void IsolatedAtomIsItsReferenceEnergyPlusTheNetworkAndFeelsNoForce()
+    {
+        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        // No edge: the tensors stay zero, so every atom's energy is σ_data·ε(0) + E_ref(Z), the same for a lone atom
+        // alone and inside a batch with a bonded structure.
+        var atom = new Structure([29], [new Vec3(1, 2, 3)], Cell.Cubic(20), new Pbc(false, false, false));
+        var alone = Evaluate(atom);
+        Assert.True(double.IsFinite(alone.Energy));
+        Assert.Equal(Vec3.Zero, alone.Forces![0]);
+        var water = TensorNetFixture.Reference("h2o_molecule").Structure;
+        var structures = new[] { water, atom };
+        var batch = Potential.ComputeBatch(structures, structures.Select(s => NeighborListBuilder.Build(s, Potential.Cutoff, full: true)).ToArray(), Quantities.All);
+        Assert.Equal(alone.Energy, batch[1].Energy, 1e-12);
+        Assert.Equal(Evaluate(water).Energy, batch[0].Energy, 1e-12);
+    }
+
+    [Fact]
     public void SlabKeepsItsInPlanePeriodicImages()
     {
         if (TensorNetFixture.SkipWithoutModel(output)) return;
