@@ -106,11 +106,11 @@ public class TensorNetPhysicsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void IsolatedAtomIsItsReferenceEnergyPlusTheNetworkAndFeelsNoForce()
+    public void IsolatedAtomFeelsNoForceAndIsTheSameAloneAndInABatch()
     {
         if (TensorNetFixture.SkipWithoutModel(output)) return;
-        // No edge: the tensors stay zero, so every atom's energy is σ_data·ε(0) + E_ref(Z), the same for a lone atom
-        // alone and inside a batch with a bonded structure.
+        // No edge: the node tensors stay zero and the energy depends on the element only, the same for the atom alone
+        // and inside a batch with a bonded structure.
         var atom = new Structure([29], [new Vec3(1, 2, 3)], Cell.Cubic(20), new Pbc(false, false, false));
         var alone = Evaluate(atom);
         Assert.True(double.IsFinite(alone.Energy));
