@@ -26,10 +26,9 @@ public static class TorchStateDict
             table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
         }
         catch (ModelException) { throw; }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or NotImplementedException
-                                      or InvalidCastException or InvalidOperationException or KeyNotFoundException
-                                      or IndexOutOfRangeException or ArgumentException or NullReferenceException
-                                      or Razorvine.Pickle.PickleException)
+        // Whatever the unpickler trips over in a malformed archive (a missing storage, a truncated pickle, an
+        // unexpected class) is a malformed model file, reported with the file and the unpickler's words.
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new ModelException($"'{path}' is not a readable PyTorch state dict ({e.GetType().Name}: {e.Message})");
         }
