@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MDEngine.Geometry;
 using MDEngine.IO;
+using MDEngine.Neighbors;
 using MDEngine.Optimize;
 using MDEngine.Optimize.Constraints;
 using MDEngine.Potentials;
@@ -41,11 +42,12 @@ internal static class RelaxCommand
         var keepSymmetry = new Option<bool>("--keep-symmetry") { Description = "Keep each structure's space group: the structure is symmetrized first, then forces, stress and steps are (as ASE's FixSymmetry)." };
         var symprec = new Option<double>("--symprec") { Description = "Distance tolerance (Å) for finding space groups.", DefaultValueFactory = _ => 1e-3 };
         var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif or vasp (default: from the file name)." };
+        var minDistance = new Option<double?>("--min-distance") { Description = "Refuse structures with two atoms closer than this (Å); default half the sum of their covalent radii." };
 
         var command = new Command("relax", "Relax structures (positions, optionally the cell) to a force threshold. " +
             "Exit code 3 when a structure did not converge within --steps (its lowest-energy state is written).");
         command.Arguments.Add(files);
-        foreach (var o in new Option[] { potential, optimizer, lineSearch, fmax, steps, cell, pressure, hydrostatic, constantVolume, mask, fix, output, trajectory, keepSymmetry, symprec, format })
+        foreach (var o in new Option[] { potential, optimizer, lineSearch, fmax, steps, cell, pressure, hydrostatic, constantVolume, mask, fix, output, trajectory, keepSymmetry, symprec, format, minDistance })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -75,6 +77,10 @@ internal static class RelaxCommand
             if (!(tolerance > 0) || !double.IsFinite(tolerance)) throw new UsageException("--symprec must be a positive distance");
             string outPath = parse.GetValue(output)!;
             string outFormat = StructureFile.ResolveFormat(outPath);
+            OutputChecks.RequireDirectory("--output", outPath);
+            if (parse.GetValue(trajectory) is { } trajectoryName) OutputChecks.RequireTrajectoryFormat("--trajectory", trajectoryName);
+            double? floor = parse.GetValue(minDistance);
+            if (floor is { } d && !(d > 0 && double.IsFinite(d))) throw new UsageException("--min-distance must be a positive distance");
 
             // Read everything first: a bad input fails before any work or output.
             var inputs = new List<(string Label, Structure Structure)>();
@@ -97,7 +103,11 @@ internal static class RelaxCommand
             }
 
             var pot = PotentialSpec.Parse(parse.GetValue(potential)!, inputs.SelectMany(i => i.Structure.Numbers).Distinct().Order().ToArray());
-            foreach (var (_, s) in inputs) pot.CheckCovers(s);
+            foreach (var (label, s) in inputs)
+            {
+                pot.CheckCovers(s);
+                CloseContacts.Require(s, label, floor, "--min-distance sets a smaller bound (Å)");
+            }
             log.WriteLine($"potential: {pot.Name}");
 
             var initial = new double[inputs.Count];
@@ -177,8 +187,11 @@ internal static class RelaxCommand
                 keep.Info["relax_converged"] = r.Converged;
                 keep.Info["relax_steps"] = (long)r.Steps;
                 written.Add(keep);
-                log.WriteLine(string.Format(inv, "{0} ({1}, {2} atoms): energy {3:F6} -> {4:F6} eV, {5} steps, {6} force calls, fmax {7:F4} eV/Å",
-                    inputs[b].Label, keep.Formula, keep.Count, initial[b], keep.Energy ?? r.FinalEnergy, r.Steps, r.ForceCalls, r.MaxForce));
+                // A relaxation stopped by a non-finite number prints what it kept, never "NaN".
+                static string Number(double? x, string format) => x is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+                log.WriteLine(string.Format(inv, "{0} ({1}, {2} atoms): energy {3} -> {4} eV, {5} steps, {6} force calls, fmax {7} eV/Å",
+                    inputs[b].Label, keep.Formula, keep.Count, Number(r.Problem is null || r.Steps > 0 ? initial[b] : null, "F6"),
+                    Number(keep.Energy ?? r.FinalEnergy, "F6"), r.Steps, r.ForceCalls, Number(r.Problem is null ? r.MaxForce : null, "F4")));
                 if (groupBefore[b] is not null)
                     log.WriteLine($"  space group {groupBefore[b]} -> {SpaceGroup(keep, tolerance) ?? "not found"}");
                 if (relaxCell)
@@ -188,6 +201,12 @@ internal static class RelaxCommand
                         p.A, p.B, p.C, p.Alpha, p.Beta, p.Gamma, keep.Volume));
                 }
                 if (r.Converged) log.WriteLine("  converged");
+                else if (r.Problem is { } problem)
+                {
+                    failures++;
+                    log.WriteLine(string.Format(inv, "  STOPPED: {0}; wrote the lowest-energy finite state{1}", problem,
+                        keep.Energy is { } e ? string.Format(inv, " ({0:F6} eV)", e) : " (the input structure: no finite state was reached)"));
+                }
                 else
                 {
                     failures++;

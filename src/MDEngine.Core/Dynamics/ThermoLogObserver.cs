@@ -44,15 +44,18 @@ public sealed class ThermoLogObserver : MdObserver, IDisposable
         var t = md.Sample();
         _csv.WriteField(t.Step);
         foreach (var x in new[] { t.TimePs, t.PotentialEnergy, t.KineticEnergy, t.TotalEnergy, t.ConservedEnergy, t.Temperature })
-            _csv.WriteField(x.ToString("R", CultureInfo.InvariantCulture));
-        _csv.WriteField(t.PressureGPa is { } p ? p.ToString("R", CultureInfo.InvariantCulture) : "");
+            _csv.WriteField(Field(x));
+        _csv.WriteField(t.PressureGPa is { } p ? Field(p) : "");
         foreach (var x in new[] { t.Volume, t.A, t.B, t.C })
-            _csv.WriteField(x.ToString("R", CultureInfo.InvariantCulture));
+            _csv.WriteField(Field(x));
         _csv.WriteField(t.NsPerDay.ToString("G6", CultureInfo.InvariantCulture));
         _csv.EndRecord();
         _csv.Flush();
         _writer.Flush();
     }
+
+    // A value that does not exist (the volume of a molecule) is an empty field: never "NaN" in a file.
+    private static string Field(double x) => double.IsFinite(x) ? x.ToString("R", CultureInfo.InvariantCulture) : "";
 
     public override void Finish(MolecularDynamics md, bool completed) => _writer.Flush();
 

@@ -18,6 +18,9 @@ public sealed class TrajectoryObserver : MdObserver, IDisposable
 
     public int FramesWritten => _writer.FramesWritten;
 
+    /// <summary>The step of the last frame written by this observer (null before the first).</summary>
+    public long? LastStep { get; private set; }
+
     public override void Observe(MolecularDynamics md)
     {
         var state = md.State;
@@ -28,6 +31,7 @@ public sealed class TrajectoryObserver : MdObserver, IDisposable
         s.Info["step"] = state.Step;
         s.Info["time_fs"] = state.Time;
         _writer.Write(s);
+        LastStep = state.Step;
     }
 
     public void Dispose() => _writer.Dispose();

@@ -93,8 +93,8 @@ public static class CifReader
             string name = labels is not null && !labels[i].IsMissing ? labels[i].Text : $"site {i + 1}";
             var symbolSource = types is not null && !types[i].IsMissing ? types[i] : labels?[i];
             if (symbolSource is null || symbolSource.Value.IsMissing) throw new InputException(fileName, line, $"{name}: no element symbol");
-            if (!Element.TryFromLabel(symbolSource.Value.Text, out var element))
-                throw new InputException(fileName, symbolSource.Value.Line, $"{name}: unknown element '{symbolSource.Value.Text}'");
+            var element = CifElementSymbol.Match(symbolSource.Value.Text, out string symbolProblem)
+                ?? throw new InputException(fileName, symbolSource.Value.Line, $"site {name}: {symbolProblem}");
             var p = new double[3];
             var column = new[] { xs[i], ys[i], zs[i] };
             for (int k = 0; k < 3; k++)
@@ -142,7 +142,11 @@ public static class CifReader
         }
 
         var structure = Structure.FromFractional(numbers, positions, cell);
+        for (int i = 0; i < structure.Count; i++)
+            if (!structure.Positions[i].IsFinite)
+                throw new InputException(fileName, xs[siteOf[i]].Line, $"site {siteNames[siteOf[i]]}: the Cartesian position overflows (cell too large)");
         if (options.AllowPartialOccupancy && occupancyOut.Any(o => o < 1 - 1e-6)) structure.Arrays["occupancy"] = AtomArray.Real(occupancyOut.ToArray());
+        FiniteValues.RequireRead(structure, fileName, block.Line);
         return structure;
     }
 
@@ -187,6 +191,8 @@ public static class CifReader
         try
         {
             var cell = Cell.FromParameters(a, b, c, alpha, beta, gamma);
+            if (!cell.Matrix.IsFinite || !double.IsFinite(cell.Volume))
+                throw new InputException(fileName, block.Items["_cell_length_a"].Line, FormattableString.Invariant($"cell lengths {a} {b} {c}: the cell volume overflows"));
             // Angles that (nearly) close the cell: volume below 1e-6 of a·b·c.
             if (!cell.IsFullRank || cell.Volume < 1e-6 * a * b * c) throw new ArgumentException("singular");
             return cell;

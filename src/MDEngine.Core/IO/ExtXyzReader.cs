@@ -135,6 +135,9 @@ public static class ExtXyzReader
             (cell, hasLattice) = ParseLattice(info, lines, commentLine);
             pbc = ParsePbc(info, hasLattice, lines, commentLine);
             NormaliseMatrixInfo(info, lines, commentLine);
+            foreach (var (key, value) in info)
+                if (FiniteValues.InfoProblem(key, value) is { } infoProblem)
+                    throw new InputException(lines.FileName, commentLine, $"{Shorten(infoProblem)} is not a finite number");
             if (PeriodicCellProblem(cell, pbc) is { } cellProblem) throw new InputException(lines.FileName, commentLine, cellProblem);
         }
 
@@ -226,6 +229,7 @@ public static class ExtXyzReader
             if (c.Name is "species" or "pos" or "Z" or "masses" or "momenta" or "velocities") continue;
             structure.Arrays[c.Name] = new AtomArray(c.Type, c.Count, c.Data!);
         }
+        FiniteValues.RequireRead(structure, lines.FileName, headerLine); // e.g. momenta divided by a tiny mass
         return structure;
     }
 
@@ -366,7 +370,8 @@ public static class ExtXyzReader
                 switch (Type)
                 {
                     case AtomArrayType.Real:
-                        if (!NumberText.TryParseReal(token, out double d)) throw Error($"{Name}: '{Shorten(token.ToString())}' is not a number");
+                        if (!NumberText.TryParseReal(token, out double d) || !double.IsFinite(d))
+                            throw Error($"{Name}: '{Shorten(token.ToString())}' is not a finite number");
                         ((double[])Data!)[at] = d; break;
                     case AtomArrayType.Integer:
                         if (!NumberText.TryParseInt(token, out int i)) throw Error($"{Name}: '{Shorten(token.ToString())}' is not an integer");

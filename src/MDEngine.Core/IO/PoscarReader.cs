@@ -28,6 +28,7 @@ public static class PoscarReader
 
         string comment = Need("the comment line").Trim();
         var scaleTokens = Split(Need("the scale factor"));
+        int scaleLine = lines.Number;
         var scales = scaleTokens.Select(t => Real(t, lines, "scale factor")).ToArray();
         if (scales.Length is not (1 or 3)) throw lines.Error($"the scale line has {scales.Length} numbers: expected 1 or 3");
         if (scales.Length == 3 && scales.Any(x => x <= 0)) throw lines.Error("three scale factors must all be positive");
@@ -116,6 +117,8 @@ public static class PoscarReader
         var structure = new Structure(numbers, positions, cell, Pbc.All);
         if (comment.Length > 0) structure.Info["comment"] = comment;
         if (flags is not null) structure.Arrays[SelectiveDynamicsKey] = AtomArray.Logical(flags, 3);
+        // Finite numbers can overflow once scaled (1e308 × 10): name the scale line.
+        FiniteValues.RequireRead(structure, fileName, scaleLine);
         structure.Velocities = ReadVelocities(lines, n, cell);
         return structure;
     }
@@ -142,6 +145,7 @@ public static class PoscarReader
             var v = new Vec3(Real(t[0], lines, "velocity"), Real(t[1], lines, "velocity"), Real(t[2], lines, "velocity"));
             if (!v.IsFinite) throw lines.Error("velocity is not a finite number");
             velocities[i] = direct ? cell.ToCartesian(v) : v;
+            if (!velocities[i].IsFinite) throw lines.Error("velocity overflows once converted from fractional");
         }
         return velocities;
     }

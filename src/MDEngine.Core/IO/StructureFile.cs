@@ -42,10 +42,17 @@ public static class StructureFile
     /// <summary>All frames of the file.</summary>
     public static IReadOnlyList<Structure> Read(string path, string? format = null)
     {
+        RequireExists(path);
         string resolved = ResolveFormat(path, format);
         using var reader = OpenText(path);
         try { return ReadText(reader, path, resolved); }
         catch (InvalidDataException e) { throw new InputException(path, null, $"not a valid gzip file ({e.Message})"); }
+    }
+
+    // A missing file is reported as such before its name is asked for a format.
+    private static void RequireExists(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file", path);
     }
 
     private static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
@@ -78,6 +85,7 @@ public static class StructureFile
 
     private static Structure ReadOneFrame(string path, int index, string? format)
     {
+        RequireExists(path);
         string resolved = ResolveFormat(path, format);
         if (resolved is "extxyz" or "xyz")
         {
@@ -104,7 +112,9 @@ public static class StructureFile
         string resolved = ResolveFormat(path, format);
         var list = frames.ToList();
         if (list.Count == 0) throw new ArgumentException("No structures to write.");
+        foreach (var frame in list) FiniteValues.RequireWritable(frame, path);
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory)) throw new InputException(path, null, $"the folder {directory} does not exist: nothing written");
         string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -124,6 +134,7 @@ public static class StructureFile
 
     public static void WriteText(TextWriter writer, IReadOnlyList<Structure> frames, string format, string? fileName = null)
     {
+        foreach (var frame in frames) FiniteValues.RequireWritable(frame, fileName);
         switch (ResolveFormat("", format))
         {
             case "extxyz" or "xyz":
