@@ -74,7 +74,8 @@ internal static class RelaxCommand
             var fixedAtoms = ParseIndices(parse.GetValue(fix));
             bool symmetric = parse.GetValue(keepSymmetry);
             double tolerance = parse.GetValue(symprec);
-            if (!(tolerance > 0) || !double.IsFinite(tolerance)) throw new UsageException("--symprec must be a positive distance");
+            if (!(tolerance > 0 && tolerance <= SymmetryCommand.MaxSymprec))
+                throw new UsageException(FormattableString.Invariant($"--symprec {tolerance}: expected a distance above 0 and at most {SymmetryCommand.MaxSymprec} Å"));
             string outPath = parse.GetValue(output)!;
             string outFormat = StructureFile.ResolveFormat(outPath);
             OutputChecks.RequireDirectory("--output", outPath);

@@ -12,6 +12,9 @@ namespace MDEngine.Cli.Commands;
 /// (a .cif output of the conventional cell carries the symmetry: operations and asymmetric unit).</summary>
 internal static class SymmetryCommand
 {
+    /// <summary>The largest distance tolerance accepted (Å): beyond it every structure is "symmetric".</summary>
+    public const double MaxSymprec = 1.0;
+
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "Structure file (periodic in three directions)." };
@@ -27,7 +30,7 @@ internal static class SymmetryCommand
         command.SetAction(parse =>
         {
             double tol = parse.GetValue(symprec);
-            if (!(tol > 0) || !double.IsFinite(tol)) throw new UsageException($"--symprec must be a positive distance, not {tol}");
+            if (!(tol > 0 && tol <= MaxSymprec)) throw new UsageException(FormattableString.Invariant($"--symprec {tol}: expected a distance above 0 and at most {MaxSymprec} Å"));
             double angleTol = parse.GetValue(angle);
             string? mode = parse.GetValue(standardize);
             string? outPath = parse.GetValue(output);

@@ -55,8 +55,17 @@ public static class CifReader
                 ?? throw new InputException(fileName, null, $"no block data_{name} (blocks: {string.Join(", ", blocks.Select(b => b.Name))})");
             return [Build(block, fileName, options)];
         }
+        // A damaged block that holds atom sites is an error; one that does not (a powder pattern, say) is skipped,
+        // and mentioned only when no structure is left.
         var withAtoms = blocks.Where(HasAtoms).ToList();
-        if (withAtoms.Count == 0) throw new InputException(fileName, null, "no data block has atom sites (_atom_site_fract_x or _atom_site_Cartn_x)");
+        if (withAtoms.FirstOrDefault(b => b.Problem is not null) is { } damaged) throw damaged.Problem!;
+        if (withAtoms.Count == 0)
+        {
+            if (blocks.FirstOrDefault(b => b.Problem is not null) is { } skipped)
+                throw new InputException(fileName, skipped.Problem!.Line,
+                    $"no data block has atom sites; data_{skipped.Name} was skipped: {skipped.Problem.Problem}");
+            throw new InputException(fileName, null, "no data block has atom sites (_atom_site_fract_x or _atom_site_Cartn_x)");
+        }
         return withAtoms.Select(b => Build(b, fileName, options)).ToList();
     }
 
@@ -65,6 +74,7 @@ public static class CifReader
 
     private static Structure Build(CifBlock block, string? fileName, CifReadOptions options)
     {
+        if (block.Problem is { } problem) throw problem;
         var cell = ReadCell(block, fileName);
         var operations = ReadOperations(block, fileName);
 
@@ -108,7 +118,7 @@ public static class CifReader
                     throw new InputException(fileName, occupancies[i].Line, $"{name}: occupancy '{occupancies[i].Text}' is not in (0, 1]");
                 if (occupancy < 1 - 1e-6 && !options.AllowPartialOccupancy)
                     throw new InputException(fileName, occupancies[i].Line,
-                        $"site {name} ({element.Symbol}) has partial occupancy {occupancies[i].Text}: a disordered structure cannot be simulated as is (the reader can keep all partial sites on request)");
+                        $"site {name} ({element.Symbol}) has partial occupancy {occupancies[i].Text}: a disordered structure cannot be simulated as is (reading with partial sites kept, the command line's --keep-partial-sites, keeps every site with its occupancy)");
             }
             siteElements.Add(element.Z);
             siteNames.Add(name);

@@ -4,7 +4,8 @@ using MDEngine.Structures;
 namespace MDEngine.IO;
 
 /// <summary>Writes a periodic structure as a P1 CIF: cell parameters, the identity operation, and one site per atom
-/// (label, type symbol, fractional coordinates, occupancy 1) with round-trip precision. The cell orientation is not
+/// (label, type symbol, fractional coordinates, occupancy: 1, or the per-atom array "occupancy" of a structure read
+/// with its partial sites kept) with round-trip precision. The cell orientation is not
 /// stored in CIF: reading back gives ASE's standard orientation with the same fractional coordinates.</summary>
 public static class CifWriter
 {
@@ -22,6 +23,7 @@ public static class CifWriter
         text.Append("\nloop_\n_symmetry_equiv_pos_as_xyz\n  'x, y, z'\n\n");
         text.Append("loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n");
         var fractional = s.FractionalPositions();
+        double[]? occupancy = s.Arrays.TryGetValue("occupancy", out var o) && o.Data is double[] values && o.Columns == 1 ? values : null;
         var counts = new Dictionary<int, int>();
         for (int i = 0; i < s.Count; i++)
         {
@@ -29,7 +31,7 @@ public static class CifWriter
             counts[s.Numbers[i]] = counts.GetValueOrDefault(s.Numbers[i]) + 1;
             text.Append("  ").Append((symbol + counts[s.Numbers[i]]).PadRight(7)).Append(' ').Append(symbol.PadRight(3));
             for (int k = 0; k < 3; k++) text.Append(' ').Append(NumberText.Real(fractional[i][k]).PadLeft(24));
-            text.Append(" 1.0\n");
+            text.Append(' ').Append(occupancy is null ? "1.0" : NumberText.Real(occupancy[i])).Append('\n');
         }
         writer.Write(text.ToString());
     }

@@ -40,12 +40,13 @@ public static class StructureFile
     }
 
     /// <summary>All frames of the file.</summary>
-    public static IReadOnlyList<Structure> Read(string path, string? format = null)
+    /// <param name="cif">Choices for CIF files (block, partial sites); ignored for other formats.</param>
+    public static IReadOnlyList<Structure> Read(string path, string? format = null, CifReadOptions? cif = null)
     {
         RequireExists(path);
         string resolved = ResolveFormat(path, format);
         using var reader = OpenText(path);
-        try { return ReadText(reader, path, resolved); }
+        try { return ReadText(reader, path, resolved, cif); }
         catch (InvalidDataException e) { throw new InputException(path, null, $"not a valid gzip file ({e.Message})"); }
     }
 
@@ -67,23 +68,23 @@ public static class StructureFile
     }
 
     /// <summary>Reads from open text in a named format (<paramref name="fileName"/> is for messages only).</summary>
-    public static IReadOnlyList<Structure> ReadText(TextReader reader, string? fileName, string format) =>
+    public static IReadOnlyList<Structure> ReadText(TextReader reader, string? fileName, string format, CifReadOptions? cif = null) =>
         ResolveFormat(fileName ?? "", format) switch
         {
             "extxyz" => ExtXyzReader.ReadAll(reader, fileName, plainComments: false),
             "xyz" => ExtXyzReader.ReadAll(reader, fileName, plainComments: true),
-            "cif" => CifReader.Read(reader, fileName),
+            "cif" => CifReader.Read(reader, fileName, cif),
             _ => [PoscarReader.Read(reader, fileName)],
         };
 
     /// <summary>One frame: <paramref name="index"/> counts from 0, negative from the end (-1 is the last).</summary>
-    public static Structure ReadFrame(string path, int index = -1, string? format = null)
+    public static Structure ReadFrame(string path, int index = -1, string? format = null, CifReadOptions? cif = null)
     {
-        try { return ReadOneFrame(path, index, format); }
+        try { return ReadOneFrame(path, index, format, cif); }
         catch (InvalidDataException e) { throw new InputException(path, null, $"not a valid gzip file ({e.Message})"); }
     }
 
-    private static Structure ReadOneFrame(string path, int index, string? format)
+    private static Structure ReadOneFrame(string path, int index, string? format, CifReadOptions? cif)
     {
         RequireExists(path);
         string resolved = ResolveFormat(path, format);
@@ -100,7 +101,7 @@ public static class StructureFile
             if (selected.Count == 0) throw new InputException(path, null, $"frame {index} does not exist: the file has {count} frame(s)");
             return selected[0];
         }
-        var frames = Read(path, resolved);
+        var frames = Read(path, resolved, cif);
         int at = index < 0 ? frames.Count + index : index;
         if (at < 0 || at >= frames.Count) throw new InputException(path, null, $"frame {index} does not exist: the file has {frames.Count} frame(s)");
         return frames[at];

@@ -63,4 +63,22 @@ public sealed class SymmetryCliTests() : TempDirectoryTests("mdengine-sym-")
         Assert.Equal(2, code);
         Assert.Single(error.Trim().Split('\n'));
     }
+
+    [Theory]
+    [InlineData("symmetry", "1e308")]
+    [InlineData("symmetry", "0")]
+    [InlineData("symmetry", "NaN")]
+    [InlineData("relax", "1e308")]
+    public void A_symprec_outside_0_to_1_angstrom_is_one_line_with_exit_code_2(string command, string symprec)
+    {
+        string cif = Path.Combine(Dir, "nacl.cif");
+        Assert.Equal(0, Run("build", "--spacegroup", "225", "--cell", "5.64,5.64,5.64,90,90,90", "--site", "Na:4a", "--site", "Cl:4b", "--output", cif).Code);
+        string[] args = command == "symmetry" ? ["symmetry", cif, "--symprec", symprec]
+            : ["relax", cif, "--potential", "lj:epsilon=0.01,sigma=2.5,cutoff=6", "--symprec", symprec, "--output", Path.Combine(Dir, "out.extxyz")];
+        var (code, _, error) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains("--symprec", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(Dir, "out.extxyz")));
+    }
 }
