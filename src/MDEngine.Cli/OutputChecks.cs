@@ -14,6 +14,8 @@ internal static class OutputChecks
         if (Directory.Exists(path)) throw new UsageException($"{option} {path}: is a folder, not a file name");
     }
 
+    private const string TrajectoryNames = "a trajectory must be named .extxyz, .xyz, .lammpstrj or .dump";
+
     /// <summary>An output that holds results (energy, forces, stress) must be extended XYZ.</summary>
     public static void RequireExtXyz(string option, string path)
     {
@@ -25,8 +27,8 @@ internal static class OutputChecks
             throw new UsageException($"{option} {path}: {format} cannot hold energies, forces and stress: name the file .extxyz");
     }
 
-    /// <summary>A trajectory holds many frames: its name must say a format that does (extended XYZ, or plain
-    /// .xyz, which is written as extended XYZ as ASE does).</summary>
+    /// <summary>A trajectory holds many frames: its name must say a format that does (extended XYZ, plain .xyz,
+    /// which is written as extended XYZ as ASE does, or a LAMMPS dump).</summary>
     public static void RequireTrajectoryFormat(string option, string path)
     {
         RequireDirectory(option, path);
@@ -34,8 +36,8 @@ internal static class OutputChecks
             throw new UsageException($"{option} {path}: trajectories are written uncompressed, frame by frame (drop .gz)");
         string format;
         try { format = StructureFile.ResolveFormat(path); }
-        catch (InputException) { throw new UsageException($"{option} {path}: a trajectory must be named .extxyz or .xyz"); }
-        if (format is not ("extxyz" or "xyz"))
-            throw new UsageException($"{option} {path}: {format} holds one structure; a trajectory must be named .extxyz or .xyz");
+        catch (InputException) { throw new UsageException($"{option} {path}: {TrajectoryNames}"); }
+        if (!StructureFile.TrajectoryFormats.Contains(format))
+            throw new UsageException($"{option} {path}: {format} holds one structure; {TrajectoryNames}");
     }
 }

@@ -37,7 +37,7 @@ internal static class ConvertCommand
                 }
             }
             else frames = StructureFile.Read(inPath, parse.GetValue(inFormat), ReadOptions.Cif(parse, keepPartial));
-            if (frames.Count > 1 && targetFormat is "cif" or "vasp")
+            if (frames.Count > 1 && !StructureFile.MultiFrameFormats.Contains(targetFormat))
                 throw new UsageException($"{inPath} has {frames.Count} frames but {targetFormat} holds one structure: choose one with --frame");
             StructureFile.Write(outPath, frames, targetFormat);
             parse.InvocationConfiguration.Output.WriteLine($"wrote {frames.Count} frame{(frames.Count == 1 ? "" : "s")} to {outPath} ({targetFormat})");

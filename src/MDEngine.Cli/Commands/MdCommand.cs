@@ -48,7 +48,7 @@ internal static class MdCommand
         var exact = new Option<bool>("--exact-temperature") { Description = "Scale initial velocities to exactly --temperature." };
         var newVelocities = new Option<bool>("--new-velocities") { Description = "Draw initial velocities even when the file has some." };
         var fixedAtoms = new Option<string?>("--fixed") { Description = "Atoms held fixed, 0-based: e.g. 0,3,10-19." };
-        var trajectory = new Option<string?>("--trajectory") { Description = "Extended XYZ trajectory (positions, velocities, forces)." };
+        var trajectory = new Option<string?>("--trajectory") { Description = "Trajectory: extended XYZ (.extxyz, .xyz: positions, velocities, forces, energy, stress) or LAMMPS dump (.lammpstrj, .dump)." };
         var every = new Option<int>("--every") { Description = "Steps between trajectory frames.", DefaultValueFactory = _ => 100 };
         var log = new Option<string?>("--log") { Description = "Thermodynamic log (CSV)." };
         var logEvery = new Option<int?>("--log-every") { Description = "Steps between log rows (default: --every)." };
@@ -82,7 +82,12 @@ internal static class MdCommand
             double skinValue = parse.GetValue(skin);
             if (!(skinValue >= 0 && skinValue <= MaxSkin)) throw new UsageException(FormattableString.Invariant($"--skin {skinValue}: expected 0 to {MaxSkin} Å"));
             if (parse.GetValue(minDistance) is { } floor && !(floor > 0 && double.IsFinite(floor))) throw new UsageException("--min-distance must be a positive distance");
-            if (parse.GetValue(trajectory) is { } trajectoryName) OutputChecks.RequireTrajectoryFormat("--trajectory", trajectoryName);
+            if (parse.GetValue(trajectory) is { } trajectoryName)
+            {
+                OutputChecks.RequireTrajectoryFormat("--trajectory", trajectoryName);
+                if (parse.GetValue(restart) is not null && StructureFile.ResolveFormat(trajectoryName) == "lammps-dump")
+                    throw new UsageException("--restart continues extended XYZ trajectories only: name the trajectory .extxyz");
+            }
             if (parse.GetValue(log) is { } logName) OutputChecks.RequireDirectory("--log", logName);
             if (parse.GetValue(checkpoint) is { } checkpointName) OutputChecks.RequireDirectory("--checkpoint", checkpointName);
             bool thermostatted = name is not "nve";

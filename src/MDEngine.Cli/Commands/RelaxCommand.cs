@@ -91,7 +91,7 @@ internal static class RelaxCommand
                 for (int f = 0; f < frames.Count; f++)
                     inputs.Add((frames.Count > 1 ? $"{path} frame {f}" : path, frames[f]));
             }
-            if (inputs.Count > 1 && outFormat is "cif" or "vasp")
+            if (inputs.Count > 1 && !StructureFile.MultiFrameFormats.Contains(outFormat))
                 throw new UsageException($"{inputs.Count} structures to write but {outFormat} holds one: write extxyz");
             foreach (var (label, s) in inputs)
             {

@@ -12,7 +12,7 @@ namespace MDEngine.IO;
 /// ASE reads into <c>atoms.get_velocities()</c>; masses only when they differ from the element masses.
 /// Each <see cref="Write"/> flushes, so a trajectory can be followed while it is written.
 /// </summary>
-public sealed class ExtXyzWriter : IDisposable
+public sealed class ExtXyzWriter : IFrameWriter
 {
     private static readonly HashSet<string> ReservedColumns = new(StringComparer.Ordinal) { "species", "pos", "Z", "masses", "momenta", "velocities" };
     private readonly TextWriter _writer;

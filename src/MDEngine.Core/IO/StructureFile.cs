@@ -13,7 +13,13 @@ namespace MDEngine.IO;
 /// </summary>
 public static class StructureFile
 {
-    public static readonly IReadOnlyList<string> Formats = ["extxyz", "xyz", "cif", "vasp"];
+    public static readonly IReadOnlyList<string> Formats = ["extxyz", "xyz", "cif", "vasp", "lammps-data", "lammps-dump", "traj", "db"];
+
+    /// <summary>The formats that hold many frames.</summary>
+    public static readonly IReadOnlyList<string> MultiFrameFormats = ["extxyz", "xyz", "lammps-dump", "traj", "db"];
+
+    /// <summary>The formats written frame by frame during a run (<see cref="OpenTrajectory"/>).</summary>
+    public static readonly IReadOnlyList<string> TrajectoryFormats = ["extxyz", "xyz", "lammps-dump"];
 
     /// <summary>The format name for <paramref name="path"/>, or the explicit <paramref name="format"/> normalised.</summary>
     public static string ResolveFormat(string path, string? format = null)
@@ -23,7 +29,7 @@ public static class StructureFile
             string f = format.Trim().ToLowerInvariant();
             return f switch
             {
-                "extxyz" or "xyz" or "cif" or "vasp" => f,
+                "extxyz" or "xyz" or "cif" or "vasp" or "lammps-data" or "lammps-dump" or "traj" or "db" => f,
                 "poscar" or "contcar" => "vasp",
                 _ => throw new InputException(path, null, $"unknown format '{format}' (known: {string.Join(", ", Formats)})"),
             };
@@ -35,6 +41,10 @@ public static class StructureFile
         if (ext == ".xyz") return "xyz";
         if (ext == ".cif") return "cif";
         if (ext is ".vasp" or ".poscar") return "vasp";
+        if (ext is ".lmp" || name.StartsWith("data.", StringComparison.OrdinalIgnoreCase) || ext == ".data") return "lammps-data";
+        if (ext is ".lammpstrj" or ".dump") return "lammps-dump";
+        if (ext == ".traj") return "traj";
+        if (ext == ".db") return "db";
         if (name.StartsWith("POSCAR", StringComparison.OrdinalIgnoreCase) || name.StartsWith("CONTCAR", StringComparison.OrdinalIgnoreCase)) return "vasp";
         throw new InputException(path, null, $"cannot tell the format from the name '{name}': give one of {string.Join(", ", Formats)}");
     }
@@ -45,6 +55,17 @@ public static class StructureFile
     {
         RequireExists(path);
         string resolved = ResolveFormat(path, format);
+        if (resolved == "db")
+        {
+            if (IsGzip(path)) throw new InputException(path, null, "a gzip-compressed database is not read: unpack it first");
+            return AseDatabase.Read(path);
+        }
+        if (resolved == "traj")
+        {
+            if (IsGzip(path)) throw new InputException(path, null, "a gzip-compressed .traj is not read: unpack it first");
+            using var binary = File.OpenRead(path);
+            return AseTrajectory.Read(binary, path);
+        }
         using var reader = OpenText(path);
         try { return ReadText(reader, path, resolved, cif); }
         catch (InvalidDataException e) { throw new InputException(path, null, $"not a valid gzip file ({e.Message})"); }
@@ -74,6 +95,9 @@ public static class StructureFile
             "extxyz" => ExtXyzReader.ReadAll(reader, fileName, plainComments: false),
             "xyz" => ExtXyzReader.ReadAll(reader, fileName, plainComments: true),
             "cif" => CifReader.Read(reader, fileName, cif),
+            "lammps-data" => [LammpsDataReader.Read(reader, fileName)],
+            "lammps-dump" => LammpsDumpReader.ReadAll(reader, fileName),
+            "traj" or "db" => throw new InputException(fileName, null, $"{format} is binary: read it from its file"),
             _ => [PoscarReader.Read(reader, fileName)],
         };
 
@@ -107,7 +131,12 @@ public static class StructureFile
         return frames[at];
     }
 
-    /// <summary>Writes all frames; formats that hold one structure (cif, vasp) accept exactly one.</summary>
+    /// <summary>Opens a trajectory for writing frame by frame: a LAMMPS dump when <paramref name="path"/> names one,
+    /// else extended XYZ.</summary>
+    public static IFrameWriter OpenTrajectory(string path, bool append = false) =>
+        ResolveFormat(path) == "lammps-dump" ? new LammpsDumpWriter(path, append) : new ExtXyzWriter(path, append);
+
+    /// <summary>Writes all frames; formats that hold one structure (cif, vasp, lammps-data) accept exactly one.</summary>
     public static void Write(string path, IEnumerable<Structure> frames, string? format = null)
     {
         string resolved = ResolveFormat(path, format);
@@ -119,6 +148,21 @@ public static class StructureFile
         string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
+            if (resolved == "db")
+            {
+                if (IsGzip(path)) throw new InputException(path, null, "a database is written uncompressed (drop .gz)");
+                AseDatabase.Write(temporary, list);
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                File.Move(temporary, path, overwrite: true);
+                return;
+            }
+            if (resolved == "traj")
+            {
+                if (IsGzip(path)) throw new InputException(path, null, "a .traj is written uncompressed (drop .gz)");
+                using (var binary = File.Create(temporary)) AseTrajectory.Write(binary, list);
+                File.Move(temporary, path, overwrite: true);
+                return;
+            }
             using (var file = File.Create(temporary))
             using (Stream stream = IsGzip(path) ? new GZipStream(file, CompressionLevel.Optimal) : file)
             using (var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n" })
@@ -142,10 +186,19 @@ public static class StructureFile
                 using (var xyz = new ExtXyzWriter(writer, leaveOpen: true))
                     foreach (var s in frames) xyz.Write(s);
                 break;
+            case "lammps-dump":
+                using (var dump = new LammpsDumpWriter(writer, leaveOpen: true))
+                    foreach (var s in frames) dump.Write(s);
+                break;
+            case "traj" or "db":
+                throw new InputException(fileName, null, $"{format} is binary: write it to a file");
             case var f when frames.Count != 1:
                 throw new InputException(fileName, null, $"{f} holds one structure, not {frames.Count}");
             case "cif":
                 CifWriter.Write(writer, frames[0], fileName);
+                break;
+            case "lammps-data":
+                LammpsDataWriter.Write(writer, frames[0], fileName);
                 break;
             default:
                 PoscarWriter.Write(writer, frames[0], fileName);
