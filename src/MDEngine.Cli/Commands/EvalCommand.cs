@@ -22,8 +22,8 @@ internal static class EvalCommand
         var files = new Argument<string[]>("files") { Description = "Structure files (extxyz, xyz, cif, POSCAR/CONTCAR/.vasp).", Arity = ArgumentArity.OneOrMore };
         var potentialOption = new Option<string>("--potential", "-p")
         {
-            Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:epsilon=..,sigma=..,cutoff=.., morse:D=..,alpha=..,r0=..,cutoff=.., or auto.",
-            Required = true,
+            Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:epsilon=..,sigma=..,cutoff=.., morse:D=..,alpha=..,r0=..,cutoff=.., a model, or auto (the shipped potential covering the elements).",
+            DefaultValueFactory = _ => "auto",
         };
         var outputOption = new Option<string?>("--output", "-o") { Description = "Write every frame with its results to this extended XYZ file." };
         var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif or vasp (default: from each file name)." };

@@ -32,7 +32,7 @@ internal static class MdCommand
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "Structure file (its last frame is used)." };
-        var potential = new Option<string>("--potential") { Description = "Potential specification (file, lj:..., morse:..., auto, model).", Required = true };
+        var potential = new Option<string>("--potential") { Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:..., morse:..., a model, or auto (the shipped potential covering the elements).", DefaultValueFactory = _ => "auto" };
         var ensemble = new Option<string>("--ensemble") { Description = "nve, langevin, bussi, nose-hoover, berendsen, npt-crescale or npt-mtk.", DefaultValueFactory = _ => "nve" };
         var timestep = new Option<double>("--timestep") { Description = "Time step (fs).", DefaultValueFactory = _ => 1.0 };
         var steps = new Option<long>("--steps") { Description = "Total number of steps of the run.", Required = true };
@@ -47,11 +47,13 @@ internal static class MdCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed for initial velocities and stochastic integrators.", DefaultValueFactory = _ => 1UL };
         var exact = new Option<bool>("--exact-temperature") { Description = "Scale initial velocities to exactly --temperature." };
         var newVelocities = new Option<bool>("--new-velocities") { Description = "Draw initial velocities even when the file has some." };
-        var fixedAtoms = new Option<string?>("--fixed") { Description = "Atoms held fixed, 0-based: e.g. 0,3,10-19." };
+        // --fix, as in relax; --fixed is the earlier name, still accepted.
+        var fixedAtoms = new Option<string?>("--fix", "--fixed") { Description = "Atoms held fixed, 0-based indices and ranges: 0,3,10-15." };
         var trajectory = new Option<string?>("--trajectory") { Description = "Trajectory: extended XYZ (.extxyz, .xyz: positions, velocities, forces, energy, stress) or LAMMPS dump (.lammpstrj, .dump)." };
         var every = new Option<int>("--every") { Description = "Steps between trajectory frames.", DefaultValueFactory = _ => 100 };
         var log = new Option<string?>("--log") { Description = "Thermodynamic log (CSV)." };
         var logEvery = new Option<int?>("--log-every") { Description = "Steps between log rows (default: --every)." };
+        var thermoEvery = new Option<int?>("--thermo") { Description = "Steps between thermo lines on standard output when it is not a terminal (default: --log-every, else --every); on a terminal a progress bar shows instead." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file, rewritten atomically." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 1000 };
         var restart = new Option<string?>("--restart") { Description = "Continue from this checkpoint." };
@@ -62,7 +64,7 @@ internal static class MdCommand
         var command = new Command("md", "Run molecular dynamics (NVE, NVT or NPT).");
         command.Arguments.Add(file);
         foreach (var o in new Option[] { potential, ensemble, timestep, steps, temperature, pressure, friction, tauT, tauP, compressibility, cell, chain, seed,
-                     exact, newVelocities, fixedAtoms, trajectory, every, log, logEvery, checkpoint, checkpointEvery, restart, minDistance, skin, neighModify })
+                     exact, newVelocities, fixedAtoms, trajectory, every, log, logEvery, thermoEvery, checkpoint, checkpointEvery, restart, minDistance, skin, neighModify })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -74,6 +76,7 @@ internal static class MdCommand
             if (total < 0) throw new UsageException("--steps must not be negative");
             if (parse.GetValue(every) < 1) throw new UsageException("--every must be at least 1");
             if (parse.GetValue(logEvery) is < 1) throw new UsageException("--log-every must be at least 1");
+            if (parse.GetValue(thermoEvery) is < 1) throw new UsageException("--thermo must be at least 1");
             if (parse.GetValue(checkpointEvery) < 1) throw new UsageException("--checkpoint-every must be at least 1");
             if (!(dt > 0 && dt <= MaxTimestep)) throw new UsageException(FormattableString.Invariant($"--timestep {dt}: expected a time step above 0 and at most {MaxTimestep} fs"));
             double? t = parse.GetValue(temperature);
@@ -154,9 +157,13 @@ internal static class MdCommand
                     md.Observers.Add(checkpoints = new CheckpointObserver(checkpointPath, parse.GetValue(checkpointEvery)));
 
                 long remaining = Math.Max(0, total - state.Step);
+                // A terminal gets a progress bar; anything else (a file, a pipe, a test) gets thermo lines.
+                bool terminal = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
+                if (!terminal)
+                    md.Observers.Add(new ThermoLinesObserver(output, parse.GetValue(thermoEvery) ?? parse.GetValue(logEvery) ?? parse.GetValue(every)));
                 try
                 {
-                    if (!Console.IsOutputRedirected && remaining > 0) RunWithProgress(md, remaining);
+                    if (terminal && remaining > 0) RunWithProgress(md, remaining);
                     else md.Run(remaining);
                 }
                 catch (MdBlowUpException e)
@@ -224,9 +231,9 @@ internal static class MdCommand
         {
             var ends = part.Split('-');
             if (ends.Length is < 1 or > 2 || !ends.All(e => int.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-                throw new UsageException($"--fixed: '{part}' is not an atom index or range");
+                throw new UsageException($"--fix: '{part}' is not an atom index or range");
             int from = int.Parse(ends[0], CultureInfo.InvariantCulture), to = int.Parse(ends[^1], CultureInfo.InvariantCulture);
-            if (from > to || to >= count) throw new UsageException($"--fixed: '{part}' is outside atoms 0-{count - 1}");
+            if (from > to || to >= count) throw new UsageException($"--fix: '{part}' is outside atoms 0-{count - 1}");
             for (int i = from; i <= to; i++) atoms.Add(i);
         }
         return atoms;

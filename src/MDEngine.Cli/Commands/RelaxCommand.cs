@@ -200,6 +200,16 @@ internal static class RelaxCommand
                     var p = keep.Cell.Parameters();
                     log.WriteLine(string.Format(inv, "  cell: a={0:F6} b={1:F6} c={2:F6} Å α={3:F4} β={4:F4} γ={5:F4}°, volume {6:F4} Å³",
                         p.A, p.B, p.C, p.Alpha, p.Beta, p.Gamma, keep.Volume));
+                    if (keep.Stress is { } st && st.IsFinite)
+                    {
+                        // ASE's sign (negative under compression) in GPa, and the pressure -tr(σ)/3 it implies.
+                        double[] voigt = [st.M00, st.M11, st.M22, st.M12, st.M02, st.M01];
+                        log.WriteLine(string.Format(inv, "  stress (GPa; xx yy zz yz xz xy): {0}; pressure {1:F4} GPa",
+                            string.Join(" ", voigt.Select(x => (x * GPaPerEvA3).ToString("F4", inv))), -st.Trace / 3 * GPaPerEvA3));
+                    }
+                    if (pressureGPa != 0 && keep.Energy is { } energy)
+                        log.WriteLine(string.Format(inv, "  enthalpy H = E + pV = {0:F6} eV at {1} GPa (the quantity minimised)",
+                            energy + pressureGPa / GPaPerEvA3 * keep.Volume, pressureGPa));
                 }
                 if (r.Converged) log.WriteLine("  converged");
                 else if (r.Problem is { } problem)

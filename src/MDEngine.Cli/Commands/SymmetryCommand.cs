@@ -19,7 +19,7 @@ internal static class SymmetryCommand
     {
         var file = new Argument<string>("file") { Description = "Structure file (periodic in three directions)." };
         var symprec = new Option<double>("--symprec") { Description = "Distance tolerance in Å (spglib's symprec).", DefaultValueFactory = _ => SymmetryAnalyzer.DefaultSymprec };
-        var angle = new Option<double>("--angle-tolerance") { Description = "Angle tolerance in degrees (default: derived from symprec).", DefaultValueFactory = _ => -1 };
+        var angle = new Option<double?>("--angle-tolerance") { Description = "Angle tolerance in degrees (default: derived from symprec, as spglib)." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var standardize = new Option<string?>("--standardize") { Description = "Write the standardized cell: conventional or primitive (needs --output)." };
         var output = new Option<string?>("--output", "-o") { Description = "Output file for --standardize (.cif writes the symmetry too)." };
@@ -31,7 +31,9 @@ internal static class SymmetryCommand
         {
             double tol = parse.GetValue(symprec);
             if (!(tol > 0 && tol <= MaxSymprec)) throw new UsageException(FormattableString.Invariant($"--symprec {tol}: expected a distance above 0 and at most {MaxSymprec} Å"));
-            double angleTol = parse.GetValue(angle);
+            // Unset: spglib's rule (-1 to SymmetryAnalyzer), which derives the angle tolerance from symprec.
+            double angleTol = parse.GetValue(angle) ?? -1;
+            if (parse.GetValue(angle) is { } degrees && !(degrees > 0 && degrees < 90)) throw new UsageException("--angle-tolerance must be between 0 and 90 degrees");
             string? mode = parse.GetValue(standardize);
             string? outPath = parse.GetValue(output);
             if (mode is not null and not ("conventional" or "primitive")) throw new UsageException($"--standardize takes conventional or primitive, not '{mode}'");

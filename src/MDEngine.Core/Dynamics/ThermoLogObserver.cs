@@ -4,14 +4,15 @@ using CsvHelper;
 namespace MDEngine.Dynamics;
 
 /// <summary>
-/// Writes one CSV row per logged step: step, time_ps, epot, ekin, etotal, conserved (eV), temperature (K),
-/// pressure_gpa, volume (Å³), a, b, c (Å), ns_per_day. Rows are flushed as written so the file can be followed
+/// Writes one CSV row per logged step, the unit in each column name: step, time_ps, epot_ev, ekin_ev, etotal_ev,
+/// conserved_ev, temperature_k, pressure_gpa, volume_a3 (Å³), a_a, b_a, c_a (Å), ns_per_day. A value that does not
+/// exist (the volume of a molecule) is an empty field. Rows are flushed as written so the file can be followed
 /// during a run.
 /// </summary>
 public sealed class ThermoLogObserver : MdObserver, IDisposable
 {
     public static readonly string[] Columns =
-        ["step", "time_ps", "epot", "ekin", "etotal", "conserved", "temperature", "pressure_gpa", "volume", "a", "b", "c", "ns_per_day"];
+        ["step", "time_ps", "epot_ev", "ekin_ev", "etotal_ev", "conserved_ev", "temperature_k", "pressure_gpa", "volume_a3", "a_a", "b_a", "c_a", "ns_per_day"];
 
     private readonly TextWriter _writer;
     private readonly CsvWriter _csv;

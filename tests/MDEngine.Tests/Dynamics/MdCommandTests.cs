@@ -36,7 +36,7 @@ public sealed class MdCommandTests() : TempDirectoryTests("mdengine-md-")
         Assert.True(code == 0, error);
         Assert.Contains("step 100", output);
         var lines = File.ReadAllLines(P("thermo.csv"));
-        Assert.StartsWith("step,time_ps,epot,ekin,etotal,conserved,temperature,pressure_gpa,volume", lines[0]);
+        Assert.Equal("step,time_ps,epot_ev,ekin_ev,etotal_ev,conserved_ev,temperature_k,pressure_gpa,volume_a3,a_a,b_a,c_a,ns_per_day", lines[0]);
         Assert.Equal(1 + 5, lines.Length);
         var frames = StructureFile.Read(P("traj.extxyz"));
         Assert.Equal(5, frames.Count);
@@ -108,6 +108,31 @@ public sealed class MdCommandTests() : TempDirectoryTests("mdengine-md-")
         Assert.True(code == 0, error);
         Assert.Equal(3, StructureFile.Read(P("o.extxyz")).Count);
         Assert.Equal(1 + 3, File.ReadAllLines(P("o.csv")).Length);
+    }
+
+    [Fact]
+    public void Thermo_lines_with_units_go_to_standard_output_when_it_is_not_a_terminal()
+    {
+        var (code, output, error) = Run("md", Crystal(), "--potential", Lj, "--temperature", "30", "--steps", "20", "--every", "10", "--thermo", "5");
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n');
+        var header = Assert.Single(lines, l => l.TrimStart().StartsWith("Step "));
+        Assert.Contains("PotEng(eV)", header);
+        Assert.Contains("Temp(K)", header);
+        Assert.Contains("Press(GPa)", header);
+        var rows = lines.Where(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..] && long.TryParse(first, out _)).ToArray();
+        Assert.Equal(["0", "5", "10", "15", "20"], rows.Select(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]));
+    }
+
+    [Fact]
+    public void Md_takes_the_same_fix_option_as_relax_and_keeps_those_atoms_still()
+    {
+        var (code, _, error) = Run("md", Crystal(), "--potential", Lj, "--temperature", "30", "--steps", "10", "--every", "10",
+            "--fix", "0,3", "--trajectory", P("fix.extxyz"));
+        Assert.True(code == 0, error);
+        var frames = StructureFile.Read(P("fix.extxyz"));
+        Assert.Equal(frames[0].Positions[3], frames[^1].Positions[3]);
+        Assert.NotEqual(frames[0].Positions[1], frames[^1].Positions[1]);
     }
 
     [Theory]

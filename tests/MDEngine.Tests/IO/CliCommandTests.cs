@@ -107,6 +107,28 @@ public sealed class CliCommandTests() : TempDirectoryTests("mdengine-cli-")
     }
 
     [Fact]
+    public void Every_command_that_evaluates_defaults_to_the_auto_potential()
+    {
+        string cu = Path.Combine(Dir, "cu.extxyz");
+        Assert.Equal(0, Run("convert", IoReference.PathOf("multi.extxyz"), cu, "--frame", "0").Code);
+        foreach (var args in new[] { new[] { "eval", cu }, ["relax", cu, "--output", Path.Combine(Dir, "r.extxyz")],
+                     ["md", cu, "--temperature", "10", "--steps", "2"] })
+        {
+            var (code, output, error) = Run(args);
+            Assert.True(code == 0, $"{args[0]}: {error}");
+            if (args[0] != "md") Assert.Contains("potential: ", output);
+        }
+    }
+
+    [Fact]
+    public void Symmetry_help_shows_no_magic_angle_tolerance()
+    {
+        var (_, output, _) = Run("symmetry", "--help");
+        string line = output.Split('\n').Single(l => l.Contains("--angle-tolerance"));
+        Assert.DoesNotContain("-1", line);
+    }
+
+    [Fact]
     public void UnknownFormatsAndMissingFilesExitTwo()
     {
         string input = Write("a.pdb", "x");
