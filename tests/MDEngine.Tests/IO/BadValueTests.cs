@@ -131,6 +131,19 @@ public sealed class BadValueTests() : TempDirectoryTests("mdengine-badvalue-")
     }
 
     [Theory]
+    [InlineData(0.30000000000000004, "0.3")]
+    [InlineData(0.5000000000000001, "0.5")]
+    [InlineData(2.9250000000000003, "2.925")]
+    [InlineData(0.10653594771241831, "0.10653594771242")]
+    [InlineData(-0.0, "0.0")]
+    [InlineData(1e-20, "1e-20")]
+    public void Numbers_in_CIF_and_POSCAR_are_written_as_people_read_them(double value, string text)
+    {
+        Assert.Equal(text, NumberText.Readable(value));
+        Assert.True(Math.Abs(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture) - value) <= 1e-14 * Math.Max(1, Math.Abs(value)));
+    }
+
+    [Theory]
     [InlineData("2\r\n\r\nH 0 0 0\r\nH 0 0 1\r\n")]
     [InlineData("2\r\rH 0 0 0\rH 0 0 1")]
     [InlineData("2\n\nH 0 0 0\nH 0 0 1")]
