@@ -15,10 +15,15 @@ internal static class SymmetryCommand
     /// <summary>The largest distance tolerance accepted (Å): beyond it every structure is "symmetric".</summary>
     public const double MaxSymprec = 1.0;
 
+    /// <summary>The default --symprec of every command (symmetry, relax's printed groups and --keep-symmetry), so
+    /// that they name the same group: 1e-3 Å, which real files with rounded coordinates need (spglib's 1e-5 finds a
+    /// lower group for many of them).</summary>
+    public const double DefaultSymprec = 1e-3;
+
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "Structure file (periodic in three directions)." };
-        var symprec = new Option<double>("--symprec") { Description = "Distance tolerance in Å (spglib's symprec).", DefaultValueFactory = _ => SymmetryAnalyzer.DefaultSymprec };
+        var symprec = new Option<double>("--symprec") { Description = "Distance tolerance in Å (spglib's symprec).", DefaultValueFactory = _ => DefaultSymprec };
         var angle = new Option<double?>("--angle-tolerance") { Description = "Angle tolerance in degrees (default: derived from symprec, as spglib)." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var standardize = new Option<string?>("--standardize") { Description = "Write the standardized cell: conventional or primitive (needs --output)." };
