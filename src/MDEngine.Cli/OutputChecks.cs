@@ -12,6 +12,21 @@ internal static class OutputChecks
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(directory)) throw new UsageException($"{option} {path}: the folder {directory} does not exist");
         if (Directory.Exists(path)) throw new UsageException($"{option} {path}: is a folder, not a file name");
+        if (!CanCreateFileIn(directory)) throw new UsageException($"{option} {path}: the folder {directory} is not writable");
+    }
+
+    /// <summary>Whether a file can be created in <paramref name="directory"/>: a probe file is made and removed at once
+    /// (permissions, read-only mounts and full quotas all show up here, before the run starts).</summary>
+    private static bool CanCreateFileIn(string directory)
+    {
+        string probe = Path.Combine(directory, $".mdengine-write-check-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+            return true;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException) { return false; }
+        finally { if (File.Exists(probe)) File.Delete(probe); }
     }
 
     private const string TrajectoryNames = "a trajectory must be named .extxyz, .xyz, .lammpstrj or .dump";
