@@ -1,4 +1,5 @@
 using MDEngine.ML.Mace;
+using MDEngine.ML.TorchScript;
 using MDEngine.Potentials;
 
 namespace MDEngine.ML;
@@ -10,5 +11,6 @@ public static class MlPotentials
     public static void Register()
     {
         MaceSpec.Register();   // `model.json` / `mace:...`
+        TorchScriptSpec.Register();   // deployed TorchScript files / `torchscript:...`
     }
 }
