@@ -27,6 +27,7 @@ public sealed class TorchScriptArchive
     public string ForwardSignature { get; }
 
     private readonly string _codePath;
+    private readonly string[] _classBody;
     private readonly string _className;
 
     private TorchScriptArchive(byte[] bytes, Dictionary<string, byte[]> entries, string root, string module, string className)
@@ -37,7 +38,8 @@ public sealed class TorchScriptArchive
         if (!entries.ContainsKey(_codePath)) throw new ModelException($"the TorchScript archive has no source for its top-level class ({_codePath})");
         ExtraFiles = entries.Where(e => e.Key.StartsWith(root + "/extra/", StringComparison.Ordinal))
             .ToDictionary(e => e.Key[(root.Length + 7)..], e => Encoding.UTF8.GetString(e.Value).Trim());
-        ForwardSignature = FindForward(Encoding.UTF8.GetString(entries[_codePath]), className);
+        _classBody = ClassBody(Encoding.UTF8.GetString(entries[_codePath]), className);
+        ForwardSignature = FindForward(_classBody);
     }
 
     /// <summary>Reads a TorchScript file; a file that is something else (a pickled model, an AOTInductor package, not a
@@ -63,6 +65,11 @@ public sealed class TorchScriptArchive
         var (module, cls) = TopLevelClass(entries[root + "/data.pkl"]);
         return new TorchScriptArchive(bytes, entries, root, module, cls);
     }
+
+    /// <summary>True when the top-level class declares an attribute (a buffer, parameter or submodule) of this name,
+    /// as a line <c>name : Type</c> of its body.</summary>
+    public bool DeclaresAttribute(string name) =>
+        _classBody.Any(l => l.StartsWith("  " + name + " :", StringComparison.Ordinal));
 
     /// <summary>The archive with <paramref name="methodSource"/> (TorchScript, indented by two spaces like the class
     /// body; <c>SELF</c> stands for the class's qualified name) added to the top-level class. The class's source-range
@@ -99,9 +106,8 @@ public sealed class TorchScriptArchive
     }
 
     /// <summary>The lines from <c>def forward(</c> to the end of its declaration (the line ending in <c>:</c>).</summary>
-    private static string FindForward(string code, string className)
+    private static string FindForward(string[] lines)
     {
-        var lines = ClassBody(code, className);
         int start = Array.FindIndex(lines, l => l.TrimStart().StartsWith("def forward(", StringComparison.Ordinal));
         if (start < 0) return "(no forward method)";
         var declaration = new StringBuilder();

@@ -53,8 +53,31 @@ public static class TorchScriptKinds
         bool dictionary = forward.Contains("Dict[str, Tensor]", StringComparison.Ordinal);
         if (dictionary && forward.Contains("local_or_ghost", StringComparison.Ordinal)) return TorchScriptKind.MaceLammps;
         if (dictionary && forward.Contains("compute_force", StringComparison.Ordinal)) return TorchScriptKind.Mace;
-        throw new ModelException($"a TorchScript model of no known family: {archive.QualifiedClassName}.{forward} " +
+        throw new ModelException($"a TorchScript model of no known family: {forward} " +
             $"(MDEngine runs {Choices} deployments; if this is one of them saved without its metadata, name it with " +
             "torchscript:FILE,format=KIND)");
+    }
+
+    /// <summary>
+    /// Refuses a file whose <c>forward</c> cannot be called the way <paramref name="kind"/> calls it, before anything
+    /// is compiled: libtorch compiles the added entry method while loading, and a compile error there cannot be
+    /// recovered from. SevenNet and nequip take one <c>Dict[str, Tensor]</c>; mace-torch's scripted models take the
+    /// dictionary and <c>compute_force</c>/<c>compute_virials</c>/<c>compute_stress</c> flags, its LAMMPS wrapper
+    /// <c>local_or_ghost</c> and <c>compute_virials</c>; both mace kinds keep <c>atomic_numbers</c> and <c>r_max</c>.
+    /// </summary>
+    public static void RequireCallable(TorchScriptArchive archive, TorchScriptKind kind)
+    {
+        string forward = archive.ForwardSignature;
+        string[] needed = kind switch
+        {
+            TorchScriptKind.SevenNet or TorchScriptKind.Nequip => ["forward(self, data: Dict[str, Tensor]) -> Dict[str, Tensor]:"],
+            TorchScriptKind.Mace => ["data: Dict[str, Tensor]", "training: bool", "compute_force: bool", "compute_virials: bool", "compute_stress: bool"],
+            _ => ["data: Dict[str, Tensor]", "local_or_ghost: Tensor", "compute_virials: bool"],
+        };
+        var missing = needed.Where(n => !forward.Contains(n, StringComparison.Ordinal)).ToList();
+        if (kind is TorchScriptKind.Mace or TorchScriptKind.MaceLammps)
+            missing.AddRange(new[] { "atomic_numbers", "r_max" }.Where(a => !archive.DeclaresAttribute(a)).Select(a => $"buffer {a}"));
+        if (missing.Count > 0)
+            throw new ModelException($"not a {Name(kind)} model: its forward is {forward} (a {Name(kind)} model needs {string.Join(", ", missing)})");
     }
 }

@@ -29,7 +29,9 @@ public sealed class TorchScriptLoader
     {
         var archive = TorchScriptArchive.Read(path);
         var loader = new TorchScriptLoader(settings ?? new TorchSettings(), requestedDType);
-        return (kind ?? TorchScriptKinds.Detect(archive)) switch
+        var family = kind ?? TorchScriptKinds.Detect(archive);
+        TorchScriptKinds.RequireCallable(archive, family);
+        return family switch
         {
             TorchScriptKind.SevenNet => SevenNetModel.Create(path, archive, loader),
             TorchScriptKind.Nequip => NequipModel.Create(path, archive, loader),
