@@ -1,7 +1,5 @@
-using System.Globalization;
 using MDEngine.ML.Graphs;
 using MDEngine.Potentials;
-using MDEngine.Structures;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -54,6 +52,7 @@ public sealed class SevenNetModel : TorchScriptModel
         {
             var (a0, a1, e0, e1) = Range(batch, b);
             var cell = batch.Cells[b];
+            var volume = linalg.det(cell);   // a · (b × c), as pair_e3gnn computes it
             var pos = batch.Positions.narrow(0, a0, a1 - a0).detach().clone().requires_grad_(true);
             var result = Call(
                 batch.Species.narrow(0, a0, a1 - a0),
@@ -61,11 +60,11 @@ public sealed class SevenNetModel : TorchScriptModel
                 EdgeIndex(batch, e0, e1, a0),
                 tensor(new long[] { a1 - a0 }, device: Device),
                 cell,
-                linalg.det(cell),
+                volume,
                 batch.SenderShift.narrow(0, e0, e1 - e0));
             energies.Add(result[0].reshape(-1));
             forces.Add(result[1]);
-            strain.Add(batch.Graph.FullyPeriodic[b] ? FromSevenNetStress(result[2], linalg.det(cell)) : zeros([3, 3], DType, Device));
+            strain.Add(batch.Graph.FullyPeriodic[b] ? FromSevenNetStress(result[2], volume) : zeros([3, 3], DType, Device));
         }
         return new GraphOutput { NodeEnergies = cat(energies, 0), Forces = cat(forces, 0), StrainDerivative = stack(strain) };
     }

@@ -16,7 +16,9 @@ public static class TorchFileKind
     public static Kind Of(byte[] bytes)
     {
         if (bytes.Length < 4 || bytes[0] != (byte)'P' || bytes[1] != (byte)'K') return Kind.NotZip;
-        var names = Entries(bytes).Keys.ToList();
+        List<string> names;
+        using (var zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read))
+            names = zip.Entries.Select(e => e.FullName).ToList();
         if (names.Any(n => n.EndsWith("/archive_format", StringComparison.Ordinal) || n.Contains("/data/aotinductor/", StringComparison.Ordinal)))
             return Kind.AotInductor;
         bool pickle = names.Any(n => n.EndsWith("/data.pkl", StringComparison.Ordinal));
