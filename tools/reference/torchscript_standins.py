@@ -11,7 +11,8 @@ independently:
 
 Rerun (from the repository root; needs Debian's python3-torch):
     /usr/bin/python3 tools/reference/torchscript_standins.py
-It rewrites tests/MDEngine.ML.Tests/data/torchscript/*.pt, *.pt2 and standin_parameters.json.
+It rewrites tests/MDEngine.ML.Tests/data/torchscript/*.pt, *.pth, *.model, *.pt2 and standin_parameters.json
+(the bytes differ from run to run, the modules and metadata do not).
 """
 import json
 import os
@@ -32,6 +33,8 @@ MACE_Z = [8, 14]   # mace-torch keeps its z_table sorted
 D = {("Si", "Si"): 0.9, ("Si", "O"): 2.1, ("O", "O"): 0.4}
 R0 = {("Si", "Si"): 2.35, ("Si", "O"): 1.62, ("O", "O"): 2.6}
 E0 = {"Si": -3.2, "O": -1.5}
+# Per-type cutoffs of the per_edge_type_cutoff stand-in, row-major over NEQUIP_TYPES x NEQUIP_TYPES (Si-Si, Si-O, O-Si, O-O).
+PER_TYPE_CUTOFF = [4.0, 3.2, 3.2, 2.8]
 
 
 def pair(a, b, table):
@@ -274,6 +277,12 @@ def main():
     save(NequipStandIn(), "nequip_standin.pth", {
         "r_max": str(R_CUT), "type_names": " ".join(NEQUIP_TYPES), "num_types": str(len(NEQUIP_TYPES)),
         "model_dtype": "float64", "allow_tf32": "0", "nequip_version": "standin"})
+    # The same model with per-type cutoffs (row = centre type, column = neighbour type, in type_names order), which
+    # pair_nequip applies by dropping longer edges before the call.
+    save(NequipStandIn(), "nequip_standin_per_type_cutoff.pth", {
+        "r_max": str(R_CUT), "type_names": " ".join(NEQUIP_TYPES), "num_types": str(len(NEQUIP_TYPES)),
+        "per_edge_type_cutoff": " ".join(str(c) for c in PER_TYPE_CUTOFF), "model_dtype": "float64", "allow_tf32": "0",
+        "nequip_version": "standin"})
     save(SevenNetStandIn(), "sevennet_standin.pt", {
         "chemical_symbols_to_index": " ".join(SEVENNET_TYPES) + " ", "cutoff": str(R_CUT),
         "num_species": str(len(SEVENNET_TYPES)), "model_type": "E3_equivariant_model", "version": "standin",
@@ -283,7 +292,7 @@ def main():
     save(Unknown(), "unknown_module.pt", {})
     write_aoti_layout("nequip_standin.nequip.pt2")
     with open(os.path.join(OUT, "standin_parameters.json"), "w") as f:
-        json.dump({"r_cut": R_CUT, "alpha": ALPHA, "E0": E0,
+        json.dump({"r_cut": R_CUT, "alpha": ALPHA, "E0": E0, "per_type_cutoff_types": NEQUIP_TYPES, "per_type_cutoff": PER_TYPE_CUTOFF,
                    "pairs": [{"a": a, "b": b, "D": D[(a, b)], "r0": R0[(a, b)]} for (a, b) in D]}, f, indent=1)
 
 

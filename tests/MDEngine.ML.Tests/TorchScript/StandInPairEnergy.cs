@@ -14,7 +14,9 @@ public static class StandInPairEnergy
     private static readonly Lazy<JsonElement> Parameters = new(() =>
         JsonDocument.Parse(File.ReadAllText(TorchScriptData.StandIn("standin_parameters.json"))).RootElement);
 
-    public static double Energy(Structure s)
+    /// <param name="perTypeCutoff">When true, a pair counts only within the per-type cutoff of its (centre,
+    /// neighbor) elements (the per_edge_type_cutoff stand-in).</param>
+    public static double Energy(Structure s, bool perTypeCutoff = false)
     {
         var p = Parameters.Value;
         double rc = p.GetProperty("r_cut").GetDouble(), alpha = p.GetProperty("alpha").GetDouble();
@@ -38,11 +40,19 @@ public static class StandInPairEnergy
                             var d = s.Positions[j] + new Vec3(na, nb, nc) * s.Cell.Matrix - s.Positions[i];
                             double r = d.Length;
                             if (r == 0 || r >= rc) continue;
+                            if (perTypeCutoff && r > TypeCutoff(p, s.Numbers[i], s.Numbers[j])) continue;
                             var (depth, r0) = Pair(s.Numbers[i], s.Numbers[j]);
                             double x = Math.Exp(-alpha * (r - r0)), cut = 1 - r * r / (rc * rc);
                             energy += 0.5 * depth * (x * x - 2 * x) * cut * cut;
                         }
         return energy;
+    }
+
+    private static double TypeCutoff(JsonElement p, int centre, int neighbor)
+    {
+        var types = p.GetProperty("per_type_cutoff_types").EnumerateArray().Select(t => t.GetString()).ToList();
+        var cutoffs = p.GetProperty("per_type_cutoff").EnumerateArray().Select(c => c.GetDouble()).ToArray();
+        return cutoffs[types.IndexOf(Element.FromZ(centre).Symbol) * types.Count + types.IndexOf(Element.FromZ(neighbor).Symbol)];
     }
 
     /// <summary>A triclinic Si₃O₆ cell with atoms at least 1.45 Å apart (so the energy is moderate), shorter than

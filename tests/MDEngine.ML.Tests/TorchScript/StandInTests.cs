@@ -63,6 +63,19 @@ public class StandInTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void PerEdgeTypeCutoffsDropTheEdgesPairNequipDrops()
+    {
+        var potential = Potential("nequip_standin_per_type_cutoff.pth");
+        foreach (var s in new[] { StandInPairEnergy.PeriodicSilica(), StandInPairEnergy.Cluster() })
+        {
+            double expected = StandInPairEnergy.Energy(s, perTypeCutoff: true), energy = Evaluate(potential, s).Energy;
+            output.WriteLine($"per-type cutoffs: E = {energy:R}, pair sum {expected:R} (all pairs within r_max: {StandInPairEnergy.Energy(s):R})");
+            Assert.True(Math.Abs(energy - expected) <= 1e-11 * Math.Max(1, Math.Abs(expected)), $"{energy:R} vs {expected:R}");
+            Assert.True(Math.Abs(StandInPairEnergy.Energy(s) - expected) > 1e-3, "the cutoffs should drop some pairs of this structure");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Files))]
     public void ForcesAndStressAreTheEnergysDerivatives(string file, string kind)
