@@ -10,7 +10,9 @@ public static class MlPotentials
 {
     public static void Register()
     {
-        MaceSpec.Register();   // `model.json` / `mace:...`
+        // TorchScript first: it claims a .pt/.pth/.model file only when it is a TorchScript archive, and leaves
+        // pickled .model files (torch.save) to MACE's reader, which takes every .model it is given.
         TorchScriptSpec.Register();   // deployed TorchScript files / `torchscript:...`
+        MaceSpec.Register();   // `model.json` / `mace:...`
     }
 }

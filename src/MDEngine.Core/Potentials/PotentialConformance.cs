@@ -10,7 +10,7 @@ namespace MDEngine.Potentials;
 /// alike), per-atom energies add up to the energy, the forces of a periodic structure sum to zero, and a
 /// neighbor list with a skin gives the same numbers as a tight one. Derivatives are central finite differences.
 /// </summary>
-public static class PotentialConformance
+public static partial class PotentialConformance
 {
     public sealed record Report(
         double Energy,

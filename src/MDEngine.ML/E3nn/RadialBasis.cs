@@ -26,18 +26,24 @@ public sealed class RadialBasis
         new(Enumerable.Range(1, count).Select(n => n * Math.PI / rMax).ToArray(), Math.Sqrt(2.0 / rMax), rMax, p, options);
 
     /// <summary>lengths: [E, 1] → [E, Count].</summary>
-    public Tensor Forward(Tensor lengths)
+    public Tensor Forward(Tensor lengths) => Forward(lengths, lengths);
+
+    /// <summary>The Bessel functions of <paramref name="basisInput"/> (a transformed distance, as MACE's Agnesi
+    /// transform gives) times the envelope of the true <paramref name="lengths"/>: [E, 1] → [E, Count].</summary>
+    public Tensor Forward(Tensor basisInput, Tensor lengths)
     {
-        var bessel = _prefactor * sin(_frequencies * lengths) / lengths;
+        var bessel = _prefactor * sin(_frequencies * basisInput) / basisInput;
         return bessel * Envelope(lengths);
     }
 
-    public Tensor Envelope(Tensor lengths)
+    public Tensor Envelope(Tensor lengths) => PolynomialEnvelope(lengths / _rMax, _p);
+
+    /// <summary>u(x) of the polynomial envelope, x = r/r_c (a tensor of ratios, any shape), zero from x = 1 on.</summary>
+    public static Tensor PolynomialEnvelope(Tensor x, int power)
     {
-        double p = _p;
-        var x = lengths / _rMax;
-        var xp = x.pow(_p);
+        double p = power;
+        var xp = x.pow(power);
         var u = 1.0 - (p + 1) * (p + 2) / 2 * xp + p * (p + 2) * xp * x - p * (p + 1) / 2 * xp * x * x;
-        return u * (x < 1.0).to(lengths.dtype);
+        return u * (x < 1.0).to(x.dtype);
     }
 }

@@ -16,40 +16,60 @@ public sealed record SafeTensor(string DType, long[] Shape, double[] Data)
 /// </summary>
 public static class SafeTensors
 {
+    /// <summary>Reads every tensor; a damaged file (bad header, offsets outside the data, a shape that does not match
+    /// its bytes, an unknown dtype) raises <see cref="InvalidDataException"/> naming the problem.</summary>
     public static Dictionary<string, SafeTensor> Read(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 8) throw new InvalidDataException($"{path}: too short for a safetensors file");
+        if (bytes.Length < 8) throw new InvalidDataException("too short for a safetensors file");
         long headerLength = BinaryPrimitives.ReadInt64LittleEndian(bytes);
-        if (headerLength <= 0 || 8 + headerLength > bytes.Length) throw new InvalidDataException($"{path}: bad safetensors header length {headerLength}");
-        using var header = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
-        long dataStart = 8 + headerLength;
-        var result = new Dictionary<string, SafeTensor>(StringComparer.Ordinal);
-        foreach (var entry in header.RootElement.EnumerateObject())
+        if (headerLength <= 0 || 8 + headerLength > bytes.Length) throw new InvalidDataException($"bad safetensors header length {headerLength} (the file has {bytes.Length} bytes)");
+        JsonDocument header;
+        try { header = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength)); }
+        catch (JsonException e) { throw new InvalidDataException($"the safetensors header is not valid JSON ({e.Message})"); }
+        using (header)
         {
-            if (entry.Name == "__metadata__") continue;
-            string dtype = entry.Value.GetProperty("dtype").GetString()!;
-            long[] shape = entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-            var offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-            long count = shape.Aggregate(1L, (a, b) => a * b);
-            var span = bytes.AsSpan((int)(dataStart + offsets[0]), (int)(offsets[1] - offsets[0]));
-            int width = dtype switch { "F64" or "I64" => 8, "F32" or "I32" => 4, "BOOL" or "U8" => 1, _ => throw new InvalidDataException($"{path}: tensor '{entry.Name}' has unsupported dtype {dtype}") };
-            if (span.Length != count * width) throw new InvalidDataException($"{path}: tensor '{entry.Name}' holds {span.Length} bytes, its shape needs {count * width}");
-            var data = new double[count];
-            for (int k = 0; k < count; k++)
+            long dataStart = 8 + headerLength, dataLength = bytes.Length - dataStart;
+            var result = new Dictionary<string, SafeTensor>(StringComparer.Ordinal);
+            if (header.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException("the safetensors header is not a JSON object");
+            foreach (var entry in header.RootElement.EnumerateObject())
             {
-                var s = span.Slice(k * width, width);
-                data[k] = dtype switch
+                if (entry.Name == "__metadata__") continue;
+                try { result[entry.Name] = ReadTensor(entry, bytes, dataStart, dataLength); }
+                catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException or OverflowException)
                 {
-                    "F64" => BinaryPrimitives.ReadDoubleLittleEndian(s),
-                    "F32" => BinaryPrimitives.ReadSingleLittleEndian(s),
-                    "I64" => BinaryPrimitives.ReadInt64LittleEndian(s),
-                    "I32" => BinaryPrimitives.ReadInt32LittleEndian(s),
-                    _ => s[0],
-                };
+                    throw new InvalidDataException($"tensor '{entry.Name}': malformed header entry ({e.Message})");
+                }
             }
-            result[entry.Name] = new SafeTensor(dtype, shape, data);
+            return result;
         }
-        return result;
+    }
+
+    private static SafeTensor ReadTensor(JsonProperty entry, byte[] bytes, long dataStart, long dataLength)
+    {
+        string dtype = entry.Value.GetProperty("dtype").GetString()!;
+        long[] shape = entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        var offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        if (shape.Any(n => n < 0)) throw new InvalidDataException($"tensor '{entry.Name}' has a negative dimension");
+        long count = shape.Aggregate(1L, (a, b) => checked(a * b));
+        int width = dtype switch { "F64" or "I64" => 8, "F32" or "I32" => 4, "BOOL" or "U8" => 1, _ => throw new InvalidDataException($"tensor '{entry.Name}' has unsupported dtype {dtype}") };
+        if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
+            throw new InvalidDataException($"tensor '{entry.Name}' has data offsets [{string.Join(", ", offsets)}] outside the {dataLength} bytes of data (the file is truncated or damaged)");
+        var span = bytes.AsSpan((int)(dataStart + offsets[0]), (int)(offsets[1] - offsets[0]));
+        if (span.Length != count * width) throw new InvalidDataException($"tensor '{entry.Name}' holds {span.Length} bytes, its shape needs {count * width}");
+        var data = new double[count];
+        for (int k = 0; k < count; k++)
+        {
+            var s = span.Slice(k * width, width);
+            data[k] = dtype switch
+            {
+                "F64" => BinaryPrimitives.ReadDoubleLittleEndian(s),
+                "F32" => BinaryPrimitives.ReadSingleLittleEndian(s),
+                "I64" => BinaryPrimitives.ReadInt64LittleEndian(s),
+                "I32" => BinaryPrimitives.ReadInt32LittleEndian(s),
+                _ => s[0],
+            };
+        }
+        return new SafeTensor(dtype, shape, data);
     }
 }

@@ -23,7 +23,7 @@ public static class MaceBenchmark
     {
         ModelType = "ScaleShiftMACE", RMax = 6.0, NumBessel = 10, NumPolynomialCutoff = 5, MaxEll = 3, NumInteractions = 2,
         HiddenIrreps = "128x0e+128x1o", MlpIrreps = "16x0e", AtomicNumbers = [14], AtomicEnergies = [-4.0],
-        AvgNumNeighbors = 60.0, Correlation = [3, 3], RadialMlp = [64, 64, 64], Scale = 1.0, Shift = 0.0,
+        AvgNumNeighbors = 60.0, Correlation = [3, 3], RadialMlp = [64, 64, 64], Scale = [1.0], Shift = [0.0],
     };
 
     /// <summary>Diamond Si (a = 5.43 Å) repeated n×n×n (8n³ atoms), every atom displaced by up to ±0.05 Å.</summary>

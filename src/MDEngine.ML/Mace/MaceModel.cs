@@ -6,22 +6,14 @@ using static TorchSharp.torch;
 namespace MDEngine.ML.Mace;
 
 /// <summary>
-/// The MACE network (Batatia et al., NeurIPS 2022) as mace-torch's <c>ScaleShiftMACE</c> builds it, with
-/// <c>RealAgnosticResidualInteractionBlock</c> interactions: atomic energies from the graph of directed edges
-/// sender → receiver whose vectors are r_receiver + shift − r_sender. Stateless between calls; the weights are constants.
+/// The MACE network (Batatia et al., NeurIPS 2022) as mace-torch's <c>MACE</c>/<c>ScaleShiftMACE</c> builds it:
+/// atomic energies from the graph of directed edges sender → receiver whose vectors are r_receiver − r_sender_image.
+/// The interaction blocks are those of <see cref="MaceConfig.SupportedInteractions"/> (<see cref="AgnosticInteraction"/>,
+/// <see cref="NonLinearInteraction"/>); options: ZBL repulsion, the Agnesi transform, several heads, element-agnostic
+/// products, a readout on the last layer only. Stateless between calls; the weights are constants.
 /// </summary>
 public sealed class MaceModel : EdgeEnergyModel
 {
-    private sealed class Interaction
-    {
-        public required E3Linear LinearUp;
-        public required TensorProductUvu Convolution;
-        public required FullyConnectedNet RadialMlp;
-        public required E3Linear Linear;
-        public required ScalarTensorProduct SelfConnection;
-        public required Irreps Target;
-    }
-
     private sealed class Product
     {
         public required ISymmetricContraction[] Contractions;
@@ -37,9 +29,13 @@ public sealed class MaceModel : EdgeEnergyModel
     private readonly Tensor _nodeEmbedding;    // [elements, channels]
     private readonly Tensor _atomicEnergies;   // [elements]
     private readonly RadialBasis _radial;
-    private readonly Interaction[] _interactions;
+    private readonly AgnesiTransform? _agnesi;
+    private readonly ZblRepulsion? _zbl;
+    private readonly Tensor _atomicNumbers;    // [elements] Z of each species index (int64)
+    private readonly IInteractionBlock[] _interactions;
+    private readonly int _productElements;     // 1 when the product weights are shared by all elements
     private readonly Product[] _products;
-    private readonly Readout[] _readouts;
+    private readonly Readout?[] _readouts;       // null for a layer without a readout
     private readonly SymmetricContractionWeights[][] _contractionWeights;
 
     public MaceConfig Config { get; }
@@ -52,11 +48,16 @@ public sealed class MaceModel : EdgeEnergyModel
     public Irreps HiddenIrreps { get; }
     public Irreps SphericalHarmonicsIrreps { get; }
 
-    public MaceModel(MaceConfig config, IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options, bool denseContraction = false)
+    /// <summary>The head whose outputs this model evaluates (an index into <see cref="MaceConfig.Heads"/>).</summary>
+    public int Head { get; }
+
+    /// <param name="head">The head of a multi-head model; null: the one mace-torch's calculator would pick.</param>
+    public MaceModel(MaceConfig config, IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options, bool denseContraction = false, int? head = null)
     {
         Config = config; Options = options;
-        double[] W(string name) => weights.TryGetValue(name, out var t) ? t.Data
-            : throw new MaceModelException($"the weights file lacks '{name}'");
+        if (weights.FirstOrDefault(kv => kv.Value.Data.Any(v => !double.IsFinite(v))) is { Key: not null } bad)
+            throw new MaceModelException($"the weight '{bad.Key}' holds a NaN or infinite value");
+        double[] W(string name) => Weight(weights, name);
         SafeTensor T(string name) => weights.TryGetValue(name, out var t) ? t
             : throw new MaceModelException($"the weights file lacks '{name}'");
 
@@ -75,46 +76,32 @@ public sealed class MaceModel : EdgeEnergyModel
         var embedding = W("node_embedding.linear.weight");
         if (embedding.Length != elements * channels) throw new MaceModelException($"node_embedding.linear.weight has {embedding.Length} values, expected {elements * channels}");
         _nodeEmbedding = options.Make(embedding.Select(v => v / Math.Sqrt(elements)).ToArray(), elements, channels);
-        _atomicEnergies = options.Make(config.AtomicEnergies, elements);
+        Head = head ?? config.HeadIndex(null);
+        if (Head < 0 || Head >= config.Heads.Length) throw new MaceModelException($"head {Head} out of range (the model has {config.Heads.Length})");
+        _atomicEnergies = options.Make(config.AtomicEnergies.AsSpan(Head * elements, elements).ToArray(), elements);
 
         var bessel = weights.TryGetValue("radial_embedding.bessel_fn.bessel_weights", out var bw) ? bw.Data : null;
         _radial = bessel is null
             ? RadialBasis.Standard(config.NumBessel, config.RMax, config.NumPolynomialCutoff, options)
             : new RadialBasis(bessel, W("radial_embedding.bessel_fn.prefactor")[0], config.RMax, config.NumPolynomialCutoff, options);
+        _agnesi = config.DistanceTransform == "Agnesi" ? new AgnesiTransform(weights, "radial_embedding.distance_transform.", options) : null;
+        _zbl = config.PairRepulsion ? new ZblRepulsion(weights, "pair_repulsion_fn.", options) : null;
+        _atomicNumbers = options.Indices(config.AtomicNumbers);
         if (_radial.Count != config.NumBessel) throw new MaceModelException($"num_bessel = {config.NumBessel} but the model stores {_radial.Count} Bessel frequencies");
 
         int n = config.NumInteractions;
-        _interactions = new Interaction[n];
+        _interactions = new IInteractionBlock[n];
         _products = new Product[n];
-        _readouts = new Readout[n];
+        _readouts = new Readout?[n];
         _contractionWeights = new SymmetricContractionWeights[n][];
+        _productElements = config.UseAgnosticProduct ? 1 : elements;
         for (int i = 0; i < n; i++)
         {
-            string p = $"interactions.{i}.";
             var inIrreps = i == 0 ? nodeIrreps : HiddenIrreps;
             var outIrreps = i == n - 1 ? new Irreps([HiddenIrreps[0]]) : HiddenIrreps;
-            var w3j = new Wigner3j((l1, l2, l3) =>
-                weights.TryGetValue($"{p}conv_tp._compiled_main_left_right._w3j_{l1}_{l2}_{l3}", out var t) ? t.Data : null);
-            var conv = new TensorProductUvu(inIrreps, SphericalHarmonicsIrreps, interactionIrreps, w3j, options);
-            var layers = new List<(double[], int, int)>();
-            for (int k = 0; weights.ContainsKey($"{p}conv_tp_weights.layer{k}.weight"); k++)
-            {
-                var t = T($"{p}conv_tp_weights.layer{k}.weight");
-                layers.Add((t.Data, (int)t.Shape[0], (int)t.Shape[1]));
-            }
-            if (layers.Count == 0) throw new MaceModelException($"the weights file lacks '{p}conv_tp_weights.layer0.weight'");
-            var mlp = new FullyConnectedNet(layers, options);
-            if (mlp.InputSize != config.NumBessel || mlp.OutputSize != conv.WeightCount)
-                throw new MaceModelException($"{p}conv_tp_weights maps {mlp.InputSize} → {mlp.OutputSize}, the architecture needs {config.NumBessel} → {conv.WeightCount}");
-            _interactions[i] = new Interaction
-            {
-                LinearUp = new E3Linear(inIrreps, inIrreps, W($"{p}linear_up.weight"), options),
-                Convolution = conv,
-                RadialMlp = mlp,
-                Linear = new E3Linear(conv.IrrepsOut.Simplify(), interactionIrreps, W($"{p}linear.weight"), options),
-                SelfConnection = new ScalarTensorProduct(inIrreps, elements, outIrreps, W($"{p}skip_tp.weight"), options),
-                Target = interactionIrreps,
-            };
+            _interactions[i] = config.InteractionClass(i) == MaceConfig.NonLinearInteraction
+                ? CreateNonLinearInteraction(i, inIrreps, outIrreps, interactionIrreps, weights, options)
+                : CreateAgnosticInteraction(i, inIrreps, outIrreps, interactionIrreps, weights, options);
 
             string q = $"products.{i}.";
             var contractions = new SymmetricContractionWeights[outIrreps.Count];
@@ -129,10 +116,10 @@ public sealed class MaceModel : EdgeEnergyModel
                     u[nu - 1] = ut.Data; uShapes[nu - 1] = ut.Shape;
                     var wt = T(nu == corr ? $"{c}weights_max" : $"{c}weights.{corr - 1 - nu}");
                     ws[nu - 1] = wt.Data;
-                    if (wt.Shape[0] != elements || wt.Shape[2] != channels || wt.Shape[1] != ut.Shape[^1])
-                        throw new MaceModelException($"{c}: weights of order {nu} have shape [{string.Join(", ", wt.Shape)}], expected [{elements}, {ut.Shape[^1]}, {channels}]");
+                    if (wt.Shape[0] != _productElements || wt.Shape[2] != channels || wt.Shape[1] != ut.Shape[^1])
+                        throw new MaceModelException($"{c}: weights of order {nu} have shape [{string.Join(", ", wt.Shape)}], expected [{_productElements}, {ut.Shape[^1]}, {channels}]");
                 }
-                contractions[j] = new SymmetricContractionWeights(outIrreps[j].Ir.L, SphericalHarmonicsIrreps.Dim, channels, elements, u, uShapes, ws);
+                contractions[j] = new SymmetricContractionWeights(outIrreps[j].Ir.L, SphericalHarmonicsIrreps.Dim, channels, _productElements, u, uShapes, ws);
             }
             _contractionWeights[i] = contractions;
             _products[i] = new Product
@@ -143,8 +130,9 @@ public sealed class MaceModel : EdgeEnergyModel
                 Linear = new E3Linear(outIrreps, outIrreps, W($"{q}linear.weight"), options),
             };
 
-            string r = $"readouts.{i}.";
-            var energyIrreps = Irreps.Parse("1x0e");
+            if (config.UseLastReadoutOnly && i < n - 1) continue;
+            string r = $"readouts.{(config.UseLastReadoutOnly ? 0 : i)}.";
+            var energyIrreps = Irreps.Parse($"{config.Heads.Length}x0e"); // one output per head
             _readouts[i] = i < n - 1
                 ? new Readout { First = new E3Linear(HiddenIrreps, energyIrreps, W($"{r}linear.weight"), options) }
                 : new Readout
@@ -185,36 +173,146 @@ public sealed class MaceModel : EdgeEnergyModel
         // An edge and its reverse have the same length: the radial embedding and networks are evaluated once per
         // pair when the graph pairs its edges (not when intermediates are recorded, which are per edge).
         bool paired = graph.PairRepresentatives is not null && record is null;
-        var radial = _radial.Forward(paired ? lengths.index_select(0, graph.PairRepresentatives!) : lengths);
+        var radialLengths = paired ? lengths.index_select(0, graph.PairRepresentatives!) : lengths;
+        Tensor? nodeZ = _agnesi is not null || _zbl is not null ? _atomicNumbers.index_select(0, elements) : null;
+        Tensor radial;
+        if (_agnesi is not null)
+        {
+            // The transform is symmetric in the pair, so one edge of each pair stands for both, as for the radial networks.
+            var senders = paired ? graph.Sender.index_select(0, graph.PairRepresentatives!) : graph.Sender;
+            var receivers = paired ? graph.Receiver.index_select(0, graph.PairRepresentatives!) : graph.Receiver;
+            radial = _radial.Forward(_agnesi.Forward(radialLengths, nodeZ!.index_select(0, senders), nodeZ!.index_select(0, receivers)), radialLengths);
+        }
+        else radial = _radial.Forward(radialLengths);
         var features = _nodeEmbedding.index_select(0, elements);
         if (record is not null) { record["node_embedding"] = features; record["spherical_harmonics"] = sh; record["radial_embedding"] = radial; }
 
-        Tensor? energy = null;
+        // Element-agnostic products see every node as the one element 0.
+        var (productElements, productGroups) = _productElements == 1 && Config.AtomicNumbers.Length > 1
+            ? (zeros_like(elements), ElementGroups.From(new int[nodes], elements.device))
+            : (elements, groups);
+        // ZBL repulsion joins the interaction energies before the scale and shift, as in mace-torch.
+        Tensor? energy = _zbl?.NodeEnergies(lengths, nodeZ!.index_select(0, graph.Sender), nodeZ!.index_select(0, graph.Receiver), graph).unsqueeze(1);
         for (int i = 0; i < _interactions.Length; i++)
         {
             var block = _interactions[i];
-            var selfConnection = block.SelfConnection.Forward(features, elements, groups.Single);
-            var up = block.LinearUp.Forward(features);
-            var tpWeights = block.RadialMlp.Forward(radial);
-            var messages = block.Convolution.ForwardNodes(up, sh, tpWeights, graph, paired);
-            messages = block.Linear.Forward(messages) / Config.AvgNumNeighbors;
+            var (messages, selfConnection) = block.Forward(new InteractionInput(features, elements, groups, sh, radial, graph, paired));
             var channelsFirst = ToChannels(messages, block.Target);                     // [N, channels, Σ(2l+1)]
             if (record is not null) record[$"interactions.{i}"] = channelsFirst;
 
             var product = _products[i];
             var channelsLast = channelsFirst.transpose(1, 2).contiguous();
             var basis = product.Contractions.Length == 1
-                ? Contract(product.Contractions[0], channelsFirst, channelsLast, elements, groups)
-                : cat(product.Contractions.Select(c => Contract(c, channelsFirst, channelsLast, elements, groups)).ToArray(), 1);
-            features = product.Linear.Forward(basis) + selfConnection;
+                ? Contract(product.Contractions[0], channelsFirst, channelsLast, productElements, productGroups)
+                : cat(product.Contractions.Select(c => Contract(c, channelsFirst, channelsLast, productElements, productGroups)).ToArray(), 1);
+            features = selfConnection is null ? product.Linear.Forward(basis) : product.Linear.Forward(basis) + selfConnection;
             if (record is not null) record[$"products.{i}"] = features;
 
-            var readout = _readouts[i].First.Forward(features);
-            if (_readouts[i].Second is E3Linear second) readout = second.Forward(FullyConnectedNet.NormalizedSilu(readout));
+            if (_readouts[i] is not { } readoutBlock) continue;
+            var readout = readoutBlock.First.Forward(features);
+            if (readoutBlock.Second is E3Linear second) readout = second.Forward(MaskOtherHeads(FullyConnectedNet.NormalizedSilu(readout)));
+            if (Config.Heads.Length > 1) readout = readout.narrow(1, Head, 1);
             if (record is not null) record[$"readouts.{i}"] = readout;
             energy = energy is null ? readout : energy + readout;
         }
-        return _atomicEnergies.index_select(0, elements) + Config.Scale * energy!.squeeze(1) + Config.Shift;
+        return _atomicEnergies.index_select(0, elements) + Config.Scale[Head] * energy!.squeeze(1) + Config.Shift[Head];
+    }
+
+    private AgnosticInteraction CreateAgnosticInteraction(int i, Irreps inIrreps, Irreps outIrreps, Irreps interactionIrreps,
+        IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options)
+    {
+        string p = $"interactions.{i}.";
+        string cls = Config.InteractionClass(i);
+        int elements = Config.AtomicNumbers.Length;
+        var conv = new TensorProductUvu(inIrreps, SphericalHarmonicsIrreps, interactionIrreps, StoredWigner3j(weights, p), options);
+        var mlp = RadialNet(weights, $"{p}conv_tp_weights.", options);
+        if (mlp.InputSize != Config.NumBessel || mlp.OutputSize != conv.WeightCount)
+            throw new MaceModelException($"{p}conv_tp_weights maps {mlp.InputSize} → {mlp.OutputSize}, the architecture needs {Config.NumBessel} → {conv.WeightCount}");
+        bool residual = MaceConfig.IsResidual(cls);
+        return new AgnosticInteraction
+        {
+            LinearUp = new E3Linear(inIrreps, inIrreps, Weight(weights, $"{p}linear_up.weight"), options),
+            Convolution = conv,
+            RadialMlp = mlp,
+            DensityNet = MaceConfig.NormalisesByDensity(cls) ? DensityNet(weights, $"{p}density_fn.", Config.NumBessel, options) : null,
+            Linear = new E3Linear(conv.IrrepsOut.Simplify(), interactionIrreps, Weight(weights, $"{p}linear.weight"), options),
+            SelfConnection = residual ? new ScalarTensorProduct(inIrreps, elements, outIrreps, Weight(weights, $"{p}skip_tp.weight"), options) : null,
+            MessageMix = residual ? null : new ScalarTensorProduct(interactionIrreps, elements, interactionIrreps, Weight(weights, $"{p}skip_tp.weight"), options),
+            AvgNumNeighbors = Config.AvgNumNeighbors,
+            Target = interactionIrreps,
+        };
+    }
+
+    private NonLinearInteraction CreateNonLinearInteraction(int i, Irreps inIrreps, Irreps outIrreps, Irreps interactionIrreps,
+        IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options)
+    {
+        string p = $"interactions.{i}.";
+        int elements = Config.AtomicNumbers.Length, channels = inIrreps.CountOf(new Irrep(0, 1));
+        var edgeIrreps = Config.EdgeIrreps is null ? inIrreps
+            : i == 0 ? (Config.UseEdgeIrrepsFirst ? Irreps.Parse($"{Irreps.Parse(Config.EdgeIrreps).CountOf(new Irrep(0, 1))}x0e") : inIrreps)
+            : Irreps.Parse(Config.EdgeIrreps);
+        var conv = new TensorProductUvu(edgeIrreps, SphericalHarmonicsIrreps, interactionIrreps, StoredWigner3j(weights, p), options);
+        // e3nn's Gate over the target: its scalars through SiLU, every higher irrep gated by its own sigmoid scalars.
+        var scalars = new Irreps(interactionIrreps.Where(m => m.Ir.L == 0));
+        var gated = new Irreps(interactionIrreps.Where(m => m.Ir.L > 0));
+        var gates = new Irreps(gated.Select(m => new MulIrrep(m.Mul, new Irrep(0, 1))));
+        double silu = Weight(weights, $"{p}equivariant_nonlin.act_scalars.acts.0.cst")[0];
+        double sigmoid = gated.Count > 0 ? Weight(weights, $"{p}equivariant_nonlin.act_gates.acts.0.cst")[0] : 1.0;
+        var gate = new Gate(scalars, scalars.Select(_ => (Func<Tensor, Tensor>)(x => silu * nn.functional.silu(x))).ToArray(),
+            gates, gates.Select(_ => (Func<Tensor, Tensor>)(x => sigmoid * nn.functional.sigmoid(x))).ToArray(), gated);
+        var nonlinearIrreps = gate.IrrepsIn;
+        Tensor Embedding(string name) => options.Make(Weight(weights, $"{p}{name}.weight").Select(v => v / Math.Sqrt(elements)).ToArray(), elements, channels);
+        return new NonLinearInteraction
+        {
+            SelfConnection = new E3Linear(inIrreps, outIrreps, Weight(weights, $"{p}skip_tp.weight"), options),
+            LinearUp = new E3Linear(inIrreps, edgeIrreps, Weight(weights, $"{p}linear_up.weight"), options),
+            LinearResidual = new E3Linear(edgeIrreps, nonlinearIrreps, Weight(weights, $"{p}linear_res.weight"), options),
+            SourceEmbedding = Embedding("source_embedding"),
+            TargetEmbedding = Embedding("target_embedding"),
+            RadialMlp = new LayerNormMlp(weights, $"{p}conv_tp_weights.", options),
+            DensityMlp = new LayerNormMlp(weights, $"{p}density_fn.", options),
+            Convolution = conv,
+            Linear1 = new E3Linear(conv.IrrepsOut.Simplify(), nonlinearIrreps, Weight(weights, $"{p}linear_1.weight"), options),
+            Nonlinearity = gate,
+            Linear2 = new E3Linear(interactionIrreps, interactionIrreps, Weight(weights, $"{p}linear_2.weight"), options),
+            Alpha = Weight(weights, $"{p}alpha")[0],
+            Beta = Weight(weights, $"{p}beta")[0],
+            Target = interactionIrreps,
+        };
+    }
+
+    private static double[] Weight(IReadOnlyDictionary<string, SafeTensor> weights, string name) =>
+        weights.TryGetValue(name, out var t) ? t.Data : throw new MaceModelException($"the weights file lacks '{name}'");
+
+    /// <summary>The Wigner 3j blocks e3nn stored with the layer's convolution (their phase depends on e3nn's version).</summary>
+    private static Wigner3j StoredWigner3j(IReadOnlyDictionary<string, SafeTensor> weights, string prefix) =>
+        new((l1, l2, l3) => weights.TryGetValue($"{prefix}conv_tp._compiled_main_left_right._w3j_{l1}_{l2}_{l3}", out var t) ? t.Data : null);
+
+    private static FullyConnectedNet RadialNet(IReadOnlyDictionary<string, SafeTensor> weights, string prefix, TensorOptions options)
+    {
+        var layers = new List<(double[], int, int)>();
+        for (int k = 0; weights.TryGetValue($"{prefix}layer{k}.weight", out var t); k++) layers.Add((t.Data, (int)t.Shape[0], (int)t.Shape[1]));
+        if (layers.Count == 0) throw new MaceModelException($"the weights file lacks '{prefix}layer0.weight'");
+        return new FullyConnectedNet(layers, options);
+    }
+
+    private static FullyConnectedNet DensityNet(IReadOnlyDictionary<string, SafeTensor> weights, string prefix, int inputs, TensorOptions options)
+    {
+        var net = RadialNet(weights, prefix, options);
+        if (net.InputSize != inputs || net.OutputSize != 1) throw new MaceModelException($"{prefix} maps {net.InputSize} → {net.OutputSize}, expected {inputs} → 1");
+        return net;
+    }
+
+    /// <summary>A multi-head non-linear readout's hidden features are one block per head (mace-torch's mask_head): only
+    /// the selected head's block feeds its output.</summary>
+    private Tensor MaskOtherHeads(Tensor hidden)
+    {
+        int heads = Config.Heads.Length;
+        if (heads == 1) return hidden;
+        long width = hidden.shape[1] / heads;
+        var mask = zeros(hidden.shape[1], dtype: hidden.dtype, device: hidden.device);
+        mask.narrow(0, Head * width, width).fill_(1.0);
+        return hidden * mask;
     }
 
     private static Tensor Contract(ISymmetricContraction c, Tensor x, Tensor xChannelsLast, Tensor elements, ElementGroups groups) =>

@@ -25,10 +25,23 @@ public sealed class MacePotential(MaceModel model, string name = "MACE") : Graph
         var config = MaceConfig.Load(modelJsonPath);
         string weightsPath = WeightsPath(modelJsonPath);
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"MACE weights file not found: {weightsPath}", weightsPath);
-        var weights = SafeTensors.Read(weightsPath);
+        Dictionary<string, SafeTensor> weights;
+        try { weights = SafeTensors.Read(weightsPath); }
+        catch (InvalidDataException e) { throw new MaceModelException($"weights file {Path.GetFileName(weightsPath)}: {e.Message}"); }
         var device = options.Apply();
-        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction);
+        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction, config.HeadIndex(options.Head));
         return new MacePotential(network, $"MACE {Path.GetFileNameWithoutExtension(modelJsonPath)}");
+    }
+
+    /// <summary>Loads a mace-torch <c>.model</c> file directly (see <see cref="MaceModelFile"/>).</summary>
+    public static MacePotential LoadModelFile(string path, MaceOptions? options = null)
+    {
+        options ??= new MaceOptions();
+        if (!File.Exists(path)) throw new FileNotFoundException($"MACE model file not found: {path}", path);
+        var (config, weights) = MaceModelFile.Read(path);
+        var device = options.Apply();
+        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction, config.HeadIndex(options.Head));
+        return new MacePotential(network, $"MACE {Path.GetFileNameWithoutExtension(path)}");
     }
 
     private static string WeightsPath(string modelJsonPath)

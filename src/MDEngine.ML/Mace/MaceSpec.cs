@@ -5,8 +5,8 @@ using MDEngine.Potentials;
 namespace MDEngine.ML.Mace;
 
 /// <summary>
-/// Potential specifications for MACE models: <c>path/model.json</c> (a file written by tools/mace_export.py), or with
-/// options <c>mace:path/model.json,dtype=float32,device=cuda,threads=2</c> (the options every model shares, see
+/// Potential specifications for MACE models: a mace-torch <c>file.model</c> (read directly), <c>path/model.json</c> (a
+/// file written by tools/mace_export.py), or with options <c>mace:path/model.json,dtype=float32,device=cuda,threads=2</c> (the options every model shares, see
 /// <see cref="ModelSpec"/>).
 /// </summary>
 public static class MaceSpec
@@ -23,12 +23,16 @@ public static class MaceSpec
     public static Potential? TryParse(string spec)
     {
         bool prefixed = ModelSpec.HasPrefix(spec, "mace");
-        if (!prefixed && !spec.Split(',')[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return null;
-        var parsed = ModelSpec.Parse(spec, "mace");
+        string path = spec.Split(',')[0];
+        bool json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase), model = path.EndsWith(".model", StringComparison.OrdinalIgnoreCase);
+        if (!prefixed && !json && !model) return null;
+        var parsed = ModelSpec.Parse(spec, "mace", "head");
         if (!File.Exists(parsed.Path)) throw new FileNotFoundException($"MACE model file '{parsed.Path}' not found", parsed.Path);
-        if (!prefixed && !LooksLikeMace(parsed.Path)) return null;
-        var options = new MaceOptions { DType = parsed.Torch.DType, Device = parsed.Torch.Device, Threads = parsed.Torch.Threads };
-        return parsed.Load(() => MacePotential.Load(parsed.Path, options));
+        if (!prefixed && json && !LooksLikeMace(parsed.Path)) return null;
+        var options = new MaceOptions { DType = parsed.Torch.DType, Device = parsed.Torch.Device, Threads = parsed.Torch.Threads, Head = parsed.Option("head") };
+        return MaceModelFile.IsTorchArchive(parsed.Path)
+            ? parsed.Load(() => MacePotential.LoadModelFile(parsed.Path, options))
+            : parsed.Load(() => MacePotential.Load(parsed.Path, options));
     }
 
     private static bool LooksLikeMace(string path)

@@ -36,7 +36,7 @@ public class MaceFloat32AndErrorTests
     }
 
     [Theory]
-    [InlineData("interaction_cls", "RealAgnosticInteractionBlock", "interaction_cls")]
+    [InlineData("interaction_cls", "RealAgnosticAttResidualInteractionBlock", "interaction_cls")]
     [InlineData("radial_type", "gaussian", "radial_type")]
     [InlineData("model_type", "AtomicDipolesMACE", "AtomicDipolesMACE")]
     [InlineData("gate", "tanh", "gate")]
@@ -46,6 +46,19 @@ public class MaceFloat32AndErrorTests
         json[key] = value;
         var e = Assert.Throws<MaceModelException>(() => MaceConfig.FromJson(json, "model.json"));
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void EveryUnsupportedPartIsNamedAtOnce()
+    {
+        var json = JsonNode.Parse(File.ReadAllText(MaceFixture.ModelJson))!.AsObject();
+        json["interaction_cls"] = "RealAgnosticAttResidualInteractionBlock";
+        json["radial_type"] = "gaussian";
+        json["gate"] = "tanh";
+        var e = Assert.Throws<MaceModelException>(() => MaceConfig.FromJson(json, "model.json"));
+        Assert.Contains("RealAgnosticAttResidualInteractionBlock", e.Message);
+        Assert.Contains("gaussian", e.Message);
+        Assert.Contains("tanh", e.Message);
     }
 
     [Fact]

@@ -25,9 +25,9 @@ public class RealModelConformanceTests(ITestOutputHelper output)
 
     private static Vec3[] Vectors(double[] flat) => Enumerable.Range(0, flat.Length / 3).Select(a => new Vec3(flat[3 * a], flat[3 * a + 1], flat[3 * a + 2])).ToArray();
 
-    private (GraphPotential, Structure)? SevenNet()
+    private static (GraphPotential, Structure) SevenNet()
     {
-        if (RealModelOrSkip(SevenNetFile, output) is not { } model || RealModelOrSkip(SevenNetReference, output) is not { } reference) return null;
+        string model = RealModels.Require(SevenNetFile), reference = RealModels.Require(SevenNetReference);
         var npz = new Npz(reference);
         var s = Structure.FromSymbols(npz.Strings("symbols"), Vectors(npz.Doubles("in_pos")), new Cell(Mat3.FromArray(npz.Doubles("in_cell_lattice_vectors"))), Pbc.All);
         return ((GraphPotential)PotentialSpec.Parse(model + ",device=cpu"), s);
@@ -35,9 +35,9 @@ public class RealModelConformanceTests(ITestOutputHelper output)
 
     /// <summary>The MACE reference molecule, and the same molecule in a small triclinic periodic cell where it meets
     /// its images (so the stress is not zero).</summary>
-    private (GraphPotential, Structure Molecule, Structure Crystal)? Mace()
+    private static (GraphPotential, Structure Molecule, Structure Crystal) Mace()
     {
-        if (RealModelOrSkip(MaceFile, output) is not { } model || RealModelOrSkip(MaceReference, output) is not { } reference) return null;
+        string model = RealModels.Require(MaceFile), reference = RealModels.Require(MaceReference);
         var npz = new Npz(reference);
         var numbers = npz.Longs("atomic_numbers").Select(z => (int)z).ToArray();
         var positions = Vectors(npz.Doubles("in_positions"));
@@ -46,10 +46,10 @@ public class RealModelConformanceTests(ITestOutputHelper output)
         return ((GraphPotential)PotentialSpec.Parse(model + ",device=cpu"), molecule, crystal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void SevenNetForcesAndStressAreTheEnergysDerivatives()
     {
-        if (SevenNet() is not var (potential, s)) return;
+        var (potential, s) = SevenNet();
         var report = PotentialConformance.Check(potential, s, displacement: 2e-2, strain: 2e-3, atoms: [0, 17, 50, 95]);
         output.WriteLine($"SevenNet HfO2 (float32): {report}");
         // Round-off bound: a few float32 spacings of E (~6e-4 eV) over 2h = 0.04 Å. (The error grows as 1/h below
@@ -59,10 +59,10 @@ public class RealModelConformanceTests(ITestOutputHelper output)
         Assert.True(report.SkinEnergyDifference <= 2e-3 && report.SkinForceDifference <= 1e-4);
     }
 
-    [Fact]
+    [SkippableFact]
     public void MaceForcesAndStressAreTheEnergysDerivatives()
     {
-        if (Mace() is not var (potential, molecule, crystal)) return;
+        var (potential, molecule, crystal) = Mace();
         foreach (var s in new[] { molecule, crystal })
         {
             var report = PotentialConformance.Check(potential, s);
@@ -74,7 +74,7 @@ public class RealModelConformanceTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void RealModelsAreInvariantUnderRotationAndTranslation()
     {
         var rotation = RandomRotation(new Random(5));
@@ -93,7 +93,18 @@ public class RealModelConformanceTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
+    public void RealModelsPassTheInvarianceKit()
+    {
+        foreach (var (name, potential, s, scale) in Cases())
+        {
+            var report = PotentialConformance.CheckInvariances(potential, s, seed: 2);
+            output.WriteLine($"{name}: {report}");
+            Assert.True(report.Worst <= scale * 1e3 * Math.Max(1, Math.Abs(Evaluate(potential, s, Quantities.Energy).Energy)), report.ToString());
+        }
+    }
+
+    [SkippableFact]
     public void RealModelsGiveInABatchWhatTheyGiveOneByOne()
     {
         foreach (var (name, potential, s, scale) in Cases())
@@ -113,13 +124,11 @@ public class RealModelConformanceTests(ITestOutputHelper output)
         }
     }
 
-    private IEnumerable<(string, GraphPotential, Structure, double)> Cases()
+    /// <summary>Both public models (the test is skipped when either is absent).</summary>
+    private static List<(string, GraphPotential, Structure, double)> Cases()
     {
-        if (SevenNet() is var (sevenNet, hfo2)) yield return ("SevenNet HfO2", sevenNet, hfo2, 1e-6);
-        if (Mace() is var (mace, molecule, crystal))
-        {
-            yield return ("MACE molecule", mace, molecule, 1e-13);
-            yield return ("MACE periodic", mace, crystal, 1e-13);
-        }
+        var (sevenNet, hfo2) = SevenNet();
+        var (mace, molecule, crystal) = Mace();
+        return [("SevenNet HfO2", sevenNet, hfo2, 1e-6), ("MACE molecule", mace, molecule, 1e-13), ("MACE periodic", mace, crystal, 1e-13)];
     }
 }

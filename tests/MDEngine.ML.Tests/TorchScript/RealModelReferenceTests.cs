@@ -15,7 +15,7 @@ namespace MDEngine.ML.Tests.TorchScript;
 /// torchscript_reference folders: inputs in_*, outputs out_*, see their README). Each model is checked twice: through
 /// MDEngine's normal path (its own neighbor list and graph from the structure, results in ASE's conventions), and fed
 /// the reference's own input tensors directly, which separates a graph difference from a model difference. Skipped,
-/// with the reason in the test output, where the files are absent.
+/// naming the missing file, where ../shared/realmodels is absent.
 /// </summary>
 public class RealModelReferenceTests(ITestOutputHelper output)
 {
@@ -36,10 +36,10 @@ public class RealModelReferenceTests(ITestOutputHelper output)
         return Structure.FromSymbols(npz.Strings("symbols"), Vectors(npz.Doubles("in_pos")), new Cell(cell), Pbc.All);
     }
 
-    [Fact]
+    [SkippableFact]
     public void SevenNetThroughThePotentialMatchesPythonTorch()
     {
-        if (RealModelOrSkip(SevenNetFile, output) is not { } model || RealModelOrSkip(SevenNetReference, output) is not { } reference) return;
+        string model = RealModels.Require(SevenNetFile), reference = RealModels.Require(SevenNetReference);
         var npz = new Npz(reference);
         var potential = (GraphPotential)PotentialSpec.Parse(model + ",device=cpu");
         Assert.Equal(TorchScriptKind.SevenNet, ((TorchScriptModel)potential.Model).Kind);
@@ -66,10 +66,10 @@ public class RealModelReferenceTests(ITestOutputHelper output)
         Assert.True(stressError <= 1e-6, $"stress error {stressError:E2}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void SevenNetFedTheReferenceInputsMatchesPythonTorch()
     {
-        if (RealModelOrSkip(SevenNetFile, output) is not { } model || RealModelOrSkip(SevenNetReference, output) is not { } reference) return;
+        string model = RealModels.Require(SevenNetFile), reference = RealModels.Require(SevenNetReference);
         var npz = new Npz(reference);
         using var sevenNet = TorchScriptLoader.Open(model, settings: new TorchSettings { Device = "cpu" });
         using var scope = NewDisposeScope();
@@ -90,10 +90,10 @@ public class RealModelReferenceTests(ITestOutputHelper output)
         Assert.True(stressError <= 1e-7, $"stress error {stressError:E2}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void MaceThroughThePotentialMatchesPythonTorch()
     {
-        if (RealModelOrSkip(MaceFile, output) is not { } model || RealModelOrSkip(MaceReference, output) is not { } reference) return;
+        string model = RealModels.Require(MaceFile), reference = RealModels.Require(MaceReference);
         var npz = new Npz(reference);
         var potential = (GraphPotential)PotentialSpec.Parse(model + ",device=cpu");
         Assert.Equal(TorchScriptKind.Mace, ((TorchScriptModel)potential.Model).Kind);
@@ -112,10 +112,10 @@ public class RealModelReferenceTests(ITestOutputHelper output)
         Assert.Null(result.Stress);
     }
 
-    [Fact]
+    [SkippableFact]
     public void MaceFedTheReferenceInputsMatchesPythonTorch()
     {
-        if (RealModelOrSkip(MaceFile, output) is not { } model || RealModelOrSkip(MaceReference, output) is not { } reference) return;
+        string model = RealModels.Require(MaceFile), reference = RealModels.Require(MaceReference);
         var npz = new Npz(reference);
         using var mace = TorchScriptLoader.Open(model, settings: new TorchSettings { Device = "cpu" });
         using var scope = NewDisposeScope();

@@ -116,6 +116,21 @@ public class StandInTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Files))]
+    public void TheInvarianceKitPasses(string file, string kind)
+    {
+        var potential = Potential(file);
+        foreach (var s in new[] { StandInPairEnergy.PeriodicSilica(), StandInPairEnergy.Cluster() })
+        {
+            var report = PotentialConformance.CheckInvariances(potential, s, seed: 4);
+            double scale = Math.Max(1, Math.Abs(Evaluate(potential, s, Quantities.Energy).Energy));
+            output.WriteLine($"{kind} {(s.Pbc.AllPeriodic ? "periodic" : "cluster")}: {report}");
+            // float32: energies of ~10 eV carry ~1e-6 eV of round-off, forces of ~20 eV/Å ~1e-5 eV/Å
+            Assert.True(report.Worst <= (Single(potential) ? 1e-4 : 1e-10) * scale, report.ToString());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
     public void ABatchGivesWhatTheStructuresGiveOneByOne(string file, string kind)
     {
         var potential = Potential(file);

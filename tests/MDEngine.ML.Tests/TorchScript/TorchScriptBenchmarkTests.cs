@@ -39,20 +39,15 @@ public class TorchScriptBenchmarkTests(ITestOutputHelper output)
         return (times[Repeats / 2], times[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void TimesMDEngineAndPythonTorchOnTheSameFiles()
     {
-        if (Environment.GetEnvironmentVariable("MDENGINE_TORCHSCRIPT_BENCHMARK") != "1")
-        {
-            output.WriteLine("SKIPPED: set MDENGINE_TORCHSCRIPT_BENCHMARK=1 to time the TorchScript models");
-            return;
-        }
-        string? sevenNetFile = RealModelOrSkip("sevennet-example-HfO2/deployed_serial.pt", output);
-        string? maceFile = RealModelOrSkip("mace-tutorial-solvent-xtb/mace01_swa_compiled.model", output);
-        if (sevenNetFile is null || maceFile is null) return;
+        Skip.IfNot(Environment.GetEnvironmentVariable("MDENGINE_TORCHSCRIPT_BENCHMARK") == "1", "set MDENGINE_TORCHSCRIPT_BENCHMARK=1 to time the TorchScript models");
+        string sevenNetFile = RealModels.Require("sevennet-example-HfO2/deployed_serial.pt");
+        string maceFile = RealModels.Require("mace-tutorial-solvent-xtb/mace01_swa_compiled.model");
         var settings = new TorchSettings { Device = "cpu", Threads = 1 };
-        var sn = new Npz(Path.Combine(RealModels, "sevennet-example-HfO2/torchscript_reference/sevennet_hfo2_reference.npz"));
-        var mc = new Npz(Path.Combine(RealModels, "mace-tutorial-solvent-xtb/torchscript_reference/mace01_swa_compiled_reference.npz"));
+        var sn = new Npz(RealModels.Require("sevennet-example-HfO2/torchscript_reference/sevennet_hfo2_reference.npz"));
+        var mc = new Npz(RealModels.Require("mace-tutorial-solvent-xtb/torchscript_reference/mace01_swa_compiled_reference.npz"));
         using var sevenNet = TorchScriptLoader.Open(sevenNetFile, settings: settings);
         using var mace = TorchScriptLoader.Open(maceFile, settings: settings);
         var sevenNetPotential = new GraphPotential(sevenNet);

@@ -7,33 +7,12 @@ using MDEngine.Structures;
 
 namespace MDEngine.ML.Tests.TorchScript;
 
-/// <summary>Where the TorchScript test files are: the committed stand-ins (data/torchscript, made by
-/// tools/reference/torchscript_standins.py) and the public models in ../shared/realmodels beside the repository.</summary>
+/// <summary>The committed TorchScript stand-ins (data/torchscript, made by tools/reference/torchscript_standins.py)
+/// and helpers the TorchScript tests share; the public models are found through <see cref="RealModels"/>.</summary>
 public static class TorchScriptData
 {
     public static string StandIns => Path.Combine(AppContext.BaseDirectory, "data", "torchscript");
     public static string StandIn(string name) => Path.Combine(StandIns, name);
-
-    /// <summary>../shared/realmodels relative to the repository root (the folder holding MDEngine.sln).</summary>
-    public static string RealModels
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MDEngine.sln"))) dir = dir.Parent;
-            return Path.GetFullPath(Path.Combine(dir?.FullName ?? ".", "..", "shared", "realmodels"));
-        }
-    }
-
-    /// <summary>A file under ../shared/realmodels, or null (with the reason written to the test output) when it is
-    /// not there: those files are not part of the repository.</summary>
-    public static string? RealModelOrSkip(string relative, Xunit.Abstractions.ITestOutputHelper output)
-    {
-        string path = Path.Combine(RealModels, relative);
-        if (File.Exists(path)) return path;
-        output.WriteLine($"SKIPPED: {path} is not present (public model files are kept outside the repository, in ../shared/realmodels)");
-        return null;
-    }
 
     public static PotentialResult Evaluate(Potential potential, Structure s, Quantities what = Quantities.All, double skin = 0) =>
         potential.Compute(s, NeighborListBuilder.Build(s, potential.Cutoff + skin, full: true), what);

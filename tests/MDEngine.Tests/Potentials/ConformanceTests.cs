@@ -37,6 +37,39 @@ public class ConformanceTests
         Assert.True(report.SkinEnergyDifference < 1e-10 * Math.Abs(report.Energy) && report.SkinForceDifference < 1e-10, $"{label}: {report}");
     }
 
+    [Theory, MemberData(nameof(Cases))]
+    public void ResultsAreInvariantUnderRotationReflectionTranslationPermutationImagesSupercellAndBatching(string label, string caseName)
+    {
+        var c = LammpsCase.Get(caseName);
+        var report = PotentialConformance.CheckInvariances(c.CreatePotential(), c.Structure, seed: 3);
+        double energy = Math.Abs(PotentialConformance.Evaluate(c.CreatePotential(), c.Structure, Quantities.Energy).Energy);
+        Assert.True(report.Worst < 1e-10 * Math.Max(1, energy), $"{label}: {report}");
+        Assert.All(new[] { report.Rotation, report.Reflection, report.Translation, report.Permutation, report.Batch }, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void TheInvarianceCheckCatchesAPotentialThatIsNotInvariant()
+    {
+        // An external field E = Σ x_i breaks rotation and translation invariance: the kit must say so.
+        var c = LammpsCase.Get("morse_cu_rattled");
+        var report = PotentialConformance.CheckInvariances(new FieldPotential(), c.Structure, seed: 3);
+        Assert.True(report.Rotation > 1e-3 && report.Translation > 1e-3, report.ToString());
+        Assert.True(report.Permutation < 1e-9 && report.Batch < 1e-12, report.ToString());
+    }
+
+    /// <summary>E = Σ_i x_i (eV/Å · Å): forces (−1, 0, 0), no stress contribution from pairs.</summary>
+    private sealed class FieldPotential : Potential
+    {
+        public override string Name => "field";
+        public override double Cutoff => 1.0;
+        public override PotentialResult Compute(Structure structure, MDEngine.Neighbors.NeighborList neighbors, Quantities what) => new()
+        {
+            Energy = structure.Positions.Sum(r => r.X),
+            Forces = structure.Positions.Select(_ => new Vec3(-1, 0, 0)).ToArray(),
+            Stress = structure.Pbc.AllPeriodic ? Mat3.Zero : null,
+        };
+    }
+
     [Fact]
     public void NonPeriodicClusterHasNoStressAndConsistentForces()
     {

@@ -1,0 +1,50 @@
+using MDEngine.ML.E3nn;
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.Mace;
+
+/// <summary>
+/// mace-torch's element-agnostic interaction blocks (Batatia et al. 2022, eq. 8–9): up-project the node features,
+/// convolve them with the edge spherical harmonics weighted by a radial network, sum over neighbours, mix, and
+/// normalise: by avg_num_neighbors, or (density blocks) by 1 + the learned local density. Residual blocks
+/// (<c>RealAgnosticResidualInteractionBlock</c>, <c>RealAgnosticDensityResidualInteractionBlock</c>) return an
+/// element-dependent mix of the input as self-connection; the plain ones (<c>RealAgnosticInteractionBlock</c>,
+/// <c>RealAgnosticDensityInteractionBlock</c>) apply that mix to the message instead.
+/// </summary>
+internal sealed class AgnosticInteraction : IInteractionBlock
+{
+    public required E3Linear LinearUp { get; init; }
+    public required TensorProductUvu Convolution { get; init; }
+    public required FullyConnectedNet RadialMlp { get; init; }
+    /// <summary>Density blocks: the network of the edge density that normalises the message.</summary>
+    public FullyConnectedNet? DensityNet { get; init; }
+    public required E3Linear Linear { get; init; }
+    /// <summary>Residual blocks: the element-dependent mix of the input features added after the product.</summary>
+    public ScalarTensorProduct? SelfConnection { get; init; }
+    /// <summary>Plain blocks: the element-dependent mix of the message.</summary>
+    public ScalarTensorProduct? MessageMix { get; init; }
+    public required double AvgNumNeighbors { get; init; }
+    public required Irreps Target { get; init; }
+
+    public (Tensor Message, Tensor? SelfConnection) Forward(InteractionInput input)
+    {
+        var selfConnection = SelfConnection?.Forward(input.Features, input.Elements, input.Groups.Single);
+        var up = LinearUp.Forward(input.Features);
+        var tpWeights = RadialMlp.Forward(input.Radial);
+        var messages = Convolution.ForwardNodes(up, input.Sh, tpWeights, input.Graph, input.Paired);
+        messages = DensityNet is { } density
+            ? Linear.Forward(messages) / (LocalDensity(density, input) + 1.0)
+            : Linear.Forward(messages) / AvgNumNeighbors;
+        if (MessageMix is { } mix) messages = mix.Forward(messages, input.Elements, input.Groups.Single);
+        return (messages, selfConnection);
+    }
+
+    /// <summary>ρ_i = Σ_{j→i} tanh(f(R(r_ij))²), f a one-layer network of the radial embedding (which already carries
+    /// the cutoff envelope) → [N, 1].</summary>
+    private static Tensor LocalDensity(FullyConnectedNet density, InteractionInput input)
+    {
+        var edgeDensity = tanh(density.Forward(input.Radial).pow(2));
+        if (input.Paired) edgeDensity = edgeDensity.index_select(0, input.Graph.EdgePairIndex!);
+        return input.Graph.SumOverReceivers(edgeDensity);
+    }
+}
