@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace MDEngine.ML.TorchScript;
 
 /// <summary>
-/// Potential specifications for deployed TorchScript models: a file ending in <c>.pt</c>, <c>.pth</c>, <c>.pt2</c>
-/// or <c>.model</c> that is a TorchScript archive (the family told from the file), or
+/// Potential specifications for deployed TorchScript models: a file ending in <c>.pt</c>, <c>.pth</c> or <c>.pt2</c>
+/// that is not a pickle, or a <c>.model</c> file that is a TorchScript archive (the family told from the file), or
 /// <c>torchscript:FILE[,format=sevennet|nequip|mace|mace-lammps][,device=..][,threads=..]</c>. The precision is the
 /// file's (see <see cref="TorchScriptLoader"/>).
 /// </summary>
@@ -32,7 +32,9 @@ public static class TorchScriptSpec
         {
             if (!Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase))) return null;
             if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' not found", path);
-            if (IsPickle(path)) return null;
+            // .model is mace-torch's extension for pickled models as well: only a TorchScript one is ours. Of the
+            // other extensions, a pickle is left to the families that read pickles.
+            if (path.EndsWith(".model", StringComparison.OrdinalIgnoreCase) ? !TorchFileKind.IsTorchScriptOrPackage(path) : IsPickle(path)) return null;
         }
         var parsed = ModelSpec.Parse(spec, Prefix, "format");
         ScalarType? dtype = HasSharedKey(spec, "dtype") ? parsed.Torch.DType : null;

@@ -95,6 +95,16 @@ public class TorchScriptInputErrorTests
         Assert.Contains("forward(self, data: Dict[str, Tensor]) -> Dict[str, Tensor]", e.Message);
     }
 
+    [SkippableFact]
+    public void APickledMaceModelFileIsLeftToTheMaceReader()
+    {
+        string pickled = RealModels.Require("mace-tutorial-solvent-xtb/mace01_swa.model");
+        Assert.Null(TorchScriptSpec.TryParse(pickled));
+        Assert.IsType<MDEngine.ML.Mace.MacePotential>(PotentialSpec.Parse(pickled + ",device=cpu"));
+        string scripted = RealModels.Require("mace-tutorial-solvent-xtb/mace01_swa_compiled.model");
+        Assert.IsType<Graphs.GraphPotential>(TorchScriptSpec.TryParse(scripted + ",device=cpu"));
+    }
+
     [Fact]
     public void AMissingFileIsReportedAsMissing()
     {
