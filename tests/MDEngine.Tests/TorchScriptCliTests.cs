@@ -45,6 +45,12 @@ public class TorchScriptCliTests
             Assert.Contains("nequip", eval.Out);
             Assert.Contains("E = -16.1750", eval.Out);   // the stand-in's pair sum for this cell: −16.17505 eV
 
+            // a TorchScript .model without prefix reaches the TorchScript handler, not MACE's .model reader
+            var scripted = CliHarness.Run("eval", structure, "--potential", Model("mace_standin.model"));
+            Assert.True(scripted.Code == 0, scripted.Err);
+            Assert.Contains("torchscript:mace_standin.model (mace)", scripted.Out);
+            Assert.Contains("E = -16.1750", scripted.Out);
+
             var relax = CliHarness.Run("relax", structure, "--potential", Model("nequip_standin.pth"), "--output", relaxed);
             Assert.True(relax.Code == 0, relax.Err);
             Assert.True(File.Exists(relaxed));

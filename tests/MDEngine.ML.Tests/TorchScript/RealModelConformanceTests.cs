@@ -1,5 +1,6 @@
 using MDEngine.Geometry;
 using MDEngine.ML.Graphs;
+using MDEngine.ML.TorchScript;
 using MDEngine.Neighbors;
 using MDEngine.Potentials;
 using MDEngine.Structures;
@@ -30,7 +31,7 @@ public class RealModelConformanceTests(ITestOutputHelper output)
         string model = RealModels.Require(SevenNetFile), reference = RealModels.Require(SevenNetReference);
         var npz = new Npz(reference);
         var s = Structure.FromSymbols(npz.Strings("symbols"), Vectors(npz.Doubles("in_pos")), new Cell(Mat3.FromArray(npz.Doubles("in_cell_lattice_vectors"))), Pbc.All);
-        return ((GraphPotential)PotentialSpec.Parse(model + ",device=cpu"), s);
+        return ((GraphPotential)TorchScriptSpec.TryParse(model + ",device=cpu")!, s);
     }
 
     /// <summary>The MACE reference molecule, and the same molecule in a small triclinic periodic cell where it meets
@@ -43,7 +44,7 @@ public class RealModelConformanceTests(ITestOutputHelper output)
         var positions = Vectors(npz.Doubles("in_positions"));
         var molecule = new Structure(numbers, positions);
         var crystal = new Structure(numbers, positions, new Cell(new Mat3(7.2, 0, 0, 0.8, 7.0, 0, -0.5, 0.4, 6.8)), Pbc.All);
-        return ((GraphPotential)PotentialSpec.Parse(model + ",device=cpu"), molecule, crystal);
+        return ((GraphPotential)TorchScriptSpec.TryParse(model + ",device=cpu")!, molecule, crystal);
     }
 
     [SkippableFact]

@@ -15,7 +15,9 @@ namespace MDEngine.ML.Tests.TorchScript;
 /// torchscript_reference folders: inputs in_*, outputs out_*, see their README). Each model is checked twice: through
 /// MDEngine's normal path (its own neighbor list and graph from the structure, results in ASE's conventions), and fed
 /// the reference's own input tensors directly, which separates a graph difference from a model difference. Skipped,
-/// naming the missing file, where ../shared/realmodels is absent.
+/// naming the missing file, where ../shared/realmodels is absent. The files are opened through the TorchScript
+/// specification handler itself: in a test process other tests may have registered MACE's handler (which takes every
+/// .model file) ahead of it, whereas the command line registers TorchScript's first (MlPotentials.Register).
 /// </summary>
 public class RealModelReferenceTests(ITestOutputHelper output)
 {
@@ -41,7 +43,7 @@ public class RealModelReferenceTests(ITestOutputHelper output)
     {
         string model = RealModels.Require(SevenNetFile), reference = RealModels.Require(SevenNetReference);
         var npz = new Npz(reference);
-        var potential = (GraphPotential)PotentialSpec.Parse(model + ",device=cpu");
+        var potential = (GraphPotential)TorchScriptSpec.TryParse(model + ",device=cpu")!;
         Assert.Equal(TorchScriptKind.SevenNet, ((TorchScriptModel)potential.Model).Kind);
         Assert.Equal(ScalarType.Float32, potential.DType);
         var s = SevenNetStructure(npz);
@@ -95,7 +97,7 @@ public class RealModelReferenceTests(ITestOutputHelper output)
     {
         string model = RealModels.Require(MaceFile), reference = RealModels.Require(MaceReference);
         var npz = new Npz(reference);
-        var potential = (GraphPotential)PotentialSpec.Parse(model + ",device=cpu");
+        var potential = (GraphPotential)TorchScriptSpec.TryParse(model + ",device=cpu")!;
         Assert.Equal(TorchScriptKind.Mace, ((TorchScriptModel)potential.Model).Kind);
         Assert.Equal(ScalarType.Float64, potential.DType);
         var s = new Structure(npz.Longs("atomic_numbers").Select(z => (int)z).ToArray(), Vectors(npz.Doubles("in_positions")));
