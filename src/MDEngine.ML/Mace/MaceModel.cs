@@ -1,3 +1,4 @@
+using MDEngine.ML.Kernels;
 using MDEngine.ML.E3nn;
 using MDEngine.ML.Graphs;
 using MDEngine.ML.IO;

@@ -1,3 +1,5 @@
+using MDEngine.ML.Kernels;
+using MDEngine.ML.Graphs;
 using MDEngine.ML.E3nn;
 using static TorchSharp.torch;
 

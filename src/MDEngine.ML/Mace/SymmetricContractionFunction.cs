@@ -22,13 +22,13 @@ internal sealed class SymmetricContractionFunction : autograd.SingleTensorFuncti
             case SymmetricContractionKernel<float> k:
             {
                 var y = empty(x.shape[0], k.Outputs, k.Channels, dtype: x.dtype);
-                k.Forward(E3nn.TensorMemory.Pointer<float>(x), elements, E3nn.TensorMemory.Pointer<float>(y), threads);
+                k.Forward(Kernels.TensorMemory.Pointer<float>(x), elements, Kernels.TensorMemory.Pointer<float>(y), threads);
                 return y;
             }
             case SymmetricContractionKernel<double> k:
             {
                 var y = empty(x.shape[0], k.Outputs, k.Channels, dtype: x.dtype);
-                k.Forward(E3nn.TensorMemory.Pointer<double>(x), elements, E3nn.TensorMemory.Pointer<double>(y), threads);
+                k.Forward(Kernels.TensorMemory.Pointer<double>(x), elements, Kernels.TensorMemory.Pointer<double>(y), threads);
                 return y;
             }
             default: throw new ArgumentException("no contraction kernel for this dtype");
@@ -44,10 +44,10 @@ internal sealed class SymmetricContractionFunction : autograd.SingleTensorFuncti
         switch (kernel)
         {
             case SymmetricContractionKernel<float> k:
-                k.Backward(E3nn.TensorMemory.Pointer<float>(x), elements, E3nn.TensorMemory.Pointer<float>(gy), E3nn.TensorMemory.Pointer<float>(gx), threads);
+                k.Backward(Kernels.TensorMemory.Pointer<float>(x), elements, Kernels.TensorMemory.Pointer<float>(gy), Kernels.TensorMemory.Pointer<float>(gx), threads);
                 break;
             case SymmetricContractionKernel<double> k:
-                k.Backward(E3nn.TensorMemory.Pointer<double>(x), elements, E3nn.TensorMemory.Pointer<double>(gy), E3nn.TensorMemory.Pointer<double>(gx), threads);
+                k.Backward(Kernels.TensorMemory.Pointer<double>(x), elements, Kernels.TensorMemory.Pointer<double>(gy), Kernels.TensorMemory.Pointer<double>(gx), threads);
                 break;
             default: throw new ArgumentException("no contraction kernel for this dtype");
         }

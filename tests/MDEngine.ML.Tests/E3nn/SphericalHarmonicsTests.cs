@@ -52,4 +52,34 @@ public class SphericalHarmonicsTests
             }
         }
     }
+
+    [Fact]
+    public void AboveDegreeThreeTheRecursionEqualsTheWignerDHarmonicsAtRandomPoints()
+    {
+        // Two independent constructions: the Clebsch–Gordan recursion (Compute) and √(2l+1) times the middle column
+        // of D^l(α, β, 0) (S2Grid.Harmonics), at the point (sin β sin α, cos β, sin β cos α).
+        const int lmax = 8;
+        var rng = new Random(5);
+        double worst = 0;
+        for (int trial = 0; trial < 20; trial++)
+        {
+            double alpha = 2 * Math.PI * rng.NextDouble(), beta = Math.PI * rng.NextDouble(), r = 0.5 + 2 * rng.NextDouble();
+            var v = tensor(new[] { r * Math.Sin(beta) * Math.Sin(alpha), r * Math.Cos(beta), r * Math.Sin(beta) * Math.Cos(alpha) }, [1, 3], ScalarType.Float64);
+            var computed = SphericalHarmonics.Compute(v, lmax).data<double>().ToArray();
+            var reference = S2Grid.Harmonics(lmax, alpha, beta);
+            Assert.Equal((lmax + 1) * (lmax + 1), computed.Length);
+            for (int k = 0; k < computed.Length; k++) worst = Math.Max(worst, Math.Abs(computed[k] - reference[k]));
+        }
+        Assert.True(worst < 1e-11, $"worst difference {worst:E2}");
+    }
+
+    [Fact]
+    public void HigherDegreesAreEquivariantAndComponentNormalised()
+    {
+        double error = Equivariance.Check(x => [SphericalHarmonics.Compute(x[0], 6)], [Irreps.Parse("1x1o")], [Irreps.SphericalHarmonics(6)]);
+        Assert.True(error < 1e-11, $"equivariance error {error:E2}");
+        var sh = SphericalHarmonics.Compute(tensor(new[] { 0.3, -1.2, 0.7 }, [1, 3], ScalarType.Float64), 6).data<double>().ToArray();
+        for (int l = 0; l <= 6; l++)
+            Assert.Equal(2 * l + 1, sh.AsSpan(l * l, 2 * l + 1).ToArray().Sum(v => v * v), 10);
+    }
 }

@@ -2,7 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace MDEngine.ML.E3nn;
+using MDEngine.ML.E3nn;
+using MDEngine.ML.Graphs;
+
+namespace MDEngine.ML.Kernels;
 
 /// <summary>One path of the convolution as the kernel sees it (see <see cref="UvuConvolutionKernel{T}"/>).</summary>
 /// <param name="Row">first row of the path's input irrep in the channels-last node features</param>

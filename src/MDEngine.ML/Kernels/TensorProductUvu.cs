@@ -1,6 +1,9 @@
 using static TorchSharp.torch;
 
-namespace MDEngine.ML.E3nn;
+using MDEngine.ML.E3nn;
+using MDEngine.ML.Graphs;
+
+namespace MDEngine.ML.Kernels;
 
 /// <summary>
 /// MACE's convolution: e3nn's <c>TensorProduct</c> in "uvu" mode between node features (in1) and edge spherical

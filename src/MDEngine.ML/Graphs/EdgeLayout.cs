@@ -1,6 +1,8 @@
 using static TorchSharp.torch;
 
-namespace MDEngine.ML.E3nn;
+using MDEngine.ML.Kernels;
+
+namespace MDEngine.ML.Graphs;
 
 /// <summary>
 /// The edges of a graph with, per receiver, a row of K slots (K = the largest in-degree; empty slots point at edge

@@ -2,7 +2,10 @@ using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MDEngine.ML.E3nn;
+using MDEngine.ML.E3nn;
+using MDEngine.ML.Graphs;
+
+namespace MDEngine.ML.Kernels;
 
 /// <summary>
 /// The address of a contiguous CPU tensor's first element, for hand-written kernels that read and write tensors in

@@ -1,6 +1,9 @@
 using static TorchSharp.torch;
 
-namespace MDEngine.ML.E3nn;
+using MDEngine.ML.E3nn;
+using MDEngine.ML.Graphs;
+
+namespace MDEngine.ML.Kernels;
 
 /// <summary>
 /// The fused CPU convolution (<see cref="UvuConvolutionKernel{T}"/>) as an autograd node: inputs channels-last node
