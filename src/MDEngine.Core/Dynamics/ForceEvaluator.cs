@@ -37,6 +37,13 @@ public sealed class ForceEvaluator
 
     public NeighborUpdatePolicy NeighborPolicy { get; }
 
+    private ForceBatch? _batch;
+    private int _batchIndex;
+
+    /// <summary>From now on the potential is called through <paramref name="batch"/>, together with the other runs.</summary>
+    internal void JoinBatch(ForceBatch batch, int index) => (_batch, _batchIndex) = (batch, index);
+    internal void LeaveBatch() => _batch = null;
+
     private VerletNeighborList NewList() => new(Potential.Cutoff, _skin, Potential.NeedsFullNeighborList, NeighborPolicy);
 
     public int NeighborListBuilds => _neighbors.Builds;
@@ -62,7 +69,8 @@ public sealed class ForceEvaluator
         var list = _neighbors.Update(s);
         // The forces go straight into the state's own array (kept across steps, as positions and velocities are).
         if (state.Forces.Length != s.Count) state.Forces = new Vec3[s.Count];
-        var result = Potential.Compute(s, list, WantStress && s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces, state.Forces);
+        var what = WantStress && s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces;
+        var result = _batch is { } batch ? batch.Compute(_batchIndex, s, list, what, state.Forces) : Potential.Compute(s, list, what, state.Forces);
         Evaluations++;
         // Overlap check before any other verdict, so that a collapse is reported as such. Pair and EAM potentials
         // report the closest pair distance they saw: the pair scan runs only when that is below the largest bound.
