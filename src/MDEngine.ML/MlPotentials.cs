@@ -1,4 +1,5 @@
 using MDEngine.ML.Mace;
+using MDEngine.ML.TensorNet;
 using MDEngine.ML.TorchScript;
 using MDEngine.Potentials;
 
@@ -14,5 +15,6 @@ public static class MlPotentials
         // pickled .model files (torch.save) to MACE's reader, which takes every .model it is given.
         TorchScriptSpec.Register();   // deployed TorchScript files / `torchscript:...`
         MaceSpec.Register();   // `model.json` / `mace:...`
+        TensorNetSpec.Register();   // a matgl TensorNet folder / `tensornet:...`
     }
 }
