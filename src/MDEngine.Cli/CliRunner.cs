@@ -50,7 +50,19 @@ public static class CliRunner
     private static bool IsBadInput(Exception e) => e is InputException or PotentialCoverageException or UsageException
         or FileNotFoundException or DirectoryNotFoundException;
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+    /// <summary>The message on one line with every other control character escaped (\x1B, \u0085, ...): text
+    /// copied from a damaged input must not move the cursor, ring the bell or recolour the terminal.</summary>
+    internal static string OneLine(string message)
+    {
+        var text = new System.Text.StringBuilder(message.Length);
+        foreach (char c in message.ReplaceLineEndings(" "))
+        {
+            if (c == '\t') text.Append(' ');
+            else if (char.IsControl(c)) text.Append(c <= 0xFF ? $"\\x{(int)c:X2}" : $"\\u{(int)c:X4}");
+            else text.Append(c);
+        }
+        return text.ToString();
+    }
 }
 
 /// <summary>A wrong option value or combination on the command line (exit code 2).</summary>

@@ -20,6 +20,8 @@ internal static class ConvertCommand
         command.Options.Add(inFormat);
         command.Options.Add(outFormat);
         command.Options.Add(frame);
+        var keepPartial = ReadOptions.KeepPartialSites();
+        command.Options.Add(keepPartial);
         command.SetAction(parse =>
         {
             string inPath = parse.GetValue(input)!, outPath = parse.GetValue(output)!;
@@ -28,14 +30,14 @@ internal static class ConvertCommand
             if (parse.GetValue(frame) is { } index)
             {
                 // ReadFrame parses only the chosen frame of a trajectory.
-                try { frames = [StructureFile.ReadFrame(inPath, index, parse.GetValue(inFormat))]; }
+                try { frames = [StructureFile.ReadFrame(inPath, index, parse.GetValue(inFormat), ReadOptions.Cif(parse, keepPartial))]; }
                 catch (InputException e) when (e.Line is null && e.Problem.StartsWith($"frame {index} does not exist"))
                 {
                     throw new UsageException($"--frame {index}: {e.Message}");
                 }
             }
-            else frames = StructureFile.Read(inPath, parse.GetValue(inFormat));
-            if (frames.Count > 1 && targetFormat is "cif" or "vasp")
+            else frames = StructureFile.Read(inPath, parse.GetValue(inFormat), ReadOptions.Cif(parse, keepPartial));
+            if (frames.Count > 1 && !StructureFile.MultiFrameFormats.Contains(targetFormat))
                 throw new UsageException($"{inPath} has {frames.Count} frames but {targetFormat} holds one structure: choose one with --frame");
             StructureFile.Write(outPath, frames, targetFormat);
             parse.InvocationConfiguration.Output.WriteLine($"wrote {frames.Count} frame{(frames.Count == 1 ? "" : "s")} to {outPath} ({targetFormat})");

@@ -9,9 +9,12 @@ namespace MDEngine.Cli.Commands;
 
 /// <summary><c>mdengine eval FILE... --potential SPEC [--output OUT.extxyz]</c>: single-point energy, forces and
 /// stress of every frame, summarised on the terminal and optionally written as extended XYZ (energy=, stress= with
-/// 9 numbers, forces column), as ASE's calculators store them.</summary>
+/// 9 numbers, forces column), as ASE's calculators store them. Structures with overlapping atoms are refused
+/// before anything is computed; a non-finite result stops the command with exit code 3 and writes nothing.</summary>
 internal static class EvalCommand
 {
+    public const int NonFiniteResult = 3;
+
     private const double GPaPerEvA3 = 160.21766208;
 
     public static Command Create()
@@ -19,20 +22,25 @@ internal static class EvalCommand
         var files = new Argument<string[]>("files") { Description = "Structure files (extxyz, xyz, cif, POSCAR/CONTCAR/.vasp).", Arity = ArgumentArity.OneOrMore };
         var potentialOption = new Option<string>("--potential", "-p")
         {
-            Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:epsilon=..,sigma=..,cutoff=.., morse:D=..,alpha=..,r0=..,cutoff=.., or auto.",
-            Required = true,
+            Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:epsilon=..,sigma=..,cutoff=.., morse:D=..,alpha=..,r0=..,cutoff=.., a model, or auto (the shipped potential covering the elements).",
+            DefaultValueFactory = _ => "auto",
         };
         var outputOption = new Option<string?>("--output", "-o") { Description = "Write every frame with its results to this extended XYZ file." };
         var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif or vasp (default: from each file name)." };
+        var minDistance = new Option<double?>("--min-distance") { Description = "Refuse structures with two atoms closer than this (Å); default half the sum of their covalent radii." };
         var command = new Command("eval", "Evaluate energy, forces and stress of every frame with a potential.");
         command.Arguments.Add(files);
         command.Options.Add(potentialOption);
         command.Options.Add(outputOption);
         command.Options.Add(format);
+        command.Options.Add(minDistance);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             var inputs = parse.GetValue(files)!;
+            if (parse.GetValue(outputOption) is { } target) OutputChecks.RequireExtXyz("--output", target);
+            double? floor = parse.GetValue(minDistance);
+            if (floor is { } d && !(d > 0 && double.IsFinite(d))) throw new UsageException("--min-distance must be a positive distance");
             var frames = new List<(string File, int Index, Structure Structure)>();
             foreach (var path in inputs)
             {
@@ -41,14 +49,24 @@ internal static class EvalCommand
             }
             var elements = frames.SelectMany(f => f.Structure.Numbers).Distinct().Order().ToArray();
             var potential = PotentialSpec.Parse(parse.GetValue(potentialOption)!, elements);
+            foreach (var (file, index, s) in frames)
+            {
+                potential.CheckCovers(s);
+                CloseContacts.Require(s, frames.Count > 1 || inputs.Length > 1 ? $"{file}[{index}]" : file, floor, "--min-distance sets a smaller bound (Å)");
+            }
             output.WriteLine($"potential: {potential.Name} (cutoff {potential.Cutoff.ToString("0.###", CultureInfo.InvariantCulture)} Å)");
 
             foreach (var (file, index, s) in frames)
             {
-                potential.CheckCovers(s);
                 var list = NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList);
                 var what = s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces;
                 var result = potential.Compute(s, list, what);
+                if (NonFinite(result) is { } problem)
+                {
+                    parse.InvocationConfiguration.Error.WriteLine(
+                        $"error: {(frames.Count > 1 || inputs.Length > 1 ? $"{file}[{index}]" : file)}: {problem}; nothing was written");
+                    return NonFiniteResult;
+                }
                 s.Energy = result.Energy;
                 s.Forces = result.Forces;
                 s.Stress = result.Stress;
@@ -62,6 +80,14 @@ internal static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    private static string? NonFinite(PotentialResult r)
+    {
+        if (!double.IsFinite(r.Energy)) return "the potential gave a non-finite energy";
+        if (r.Forces is { } f && !f.All(v => v.IsFinite)) return "the potential gave a non-finite force";
+        if (r.Stress is { } s && !s.IsFinite) return "the potential gave a non-finite stress";
+        return null;
     }
 
     private static string Summary(string label, Structure s, PotentialResult r)

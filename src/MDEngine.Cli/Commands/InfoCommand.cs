@@ -18,11 +18,13 @@ internal static class InfoCommand
         var format = new Option<string?>("--format") { Description = "File format: extxyz, xyz, cif or vasp (default: from the file name)." };
         var command = new Command("info", "Print the formula, atom count, cell parameters, volume, density and periodicity of each frame.");
         command.Arguments.Add(file);
+        var keepPartial = ReadOptions.KeepPartialSites();
         command.Options.Add(format);
+        command.Options.Add(keepPartial);
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
-            var frames = StructureFile.Read(path, parse.GetValue(format));
+            var frames = StructureFile.Read(path, parse.GetValue(format), ReadOptions.Cif(parse, keepPartial));
             var output = parse.InvocationConfiguration.Output;
             output.WriteLine($"{path}: {frames.Count} frame{(frames.Count == 1 ? "" : "s")}");
             for (int f = 0; f < frames.Count; f++)
@@ -49,6 +51,8 @@ internal static class InfoCommand
         }
         parts.Add($"pbc={s.Pbc}");
         if (s.Energy is { } e) parts.Add(string.Format(inv, "energy={0:R} eV", e));
+        if (s.Arrays.TryGetValue("occupancy", out var occupancy) && occupancy.Data is double[] o)
+            parts.Add(string.Format(inv, "{0} partially occupied sites (occupancies sum to {1:F3} atoms)", o.Count(x => x < 1), o.Sum()));
         return string.Join(", ", parts);
     }
 }

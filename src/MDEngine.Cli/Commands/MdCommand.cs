@@ -13,16 +13,26 @@ namespace MDEngine.Cli.Commands;
 /// frame of FILE. Velocities come from the file when it has them, else from a Maxwell–Boltzmann draw at --temperature
 /// (seeded, zero total momentum). --steps is the total length of the run: a run restarted from a checkpoint continues
 /// up to it, appending to the log and trajectory, and gives bit for bit the result of the uninterrupted run.
-/// A run that blows up stops with a one-line message and exit code 3, keeping its last good frame and checkpoint.
+/// Options, output folders and the structure (elements covered, no overlapping atoms) are checked before any file
+/// is opened. A run that blows up stops with a one-line message saying what it kept, and exit code 3.
 /// </summary>
 internal static class MdCommand
 {
     public const int BlewUp = 3;
 
+    /// <summary>Longest time step accepted (fs): far beyond any stable atomistic integration.</summary>
+    public const double MaxTimestep = 100;
+
+    /// <summary>Highest temperature accepted (K).</summary>
+    public const double MaxTemperature = 1e5;
+
+    /// <summary>Largest neighbor-list skin accepted (Å).</summary>
+    public const double MaxSkin = 10;
+
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "Structure file (its last frame is used)." };
-        var potential = new Option<string>("--potential") { Description = "Potential specification (file, lj:..., morse:..., auto, model).", Required = true };
+        var potential = new Option<string>("--potential") { Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:..., morse:..., a model, or auto (the shipped potential covering the elements).", DefaultValueFactory = _ => "auto" };
         var ensemble = new Option<string>("--ensemble") { Description = "nve, langevin, bussi, nose-hoover, berendsen, npt-crescale or npt-mtk.", DefaultValueFactory = _ => "nve" };
         var timestep = new Option<double>("--timestep") { Description = "Time step (fs).", DefaultValueFactory = _ => 1.0 };
         var steps = new Option<long>("--steps") { Description = "Total number of steps of the run.", Required = true };
@@ -37,22 +47,24 @@ internal static class MdCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed for initial velocities and stochastic integrators.", DefaultValueFactory = _ => 1UL };
         var exact = new Option<bool>("--exact-temperature") { Description = "Scale initial velocities to exactly --temperature." };
         var newVelocities = new Option<bool>("--new-velocities") { Description = "Draw initial velocities even when the file has some." };
-        var fixedAtoms = new Option<string?>("--fixed") { Description = "Atoms held fixed, 0-based: e.g. 0,3,10-19." };
-        var trajectory = new Option<string?>("--trajectory") { Description = "Extended XYZ trajectory (positions, velocities, forces)." };
+        // --fix, as in relax; --fixed is the earlier name, still accepted.
+        var fixedAtoms = new Option<string?>("--fix", "--fixed") { Description = "Atoms held fixed, 0-based indices and ranges: 0,3,10-15." };
+        var trajectory = new Option<string?>("--trajectory") { Description = "Trajectory: extended XYZ (.extxyz, .xyz: positions, velocities, forces, energy, stress) or LAMMPS dump (.lammpstrj, .dump)." };
         var every = new Option<int>("--every") { Description = "Steps between trajectory frames.", DefaultValueFactory = _ => 100 };
         var log = new Option<string?>("--log") { Description = "Thermodynamic log (CSV)." };
         var logEvery = new Option<int?>("--log-every") { Description = "Steps between log rows (default: --every)." };
+        var thermoEvery = new Option<int?>("--thermo") { Description = "Steps between thermo lines on standard output when it is not a terminal (default: --log-every, else --every); on a terminal a progress bar shows instead." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file, rewritten atomically." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 1000 };
         var restart = new Option<string?>("--restart") { Description = "Continue from this checkpoint." };
-        var minDistance = new Option<double?>("--min-distance") { Description = "Stop when two atoms come closer (Å); default half the sum of covalent radii." };
+        var minDistance = new Option<double?>("--min-distance") { Description = "Refuse a structure, and stop the run, when two atoms are closer (Å); default half the sum of their covalent radii." };
         var skin = new Option<double>("--skin") { Description = "Neighbor-list skin (Å).", DefaultValueFactory = _ => 1.0 };
         var neighModify = new Option<string?>("--neigh-modify") { Description = "When the neighbor list may rebuild, as LAMMPS's neigh_modify: e.g. 'every 10 delay 0 check no' (default: every 1 delay 0 check yes, which never misses a pair)." };
 
         var command = new Command("md", "Run molecular dynamics (NVE, NVT or NPT).");
         command.Arguments.Add(file);
         foreach (var o in new Option[] { potential, ensemble, timestep, steps, temperature, pressure, friction, tauT, tauP, compressibility, cell, chain, seed,
-                     exact, newVelocities, fixedAtoms, trajectory, every, log, logEvery, checkpoint, checkpointEvery, restart, minDistance, skin, neighModify })
+                     exact, newVelocities, fixedAtoms, trajectory, every, log, logEvery, thermoEvery, checkpoint, checkpointEvery, restart, minDistance, skin, neighModify })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -63,7 +75,24 @@ internal static class MdCommand
             long total = parse.GetValue(steps);
             if (total < 0) throw new UsageException("--steps must not be negative");
             if (parse.GetValue(every) < 1) throw new UsageException("--every must be at least 1");
+            if (parse.GetValue(logEvery) is < 1) throw new UsageException("--log-every must be at least 1");
+            if (parse.GetValue(thermoEvery) is < 1) throw new UsageException("--thermo must be at least 1");
+            if (parse.GetValue(checkpointEvery) < 1) throw new UsageException("--checkpoint-every must be at least 1");
+            if (!(dt > 0 && dt <= MaxTimestep)) throw new UsageException(FormattableString.Invariant($"--timestep {dt}: expected a time step above 0 and at most {MaxTimestep} fs"));
             double? t = parse.GetValue(temperature);
+            if (t is { } kelvin && !(kelvin >= 0 && kelvin <= MaxTemperature))
+                throw new UsageException(FormattableString.Invariant($"--temperature {kelvin}: expected 0 to {MaxTemperature:G} K"));
+            double skinValue = parse.GetValue(skin);
+            if (!(skinValue >= 0 && skinValue <= MaxSkin)) throw new UsageException(FormattableString.Invariant($"--skin {skinValue}: expected 0 to {MaxSkin} Å"));
+            if (parse.GetValue(minDistance) is { } floor && !(floor > 0 && double.IsFinite(floor))) throw new UsageException("--min-distance must be a positive distance");
+            if (parse.GetValue(trajectory) is { } trajectoryName)
+            {
+                OutputChecks.RequireTrajectoryFormat("--trajectory", trajectoryName);
+                if (parse.GetValue(restart) is not null && StructureFile.ResolveFormat(trajectoryName) == "lammps-dump")
+                    throw new UsageException("--restart continues extended XYZ trajectories only: name the trajectory .extxyz");
+            }
+            if (parse.GetValue(log) is { } logName) OutputChecks.RequireDirectory("--log", logName);
+            if (parse.GetValue(checkpoint) is { } checkpointName) OutputChecks.RequireDirectory("--checkpoint", checkpointName);
             bool thermostatted = name is not "nve";
             if (thermostatted && t is null) throw new UsageException($"--ensemble {name} needs --temperature");
             string? restartPath = parse.GetValue(restart);
@@ -92,10 +121,13 @@ internal static class MdCommand
             }
 
             var pot = PotentialSpec.Parse(parse.GetValue(potential)!, state.Structure.Numbers.Distinct().ToArray());
+            pot.CheckCovers(state.Structure);
+            CloseContacts.Require(state.Structure, restartPath ?? parse.GetValue(file), parse.GetValue(minDistance),
+                "--min-distance sets a smaller bound (Å)");
             var policy = parse.GetValue(neighModify) is { } modify
                 ? Usage(() => { try { return NeighborUpdatePolicy.Parse(modify); } catch (FormatException e) { throw new ArgumentException($"--neigh-modify {e.Message}"); } })
                 : NeighborUpdatePolicy.Safe;
-            var forces = new ForceEvaluator(pot, Usage(() => parse.GetValue(skin) >= 0 ? parse.GetValue(skin) : throw new ArgumentException("--skin must not be negative")), policy)
+            var forces = new ForceEvaluator(pot, skinValue, policy)
             {
                 BlowUp = Usage(() => new BlowUpDetector(parse.GetValue(minDistance))),
             };
@@ -103,32 +135,40 @@ internal static class MdCommand
 
             bool append = restartPath is not null;
             var disposables = new List<IDisposable>();
+            TrajectoryObserver? frames = null;
+            CheckpointObserver? checkpoints = null;
             try
             {
+                // Observers run in the order added: the trajectory frame of a step is on disk before its log row,
+                // so an interrupted run never has a log ahead of its trajectory.
+                if (parse.GetValue(trajectory) is { } trajectoryPath)
+                {
+                    if (append) TruncateTrajectory(trajectoryPath, state.Step);
+                    frames = TrajectoryObserver.ToFile(trajectoryPath, parse.GetValue(every), append);
+                    disposables.Add(frames); md.Observers.Add(frames);
+                }
                 if (parse.GetValue(log) is { } logPath)
                 {
                     if (append) TruncateLog(logPath, state.Step);
                     var thermo = ThermoLogObserver.ToFile(logPath, parse.GetValue(logEvery) ?? parse.GetValue(every), append);
                     disposables.Add(thermo); md.Observers.Add(thermo);
                 }
-                if (parse.GetValue(trajectory) is { } trajectoryPath)
-                {
-                    if (append) TruncateTrajectory(trajectoryPath, state.Step);
-                    var writer = TrajectoryObserver.ToFile(trajectoryPath, parse.GetValue(every), append);
-                    disposables.Add(writer); md.Observers.Add(writer);
-                }
                 if (parse.GetValue(checkpoint) is { } checkpointPath)
-                    md.Observers.Add(new CheckpointObserver(checkpointPath, parse.GetValue(checkpointEvery)));
+                    md.Observers.Add(checkpoints = new CheckpointObserver(checkpointPath, parse.GetValue(checkpointEvery)));
 
                 long remaining = Math.Max(0, total - state.Step);
+                // A terminal gets a progress bar; anything else (a file, a pipe, a test) gets thermo lines.
+                bool terminal = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
+                if (!terminal)
+                    md.Observers.Add(new ThermoLinesObserver(output, parse.GetValue(thermoEvery) ?? parse.GetValue(logEvery) ?? parse.GetValue(every)));
                 try
                 {
-                    if (!Console.IsOutputRedirected && remaining > 0) RunWithProgress(md, remaining);
+                    if (terminal && remaining > 0) RunWithProgress(md, remaining);
                     else md.Run(remaining);
                 }
                 catch (MdBlowUpException e)
                 {
-                    parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                    parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}; {WhatWasKept(frames, checkpoints, append)}");
                     return BlewUp;
                 }
             }
@@ -164,6 +204,17 @@ internal static class MdCommand
         _ => throw new ArgumentException($"unknown ensemble '{name}' (nve, langevin, bussi, nose-hoover, berendsen, npt-crescale, npt-mtk)"),
     };
 
+    /// <summary>What a run that blew up leaves behind, said exactly: nothing of the bad step is ever written.</summary>
+    private static string WhatWasKept(TrajectoryObserver? frames, CheckpointObserver? checkpoints, bool restarted)
+    {
+        var kept = new List<string>();
+        if (frames?.LastStep is { } frame) kept.Add($"the trajectory ends with the frame of step {frame}");
+        if (checkpoints?.LastStep is { } saved) kept.Add($"the checkpoint is from step {saved}");
+        else if (checkpoints is not null && restarted) kept.Add("the checkpoint was not rewritten");
+        if (kept.Count == 0) return frames is null && checkpoints is null ? "no trajectory or checkpoint was requested" : "no frame or checkpoint was written";
+        return string.Join(" and ", kept);
+    }
+
     /// <summary>Turns an argument error of the dynamics classes into a usage error (exit code 2, one line).</summary>
     private static T Usage<T>(Func<T> create)
     {
@@ -180,9 +231,9 @@ internal static class MdCommand
         {
             var ends = part.Split('-');
             if (ends.Length is < 1 or > 2 || !ends.All(e => int.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-                throw new UsageException($"--fixed: '{part}' is not an atom index or range");
+                throw new UsageException($"--fix: '{part}' is not an atom index or range");
             int from = int.Parse(ends[0], CultureInfo.InvariantCulture), to = int.Parse(ends[^1], CultureInfo.InvariantCulture);
-            if (from > to || to >= count) throw new UsageException($"--fixed: '{part}' is outside atoms 0-{count - 1}");
+            if (from > to || to >= count) throw new UsageException($"--fix: '{part}' is outside atoms 0-{count - 1}");
             for (int i = from; i <= to; i++) atoms.Add(i);
         }
         return atoms;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MDEngine.Geometry;
 using MDEngine.IO;
+using MDEngine.Neighbors;
 using MDEngine.Optimize;
 using MDEngine.Optimize.Constraints;
 using MDEngine.Potentials;
@@ -39,13 +40,14 @@ internal static class RelaxCommand
         var output = new Option<string>("--output", "-o") { Description = "File to write the relaxed structures to (extxyz keeps energy, forces, stress).", Required = true };
         var trajectory = new Option<string?>("--trajectory") { Description = "Extended XYZ file receiving every step of every structure." };
         var keepSymmetry = new Option<bool>("--keep-symmetry") { Description = "Keep each structure's space group: the structure is symmetrized first, then forces, stress and steps are (as ASE's FixSymmetry)." };
-        var symprec = new Option<double>("--symprec") { Description = "Distance tolerance (Å) for finding space groups.", DefaultValueFactory = _ => 1e-3 };
+        var symprec = new Option<double>("--symprec") { Description = "Distance tolerance (Å) for finding space groups, as in the symmetry command.", DefaultValueFactory = _ => SymmetryCommand.DefaultSymprec };
         var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif or vasp (default: from the file name)." };
+        var minDistance = new Option<double?>("--min-distance") { Description = "Refuse structures with two atoms closer than this (Å); default half the sum of their covalent radii." };
 
         var command = new Command("relax", "Relax structures (positions, optionally the cell) to a force threshold. " +
             "Exit code 3 when a structure did not converge within --steps (its lowest-energy state is written).");
         command.Arguments.Add(files);
-        foreach (var o in new Option[] { potential, optimizer, lineSearch, fmax, steps, cell, pressure, hydrostatic, constantVolume, mask, fix, output, trajectory, keepSymmetry, symprec, format })
+        foreach (var o in new Option[] { potential, optimizer, lineSearch, fmax, steps, cell, pressure, hydrostatic, constantVolume, mask, fix, output, trajectory, keepSymmetry, symprec, format, minDistance })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -72,9 +74,14 @@ internal static class RelaxCommand
             var fixedAtoms = ParseIndices(parse.GetValue(fix));
             bool symmetric = parse.GetValue(keepSymmetry);
             double tolerance = parse.GetValue(symprec);
-            if (!(tolerance > 0) || !double.IsFinite(tolerance)) throw new UsageException("--symprec must be a positive distance");
+            if (!(tolerance > 0 && tolerance <= SymmetryCommand.MaxSymprec))
+                throw new UsageException(FormattableString.Invariant($"--symprec {tolerance}: expected a distance above 0 and at most {SymmetryCommand.MaxSymprec} Å"));
             string outPath = parse.GetValue(output)!;
             string outFormat = StructureFile.ResolveFormat(outPath);
+            OutputChecks.RequireDirectory("--output", outPath);
+            if (parse.GetValue(trajectory) is { } trajectoryName) OutputChecks.RequireTrajectoryFormat("--trajectory", trajectoryName);
+            double? floor = parse.GetValue(minDistance);
+            if (floor is { } d && !(d > 0 && double.IsFinite(d))) throw new UsageException("--min-distance must be a positive distance");
 
             // Read everything first: a bad input fails before any work or output.
             var inputs = new List<(string Label, Structure Structure)>();
@@ -84,7 +91,7 @@ internal static class RelaxCommand
                 for (int f = 0; f < frames.Count; f++)
                     inputs.Add((frames.Count > 1 ? $"{path} frame {f}" : path, frames[f]));
             }
-            if (inputs.Count > 1 && outFormat is "cif" or "vasp")
+            if (inputs.Count > 1 && !StructureFile.MultiFrameFormats.Contains(outFormat))
                 throw new UsageException($"{inputs.Count} structures to write but {outFormat} holds one: write extxyz");
             foreach (var (label, s) in inputs)
             {
@@ -97,7 +104,11 @@ internal static class RelaxCommand
             }
 
             var pot = PotentialSpec.Parse(parse.GetValue(potential)!, inputs.SelectMany(i => i.Structure.Numbers).Distinct().Order().ToArray());
-            foreach (var (_, s) in inputs) pot.CheckCovers(s);
+            foreach (var (label, s) in inputs)
+            {
+                pot.CheckCovers(s);
+                CloseContacts.Require(s, label, floor, "--min-distance sets a smaller bound (Å)");
+            }
             log.WriteLine($"potential: {pot.Name}");
 
             var initial = new double[inputs.Count];
@@ -177,8 +188,11 @@ internal static class RelaxCommand
                 keep.Info["relax_converged"] = r.Converged;
                 keep.Info["relax_steps"] = (long)r.Steps;
                 written.Add(keep);
-                log.WriteLine(string.Format(inv, "{0} ({1}, {2} atoms): energy {3:F6} -> {4:F6} eV, {5} steps, {6} force calls, fmax {7:F4} eV/Å",
-                    inputs[b].Label, keep.Formula, keep.Count, initial[b], keep.Energy ?? r.FinalEnergy, r.Steps, r.ForceCalls, r.MaxForce));
+                // A relaxation stopped by a non-finite number prints what it kept, never "NaN".
+                static string Number(double? x, string format) => x is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+                log.WriteLine(string.Format(inv, "{0} ({1}, {2} atoms): energy {3} -> {4} eV, {5} steps, {6} force calls, fmax {7} eV/Å",
+                    inputs[b].Label, keep.Formula, keep.Count, Number(r.Problem is null || r.Steps > 0 ? initial[b] : null, "F6"),
+                    Number(keep.Energy ?? r.FinalEnergy, "F6"), r.Steps, r.ForceCalls, Number(r.Problem is null ? r.MaxForce : null, "F4")));
                 if (groupBefore[b] is not null)
                     log.WriteLine($"  space group {groupBefore[b]} -> {SpaceGroup(keep, tolerance) ?? "not found"}");
                 if (relaxCell)
@@ -186,8 +200,24 @@ internal static class RelaxCommand
                     var p = keep.Cell.Parameters();
                     log.WriteLine(string.Format(inv, "  cell: a={0:F6} b={1:F6} c={2:F6} Å α={3:F4} β={4:F4} γ={5:F4}°, volume {6:F4} Å³",
                         p.A, p.B, p.C, p.Alpha, p.Beta, p.Gamma, keep.Volume));
+                    if (keep.Stress is { } st && st.IsFinite)
+                    {
+                        // ASE's sign (negative under compression) in GPa, and the pressure -tr(σ)/3 it implies.
+                        double[] voigt = [st.M00, st.M11, st.M22, st.M12, st.M02, st.M01];
+                        log.WriteLine(string.Format(inv, "  stress (GPa; xx yy zz yz xz xy): {0}; pressure {1:F4} GPa",
+                            string.Join(" ", voigt.Select(x => (x * GPaPerEvA3).ToString("F4", inv))), -st.Trace / 3 * GPaPerEvA3));
+                    }
+                    if (pressureGPa != 0 && keep.Energy is { } energy)
+                        log.WriteLine(string.Format(inv, "  enthalpy H = E + pV = {0:F6} eV at {1} GPa (the quantity minimised)",
+                            energy + pressureGPa / GPaPerEvA3 * keep.Volume, pressureGPa));
                 }
                 if (r.Converged) log.WriteLine("  converged");
+                else if (r.Problem is { } problem)
+                {
+                    failures++;
+                    log.WriteLine(string.Format(inv, "  STOPPED: {0}; wrote the lowest-energy finite state{1}", problem,
+                        keep.Energy is { } e ? string.Format(inv, " ({0:F6} eV)", e) : " (the input structure: no finite state was reached)"));
+                }
                 else
                 {
                     failures++;

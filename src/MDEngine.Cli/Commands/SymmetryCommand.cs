@@ -12,11 +12,19 @@ namespace MDEngine.Cli.Commands;
 /// (a .cif output of the conventional cell carries the symmetry: operations and asymmetric unit).</summary>
 internal static class SymmetryCommand
 {
+    /// <summary>The largest distance tolerance accepted (Å): beyond it every structure is "symmetric".</summary>
+    public const double MaxSymprec = 1.0;
+
+    /// <summary>The default --symprec of every command (symmetry, relax's printed groups and --keep-symmetry), so
+    /// that they name the same group: 1e-3 Å, which real files with rounded coordinates need (spglib's 1e-5 finds a
+    /// lower group for many of them).</summary>
+    public const double DefaultSymprec = 1e-3;
+
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "Structure file (periodic in three directions)." };
-        var symprec = new Option<double>("--symprec") { Description = "Distance tolerance in Å (spglib's symprec).", DefaultValueFactory = _ => SymmetryAnalyzer.DefaultSymprec };
-        var angle = new Option<double>("--angle-tolerance") { Description = "Angle tolerance in degrees (default: derived from symprec).", DefaultValueFactory = _ => -1 };
+        var symprec = new Option<double>("--symprec") { Description = "Distance tolerance in Å (spglib's symprec).", DefaultValueFactory = _ => DefaultSymprec };
+        var angle = new Option<double?>("--angle-tolerance") { Description = "Angle tolerance in degrees (default: derived from symprec, as spglib)." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var standardize = new Option<string?>("--standardize") { Description = "Write the standardized cell: conventional or primitive (needs --output)." };
         var output = new Option<string?>("--output", "-o") { Description = "Output file for --standardize (.cif writes the symmetry too)." };
@@ -27,8 +35,10 @@ internal static class SymmetryCommand
         command.SetAction(parse =>
         {
             double tol = parse.GetValue(symprec);
-            if (!(tol > 0) || !double.IsFinite(tol)) throw new UsageException($"--symprec must be a positive distance, not {tol}");
-            double angleTol = parse.GetValue(angle);
+            if (!(tol > 0 && tol <= MaxSymprec)) throw new UsageException(FormattableString.Invariant($"--symprec {tol}: expected a distance above 0 and at most {MaxSymprec} Å"));
+            // Unset: spglib's rule (-1 to SymmetryAnalyzer), which derives the angle tolerance from symprec.
+            double angleTol = parse.GetValue(angle) ?? -1;
+            if (parse.GetValue(angle) is { } degrees && !(degrees > 0 && degrees < 90)) throw new UsageException("--angle-tolerance must be between 0 and 90 degrees");
             string? mode = parse.GetValue(standardize);
             string? outPath = parse.GetValue(output);
             if (mode is not null and not ("conventional" or "primitive")) throw new UsageException($"--standardize takes conventional or primitive, not '{mode}'");

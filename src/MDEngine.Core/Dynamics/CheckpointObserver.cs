@@ -6,6 +6,9 @@ public sealed class CheckpointObserver(string path, int interval) : MdObserver(i
 {
     public string Path { get; } = path;
 
+    /// <summary>The step of the last checkpoint written by this observer (null before the first).</summary>
+    public long? LastStep { get; private set; }
+
     public override void Observe(MolecularDynamics md) => Save(md);
 
     public override void Finish(MolecularDynamics md, bool completed)
@@ -17,6 +20,7 @@ public sealed class CheckpointObserver(string path, int interval) : MdObserver(i
     private void Save(MolecularDynamics md)
     {
         Checkpoint.Write(Path, md.State, md.Integrator);
+        LastStep = md.State.Step;
         md.Forces.ResetNeighborList();
     }
 }

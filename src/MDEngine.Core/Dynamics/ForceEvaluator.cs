@@ -66,6 +66,7 @@ public sealed class ForceEvaluator
         if (!_coverageChecked) { Potential.CheckCovers(s); _coverageChecked = true; }
         for (int i = 0; i < s.Count; i++)
             if (!s.Positions[i].IsFinite) throw new MdBlowUpException(state.Step, $"atom {i} has a non-finite position");
+        CheckFlightDistance(state);
         var list = _neighbors.Update(s);
         // The forces go straight into the state's own array (kept across steps, as positions and velocities are).
         if (state.Forces.Length != s.Count) state.Forces = new Vec3[s.Count];
@@ -77,7 +78,7 @@ public sealed class ForceEvaluator
         if (BlowUp is { } blowUp && !(result.ClosestPairDistance >= blowUp.LargestBound)) blowUp.Check(state, list);
         var forces = result.Forces ?? throw new InvalidOperationException($"Potential '{Potential.Name}' returned no forces.");
         if (!double.IsFinite(result.Energy))
-            throw new MdBlowUpException(state.Step, $"the potential energy is {result.Energy}");
+            throw new MdBlowUpException(state.Step, "the potential energy is not finite");
         for (int i = 0; i < forces.Length; i++)
         {
             if (!forces[i].IsFinite) throw new MdBlowUpException(state.Step, $"the force on atom {i} is not finite");
@@ -87,5 +88,28 @@ public sealed class ForceEvaluator
         state.Forces = forces;
         state.PotentialEnergy = result.Energy;
         state.Stress = result.Stress;
+    }
+
+    /// <summary>Farther than this from the origin (Å) or from the cell (cell lengths) an atom can only have been
+    /// thrown by an exploding run (a huge time step or temperature); the neighbor search cannot place it.</summary>
+    public const double MaxFlightDistance = 1e6;
+
+    private static void CheckFlightDistance(MdState state)
+    {
+        var s = state.Structure;
+        bool periodic = s.Pbc.Any && s.Cell.IsFullRank;
+        var inverse = periodic ? s.Cell.Matrix.Inverse() : default;
+        for (int i = 0; i < s.Count; i++)
+        {
+            var r = s.Positions[i];
+            var f = periodic ? r * inverse : r;
+            for (int k = 0; k < 3; k++)
+            {
+                double reach = periodic && s.Pbc[k] ? f[k] : r[k];
+                if (Math.Abs(reach) > MaxFlightDistance)
+                    throw new MdBlowUpException(state.Step, FormattableString.Invariant(
+                        $"atom {i} flew more than {MaxFlightDistance:G} {(periodic && s.Pbc[k] ? "cells" : "Å")} away"));
+            }
+        }
     }
 }

@@ -70,7 +70,12 @@ public sealed class MolecularDynamics
                 cancellation.ThrowIfCancellationRequested();
                 _clock.Start();
                 Forces.WantStress = Integrator.NeedsStress || Observers.Any(o => (State.Step + 1) % o.Interval == 0);
-                Integrator.Step(State, Forces);
+                try { Integrator.Step(State, Forces); }
+                catch (MdBlowUpException e) when (e.Step == State.Step)
+                {
+                    // The evaluation inside a step sees the coordinates of the next step: name that one.
+                    throw new MdBlowUpException(State.Step + 1, e.Problem);
+                }
                 State.Step++;
                 State.Time += Integrator.TimeStep;
                 _clock.Stop();

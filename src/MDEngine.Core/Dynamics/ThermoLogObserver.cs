@@ -4,14 +4,15 @@ using CsvHelper;
 namespace MDEngine.Dynamics;
 
 /// <summary>
-/// Writes one CSV row per logged step: step, time_ps, epot, ekin, etotal, conserved (eV), temperature (K),
-/// pressure_gpa, volume (Å³), a, b, c (Å), ns_per_day. Rows are flushed as written so the file can be followed
+/// Writes one CSV row per logged step, the unit in each column name: step, time_ps, epot_ev, ekin_ev, etotal_ev,
+/// conserved_ev, temperature_k, pressure_gpa, volume_a3 (Å³), a_a, b_a, c_a (Å), ns_per_day. A value that does not
+/// exist (the volume of a molecule) is an empty field. Rows are flushed as written so the file can be followed
 /// during a run.
 /// </summary>
 public sealed class ThermoLogObserver : MdObserver, IDisposable
 {
     public static readonly string[] Columns =
-        ["step", "time_ps", "epot", "ekin", "etotal", "conserved", "temperature", "pressure_gpa", "volume", "a", "b", "c", "ns_per_day"];
+        ["step", "time_ps", "epot_ev", "ekin_ev", "etotal_ev", "conserved_ev", "temperature_k", "pressure_gpa", "volume_a3", "a_a", "b_a", "c_a", "ns_per_day"];
 
     private readonly TextWriter _writer;
     private readonly CsvWriter _csv;
@@ -44,15 +45,18 @@ public sealed class ThermoLogObserver : MdObserver, IDisposable
         var t = md.Sample();
         _csv.WriteField(t.Step);
         foreach (var x in new[] { t.TimePs, t.PotentialEnergy, t.KineticEnergy, t.TotalEnergy, t.ConservedEnergy, t.Temperature })
-            _csv.WriteField(x.ToString("R", CultureInfo.InvariantCulture));
-        _csv.WriteField(t.PressureGPa is { } p ? p.ToString("R", CultureInfo.InvariantCulture) : "");
+            _csv.WriteField(Field(x));
+        _csv.WriteField(t.PressureGPa is { } p ? Field(p) : "");
         foreach (var x in new[] { t.Volume, t.A, t.B, t.C })
-            _csv.WriteField(x.ToString("R", CultureInfo.InvariantCulture));
+            _csv.WriteField(Field(x));
         _csv.WriteField(t.NsPerDay.ToString("G6", CultureInfo.InvariantCulture));
         _csv.EndRecord();
         _csv.Flush();
         _writer.Flush();
     }
+
+    // A value that does not exist (the volume of a molecule) is an empty field: never "NaN" in a file.
+    private static string Field(double x) => double.IsFinite(x) ? x.ToString("R", CultureInfo.InvariantCulture) : "";
 
     public override void Finish(MolecularDynamics md, bool completed) => _writer.Flush();
 

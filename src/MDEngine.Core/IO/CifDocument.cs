@@ -36,6 +36,10 @@ public sealed class CifBlock(string name, int line)
     public Dictionary<string, CifValue> Items { get; } = new(StringComparer.Ordinal);
     public List<CifLoop> Loops { get; } = [];
 
+    /// <summary>Why the rest of this block could not be parsed (a loop with a missing value, a tag twice), or null.
+    /// The parser skips to the next block, so a damaged powder-pattern block does not hide the structure block.</summary>
+    public InputException? Problem { get; set; }
+
     /// <summary>The loop holding <paramref name="tag"/>, if any.</summary>
     public CifLoop? LoopWith(string tag) => Loops.FirstOrDefault(l => l.Tags.Contains(tag));
 
@@ -61,44 +65,57 @@ public static class CifDocument
         int i = 0;
         while (i < tokens.Count)
         {
-            var t = tokens[i];
-            switch (t.Kind)
+            try { i = ParseItem(tokens, i, blocks, ref block, fileName); }
+            catch (InputException e) when (block is not null)
             {
-                case CifTokenKind.DataBlock:
-                    block = new CifBlock(t.Text, t.Line);
-                    blocks.Add(block);
-                    i++;
-                    break;
-                case CifTokenKind.Save:
-                    // Save frames belong to dictionaries, not structure files: skip to the closing 'save_'.
-                    i++;
-                    while (i < tokens.Count && !(tokens[i].Kind == CifTokenKind.Save && tokens[i].Text.Length == 0)) i++;
-                    if (i >= tokens.Count) throw new InputException(fileName, t.Line, $"save frame save_{t.Text} is never closed");
-                    i++;
-                    break;
-                case CifTokenKind.Global or CifTokenKind.Stop:
-                    throw new InputException(fileName, t.Line, $"'{t.Text}' is not allowed in a CIF 1.1 file");
-                case CifTokenKind.Tag:
-                    if (block is null) throw new InputException(fileName, t.Line, $"tag {t.Text} before any data_ block");
-                    if (i + 1 >= tokens.Count || tokens[i + 1].Kind != CifTokenKind.Value)
-                        throw new InputException(fileName, t.Line, $"tag {t.Text} has no value");
-                    var v = tokens[i + 1];
-                    string tag = t.Text.ToLowerInvariant();
-                    if (block.Items.ContainsKey(tag) || block.LoopWith(tag) is not null)
-                        throw new InputException(fileName, t.Line, $"tag {t.Text} appears twice in data_{block.Name}");
-                    block.Items[tag] = new CifValue(v.Text, v.Quoted, v.Line);
-                    i += 2;
-                    break;
-                case CifTokenKind.Loop:
-                    if (block is null) throw new InputException(fileName, t.Line, "loop_ before any data_ block");
-                    i = ParseLoop(tokens, i + 1, block, fileName, t.Line);
-                    break;
-                default:
-                    throw new InputException(fileName, t.Line, $"value '{ExtXyzReader.Shorten(t.Text)}' without a tag");
+                block.Problem ??= e;
+                i++;
+                while (i < tokens.Count && tokens[i].Kind != CifTokenKind.DataBlock) i++;
             }
         }
         if (blocks.Count == 0) throw new InputException(fileName, null, "no data_ block: not a CIF file");
         return blocks;
+    }
+
+    // One item, loop, block header or save frame starting at token i; returns the index after it.
+    private static int ParseItem(List<CifToken> tokens, int i, List<CifBlock> blocks, ref CifBlock? block, string? fileName)
+    {
+        var t = tokens[i];
+        switch (t.Kind)
+        {
+            case CifTokenKind.DataBlock:
+                block = new CifBlock(t.Text, t.Line);
+                blocks.Add(block);
+                i++;
+                break;
+            case CifTokenKind.Save:
+                // Save frames belong to dictionaries, not structure files: skip to the closing 'save_'.
+                i++;
+                while (i < tokens.Count && !(tokens[i].Kind == CifTokenKind.Save && tokens[i].Text.Length == 0)) i++;
+                if (i >= tokens.Count) throw new InputException(fileName, t.Line, $"save frame save_{t.Text} is never closed");
+                i++;
+                break;
+            case CifTokenKind.Global or CifTokenKind.Stop:
+                throw new InputException(fileName, t.Line, $"'{t.Text}' is not allowed in a CIF 1.1 file");
+            case CifTokenKind.Tag:
+                if (block is null) throw new InputException(fileName, t.Line, $"tag {t.Text} before any data_ block");
+                if (i + 1 >= tokens.Count || tokens[i + 1].Kind != CifTokenKind.Value)
+                    throw new InputException(fileName, t.Line, $"tag {t.Text} has no value");
+                var v = tokens[i + 1];
+                string tag = t.Text.ToLowerInvariant();
+                if (block.Items.ContainsKey(tag) || block.LoopWith(tag) is not null)
+                    throw new InputException(fileName, t.Line, $"tag {t.Text} appears twice in data_{block.Name}");
+                block.Items[tag] = new CifValue(v.Text, v.Quoted, v.Line);
+                i += 2;
+                break;
+            case CifTokenKind.Loop:
+                if (block is null) throw new InputException(fileName, t.Line, "loop_ before any data_ block");
+                i = ParseLoop(tokens, i + 1, block, fileName, t.Line);
+                break;
+            default:
+                throw new InputException(fileName, t.Line, $"value '{ExtXyzReader.Shorten(t.Text)}' without a tag");
+        }
+        return i;
     }
 
     private static int ParseLoop(List<CifToken> tokens, int i, CifBlock block, string? fileName, int loopLine)
@@ -123,9 +140,10 @@ public static class CifDocument
             if (row.Count == tags.Count) { loop.Rows.Add(row.ToArray()); row.Clear(); }
             i++;
         }
+        // Added even when damaged, so that the block still shows what it held (atom sites or a powder pattern).
+        block.Loops.Add(loop);
         if (row.Count != 0)
             throw new InputException(fileName, lastLine, $"loop starting at line {loopLine} has {loop.Rows.Count * tags.Count + row.Count} values, not a multiple of its {tags.Count} tags");
-        block.Loops.Add(loop);
         return i;
     }
 }

@@ -55,8 +55,17 @@ public static class CifReader
                 ?? throw new InputException(fileName, null, $"no block data_{name} (blocks: {string.Join(", ", blocks.Select(b => b.Name))})");
             return [Build(block, fileName, options)];
         }
+        // A damaged block that holds atom sites is an error; one that does not (a powder pattern, say) is skipped,
+        // and mentioned only when no structure is left.
         var withAtoms = blocks.Where(HasAtoms).ToList();
-        if (withAtoms.Count == 0) throw new InputException(fileName, null, "no data block has atom sites (_atom_site_fract_x or _atom_site_Cartn_x)");
+        if (withAtoms.FirstOrDefault(b => b.Problem is not null) is { } damaged) throw damaged.Problem!;
+        if (withAtoms.Count == 0)
+        {
+            if (blocks.FirstOrDefault(b => b.Problem is not null) is { } skipped)
+                throw new InputException(fileName, skipped.Problem!.Line,
+                    $"no data block has atom sites; data_{skipped.Name} was skipped: {skipped.Problem.Problem}");
+            throw new InputException(fileName, null, "no data block has atom sites (_atom_site_fract_x or _atom_site_Cartn_x)");
+        }
         return withAtoms.Select(b => Build(b, fileName, options)).ToList();
     }
 
@@ -65,6 +74,7 @@ public static class CifReader
 
     private static Structure Build(CifBlock block, string? fileName, CifReadOptions options)
     {
+        if (block.Problem is { } problem) throw problem;
         var cell = ReadCell(block, fileName);
         var operations = ReadOperations(block, fileName);
 
@@ -93,8 +103,8 @@ public static class CifReader
             string name = labels is not null && !labels[i].IsMissing ? labels[i].Text : $"site {i + 1}";
             var symbolSource = types is not null && !types[i].IsMissing ? types[i] : labels?[i];
             if (symbolSource is null || symbolSource.Value.IsMissing) throw new InputException(fileName, line, $"{name}: no element symbol");
-            if (!Element.TryFromLabel(symbolSource.Value.Text, out var element))
-                throw new InputException(fileName, symbolSource.Value.Line, $"{name}: unknown element '{symbolSource.Value.Text}'");
+            var element = CifElementSymbol.Match(symbolSource.Value.Text, out string symbolProblem)
+                ?? throw new InputException(fileName, symbolSource.Value.Line, $"site {name}: {symbolProblem}");
             var p = new double[3];
             var column = new[] { xs[i], ys[i], zs[i] };
             for (int k = 0; k < 3; k++)
@@ -108,7 +118,7 @@ public static class CifReader
                     throw new InputException(fileName, occupancies[i].Line, $"{name}: occupancy '{occupancies[i].Text}' is not in (0, 1]");
                 if (occupancy < 1 - 1e-6 && !options.AllowPartialOccupancy)
                     throw new InputException(fileName, occupancies[i].Line,
-                        $"site {name} ({element.Symbol}) has partial occupancy {occupancies[i].Text}: a disordered structure cannot be simulated as is (the reader can keep all partial sites on request)");
+                        $"site {name} ({element.Symbol}) has partial occupancy {occupancies[i].Text}: a disordered structure cannot be simulated as is (reading with partial sites kept, the command line's --keep-partial-sites, keeps every site with its occupancy)");
             }
             siteElements.Add(element.Z);
             siteNames.Add(name);
@@ -142,7 +152,11 @@ public static class CifReader
         }
 
         var structure = Structure.FromFractional(numbers, positions, cell);
+        for (int i = 0; i < structure.Count; i++)
+            if (!structure.Positions[i].IsFinite)
+                throw new InputException(fileName, xs[siteOf[i]].Line, $"site {siteNames[siteOf[i]]}: the Cartesian position overflows (cell too large)");
         if (options.AllowPartialOccupancy && occupancyOut.Any(o => o < 1 - 1e-6)) structure.Arrays["occupancy"] = AtomArray.Real(occupancyOut.ToArray());
+        FiniteValues.RequireRead(structure, fileName, block.Line);
         return structure;
     }
 
@@ -187,6 +201,8 @@ public static class CifReader
         try
         {
             var cell = Cell.FromParameters(a, b, c, alpha, beta, gamma);
+            if (!cell.Matrix.IsFinite || !double.IsFinite(cell.Volume))
+                throw new InputException(fileName, block.Items["_cell_length_a"].Line, FormattableString.Invariant($"cell lengths {a} {b} {c}: the cell volume overflows"));
             // Angles that (nearly) close the cell: volume below 1e-6 of a·b·c.
             if (!cell.IsFullRank || cell.Volume < 1e-6 * a * b * c) throw new ArgumentException("singular");
             return cell;

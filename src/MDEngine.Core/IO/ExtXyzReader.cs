@@ -130,11 +130,16 @@ public static class ExtXyzReader
                 ? new OrderedDictionary<string, object>(StringComparer.Ordinal)
                 : KeyValueLine.Parse(comment);
             if (plainComments && !comment.Contains('=') && comment.Trim().Length > 0) info["comment"] = comment.Trim();
-            columns = ParseProperties(info.Remove("Properties", out var p) ? p : DefaultProperties, lines, commentLine);
+            bool declared = info.Remove("Properties", out var p);
+            columns = ParseProperties(declared ? p : DefaultProperties, lines, commentLine);
+            if (plainComments && !declared) columns.AddRange(ExtraColumns(atomLines));
             bool hasLattice;
             (cell, hasLattice) = ParseLattice(info, lines, commentLine);
             pbc = ParsePbc(info, hasLattice, lines, commentLine);
             NormaliseMatrixInfo(info, lines, commentLine);
+            foreach (var (key, value) in info)
+                if (FiniteValues.InfoProblem(key, value) is { } infoProblem)
+                    throw new InputException(lines.FileName, commentLine, $"{Shorten(infoProblem)} is not a finite number");
             if (PeriodicCellProblem(cell, pbc) is { } cellProblem) throw new InputException(lines.FileName, commentLine, cellProblem);
         }
 
@@ -226,7 +231,30 @@ public static class ExtXyzReader
             if (c.Name is "species" or "pos" or "Z" or "masses" or "momenta" or "velocities") continue;
             structure.Arrays[c.Name] = new AtomArray(c.Type, c.Count, c.Data!);
         }
+        FiniteValues.RequireRead(structure, lines.FileName, headerLine); // e.g. momenta divided by a tiny mass
         return structure;
+    }
+
+    /// <summary>Plain XYZ files from other programs carry more columns after x y z (charges from chargemol/DDEC,
+    /// radii from zeo++). When every atom line has the same number of them, each becomes a per-atom array named
+    /// <c>column_K</c> (K counts from 1, as awk's $K): integers when all are integers, reals when all are reals, else
+    /// strings. ASE 3.22 reads the positions of such files and drops the rest.</summary>
+    private static List<Column> ExtraColumns(List<string> atomLines)
+    {
+        const int standard = 4; // species x y z
+        if (atomLines.Count == 0) return [];
+        int count = atomLines[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        if (count <= standard) return [];
+        var tokens = atomLines.Select(l => l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToList();
+        if (tokens.Any(t => t.Length != count)) return []; // the column-count check reports the first odd line
+        var extra = new List<Column>();
+        for (int k = standard; k < count; k++)
+        {
+            var type = tokens.All(t => NumberText.TryParseInt(t[k], out _)) ? AtomArrayType.Integer
+                : tokens.All(t => NumberText.TryParseReal(t[k], out _)) ? AtomArrayType.Real : AtomArrayType.String;
+            extra.Add(new Column($"column_{k + 1}", type, 1));
+        }
+        return extra;
     }
 
     private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
@@ -366,7 +394,8 @@ public static class ExtXyzReader
                 switch (Type)
                 {
                     case AtomArrayType.Real:
-                        if (!NumberText.TryParseReal(token, out double d)) throw Error($"{Name}: '{Shorten(token.ToString())}' is not a number");
+                        if (!NumberText.TryParseReal(token, out double d) || !double.IsFinite(d))
+                            throw Error($"{Name}: '{Shorten(token.ToString())}' is not a finite number");
                         ((double[])Data!)[at] = d; break;
                     case AtomArrayType.Integer:
                         if (!NumberText.TryParseInt(token, out int i)) throw Error($"{Name}: '{Shorten(token.ToString())}' is not an integer");

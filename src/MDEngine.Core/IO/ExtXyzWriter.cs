@@ -12,11 +12,13 @@ namespace MDEngine.IO;
 /// ASE reads into <c>atoms.get_velocities()</c>; masses only when they differ from the element masses.
 /// Each <see cref="Write"/> flushes, so a trajectory can be followed while it is written.
 /// </summary>
-public sealed class ExtXyzWriter : IDisposable
+public sealed class ExtXyzWriter : IFrameWriter
 {
     private static readonly HashSet<string> ReservedColumns = new(StringComparer.Ordinal) { "species", "pos", "Z", "masses", "momenta", "velocities" };
     private readonly TextWriter _writer;
     private readonly bool _leaveOpen;
+
+    private readonly string? _path;
 
     public ExtXyzWriter(TextWriter writer, bool leaveOpen = false)
     {
@@ -26,12 +28,14 @@ public sealed class ExtXyzWriter : IDisposable
 
     /// <summary>Opens <paramref name="path"/> for writing (or appending) frames.</summary>
     public ExtXyzWriter(string path, bool append = false)
-        : this(new StreamWriter(path, append, new UTF8Encoding(false)) { NewLine = "\n" }) { }
+        : this(new StreamWriter(path, append, new UTF8Encoding(false)) { NewLine = "\n" }) => _path = path;
 
     public int FramesWritten { get; private set; }
 
+    /// <summary>Appends one frame; a structure holding a non-finite number is refused before any of it is written.</summary>
     public void Write(Structure structure)
     {
+        FiniteValues.RequireWritable(structure, _path);
         _writer.Write(FormatFrame(structure));
         _writer.Flush();
         FramesWritten++;

@@ -16,6 +16,21 @@ public static class NumberText
         return s;
     }
 
+    /// <summary>Text for people: the shortest text within 1e-14 (relative, absolute below 1) of
+    /// <paramref name="x"/>, so that rounding noise such as 0.30000000000000004 or 2.9250000000000003 prints as 0.3 and
+    /// 2.925, with a decimal point or exponent as <see cref="Real"/>. At most 15 significant digits.</summary>
+    public static string Readable(double x)
+    {
+        if (!double.IsFinite(x)) return Real(x);
+        double tolerance = 1e-14 * Math.Max(1, Math.Abs(x));
+        for (int digits = 1; digits <= 15; digits++)
+        {
+            double rounded = double.Parse(x.ToString("G" + digits, Invariant), Invariant);
+            if (Math.Abs(rounded - x) <= tolerance) return Real(rounded == 0 ? 0 : rounded);
+        }
+        return Real(x);
+    }
+
     /// <summary><see cref="Real"/> into a buffer of at least 32 characters; returns the length written.</summary>
     public static int FormatReal(double x, Span<char> destination)
     {

@@ -9,14 +9,18 @@ public sealed record PoscarReadOptions(IReadOnlyList<string>? Species = null);
 /// <summary>
 /// Reads VASP POSCAR/CONTCAR files: comment; scale (one positive factor, a negative number meaning the cell
 /// volume in Å³, or three per-axis factors); three lattice vectors; the species line (VASP 5; for VASP 4 files the
-/// species come from <see cref="PoscarReadOptions.Species"/> or, as ASE does, from the comment line when that is a
-/// list of element symbols); counts; optional "Selective dynamics" (flags kept as the 3-column logical array
-/// <see cref="SelectiveDynamicsKey"/>, true = free to move); Direct or Cartesian coordinates; and an optional
+/// species come from <see cref="PoscarReadOptions.Species"/> or, as ASE does, from the element symbols and formulas
+/// on the comment line, "Fe4P4O16" giving Fe P O); counts; optional "Selective dynamics" (flags kept as the
+/// 3-column logical array <see cref="SelectiveDynamicsKey"/>, true = free to move); Direct or Cartesian coordinates;
+/// the lattice velocity block of an NPT CONTCAR (kept in Info[<see cref="LatticeVelocitiesKey"/>]); and an optional
 /// velocity block (Å/fs, Cartesian unless introduced by a "Direct" line) after a blank line, as in CONTCAR.
 /// </summary>
 public static class PoscarReader
 {
     public const string SelectiveDynamicsKey = "selective_dynamics";
+
+    /// <summary>Info key of the lattice velocities of an NPT CONTCAR (3×3, row-major, as VASP writes them).</summary>
+    public const string LatticeVelocitiesKey = "lattice_velocities";
 
     /// <summary>Counts beyond this are taken as a damaged file rather than allocated.</summary>
     public const int MaxAtoms = 100_000_000;
@@ -28,6 +32,7 @@ public static class PoscarReader
 
         string comment = Need("the comment line").Trim();
         var scaleTokens = Split(Need("the scale factor"));
+        int scaleLine = lines.Number;
         var scales = scaleTokens.Select(t => Real(t, lines, "scale factor")).ToArray();
         if (scales.Length is not (1 or 3)) throw lines.Error($"the scale line has {scales.Length} numbers: expected 1 or 3");
         if (scales.Length == 3 && scales.Any(x => x <= 0)) throw lines.Error("three scale factors must all be positive");
@@ -116,15 +121,24 @@ public static class PoscarReader
         var structure = new Structure(numbers, positions, cell, Pbc.All);
         if (comment.Length > 0) structure.Info["comment"] = comment;
         if (flags is not null) structure.Arrays[SelectiveDynamicsKey] = AtomArray.Logical(flags, 3);
-        structure.Velocities = ReadVelocities(lines, n, cell);
+        // Finite numbers can overflow once scaled (1e308 × 10): name the scale line.
+        FiniteValues.RequireRead(structure, fileName, scaleLine);
+        structure.Velocities = ReadVelocities(lines, n, cell, structure);
         return structure;
     }
 
-    private static Vec3[]? ReadVelocities(LineReader lines, int n, Cell cell)
+    private static Vec3[]? ReadVelocities(LineReader lines, int n, Cell cell, Structure structure)
     {
         string? line = lines.Next();
         while (line is not null && line.Trim().Length == 0) line = lines.Next();
         if (line is null) return null;
+        if (line.TrimStart().StartsWith('L') || line.TrimStart().StartsWith('l'))
+        {
+            structure.Info[LatticeVelocitiesKey] = ReadLatticeVelocities(lines);
+            line = lines.Next();
+            while (line is not null && line.Trim().Length == 0) line = lines.Next();
+            if (line is null) return null;
+        }
         bool direct = false;
         var t = Split(line);
         if (t.Length > 0 && char.IsLetter(t[0][0]))
@@ -142,16 +156,62 @@ public static class PoscarReader
             var v = new Vec3(Real(t[0], lines, "velocity"), Real(t[1], lines, "velocity"), Real(t[2], lines, "velocity"));
             if (!v.IsFinite) throw lines.Error("velocity is not a finite number");
             velocities[i] = direct ? cell.ToCartesian(v) : v;
+            if (!velocities[i].IsFinite) throw lines.Error("velocity overflows once converted from fractional");
         }
         return velocities;
     }
 
+    // As ASE's read_vasp: each word of the comment, without digits and - _ , . =, that reads as a sequence of element
+    // symbols adds them in order ("Fe4P4O16" → Fe P O, "Ag Ge" → Ag Ge); other words are comment. The first
+    // `count` symbols are the species.
     private static string[]? SpeciesFromComment(string comment, int count)
     {
-        var tokens = Split(comment);
-        if (tokens.Length < count) return null;
-        var candidate = tokens.Take(count).ToArray();
-        return candidate.All(s => Element.TryFromSymbol(s, out _)) ? candidate : null;
+        var species = new List<string>();
+        foreach (string word in Split(comment))
+        {
+            string letters = new(word.Where(c => !(char.IsAsciiDigit(c) || c is '-' or '_' or ',' or '.' or '=')).ToArray());
+            if (FormulaSymbols(letters) is { } symbols) species.AddRange(symbols);
+        }
+        return species.Count >= count ? species.Take(count).ToArray() : null;
+    }
+
+    // "FePO" → Fe, P, O: an upper-case letter with an optional lower-case one, each a known element; else null.
+    private static List<string>? FormulaSymbols(string letters)
+    {
+        if (letters.Length == 0) return null;
+        var symbols = new List<string>();
+        for (int i = 0; i < letters.Length;)
+        {
+            if (!char.IsAsciiLetterUpper(letters[i])) return null;
+            int length = i + 1 < letters.Length && char.IsAsciiLetterLower(letters[i + 1]) ? 2 : 1;
+            string symbol = letters.Substring(i, length);
+            if (!Element.TryFromSymbol(symbol, out _)) return null;
+            symbols.Add(symbol);
+            i += length;
+        }
+        return symbols;
+    }
+
+    // The block a CONTCAR of NPT molecular dynamics has after the positions: "Lattice velocities and vectors", an
+    // optional initialisation flag, three lattice velocities and the three lattice vectors (those repeat the cell).
+    private static double[] ReadLatticeVelocities(LineReader lines)
+    {
+        string Need() => lines.Next() ?? throw lines.Error("the file ends inside the lattice velocity block", atEnd: true);
+        string line = Need();
+        if (Split(line) is [var flag] && int.TryParse(flag, out _)) line = Need();
+        var velocities = new double[9];
+        for (int row = 0; row < 6; row++)
+        {
+            if (row > 0) line = Need();
+            var t = Split(line);
+            if (t.Length < 3) throw lines.Error($"{t.Length} numbers in the lattice velocity block, expected 3");
+            for (int k = 0; k < 3; k++)
+            {
+                double x = Real(t[k], lines, row < 3 ? "lattice velocity" : "lattice vector");
+                if (row < 3) velocities[3 * row + k] = x;
+            }
+        }
+        return velocities;
     }
 
     private static string[] Split(string line)

@@ -5,8 +5,9 @@ namespace MDEngine.IO;
 
 /// <summary>Writes VASP 5 POSCAR files: scale 1, lattice vectors, species and counts for each run of equal
 /// elements (the atom order is kept, as ASE does), "Selective dynamics" when the structure has the
-/// <see cref="PoscarReader.SelectiveDynamicsKey"/> array, Cartesian coordinates with round-trip precision, and the
-/// velocities (Å/fs) after a blank line when present.</summary>
+/// <see cref="PoscarReader.SelectiveDynamicsKey"/> array, Cartesian coordinates, and the velocities (Å/fs) after a blank
+/// line when present. Numbers are written for people (<see cref="NumberText.Readable"/>, within 1e-14 of the values)
+/// in columns 21 characters wide.</summary>
 public static class PoscarWriter
 {
     public static void Write(TextWriter writer, Structure s, string? fileName = null)
@@ -18,7 +19,7 @@ public static class PoscarWriter
         for (int k = 0; k < 3; k++)
         {
             var v = s.Cell[k];
-            text.Append(' ').Append(NumberText.Real(v.X).PadLeft(24)).Append(' ').Append(NumberText.Real(v.Y).PadLeft(24)).Append(' ').Append(NumberText.Real(v.Z).PadLeft(24)).Append('\n');
+            text.Append(' ').Append(NumberText.Readable(v.X).PadLeft(20)).Append(' ').Append(NumberText.Readable(v.Y).PadLeft(20)).Append(' ').Append(NumberText.Readable(v.Z).PadLeft(20)).Append('\n');
         }
         var runs = new List<(string Symbol, int Count)>();
         foreach (int z in s.Numbers)
@@ -39,7 +40,7 @@ public static class PoscarWriter
         for (int i = 0; i < s.Count; i++)
         {
             var r = s.Positions[i];
-            text.Append(' ').Append(NumberText.Real(r.X).PadLeft(24)).Append(' ').Append(NumberText.Real(r.Y).PadLeft(24)).Append(' ').Append(NumberText.Real(r.Z).PadLeft(24));
+            text.Append(' ').Append(NumberText.Readable(r.X).PadLeft(20)).Append(' ').Append(NumberText.Readable(r.Y).PadLeft(20)).Append(' ').Append(NumberText.Readable(r.Z).PadLeft(20));
             if (flags is not null) for (int k = 0; k < 3; k++) text.Append(flags[3 * i + k] ? "   T" : "   F");
             text.Append('\n');
         }
@@ -47,7 +48,7 @@ public static class PoscarWriter
         {
             text.Append('\n');
             foreach (var v in velocities)
-                text.Append(' ').Append(NumberText.Real(v.X).PadLeft(24)).Append(' ').Append(NumberText.Real(v.Y).PadLeft(24)).Append(' ').Append(NumberText.Real(v.Z).PadLeft(24)).Append('\n');
+                text.Append(' ').Append(NumberText.Readable(v.X).PadLeft(20)).Append(' ').Append(NumberText.Readable(v.Y).PadLeft(20)).Append(' ').Append(NumberText.Readable(v.Z).PadLeft(20)).Append('\n');
         }
         writer.Write(text.ToString());
     }

@@ -13,7 +13,13 @@ namespace MDEngine.IO;
 /// </summary>
 public static class StructureFile
 {
-    public static readonly IReadOnlyList<string> Formats = ["extxyz", "xyz", "cif", "vasp"];
+    public static readonly IReadOnlyList<string> Formats = ["extxyz", "xyz", "cif", "vasp", "lammps-data", "lammps-dump", "traj", "db"];
+
+    /// <summary>The formats that hold many frames.</summary>
+    public static readonly IReadOnlyList<string> MultiFrameFormats = ["extxyz", "xyz", "lammps-dump", "traj", "db"];
+
+    /// <summary>The formats written frame by frame during a run (<see cref="OpenTrajectory"/>).</summary>
+    public static readonly IReadOnlyList<string> TrajectoryFormats = ["extxyz", "xyz", "lammps-dump"];
 
     /// <summary>The format name for <paramref name="path"/>, or the explicit <paramref name="format"/> normalised.</summary>
     public static string ResolveFormat(string path, string? format = null)
@@ -23,7 +29,7 @@ public static class StructureFile
             string f = format.Trim().ToLowerInvariant();
             return f switch
             {
-                "extxyz" or "xyz" or "cif" or "vasp" => f,
+                "extxyz" or "xyz" or "cif" or "vasp" or "lammps-data" or "lammps-dump" or "traj" or "db" => f,
                 "poscar" or "contcar" => "vasp",
                 _ => throw new InputException(path, null, $"unknown format '{format}' (known: {string.Join(", ", Formats)})"),
             };
@@ -35,17 +41,40 @@ public static class StructureFile
         if (ext == ".xyz") return "xyz";
         if (ext == ".cif") return "cif";
         if (ext is ".vasp" or ".poscar") return "vasp";
+        if (ext is ".lmp" || name.StartsWith("data.", StringComparison.OrdinalIgnoreCase) || ext == ".data") return "lammps-data";
+        if (ext is ".lammpstrj" or ".dump") return "lammps-dump";
+        if (ext == ".traj") return "traj";
+        if (ext == ".db") return "db";
         if (name.StartsWith("POSCAR", StringComparison.OrdinalIgnoreCase) || name.StartsWith("CONTCAR", StringComparison.OrdinalIgnoreCase)) return "vasp";
         throw new InputException(path, null, $"cannot tell the format from the name '{name}': give one of {string.Join(", ", Formats)}");
     }
 
     /// <summary>All frames of the file.</summary>
-    public static IReadOnlyList<Structure> Read(string path, string? format = null)
+    /// <param name="cif">Choices for CIF files (block, partial sites); ignored for other formats.</param>
+    public static IReadOnlyList<Structure> Read(string path, string? format = null, CifReadOptions? cif = null)
     {
+        RequireExists(path);
         string resolved = ResolveFormat(path, format);
+        if (resolved == "db")
+        {
+            if (IsGzip(path)) throw new InputException(path, null, "a gzip-compressed database is not read: unpack it first");
+            return AseDatabase.Read(path);
+        }
+        if (resolved == "traj")
+        {
+            if (IsGzip(path)) throw new InputException(path, null, "a gzip-compressed .traj is not read: unpack it first");
+            using var binary = File.OpenRead(path);
+            return AseTrajectory.Read(binary, path);
+        }
         using var reader = OpenText(path);
-        try { return ReadText(reader, path, resolved); }
+        try { return ReadText(reader, path, resolved, cif); }
         catch (InvalidDataException e) { throw new InputException(path, null, $"not a valid gzip file ({e.Message})"); }
+    }
+
+    // A missing file is reported as such before its name is asked for a format.
+    private static void RequireExists(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file", path);
     }
 
     private static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
@@ -60,24 +89,28 @@ public static class StructureFile
     }
 
     /// <summary>Reads from open text in a named format (<paramref name="fileName"/> is for messages only).</summary>
-    public static IReadOnlyList<Structure> ReadText(TextReader reader, string? fileName, string format) =>
+    public static IReadOnlyList<Structure> ReadText(TextReader reader, string? fileName, string format, CifReadOptions? cif = null) =>
         ResolveFormat(fileName ?? "", format) switch
         {
             "extxyz" => ExtXyzReader.ReadAll(reader, fileName, plainComments: false),
             "xyz" => ExtXyzReader.ReadAll(reader, fileName, plainComments: true),
-            "cif" => CifReader.Read(reader, fileName),
+            "cif" => CifReader.Read(reader, fileName, cif),
+            "lammps-data" => [LammpsDataReader.Read(reader, fileName)],
+            "lammps-dump" => LammpsDumpReader.ReadAll(reader, fileName),
+            "traj" or "db" => throw new InputException(fileName, null, $"{format} is binary: read it from its file"),
             _ => [PoscarReader.Read(reader, fileName)],
         };
 
     /// <summary>One frame: <paramref name="index"/> counts from 0, negative from the end (-1 is the last).</summary>
-    public static Structure ReadFrame(string path, int index = -1, string? format = null)
+    public static Structure ReadFrame(string path, int index = -1, string? format = null, CifReadOptions? cif = null)
     {
-        try { return ReadOneFrame(path, index, format); }
+        try { return ReadOneFrame(path, index, format, cif); }
         catch (InvalidDataException e) { throw new InputException(path, null, $"not a valid gzip file ({e.Message})"); }
     }
 
-    private static Structure ReadOneFrame(string path, int index, string? format)
+    private static Structure ReadOneFrame(string path, int index, string? format, CifReadOptions? cif)
     {
+        RequireExists(path);
         string resolved = ResolveFormat(path, format);
         if (resolved is "extxyz" or "xyz")
         {
@@ -92,22 +125,44 @@ public static class StructureFile
             if (selected.Count == 0) throw new InputException(path, null, $"frame {index} does not exist: the file has {count} frame(s)");
             return selected[0];
         }
-        var frames = Read(path, resolved);
+        var frames = Read(path, resolved, cif);
         int at = index < 0 ? frames.Count + index : index;
         if (at < 0 || at >= frames.Count) throw new InputException(path, null, $"frame {index} does not exist: the file has {frames.Count} frame(s)");
         return frames[at];
     }
 
-    /// <summary>Writes all frames; formats that hold one structure (cif, vasp) accept exactly one.</summary>
+    /// <summary>Opens a trajectory for writing frame by frame: a LAMMPS dump when <paramref name="path"/> names one,
+    /// else extended XYZ.</summary>
+    public static IFrameWriter OpenTrajectory(string path, bool append = false) =>
+        ResolveFormat(path) == "lammps-dump" ? new LammpsDumpWriter(path, append) : new ExtXyzWriter(path, append);
+
+    /// <summary>Writes all frames; formats that hold one structure (cif, vasp, lammps-data) accept exactly one.</summary>
     public static void Write(string path, IEnumerable<Structure> frames, string? format = null)
     {
         string resolved = ResolveFormat(path, format);
         var list = frames.ToList();
         if (list.Count == 0) throw new ArgumentException("No structures to write.");
+        foreach (var frame in list) FiniteValues.RequireWritable(frame, path);
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory)) throw new InputException(path, null, $"the folder {directory} does not exist: nothing written");
         string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
+            if (resolved == "db")
+            {
+                if (IsGzip(path)) throw new InputException(path, null, "a database is written uncompressed (drop .gz)");
+                AseDatabase.Write(temporary, list);
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                File.Move(temporary, path, overwrite: true);
+                return;
+            }
+            if (resolved == "traj")
+            {
+                if (IsGzip(path)) throw new InputException(path, null, "a .traj is written uncompressed (drop .gz)");
+                using (var binary = File.Create(temporary)) AseTrajectory.Write(binary, list);
+                File.Move(temporary, path, overwrite: true);
+                return;
+            }
             using (var file = File.Create(temporary))
             using (Stream stream = IsGzip(path) ? new GZipStream(file, CompressionLevel.Optimal) : file)
             using (var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n" })
@@ -124,16 +179,26 @@ public static class StructureFile
 
     public static void WriteText(TextWriter writer, IReadOnlyList<Structure> frames, string format, string? fileName = null)
     {
+        foreach (var frame in frames) FiniteValues.RequireWritable(frame, fileName);
         switch (ResolveFormat("", format))
         {
             case "extxyz" or "xyz":
                 using (var xyz = new ExtXyzWriter(writer, leaveOpen: true))
                     foreach (var s in frames) xyz.Write(s);
                 break;
+            case "lammps-dump":
+                using (var dump = new LammpsDumpWriter(writer, leaveOpen: true))
+                    foreach (var s in frames) dump.Write(s);
+                break;
+            case "traj" or "db":
+                throw new InputException(fileName, null, $"{format} is binary: write it to a file");
             case var f when frames.Count != 1:
                 throw new InputException(fileName, null, $"{f} holds one structure, not {frames.Count}");
             case "cif":
                 CifWriter.Write(writer, frames[0], fileName);
+                break;
+            case "lammps-data":
+                LammpsDataWriter.Write(writer, frames[0], fileName);
                 break;
             default:
                 PoscarWriter.Write(writer, frames[0], fileName);

@@ -21,4 +21,8 @@ public sealed class RelaxResult
     public required Structure Structure { get; init; }
     public required Structure Best { get; init; }
     public required double BestObjective { get; init; }
+
+    /// <summary>Why the relaxation stopped before converging or running out of steps: a non-finite energy, force,
+    /// stress or coordinate. <see cref="Best"/> is then the last finite state (the input when there is none).</summary>
+    public string? Problem { get; init; }
 }

@@ -19,6 +19,7 @@ public sealed class Relaxation
     private Structure? _best;
     private double _bestObjective = double.PositiveInfinity;
     private int _lastRecordedStep = -1;
+    private readonly Structure _initial;
 
     public IOptimizable Target { get; }
     public Optimizer Optimizer { get; }
@@ -27,6 +28,9 @@ public sealed class Relaxation
     public int ForceCalls { get; private set; }
     public bool Finished { get; private set; }
 
+    /// <summary>Why the relaxation stopped early: a non-finite energy, force, stress or coordinate (null otherwise).</summary>
+    public string? Problem { get; private set; }
+
     /// <param name="compute">Evaluates one structure (used for evaluations inside a step and by <see cref="Run"/>).</param>
     public Relaxation(IOptimizable target, Optimizer optimizer, Func<Structure, Quantities, PotentialResult> compute, RelaxOptions? options = null)
     {
@@ -34,6 +38,7 @@ public sealed class Relaxation
         Optimizer = optimizer;
         Options = options ?? new RelaxOptions();
         _compute = compute;
+        _initial = target.Structure.Clone();
     }
 
     public Relaxation(IOptimizable target, Optimizer optimizer, Calculator calculator, RelaxOptions? options = null)
@@ -79,6 +84,14 @@ public sealed class Relaxation
         if (Finished) return;
         if (NeedsEvaluation) throw new InvalidOperationException("The target moved since its last evaluation.");
         var e = _current!;
+        // A non-finite number ends the relaxation: nothing after it means anything, and an optimizer fed NaN can
+        // even report convergence (NaN positions fall outside every cutoff: zero energy, zero forces).
+        if (NonFiniteProblem(e) is { } problem)
+        {
+            Problem = $"{problem} at step {Steps}";
+            Finished = true;
+            return;
+        }
         if (_lastRecordedStep != Steps)
         {
             if (Steps == 0) _initialEnergy = e.Energy;
@@ -94,7 +107,22 @@ public sealed class Relaxation
         Steps++;
     }
 
-    private bool IsConverged(Evaluation e) => e.MaxForce < Options.Fmax;
+    private bool IsConverged(Evaluation e) => Problem is null && e.MaxForce < Options.Fmax;
+
+    private string? NonFiniteProblem(Evaluation e)
+    {
+        var s = Target.Structure;
+        if (!s.Cell.Matrix.IsFinite) return "the cell is not finite";
+        for (int i = 0; i < s.Count; i++)
+            if (!s.Positions[i].IsFinite) return $"the position of atom {i} is not finite";
+        if (!double.IsFinite(e.Energy)) return "the potential energy is not finite";
+        if (!double.IsFinite(e.Objective)) return "the objective (enthalpy) is not finite";
+        for (int i = 0; i < e.AtomForces.Length; i++)
+            if (!e.AtomForces[i].IsFinite) return $"the force on atom {i} is not finite";
+        if (!e.Forces.All(double.IsFinite)) return "the generalized force on the cell is not finite";
+        if (e.Stress is { } stress && !stress.IsFinite) return "the stress is not finite";
+        return null;
+    }
 
     private void Record(Evaluation e)
     {
@@ -120,9 +148,10 @@ public sealed class Relaxation
         Store(Target.Structure, e);
         return new RelaxResult
         {
+            Problem = Problem,
             Converged = IsConverged(e), Steps = Steps, ForceCalls = ForceCalls, InitialEnergy = _initialEnergy,
             FinalEnergy = e.Energy, FinalObjective = e.Objective, MaxForce = e.MaxForce, Forces = e.AtomForces,
-            Stress = e.Stress, Structure = Target.Structure, Best = _best!, BestObjective = _bestObjective,
+            Stress = e.Stress, Structure = Target.Structure, Best = _best ?? _initial, BestObjective = _bestObjective,
         };
     }
 }

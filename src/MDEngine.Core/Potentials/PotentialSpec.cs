@@ -29,6 +29,10 @@ public static class PotentialSpec
         lock (HandlersLock) Handlers.Add(handler);
     }
 
+    /// <summary>The longest cutoff an analytic potential may have (Å): far beyond any physical interaction, and short
+    /// enough that the neighbor search stays bounded.</summary>
+    public const double MaxCutoff = 100;
+
     public static Potential Parse(string spec, IReadOnlyList<int>? elementsForAuto = null)
     {
         if (string.IsNullOrWhiteSpace(spec)) throw new InputException(null, null, "empty potential specification");
@@ -42,12 +46,12 @@ public static class PotentialSpec
         if (spec.StartsWith("lj:", StringComparison.OrdinalIgnoreCase))
         {
             var a = Arguments(spec, ["epsilon", "sigma", "cutoff"], ["shift"]);
-            return new LennardJones(a.Number("epsilon"), a.Number("sigma"), a.Number("cutoff"), a.Flag("shift"));
+            return new LennardJones(a.Positive("epsilon"), a.Positive("sigma"), a.Cutoff(), a.Flag("shift"));
         }
         if (spec.StartsWith("morse:", StringComparison.OrdinalIgnoreCase))
         {
             var a = Arguments(spec, ["D", "alpha", "r0", "cutoff"], ["shift"]);
-            return new Morse(a.Number("D"), a.Number("alpha"), a.Number("r0"), a.Number("cutoff"), a.Flag("shift"));
+            return new Morse(a.Positive("D"), a.Positive("alpha"), a.Positive("r0"), a.Cutoff(), a.Flag("shift"));
         }
         return FromFile(spec);
     }
@@ -100,6 +104,20 @@ public static class PotentialSpec
             if (!values.TryGetValue(key, out var text)) throw new InputException(null, null, $"'{spec}': missing {key}=");
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
                 throw new InputException(null, null, $"'{spec}': {key}={text} is not a number");
+            return v;
+        }
+
+        public double Positive(string key)
+        {
+            double v = Number(key);
+            if (!(v > 0)) throw new InputException(null, null, $"'{spec}': {key}={values[key]} must be positive");
+            return v;
+        }
+
+        public double Cutoff()
+        {
+            double v = Positive("cutoff");
+            if (v > MaxCutoff) throw new InputException(null, null, FormattableString.Invariant($"'{spec}': cutoff={values["cutoff"]} is beyond {MaxCutoff} Å"));
             return v;
         }
 

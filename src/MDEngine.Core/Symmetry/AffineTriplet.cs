@@ -17,6 +17,9 @@ public readonly record struct AffineTriplet(Mat3 Matrix, Vec3 Offset)
     /// <summary>Parses "x,y+1/2,-z+0.25", "-x+y, 1/2+x, z", "+X,+Y,+Z", "(x,2*x,1/4)", "x/2,y,z": each component a sum
     /// of terms ±[factor][*]x|y|z[/divisor] and constants (decimals or fractions). On failure
     /// <paramref name="problem"/> starts with the quoted text and says what is wrong.</summary>
+    /// <summary>Largest translation accepted, in cell lengths.</summary>
+    public const double MaxTranslation = 1000;
+
     public static bool TryParse(string text, out AffineTriplet triplet, out string problem)
     {
         triplet = default;
@@ -61,6 +64,11 @@ public readonly record struct AffineTriplet(Mat3 Matrix, Vec3 Offset)
                 else { problem = $"'{text}': unexpected '{s[i..]}'"; return false; }
             }
         }
+        // "y+111…1/2" parses to a huge or infinite number; a translation of more than a few cells means nothing and
+        // would turn positions into NaN once reduced modulo 1.
+        for (int k = 0; k < 3; k++)
+            if (!(Math.Abs(offset[k]) <= MaxTranslation) || !m.Row(k).IsFinite)
+            { problem = $"'{text}': a coefficient or translation is not a finite number below {MaxTranslation}"; return false; }
         triplet = new AffineTriplet(m, offset);
         problem = "";
         return true;

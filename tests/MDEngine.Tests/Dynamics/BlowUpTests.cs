@@ -55,7 +55,7 @@ public class BlowUpTests
             {
                 md.Observers.Add(thermo);
                 var e = Assert.Throws<MdBlowUpException>(() => md.Run(100));
-                Assert.Equal(57, e.Step);
+                Assert.Equal(58, e.Step); // evaluation 59 is the one of step 58's coordinates
             }
             var restored = Checkpoint.Read(checkpoint, new Bussi(4, 30, 100, 9));
             Assert.Equal(40, restored.Step);

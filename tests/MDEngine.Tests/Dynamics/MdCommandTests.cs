@@ -36,7 +36,7 @@ public sealed class MdCommandTests() : TempDirectoryTests("mdengine-md-")
         Assert.True(code == 0, error);
         Assert.Contains("step 100", output);
         var lines = File.ReadAllLines(P("thermo.csv"));
-        Assert.StartsWith("step,time_ps,epot,ekin,etotal,conserved,temperature,pressure_gpa,volume", lines[0]);
+        Assert.Equal("step,time_ps,epot_ev,ekin_ev,etotal_ev,conserved_ev,temperature_k,pressure_gpa,volume_a3,a_a,b_a,c_a,ns_per_day", lines[0]);
         Assert.Equal(1 + 5, lines.Length);
         var frames = StructureFile.Read(P("traj.extxyz"));
         Assert.Equal(5, frames.Count);
@@ -72,12 +72,67 @@ public sealed class MdCommandTests() : TempDirectoryTests("mdengine-md-")
     }
 
     [Fact]
-    public void BlowUpExitsWithAClearMessage()
+    public void OverlappingAtomsAreRefusedBeforeAnyFileIsOpened()
     {
-        var (code, _, error) = Run("md", Crystal(new Vec3(0.4, 0, 0)), "--potential", Lj, "--temperature", "30", "--steps", "10");
+        var (code, _, error) = Run("md", Crystal(new Vec3(0.4, 0, 0)), "--potential", Lj, "--temperature", "30", "--steps", "10",
+            "--trajectory", P("t.extxyz"), "--log", P("t.csv"), "--checkpoint", P("t.ckpt"));
+        Assert.Equal(2, code);
+        Assert.Contains("atoms 0 and 1 (Ar, Ar) are 0.400 Å apart", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(File.Exists(P("t.extxyz")) || File.Exists(P("t.csv")) || File.Exists(P("t.ckpt")));
+        // A lower bound lets the user run it anyway; then the run blows up at once, and says it kept frame 0 only.
+        (code, _, error) = Run("md", Crystal(new Vec3(0.4, 0, 0)), "--potential", Lj, "--temperature", "30", "--steps", "10",
+            "--min-distance", "0.1", "--trajectory", P("t.extxyz"));
         Assert.Equal(3, code);
-        Assert.Contains("blew up at step 0", error);
-        Assert.Contains("apart", error);
+        Assert.Contains("blew up at step 1", error);
+        Assert.Contains("the trajectory ends with the frame of step 0", error);
+        Assert.DoesNotContain("checkpoint", error);
+    }
+
+    [Fact]
+    public void BlowUpMessageSaysOnlyWhatWasWritten()
+    {
+        var (code, _, error) = Run("md", Crystal(), "--potential", Lj, "--temperature", "90000", "--timestep", "20", "--steps", "50");
+        Assert.Equal(3, code);
+        Assert.Contains("blew up at step", error);
+        Assert.Contains("no trajectory or checkpoint was requested", error);
+        Assert.DoesNotContain("kept", error);
+    }
+
+    [Fact]
+    public void TrajectoryFrameIsWrittenBeforeItsLogRow()
+    {
+        // Observers run in order: after any step both files are complete up to that step, the frame first.
+        var (code, _, error) = Run("md", Crystal(), "--potential", Lj, "--temperature", "30", "--steps", "20", "--every", "10",
+            "--log", P("o.csv"), "--trajectory", P("o.extxyz"));
+        Assert.True(code == 0, error);
+        Assert.Equal(3, StructureFile.Read(P("o.extxyz")).Count);
+        Assert.Equal(1 + 3, File.ReadAllLines(P("o.csv")).Length);
+    }
+
+    [Fact]
+    public void Thermo_lines_with_units_go_to_standard_output_when_it_is_not_a_terminal()
+    {
+        var (code, output, error) = Run("md", Crystal(), "--potential", Lj, "--temperature", "30", "--steps", "20", "--every", "10", "--thermo", "5");
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n');
+        var header = Assert.Single(lines, l => l.TrimStart().StartsWith("Step "));
+        Assert.Contains("PotEng(eV)", header);
+        Assert.Contains("Temp(K)", header);
+        Assert.Contains("Press(GPa)", header);
+        var rows = lines.Where(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..] && long.TryParse(first, out _)).ToArray();
+        Assert.Equal(["0", "5", "10", "15", "20"], rows.Select(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]));
+    }
+
+    [Fact]
+    public void Md_takes_the_same_fix_option_as_relax_and_keeps_those_atoms_still()
+    {
+        var (code, _, error) = Run("md", Crystal(), "--potential", Lj, "--temperature", "30", "--steps", "10", "--every", "10",
+            "--fix", "0,3", "--trajectory", P("fix.extxyz"));
+        Assert.True(code == 0, error);
+        var frames = StructureFile.Read(P("fix.extxyz"));
+        Assert.Equal(frames[0].Positions[3], frames[^1].Positions[3]);
+        Assert.NotEqual(frames[0].Positions[1], frames[^1].Positions[1]);
     }
 
     [Theory]
@@ -87,11 +142,26 @@ public sealed class MdCommandTests() : TempDirectoryTests("mdengine-md-")
     [InlineData("--ensemble", "langevin", "--temperature", "30", "--friction", "-1")]
     [InlineData("--fixed", "3-900", "--temperature", "30")]
     [InlineData("--neigh-modify", "every 0", "--temperature", "30")]
+    [InlineData("--timestep", "1e6", "--temperature", "30")]
+    [InlineData("--timestep", "-1", "--temperature", "30")]
+    [InlineData("--temperature", "1e30")]
+    [InlineData("--temperature", "30", "--checkpoint-every", "0", "--checkpoint", "c.ckpt")]
+    [InlineData("--temperature", "30", "--log-every", "0", "--log", "c.csv")]
+    [InlineData("--temperature", "30", "--skin", "1e6")]
+    [InlineData("--temperature", "30", "--min-distance", "-1")]
+    [InlineData("--temperature", "30", "--trajectory", "t.cif")]
+    [InlineData("--temperature", "30", "--trajectory", "t.extxyz.gz")]
+    [InlineData("--temperature", "30", "--trajectory", "missing-folder/t.extxyz")]
+    [InlineData("--temperature", "30", "--log", "missing-folder/t.csv")]
+    [InlineData("--temperature", "30", "--checkpoint", "missing-folder/t.ckpt")]
     public void BadOptionsAreUsageErrors(params string[] options)
     {
-        var (code, _, error) = Run(["md", Crystal(), "--potential", Lj, "--steps", "10", .. options]);
+        // Relative output names are made absolute inside the test folder, which must stay empty but for the input.
+        var absolute = options.Select(o => o.Contains('.') && !char.IsDigit(o[0]) && o[0] != '-' ? P(o) : o).ToArray();
+        var (code, _, error) = Run(["md", Crystal(), "--potential", Lj, "--steps", "10", .. absolute]);
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", error);
         Assert.Single(error.Trim().Split('\n'));
+        Assert.Equal(["ar.extxyz"], Directory.GetFiles(Dir).Select(Path.GetFileName));
     }
 }

@@ -148,7 +148,7 @@ public class CifTests
     }
 
     [Theory]
-    [InlineData("data_x\n_cell_length_a 1\n_cell_length_b 1\n_cell_length_c 1\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nXx1 0 0 0\n", 10, "unknown element 'Xx1'")]
+    [InlineData("data_x\n_cell_length_a 1\n_cell_length_b 1\n_cell_length_c 1\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nXx1 0 0 0\n", 10, "site Xx1: 'Xx1' does not start with an element symbol")]
     [InlineData("data_x\n_cell_length_a 1\n_cell_length_b 1\n_cell_length_c 1\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nH1 0 0 0\nH2 0 0\n", 11, "not a multiple of its 4 tags")]
     [InlineData("data_x\n_cell_length_a 1\n_cell_length_b 1\n_cell_length_c 1\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nH1 0 nan 0\n", 10, "coordinate 'nan' is not a finite number")]
     [InlineData("data_x\n_cell_length_a 1\n_cell_length_b 1\n_cell_length_c 1\n_cell_angle_alpha 120\n_cell_angle_beta 120\n_cell_angle_gamma 120\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nH1 0 0 0\n", 5, "singular cell")]

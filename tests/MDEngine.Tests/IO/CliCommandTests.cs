@@ -63,7 +63,8 @@ public sealed class CliCommandTests() : TempDirectoryTests("mdengine-cli-")
         Assert.Equal("Cu8", StructureFile.ReadFrame(cif).Formula);
         string vasp = Path.Combine(Dir, "Cu.vasp");
         Assert.Equal(0, Run("convert", cif, vasp).Code);
-        Assert.Equal(StructureFile.ReadFrame(cif).Positions, StructureFile.ReadFrame(vasp).Positions);
+        IoReference.AssertClose(Structures.Structure.FromVec3(StructureFile.ReadFrame(cif).Positions),
+            Structures.Structure.FromVec3(StructureFile.ReadFrame(vasp).Positions), 1e-13, "positions");
     }
 
     public static TheoryData<string, string, string> BadFiles => new()
@@ -71,8 +72,8 @@ public sealed class CliCommandTests() : TempDirectoryTests("mdengine-cli-")
         { "truncated.extxyz", "3\nProperties=species:S:1:pos:R:3\nH 0 0 0\nH 0 0 1\n", ":5: the frame starting at line 1 declares 3 atoms but the file ends after 2" },
         { "columns.extxyz", "2\n\nH 0 0 0\nH 0 0\n", ":4: 3 columns, expected 4" },
         { "element.extxyz", "2\n\nH 0 0 0\nQq 0 0 1\n", ":4: unknown element 'Qq'" },
-        { "nan.extxyz", "2\n\nH 0 0 0\nH 0 NaN 1\n", ":4: position is not a finite number" },
-        { "inf.extxyz", "1\n\nH 0 0 inf\n", ":3: position is not a finite number" },
+        { "nan.extxyz", "2\n\nH 0 0 0\nH 0 NaN 1\n", ":4: pos: 'NaN' is not a finite number" },
+        { "inf.extxyz", "1\n\nH 0 0 inf\n", ":3: pos: 'inf' is not a finite number" },
         { "count.extxyz", "-2\n\nH 0 0 0\n", ":1: negative atom count -2" },
         { "huge.extxyz", "500000000\n\nH 0 0 0\n", ":4: the frame starting at line 1 declares 500000000 atoms but the file ends after 1" },
         { "header.extxyz", "two\n\nH 0 0 0\n", ":1: expected the atom count, found \"two\"" },
@@ -80,7 +81,7 @@ public sealed class CliCommandTests() : TempDirectoryTests("mdengine-cli-")
         { "zero.extxyz", "1\nLattice=\"1 0 0 0 0 0 0 0 1\" pbc=\"T T F\"\nH 0 0 0\n", ":2: a periodic axis has a zero lattice vector" },
         { "lattice.extxyz", "1\nLattice=\"1 0 0 0 1 0 0 0\"\nH 0 0 0\n", ":2: Lattice must be 9 numbers" },
         { "type.extxyz", "1\nProperties=species:S:1:pos:X:3\nH 0 0 0\n", ":2: unknown property type 'X'" },
-        { "number.extxyz", "1\n\nH 0 0 zero\n", ":3: pos: 'zero' is not a number" },
+        { "number.extxyz", "1\n\nH 0 0 zero\n", ":3: pos: 'zero' is not a finite number" },
         { "empty.extxyz", "", "no frames: the file is empty" },
         { "second.extxyz", "1\n\nH 0 0 0\n2\n\nH 0 0 0\n", ":7: the frame starting at line 4 declares 2 atoms but the file ends after 1" },
     };
@@ -104,6 +105,28 @@ public sealed class CliCommandTests() : TempDirectoryTests("mdengine-cli-")
         Assert.Equal("", stdout);
 
         Assert.Equal(2, Run("info", input).Code);
+    }
+
+    [Fact]
+    public void Every_command_that_evaluates_defaults_to_the_auto_potential()
+    {
+        string cu = Path.Combine(Dir, "cu.extxyz");
+        Assert.Equal(0, Run("convert", IoReference.PathOf("multi.extxyz"), cu, "--frame", "0").Code);
+        foreach (var args in new[] { new[] { "eval", cu }, ["relax", cu, "--output", Path.Combine(Dir, "r.extxyz")],
+                     ["md", cu, "--temperature", "10", "--steps", "2"] })
+        {
+            var (code, output, error) = Run(args);
+            Assert.True(code == 0, $"{args[0]}: {error}");
+            if (args[0] != "md") Assert.Contains("potential: ", output);
+        }
+    }
+
+    [Fact]
+    public void Symmetry_help_shows_no_magic_angle_tolerance()
+    {
+        var (_, output, _) = Run("symmetry", "--help");
+        string line = output.Split('\n').Single(l => l.Contains("--angle-tolerance"));
+        Assert.DoesNotContain("-1", line);
     }
 
     [Fact]

@@ -30,9 +30,10 @@ public class PoscarTests
         PoscarWriter.Write(text, s);
         var back = PoscarReader.Read(new StringReader(text.ToString()), "POSCAR");
         Assert.Equal(s.Numbers, back.Numbers);
-        Assert.Equal(s.Positions, back.Positions);
-        Assert.Equal(s.Cell, back.Cell);
-        Assert.Equal(s.Velocities, back.Velocities);
+        // Written for people (within 1e-14 of the values), so equal to 1e-13.
+        IoReference.AssertClose(Structures.Structure.FromVec3(s.Positions), Structures.Structure.FromVec3(back.Positions), 1e-13, "positions");
+        IoReference.AssertClose(s.Cell.Matrix.ToArray(), back.Cell.Matrix.ToArray(), 1e-13, "cell");
+        IoReference.AssertClose(Structures.Structure.FromVec3(s.Velocities!), Structures.Structure.FromVec3(back.Velocities!), 1e-13, "velocities");
         Assert.Equal(s.Arrays[PoscarReader.SelectiveDynamicsKey].Data, back.Arrays[PoscarReader.SelectiveDynamicsKey].Data);
     }
 

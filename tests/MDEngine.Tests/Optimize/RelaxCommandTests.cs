@@ -48,6 +48,23 @@ public sealed class RelaxCommandTests() : TempDirectoryTests("mdengine-relax-")
         Assert.Equal(c.FinalEnergy, StructureFile.ReadFrame(output).Energy!.Value, 1e-6);
     }
 
+    [Fact]
+    public void Cell_relaxation_prints_the_final_stress_and_pressure_and_under_pressure_the_enthalpy()
+    {
+        string input = Input("strained", "LBFGS", cell: true), output = Path.Combine(Dir, "p.extxyz");
+        var (code, text, err) = Run("relax", input, "--potential", Lj, "--cell", "--pressure", "1", "--output", output);
+        Assert.True(code == 0, err);
+        var relaxed = StructureFile.ReadFrame(output);
+        var stress = relaxed.Stress!.Value;
+        // At equilibrium under 1 GPa the printed pressure is the one applied, to the force threshold.
+        var pressure = System.Text.RegularExpressions.Regex.Match(text, @"pressure (-?\d+\.\d+) GPa");
+        Assert.True(pressure.Success, text);
+        Assert.Equal(-stress.Trace / 3 * 160.21766208, double.Parse(pressure.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1e-4);
+        Assert.Equal(1.0, double.Parse(pressure.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 0.1);
+        double enthalpy = relaxed.Energy!.Value + 1.0 / 160.21766208 * relaxed.Volume;
+        Assert.Contains(FormattableString.Invariant($"enthalpy H = E + pV = {enthalpy:F6} eV at 1 GPa"), text);
+    }
+
     /// <summary>ASE's Voigt mask: with only zz free the deformation gradient stays diag(1, 1, f), so the cell's x and
     /// y columns keep their values while z relaxes.</summary>
     [Fact]

@@ -63,4 +63,39 @@ public sealed class SymmetryCliTests() : TempDirectoryTests("mdengine-sym-")
         Assert.Equal(2, code);
         Assert.Single(error.Trim().Split('\n'));
     }
+
+    [Fact]
+    public void Symmetry_and_relax_name_the_same_group_by_default()
+    {
+        // Copper with 3e-4 Å of noise: spglib's 1e-5 would call it P1, the shared default of 1e-3 Å Fm-3m.
+        string cif = Path.Combine(Dir, "cu.cif"), noisy = Path.Combine(Dir, "noisy.extxyz");
+        Assert.Equal(0, Run("build", "--spacegroup", "225", "--cell", "3.615,3.615,3.615,90,90,90", "--site", "Cu:4a", "--output", cif).Code);
+        var s = MDEngine.IO.StructureFile.ReadFrame(cif);
+        for (int i = 0; i < s.Count; i++) s.Positions[i] += new MDEngine.Geometry.Vec3(3e-4 * ((i % 3) - 1), -2e-4 * (i % 2), 1e-4 * i);
+        MDEngine.IO.StructureFile.Write(noisy, s);
+        var (code, symmetry, error) = Run("symmetry", noisy);
+        Assert.True(code == 0, error);
+        Assert.Contains("Fm-3m (225)", symmetry);
+        (code, string relax, error) = Run("relax", noisy, "--steps", "0", "--output", Path.Combine(Dir, "r.extxyz"));
+        Assert.True(code is 0 or 3, error);
+        Assert.Contains("space group Fm-3m (225) ->", relax);
+    }
+
+    [Theory]
+    [InlineData("symmetry", "1e308")]
+    [InlineData("symmetry", "0")]
+    [InlineData("symmetry", "NaN")]
+    [InlineData("relax", "1e308")]
+    public void A_symprec_outside_0_to_1_angstrom_is_one_line_with_exit_code_2(string command, string symprec)
+    {
+        string cif = Path.Combine(Dir, "nacl.cif");
+        Assert.Equal(0, Run("build", "--spacegroup", "225", "--cell", "5.64,5.64,5.64,90,90,90", "--site", "Na:4a", "--site", "Cl:4b", "--output", cif).Code);
+        string[] args = command == "symmetry" ? ["symmetry", cif, "--symprec", symprec]
+            : ["relax", cif, "--potential", "lj:epsilon=0.01,sigma=2.5,cutoff=6", "--symprec", symprec, "--output", Path.Combine(Dir, "out.extxyz")];
+        var (code, _, error) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains("--symprec", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(Dir, "out.extxyz")));
+    }
 }

@@ -23,7 +23,7 @@ public static class TorchArchive
             throw new InvalidDataException("the file is in torch's legacy (pre-1.6) format; load it with a newer torch and torch.save it again");
         ZipArchive zip;
         try { zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read); }
-        catch (InvalidDataException) { throw new InvalidDataException("not a torch.save zip archive (the file is damaged or of another kind)"); }
+        catch (InvalidDataException) { throw new InvalidDataException("not a zip archive (torch.save's format since PyTorch 1.6): the file is damaged or of another kind"); }
         using (zip)
         {
             var pickle = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1)
