@@ -11,8 +11,9 @@ internal static class ConvertCommand
     {
         var input = new Argument<string>("in") { Description = "Input structure file." };
         var output = new Argument<string>("out") { Description = "Output structure file." };
-        var inFormat = new Option<string?>("--in-format") { Description = "Input format: extxyz, xyz, cif or vasp (default: from the name)." };
-        var outFormat = new Option<string?>("--out-format") { Description = "Output format: extxyz, xyz, cif or vasp (default: from the name)." };
+        // --format names the input format as in every other command; --in-format stays as an alias.
+        var inFormat = new Option<string?>("--format", "--in-format") { Description = "Input format: extxyz, xyz, cif, vasp, lammps-data, lammps-dump, traj or db (default: from the file name)." };
+        var outFormat = new Option<string?>("--out-format") { Description = "Output format: extxyz, xyz, cif, vasp, lammps-data, lammps-dump, traj or db (default: from the name)." };
         var frame = new Option<int?>("--frame") { Description = "Convert only this frame (0-based; negative counts from the end). Default: all frames." };
         var command = new Command("convert", "Convert a structure file to another format (all frames unless --frame is given).");
         command.Arguments.Add(input);

@@ -26,7 +26,7 @@ internal static class EvalCommand
             DefaultValueFactory = _ => "auto",
         };
         var outputOption = new Option<string?>("--output", "-o") { Description = "Write every frame with its results to this extended XYZ file." };
-        var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif or vasp (default: from each file name)." };
+        var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif, vasp, lammps-data, lammps-dump, traj or db (default: from each file name)." };
         var minDistance = new Option<double?>("--min-distance") { Description = "Refuse structures with two atoms closer than this (Å); default half the sum of their covalent radii." };
         var command = new Command("eval", "Evaluate energy, forces and stress of every frame with a potential.");
         command.Arguments.Add(files);

@@ -15,7 +15,7 @@ internal static class InfoCommand
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "Structure file (extxyz, xyz, cif, POSCAR/CONTCAR/.vasp)." };
-        var format = new Option<string?>("--format") { Description = "File format: extxyz, xyz, cif or vasp (default: from the file name)." };
+        var format = new Option<string?>("--format") { Description = "File format: extxyz, xyz, cif, vasp, lammps-data, lammps-dump, traj or db (default: from the file name)." };
         var command = new Command("info", "Print the formula, atom count, cell parameters, volume, density and periodicity of each frame.");
         command.Arguments.Add(file);
         var keepPartial = ReadOptions.KeepPartialSites();

@@ -59,12 +59,13 @@ internal static class MdCommand
         var restart = new Option<string?>("--restart") { Description = "Continue from this checkpoint." };
         var minDistance = new Option<double?>("--min-distance") { Description = "Refuse a structure, and stop the run, when two atoms are closer (Å); default half the sum of their covalent radii." };
         var skin = new Option<double>("--skin") { Description = "Neighbor-list skin (Å).", DefaultValueFactory = _ => 1.0 };
+        var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif, vasp, lammps-data, lammps-dump, traj or db (default: from the file name)." };
         var neighModify = new Option<string?>("--neigh-modify") { Description = "When the neighbor list may rebuild, as LAMMPS's neigh_modify: e.g. 'every 10 delay 0 check no' (default: every 1 delay 0 check yes, which never misses a pair)." };
 
         var command = new Command("md", "Run molecular dynamics (NVE, NVT or NPT).");
         command.Arguments.Add(file);
         foreach (var o in new Option[] { potential, ensemble, timestep, steps, temperature, pressure, friction, tauT, tauP, compressibility, cell, chain, seed,
-                     exact, newVelocities, fixedAtoms, trajectory, every, log, logEvery, thermoEvery, checkpoint, checkpointEvery, restart, minDistance, skin, neighModify })
+                     exact, newVelocities, fixedAtoms, trajectory, every, log, logEvery, thermoEvery, checkpoint, checkpointEvery, restart, minDistance, skin, neighModify, format })
             command.Options.Add(o);
 
         command.SetAction(parse =>
@@ -109,7 +110,7 @@ internal static class MdCommand
             }
             else
             {
-                var structure = StructureFile.ReadFrame(parse.GetValue(file)!);
+                var structure = StructureFile.ReadFrame(parse.GetValue(file)!, format: parse.GetValue(format));
                 var fixedList = ParseAtoms(parse.GetValue(fixedAtoms), structure.Count);
                 bool hasVelocities = structure.Velocities is not null && !parse.GetValue(newVelocities);
                 state = new MdState(structure, fixedList);

@@ -21,7 +21,7 @@ internal static class NeighborsCommand
         var cutoff = new Option<string?>("--cutoff") { Description = "Neighbor cutoff radius (Å), required." };
         var json = new Option<bool>("--json") { Description = "Print the results as one JSON object." };
         var frame = new Option<int>("--frame") { Description = "Frame index (negative counts from the end).", DefaultValueFactory = _ => -1 };
-        var format = new Option<string?>("--format") { Description = "File format: extxyz, xyz, cif or vasp (default: from the file name)." };
+        var format = new Option<string?>("--format") { Description = "File format: extxyz, xyz, cif, vasp, lammps-data, lammps-dump, traj or db (default: from the file name)." };
         var command = new Command("neighbors", "Count the neighbor pairs within a cutoff: pairs, neighbors per atom, shortest distance.");
         command.Arguments.Add(file);
         command.Options.Add(cutoff);

@@ -41,7 +41,7 @@ internal static class RelaxCommand
         var trajectory = new Option<string?>("--trajectory") { Description = "Extended XYZ file receiving every step of every structure." };
         var keepSymmetry = new Option<bool>("--keep-symmetry") { Description = "Keep each structure's space group: the structure is symmetrized first, then forces, stress and steps are (as ASE's FixSymmetry)." };
         var symprec = new Option<double>("--symprec") { Description = "Distance tolerance (Å) for finding space groups, as in the symmetry command.", DefaultValueFactory = _ => SymmetryCommand.DefaultSymprec };
-        var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif or vasp (default: from the file name)." };
+        var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif, vasp, lammps-data, lammps-dump, traj or db (default: from the file name)." };
         var minDistance = new Option<double?>("--min-distance") { Description = "Refuse structures with two atoms closer than this (Å); default half the sum of their covalent radii." };
 
         var command = new Command("relax", "Relax structures (positions, optionally the cell) to a force threshold. " +
