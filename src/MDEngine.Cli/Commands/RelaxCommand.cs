@@ -184,7 +184,8 @@ internal static class RelaxCommand
             for (int b = 0; b < results.Length; b++)
             {
                 var r = results[b];
-                var keep = r.Converged ? r.Structure : r.Best;
+                // Converged: the final state; stopped by a non-finite number: the last finite one; out of steps: the lowest objective.
+                var keep = r.Converged ? r.Structure : r.Problem is not null ? r.LastFinite : r.Best;
                 keep.Info["relax_converged"] = r.Converged;
                 keep.Info["relax_steps"] = (long)r.Steps;
                 written.Add(keep);
@@ -215,7 +216,7 @@ internal static class RelaxCommand
                 else if (r.Problem is { } problem)
                 {
                     failures++;
-                    log.WriteLine(string.Format(inv, "  STOPPED: {0}; wrote the lowest-energy finite state{1}", problem,
+                    log.WriteLine(string.Format(inv, "  STOPPED: {0}; wrote the last finite state{1}", problem,
                         keep.Energy is { } e ? string.Format(inv, " ({0:F6} eV)", e) : " (the input structure: no finite state was reached)"));
                 }
                 else

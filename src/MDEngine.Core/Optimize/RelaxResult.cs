@@ -23,6 +23,10 @@ public sealed class RelaxResult
     public required double BestObjective { get; init; }
 
     /// <summary>Why the relaxation stopped before converging or running out of steps: a non-finite energy, force,
-    /// stress or coordinate. <see cref="Best"/> is then the last finite state (the input when there is none).</summary>
+    /// stress or coordinate. <see cref="LastFinite"/> is then the state to keep.</summary>
     public string? Problem { get; init; }
+
+    /// <summary>The last recorded state, all of whose numbers are finite (the input when no step was recorded): what a
+    /// run stopped by a non-finite number keeps.</summary>
+    public required Structure LastFinite { get; init; }
 }

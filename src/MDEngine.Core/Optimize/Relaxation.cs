@@ -17,6 +17,7 @@ public sealed class Relaxation
     private int _currentVersion = -1;
     private double _initialEnergy;
     private Structure? _best;
+    private Structure? _lastFinite;
     private double _bestObjective = double.PositiveInfinity;
     private int _lastRecordedStep = -1;
     private readonly Structure _initial;
@@ -127,11 +128,13 @@ public sealed class Relaxation
     private void Record(Evaluation e)
     {
         foreach (var o in _observers) o.Observe(Steps, Target, e);
+        // Every recorded state is finite (checked before): the latest is what a run stopped by a non-finite number keeps.
+        _lastFinite = Target.Structure.Clone();
+        Store(_lastFinite, e);
         if (e.Objective < _bestObjective)
         {
             _bestObjective = e.Objective;
-            _best = Target.Structure.Clone();
-            Store(_best, e);
+            _best = _lastFinite;
         }
     }
 
@@ -152,6 +155,7 @@ public sealed class Relaxation
             Converged = IsConverged(e), Steps = Steps, ForceCalls = ForceCalls, InitialEnergy = _initialEnergy,
             FinalEnergy = e.Energy, FinalObjective = e.Objective, MaxForce = e.MaxForce, Forces = e.AtomForces,
             Stress = e.Stress, Structure = Target.Structure, Best = _best ?? _initial, BestObjective = _bestObjective,
+            LastFinite = _lastFinite ?? _initial,
         };
     }
 }

@@ -108,16 +108,20 @@ public sealed class OverlappingAtomsTests() : TempDirectoryTests("mdengine-overl
     [InlineData("fire")]
     [InlineData("bfgs")]
     [InlineData("lbfgs")]
-    public void A_relaxation_fed_a_non_finite_energy_stops_unconverged_keeping_its_best_finite_state(string optimizer)
+    public void A_relaxation_fed_a_non_finite_energy_stops_unconverged_keeping_its_last_finite_state(string optimizer)
     {
         var s = ArgonCrystal.Build(2);
         s.Positions[0] += new Vec3(0.5, 0.2, 0);
         Optimizer o = optimizer switch { "fire" => new Fire(), "bfgs" => new Bfgs(), _ => new Lbfgs() };
         var relaxation = new Relaxation(new AtomsOptimizable(s), o, new Calculator(new FailingAfter(ArgonCrystal.Potential(6), 2)));
+        Vec3[]? lastObserved = null;
+        relaxation.Observe(new RelaxObserver((_, target, _) => lastObserved = target.Structure.Positions.ToArray()));
         var result = relaxation.Run();
         Assert.False(result.Converged);
         Assert.Equal("the potential energy is not finite at step 2", result.Problem);
         Assert.Null(FiniteValues.FindProblem(result.Best));
+        Assert.Null(FiniteValues.FindProblem(result.LastFinite));
+        Assert.Equal(lastObserved, result.LastFinite.Positions);
         Assert.True(double.IsFinite(result.BestObjective));
     }
 }
