@@ -1,3 +1,4 @@
+using MDEngine.ML.Graphs;
 using System.Diagnostics;
 using MDEngine.Geometry;
 using MDEngine.ML.E3nn;
@@ -47,25 +48,9 @@ public static class MaceBenchmark
         return new MacePotential(new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction), "MACE medium-shaped (random)");
     }
 
-    /// <summary>Seconds per evaluation (energy, forces, stress) after one warm-up call: the best wall time of
-    /// <paramref name="repeats"/> calls and the mean processor time of this process (all threads) per call.</summary>
-    public static (double Wall, double Cpu) Time(MacePotential potential, IReadOnlyList<Structure> structures, int repeats)
-    {
-        var lists = structures.Select(s => NeighborListBuilder.Build(s, potential.Cutoff, full: true)).ToArray();
-        potential.ComputeBatch(structures, lists, Quantities.All);
-        var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var cpu0 = process.TotalProcessorTime;
-        double best = double.MaxValue;
-        for (int r = 0; r < repeats; r++)
-        {
-            var watch = Stopwatch.StartNew();
-            potential.ComputeBatch(structures, lists, Quantities.All);
-            best = Math.Min(best, watch.Elapsed.TotalSeconds);
-        }
-        process.Refresh();
-        return (best, (process.TotalProcessorTime - cpu0).TotalSeconds / repeats);
-    }
+    /// <summary>See <see cref="EvaluationTiming.Time"/>.</summary>
+    public static (double Wall, double Cpu) Time(MacePotential potential, IReadOnlyList<Structure> structures, int repeats) =>
+        EvaluationTiming.Time(potential, structures, repeats);
 
     public static void Run(string constantsPath, TextWriter output, int threads = 2, int[]? sizes = null, bool batch = true,
         torch.ScalarType[]? dtypes = null)

@@ -33,25 +33,9 @@ public static class TensorNetBenchmark
         return new Structure(numbers, positions, Cell.Cubic(5.64 * n), Pbc.All);
     }
 
-    /// <summary>Seconds per evaluation after one warm-up call: the best wall time of <paramref name="repeats"/> calls
-    /// and the mean processor time of this process (all threads) per call.</summary>
-    public static (double Wall, double Cpu) Time(Potential potential, Structure structure, int repeats)
-    {
-        var list = NeighborListBuilder.Build(structure, potential.Cutoff, full: true);
-        potential.Compute(structure, list, Quantities.All);
-        var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var cpu0 = process.TotalProcessorTime;
-        double best = double.MaxValue;
-        for (int r = 0; r < repeats; r++)
-        {
-            var watch = Stopwatch.StartNew();
-            potential.Compute(structure, list, Quantities.All);
-            best = Math.Min(best, watch.Elapsed.TotalSeconds);
-        }
-        process.Refresh();
-        return (best, (process.TotalProcessorTime - cpu0).TotalSeconds / repeats);
-    }
+    /// <summary>See <see cref="EvaluationTiming.Time"/>.</summary>
+    public static (double Wall, double Cpu) Time(Potential potential, Structure structure, int repeats) =>
+        EvaluationTiming.Time(potential, [structure], repeats);
 
     public static void Run(string modelDirectory, TextWriter output, int[] threads, int[] sizes, torch.ScalarType[] dtypes, int repeats = 3)
     {

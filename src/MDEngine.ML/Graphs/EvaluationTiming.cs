@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using MDEngine.Neighbors;
+using MDEngine.Potentials;
+using MDEngine.Structures;
+
+namespace MDEngine.ML.Graphs;
+
+/// <summary>How the model benchmarks time a potential: energy, forces and stress of a batch, on neighbor lists built
+/// once outside the timing, after one warm-up call.</summary>
+public static class EvaluationTiming
+{
+    /// <summary>Seconds per evaluation: the best wall time of <paramref name="repeats"/> calls and the mean processor
+    /// time of this process (all threads) per call.</summary>
+    public static (double Wall, double Cpu) Time(Potential potential, IReadOnlyList<Structure> structures, int repeats)
+    {
+        var lists = structures.Select(s => NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList)).ToArray();
+        potential.ComputeBatch(structures, lists, Quantities.All);
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu0 = process.TotalProcessorTime;
+        double best = double.MaxValue;
+        for (int r = 0; r < repeats; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            potential.ComputeBatch(structures, lists, Quantities.All);
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+        }
+        process.Refresh();
+        return (best, (process.TotalProcessorTime - cpu0).TotalSeconds / repeats);
+    }
+}
