@@ -130,6 +130,34 @@ public static class AseDatabase
         transaction.Commit();
     }
 
+    /// <summary>Adds one row for <paramref name="s"/> to <paramref name="path"/>, creating the database with ASE's schema
+    /// when it does not exist. Each call is its own transaction, so a process killed between two calls leaves every
+    /// row written before it whole (what a campaign that resumes relies on).</summary>
+    public static void Append(string path, Structure s)
+    {
+        bool exists = File.Exists(path);
+        using var connection = Open(path, SqliteOpenMode.ReadWriteCreate);
+        using var transaction = connection.BeginTransaction();
+        if (!exists) foreach (string statement in Schema) Execute(connection, statement);
+        double now = (DateTime.UtcNow - new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalDays / 365.2425;
+        Insert(connection, s, now);
+        transaction.Commit();
+    }
+
+    /// <summary>The values of the text key <paramref name="key"/> over all rows (empty when the file does not exist).</summary>
+    public static HashSet<string> TextValues(string path, string key)
+    {
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return values;
+        using var connection = Open(path, SqliteOpenMode.ReadOnly);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM text_key_values WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) values.Add(reader.GetString(0));
+        return values;
+    }
+
     private static void Insert(SqliteConnection connection, Structure s, double now)
     {
         int n = s.Count;
