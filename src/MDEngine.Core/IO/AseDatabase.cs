@@ -125,7 +125,7 @@ public static class AseDatabase
         using var connection = Open(path, SqliteOpenMode.ReadWriteCreate);
         using var transaction = connection.BeginTransaction();
         foreach (string statement in Schema) Execute(connection, statement);
-        double now = (DateTime.UtcNow - new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalDays / 365.2425; // ASE's ctime: years since 2000
+        double now = Now();
         foreach (var s in frames) Insert(connection, s, now);
         transaction.Commit();
     }
@@ -139,7 +139,7 @@ public static class AseDatabase
         using var connection = Open(path, SqliteOpenMode.ReadWriteCreate);
         using var transaction = connection.BeginTransaction();
         if (!exists) foreach (string statement in Schema) Execute(connection, statement);
-        double now = (DateTime.UtcNow - new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalDays / 365.2425;
+        double now = Now();
         Insert(connection, s, now);
         transaction.Commit();
     }
@@ -157,6 +157,10 @@ public static class AseDatabase
         while (reader.Read()) values.Add(reader.GetString(0));
         return values;
     }
+
+    /// <summary>ASE's ctime/mtime clock (ase.db.core.now): years of 365.25 days since its T2000 = 946681200 s of the Unix
+    /// epoch, so that <c>ase db</c> shows the right age.</summary>
+    private static double Now() => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - 946681200.0) / 31557600.0;
 
     private static void Insert(SqliteConnection connection, Structure s, double now)
     {
