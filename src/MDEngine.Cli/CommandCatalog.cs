@@ -26,5 +26,6 @@ internal static class CommandCatalog
         SymmetryCommand.Create(),
         BuildCommand.Create(),
         RelaxCommand.Create(),
+        CampaignCommand.Create(),
     ];
 }
