@@ -18,7 +18,7 @@ internal static class CampaignCommand
         var inputs = new Argument<string[]>("inputs") { Description = "Structure files, folders or patterns such as 'cifs/*.cif'.", Arity = ArgumentArity.OneOrMore };
         var database = new Option<string>("--db") { Description = "ASE database (.db) receiving one row per relaxed structure; an existing one is continued.", Required = true };
         var potential = new Option<string>("--potential", "-p") { Description = "Potential specification, or auto (the shipped potential covering the first structure's elements).", DefaultValueFactory = _ => "auto" };
-        var optimizer = new Option<string>("--optimizer") { Description = "fire, fire2, bfgs or lbfgs.", DefaultValueFactory = _ => "fire" };
+        var optimizer = new Option<string>("--optimizer") { Description = $"One of {OptimizerRegistry.Names}.", DefaultValueFactory = _ => "fire" };
         var fmax = new Option<double>("--fmax") { Description = "Converged when every force (and the cell's, with --cell) is below this (eV/Å).", DefaultValueFactory = _ => 0.05 };
         var steps = new Option<int>("--steps") { Description = "Most optimizer steps per structure.", DefaultValueFactory = _ => 500 };
         var cell = new Option<bool>("--cell") { Description = "Relax the cell too (Fréchet cell filter)." };
@@ -35,14 +35,8 @@ internal static class CampaignCommand
             if (!db.EndsWith(".db", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--db {db}: name the database .db");
             OutputChecks.RequireDirectory("--db", db);
             string name = parse.GetValue(optimizer)!.ToLowerInvariant();
-            Func<Optimizer> newOptimizer = name switch
-            {
-                "fire" => () => new Fire(),
-                "fire2" => () => new Fire2(),
-                "bfgs" => () => new Bfgs(),
-                "lbfgs" => () => new Lbfgs(),
-                _ => throw new UsageException($"--optimizer {name}: expected fire, fire2, bfgs or lbfgs"),
-            };
+            var kind = OptimizerRegistry.Find(name) ?? throw new UsageException($"--optimizer {name}: expected {OptimizerRegistry.Names}");
+            Optimizer NewOptimizer() => kind.Create(false);
             double fmaxValue = parse.GetValue(fmax);
             if (!(fmaxValue > 0) || !double.IsFinite(fmaxValue)) throw new UsageException("--fmax must be a positive number");
             int maxSteps = parse.GetValue(steps), budget = parse.GetValue(batchAtoms);
@@ -69,7 +63,7 @@ internal static class CampaignCommand
             }
             var inv = CultureInfo.InvariantCulture;
             var campaign = new RelaxCampaign(pot, db, budget, new RelaxOptions { Fmax = fmaxValue, MaxSteps = maxSteps });
-            var summary = campaign.Run(All(), newOptimizer, Target, outcome =>
+            var summary = campaign.Run(All(), NewOptimizer, Target, outcome =>
             {
                 var r = outcome.Result;
                 log.WriteLine(r.Problem is { } problem

@@ -27,7 +27,7 @@ internal static class RelaxCommand
     {
         var files = new Argument<string[]>("files") { Description = "Structure files (every frame is relaxed).", Arity = ArgumentArity.OneOrMore };
         var potential = new Option<string>("--potential") { Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:..., morse:..., a model, or auto (the shipped potential covering the elements).", DefaultValueFactory = _ => "auto" };
-        var optimizer = new Option<string>("--optimizer") { Description = "fire, fire2, bfgs or lbfgs (ASE's algorithms and defaults).", DefaultValueFactory = _ => "lbfgs" };
+        var optimizer = new Option<string>("--optimizer") { Description = $"One of {OptimizerRegistry.Names} (ASE's algorithms and defaults).", DefaultValueFactory = _ => "lbfgs" };
         var lineSearch = new Option<bool>("--line-search") { Description = "With bfgs or lbfgs: choose each step's length by a Wolfe line search." };
         var fmax = new Option<double>("--fmax") { Description = "Converged when every atom's force (and the cell's generalized force) is below this, eV/Å.", DefaultValueFactory = _ => 0.05 };
         var steps = new Option<int>("--steps") { Description = "Most optimizer steps per structure.", DefaultValueFactory = _ => 1000 };
@@ -55,10 +55,11 @@ internal static class RelaxCommand
             var log = parse.InvocationConfiguration.Output;
             var inv = CultureInfo.InvariantCulture;
             string optimizerName = parse.GetValue(optimizer)!.ToLowerInvariant();
-            if (optimizerName is not ("fire" or "fire2" or "bfgs" or "lbfgs"))
-                throw new UsageException($"--optimizer {optimizerName}: expected fire, fire2, bfgs or lbfgs");
+            var optimizerKind = OptimizerRegistry.Find(optimizerName)
+                ?? throw new UsageException($"--optimizer {optimizerName}: expected {OptimizerRegistry.Names}");
             bool useLineSearch = parse.GetValue(lineSearch);
-            if (useLineSearch && optimizerName is "fire" or "fire2") throw new UsageException("--line-search applies to bfgs and lbfgs");
+            if (useLineSearch && !optimizerKind.TakesLineSearch)
+                throw new UsageException($"--line-search applies to {string.Join(" and ", OptimizerRegistry.All.Where(k => k.TakesLineSearch).Select(k => k.Name))}");
             double fmaxValue = parse.GetValue(fmax);
             if (!(fmaxValue > 0)) throw new UsageException("--fmax must be positive");
             int maxSteps = parse.GetValue(steps);
@@ -131,13 +132,7 @@ internal static class RelaxCommand
                     : new AtomsOptimizable(s, constraints);
             }
 
-            Optimizer NewOptimizer() => optimizerName switch
-            {
-                "fire" => new Fire(),
-                "fire2" => new Fire2(),
-                "bfgs" => new Bfgs { UseLineSearch = useLineSearch },
-                _ => new Lbfgs { UseLineSearch = useLineSearch },
-            };
+            Optimizer NewOptimizer() => optimizerKind.Create(useLineSearch);
 
             var options = new RelaxOptions { Fmax = fmaxValue, MaxSteps = maxSteps };
             ExtXyzWriter? trajectoryWriter = parse.GetValue(trajectory) is { } t ? new ExtXyzWriter(t) : null;
