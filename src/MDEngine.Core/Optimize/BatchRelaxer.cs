@@ -39,11 +39,12 @@ public sealed class BatchRelaxer
     public RelaxResult[] Run(IReadOnlyList<IOptimizable> targets, Func<Optimizer> optimizerFactory, RelaxOptions? options = null,
         Func<int, IRelaxObserver?>? observerFor = null)
     {
-        var jobs = targets.Select((t, b) => new RelaxJob(b.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Structure.Count, () => t));
+        var jobs = targets.Select((t, b) => new RelaxJob(b.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Structure.Count, () => t)).ToArray();
+        var indexOf = jobs.Select((job, b) => (job, b)).ToDictionary(p => p.job, p => p.b, ReferenceEqualityComparer.Instance);
         var results = new RelaxResult[targets.Count];
         foreach (var outcome in Stream(jobs, optimizerFactory, maxBatchAtoms: int.MaxValue, options,
-                     observerFor is null ? null : job => observerFor(int.Parse(job.Key, System.Globalization.CultureInfo.InvariantCulture))))
-            results[int.Parse(outcome.Job.Key, System.Globalization.CultureInfo.InvariantCulture)] = outcome.Result;
+                     observerFor is null ? null : job => observerFor(indexOf[job])))
+            results[indexOf[outcome.Job]] = outcome.Result;
         return results;
     }
 

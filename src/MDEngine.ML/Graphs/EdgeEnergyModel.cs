@@ -22,24 +22,23 @@ public abstract class EdgeEnergyModel : GraphModel
         bool forces = (what & Quantities.Forces) != 0, strain = (what & Quantities.Stress) != 0;
         var energies = NodeEnergies(batch);
         if (!(forces || strain)) return new GraphOutput { NodeEnergies = energies };
-        var options = (DType, Device);
         if (batch.EdgeCount == 0) // isolated atoms: no edge, no force, no virial
             return new GraphOutput
             {
                 NodeEnergies = energies,
-                Forces = forces ? zeros([batch.NodeCount, 3], options.DType, options.Device) : null,
-                StrainDerivative = strain ? zeros([batch.StructureCount, 3, 3], options.DType, options.Device) : null,
+                Forces = forces ? zeros([batch.NodeCount, 3], DType, Device) : null,
+                StrainDerivative = strain ? zeros([batch.StructureCount, 3, 3], DType, Device) : null,
             };
         var g = autograd.grad([energies.sum()], [batch.Vectors])[0];
         Tensor? f = null, w = null;
         if (forces)
-            f = zeros([batch.NodeCount, 3], options.DType, options.Device)
+            f = zeros([batch.NodeCount, 3], DType, Device)
                 .index_add_(0, batch.Sender, g, 1.0)
                 .index_add_(0, batch.Receiver, g, -1.0);
         if (strain)
         {
             var outer = (batch.Vectors.detach().unsqueeze(2) * g.unsqueeze(1)).view(batch.EdgeCount, 9);
-            w = zeros([batch.StructureCount, 9], options.DType, options.Device).index_add_(0, batch.EdgeStructure, outer, 1.0).view(batch.StructureCount, 3, 3);
+            w = zeros([batch.StructureCount, 9], DType, Device).index_add_(0, batch.EdgeStructure, outer, 1.0).view(batch.StructureCount, 3, 3);
         }
         return new GraphOutput { NodeEnergies = energies.detach(), Forces = f, StrainDerivative = w };
     }
