@@ -19,18 +19,12 @@ public class RealModelConformanceTests(ITestOutputHelper output)
 {
     static RealModelConformanceTests() => MlPotentials.Register();
 
-    private const string SevenNetFile = "sevennet-example-HfO2/deployed_serial.pt";
-    private const string SevenNetReference = "sevennet-example-HfO2/torchscript_reference/sevennet_hfo2_reference.npz";
-    private const string MaceFile = "mace-tutorial-solvent-xtb/mace01_swa_compiled.model";
-    private const string MaceReference = "mace-tutorial-solvent-xtb/torchscript_reference/mace01_swa_compiled_reference.npz";
-
-    private static Vec3[] Vectors(double[] flat) => Enumerable.Range(0, flat.Length / 3).Select(a => new Vec3(flat[3 * a], flat[3 * a + 1], flat[3 * a + 2])).ToArray();
 
     private static (GraphPotential, Structure) SevenNet()
     {
         string model = RealModels.Require(SevenNetFile), reference = RealModels.Require(SevenNetReference);
         var npz = new Npz(reference);
-        var s = Structure.FromSymbols(npz.Strings("symbols"), Vectors(npz.Doubles("in_pos")), new Cell(Mat3.FromArray(npz.Doubles("in_cell_lattice_vectors"))), Pbc.All);
+        var s = Structure.FromSymbols(npz.Strings("symbols"), Structure.ToVec3(npz.Doubles("in_pos")), new Cell(Mat3.FromArray(npz.Doubles("in_cell_lattice_vectors"))), Pbc.All);
         return ((GraphPotential)TorchScriptSpec.TryParse(model + ",device=cpu")!, s);
     }
 
@@ -41,7 +35,7 @@ public class RealModelConformanceTests(ITestOutputHelper output)
         string model = RealModels.Require(MaceFile), reference = RealModels.Require(MaceReference);
         var npz = new Npz(reference);
         var numbers = npz.Longs("atomic_numbers").Select(z => (int)z).ToArray();
-        var positions = Vectors(npz.Doubles("in_positions"));
+        var positions = Structure.ToVec3(npz.Doubles("in_positions"));
         var molecule = new Structure(numbers, positions);
         var crystal = new Structure(numbers, positions, new Cell(new Mat3(7.2, 0, 0, 0.8, 7.0, 0, -0.5, 0.4, 6.8)), Pbc.All);
         return ((GraphPotential)TorchScriptSpec.TryParse(model + ",device=cpu")!, molecule, crystal);

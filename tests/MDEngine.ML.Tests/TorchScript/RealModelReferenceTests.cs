@@ -23,19 +23,14 @@ public class RealModelReferenceTests(ITestOutputHelper output)
 {
     static RealModelReferenceTests() => MlPotentials.Register();
 
-    private const string SevenNetFile = "sevennet-example-HfO2/deployed_serial.pt";
-    private const string SevenNetReference = "sevennet-example-HfO2/torchscript_reference/sevennet_hfo2_reference.npz";
-    private const string MaceFile = "mace-tutorial-solvent-xtb/mace01_swa_compiled.model";
-    private const string MaceReference = "mace-tutorial-solvent-xtb/torchscript_reference/mace01_swa_compiled_reference.npz";
 
-    private static Vec3[] Vectors(double[] flat) => Enumerable.Range(0, flat.Length / 3).Select(a => new Vec3(flat[3 * a], flat[3 * a + 1], flat[3 * a + 2])).ToArray();
     private static double MaxAbs(double[] a, double[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
     private static double[] Host(Tensor t) => t.detach().to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
 
     private static Structure SevenNetStructure(Npz npz)
     {
         var cell = Mat3.FromArray(npz.Doubles("in_cell_lattice_vectors"));
-        return Structure.FromSymbols(npz.Strings("symbols"), Vectors(npz.Doubles("in_pos")), new Cell(cell), Pbc.All);
+        return Structure.FromSymbols(npz.Strings("symbols"), Structure.ToVec3(npz.Doubles("in_pos")), new Cell(cell), Pbc.All);
     }
 
     [SkippableFact]
@@ -100,7 +95,7 @@ public class RealModelReferenceTests(ITestOutputHelper output)
         var potential = (GraphPotential)TorchScriptSpec.TryParse(model + ",device=cpu")!;
         Assert.Equal(TorchScriptKind.Mace, ((TorchScriptModel)potential.Model).Kind);
         Assert.Equal(ScalarType.Float64, potential.DType);
-        var s = new Structure(npz.Longs("atomic_numbers").Select(z => (int)z).ToArray(), Vectors(npz.Doubles("in_positions")));
+        var s = new Structure(npz.Longs("atomic_numbers").Select(z => (int)z).ToArray(), Structure.ToVec3(npz.Doubles("in_positions")));
         var list = NeighborListBuilder.Build(s, potential.Cutoff, full: true);
         Assert.Equal(npz.Shape("in_edge_index")[1], potential.BuildGraph([s], [list]).EdgeCount);
         var result = potential.Compute(s, list, Quantities.All | Quantities.AtomEnergies);

@@ -43,11 +43,11 @@ public class TorchScriptBenchmarkTests(ITestOutputHelper output)
     public void TimesMDEngineAndPythonTorchOnTheSameFiles()
     {
         Skip.IfNot(Environment.GetEnvironmentVariable("MDENGINE_TORCHSCRIPT_BENCHMARK") == "1", "set MDENGINE_TORCHSCRIPT_BENCHMARK=1 to time the TorchScript models");
-        string sevenNetFile = RealModels.Require("sevennet-example-HfO2/deployed_serial.pt");
-        string maceFile = RealModels.Require("mace-tutorial-solvent-xtb/mace01_swa_compiled.model");
+        string sevenNetFile = RealModels.Require(SevenNetFile);
+        string maceFile = RealModels.Require(MaceFile);
         var settings = new TorchSettings { Device = "cpu", Threads = 1 };
-        var sn = new Npz(RealModels.Require("sevennet-example-HfO2/torchscript_reference/sevennet_hfo2_reference.npz"));
-        var mc = new Npz(RealModels.Require("mace-tutorial-solvent-xtb/torchscript_reference/mace01_swa_compiled_reference.npz"));
+        var sn = new Npz(RealModels.Require(SevenNetReference));
+        var mc = new Npz(RealModels.Require(MaceReference));
         using var sevenNet = TorchScriptLoader.Open(sevenNetFile, settings: settings);
         using var mace = TorchScriptLoader.Open(maceFile, settings: settings);
         var sevenNetPotential = new GraphPotential(sevenNet);
@@ -69,9 +69,9 @@ public class TorchScriptBenchmarkTests(ITestOutputHelper output)
                 tensor(mc.Doubles("in_shifts"), [m, 3]), tensor(mc.Doubles("in_unit_shifts"), [m, 3]), tensor(mc.Doubles("in_cell"), [3, 3]),
                 tensor(mc.Longs("in_batch")), tensor(mc.Longs("in_ptr")), zeros([1], ScalarType.Int64), true, false);
         }
-        var hfo2 = Structure.FromSymbols(sn.Strings("symbols"), Vectors(sn.Doubles("in_pos")), new Cell(Mat3.FromArray(sn.Doubles("in_cell_lattice_vectors"))), Pbc.All);
+        var hfo2 = Structure.FromSymbols(sn.Strings("symbols"), Structure.ToVec3(sn.Doubles("in_pos")), new Cell(Mat3.FromArray(sn.Doubles("in_cell_lattice_vectors"))), Pbc.All);
         var hfo2List = NeighborListBuilder.Build(hfo2, sevenNetPotential.Cutoff, full: true);
-        var molecule = new Structure(mc.Longs("atomic_numbers").Select(z => (int)z).ToArray(), Vectors(mc.Doubles("in_positions")));
+        var molecule = new Structure(mc.Longs("atomic_numbers").Select(z => (int)z).ToArray(), Structure.ToVec3(mc.Doubles("in_positions")));
         var moleculeList = NeighborListBuilder.Build(molecule, macePotential.Cutoff, full: true);
 
         var csharp = new Dictionary<string, (double, double)>();
@@ -99,8 +99,6 @@ public class TorchScriptBenchmarkTests(ITestOutputHelper output)
         }
         Assert.All(csharp.Values, t => Assert.True(t.Item1 > 0));
     }
-
-    private static Vec3[] Vectors(double[] flat) => Enumerable.Range(0, flat.Length / 3).Select(a => new Vec3(flat[3 * a], flat[3 * a + 1], flat[3 * a + 2])).ToArray();
 
     private static Dictionary<string, (double, double)> RunPython()
     {

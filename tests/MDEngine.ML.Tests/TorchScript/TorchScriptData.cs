@@ -11,6 +11,12 @@ namespace MDEngine.ML.Tests.TorchScript;
 /// and helpers the TorchScript tests share; the public models are found through <see cref="RealModels"/>.</summary>
 public static class TorchScriptData
 {
+    /// <summary>The public deployed models and Python torch's outputs on them, under ../shared/realmodels.</summary>
+    public const string SevenNetFile = "sevennet-example-HfO2/deployed_serial.pt";
+    public const string SevenNetReference = "sevennet-example-HfO2/torchscript_reference/sevennet_hfo2_reference.npz";
+    public const string MaceFile = "mace-tutorial-solvent-xtb/mace01_swa_compiled.model";
+    public const string MaceReference = "mace-tutorial-solvent-xtb/torchscript_reference/mace01_swa_compiled_reference.npz";
+
     public static string StandIns => Path.Combine(AppContext.BaseDirectory, "data", "torchscript");
     public static string StandIn(string name) => Path.Combine(StandIns, name);
 
