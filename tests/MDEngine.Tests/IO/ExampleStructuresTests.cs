@@ -6,15 +6,7 @@ namespace MDEngine.Tests.IO;
 /// <summary>The example files in structures/ (written by tools/reference/example_structures.py) read as described.</summary>
 public class ExampleStructuresTests
 {
-    private static string ExamplePath(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "structures", name);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException($"structures/{name} not found above {AppContext.BaseDirectory}");
-    }
+    private static string ExamplePath(string name) => RepositoryFiles.Find(Path.Combine("structures", name));
 
     [Fact]
     public void CopperWithAVacancy()

@@ -4,17 +4,12 @@ namespace MDEngine.Tests.IO;
 /// alias), so a file whose name does not tell its format reads everywhere the same way.</summary>
 public sealed class FormatOptionTests() : TempDirectoryTests("mdengine-format-")
 {
+    /// <summary>A copy of an extended XYZ file under a name that says no format.</summary>
     private string Unnamed()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string source = Path.Combine(dir.FullName, "structures", "Cu_vacancy.extxyz");
-            if (!File.Exists(source)) continue;
-            string copy = Path.Combine(Dir, "structure.data1");
-            File.Copy(source, copy);
-            return copy;
-        }
-        throw new FileNotFoundException("structures/Cu_vacancy.extxyz");
+        string copy = Path.Combine(Dir, "structure.data1");
+        File.Copy(RepositoryFiles.Find(Path.Combine("structures", "Cu_vacancy.extxyz")), copy);
+        return copy;
     }
 
     [Theory]

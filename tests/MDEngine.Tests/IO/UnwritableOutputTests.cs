@@ -3,12 +3,7 @@ namespace MDEngine.Tests.IO;
 /// <summary>An output that cannot be written is found before the run starts: one line, exit 2, nothing left behind.</summary>
 public sealed class UnwritableOutputTests() : TempDirectoryTests("mdengine-unwritable-")
 {
-    private static string Shipped(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "structures", name))) return Path.Combine(dir.FullName, "structures", name);
-        throw new FileNotFoundException(name);
-    }
+    private static string Shipped(string name) => RepositoryFiles.Find(Path.Combine("structures", name));
 
     [Fact]
     public void ACheckpointInAFolderThatCannotBeWrittenStopsMdBeforeItsFirstFrame()

@@ -6,15 +6,8 @@ namespace MDEngine.Tests.Potentials;
 /// potential does.</summary>
 public sealed class MlPotentialCliTests() : TempDirectoryTests("mdengine-ml-cli-")
 {
-    private static string FamilyDirectory(string family)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "MDEngine.ML.Tests", "data", "mace-families", family);
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException($"mace-families/{family} not found above {AppContext.BaseDirectory}");
-    }
+    private static string FamilyDirectory(string family) =>
+        RepositoryFiles.Find(Path.Combine("tests", "MDEngine.ML.Tests", "data", "mace-families", family));
 
     [Fact]
     public void AMaceModelFileEvaluatesRelaxesAndRunsMdFromTheCommandLine()
