@@ -18,7 +18,8 @@ public static class RealModels
         return path;
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The folder holding MDEngine.sln.</summary>
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "MDEngine.sln"))) return dir.FullName;

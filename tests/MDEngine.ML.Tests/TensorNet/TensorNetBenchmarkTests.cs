@@ -13,10 +13,10 @@ namespace MDEngine.ML.Tests.TensorNet;
 /// </summary>
 public class TensorNetBenchmarkTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SkippableFact]
     public void RockSaltSupercellIsBoundAndTimingTableOnRequest()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         var s = TensorNetBenchmark.RattledRockSalt(2, 0);
         Assert.Equal(64, s.Count);
         Assert.Equal(32, s.Numbers.Count(z => z == 11));

@@ -26,10 +26,10 @@ public class TensorNetDynamicsTests(ITestOutputHelper output)
         return (Math.Sqrt(energies.Sum(e => (e - mean) * (e - mean)) / energies.Count), energies.Max(e => Math.Abs(e - energies[0])), temperature);
     }
 
-    [Fact]
+    [SkippableFact]
     public void VelocityVerletConservesTheTotalEnergy()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         var coarse = Run(1.0, 100);
         var fine = Run(0.5, 200);
         output.WriteLine($"dt 1.0 fs: std {coarse.Std:E2} eV, max |E − E0| {coarse.MaxDeviation:E2} eV, <T> {coarse.Temperature:F0} K");

@@ -13,22 +13,18 @@ public sealed record TensorNetReference(string Name, Structure Structure, int Ed
 
 /// <summary>
 /// The published matgl TensorNet-MatPES-PBE-v2025.1-PES folder and its reference values, read from
-/// ../shared/realmodels beside the repository (never committed: the weights are matgl's). Tests that need it return
-/// early, writing why to the test output, when the folder is absent.
+/// ../shared/realmodels beside the repository (never committed: the weights are matgl's). Tests that need it are
+/// skipped, naming the folder, when it is absent.
 /// </summary>
 public static class TensorNetFixture
 {
-    public static string Directory { get; } = Path.Combine(RepositoryRoot(), "..", "shared", "realmodels", "matgl-TensorNet-MatPES-PBE-v2025.1-PES");
+    public static string Directory { get; } = Path.Combine(RealModels.Root, "matgl-TensorNet-MatPES-PBE-v2025.1-PES");
 
     public static bool Available => File.Exists(Path.Combine(Directory, "state.pt")) && File.Exists(Path.Combine(Directory, "reference.npz"));
 
-    /// <summary>True (and the reason written to the test output) when the model folder is absent: the test is skipped.</summary>
-    public static bool SkipWithoutModel(ITestOutputHelper output)
-    {
-        if (Available) return false;
-        output.WriteLine($"SKIPPED: the matgl TensorNet model folder is not at {Path.GetFullPath(Directory)}");
-        return true;
-    }
+    /// <summary>Skips the calling test, naming the folder, where the model is absent (tests use [SkippableFact]).</summary>
+    public static void RequireModel() =>
+        Skip.IfNot(Available, $"the matgl TensorNet model folder is not at {Path.GetFullPath(Directory)}");
 
     private static readonly Lazy<TensorNetPotential> Float64Lazy = new(() => Load(ScalarType.Float64));
     private static readonly Lazy<TensorNetPotential> Float32Lazy = new(() => Load(ScalarType.Float32));
@@ -59,13 +55,8 @@ public static class TensorNetFixture
         return result;
     }
 
-    public static Vec3[] Vectors(double[] flat) => Enumerable.Range(0, flat.Length / 3).Select(i => new Vec3(flat[3 * i], flat[3 * i + 1], flat[3 * i + 2])).ToArray();
+    public static Vec3[] Vectors(double[] flat) => Structure.ToVec3(flat);
     public static Mat3 Matrix(double[] flat) => Mat3.FromArray(flat);
 
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MDEngine.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no MDEngine.sln above {AppContext.BaseDirectory}");
-    }
+    public static string RepositoryRoot() => RealModels.RepositoryRoot();
 }

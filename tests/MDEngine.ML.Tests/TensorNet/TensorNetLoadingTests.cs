@@ -49,10 +49,10 @@ public sealed class TensorNetLoadingTests(ITestOutputHelper output) : IDisposabl
         return e;
     }
 
-    [Fact]
+    [SkippableFact]
     public void FolderAndPrefixedSpecificationsLoadWithFloat32ByDefault()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         MlPotentials.Register();
         var plain = Assert.IsType<TensorNetPotential>(PotentialSpec.Parse(TensorNetFixture.Directory + "/"));
         Assert.Equal(ScalarType.Float32, plain.DType);
@@ -66,10 +66,10 @@ public sealed class TensorNetLoadingTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal(94, prefixed.Model.AtomicNumbers[88]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void StateDictReaderGivesEveryTensorWithItsShape()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         var state = TorchStateDict.Read(StatePt);
         Assert.Equal(67, state.Count);
         Assert.Equal([128L, 256L], state["model.tensor_embedding.emb2.weight"].Shape);
@@ -80,18 +80,18 @@ public sealed class TensorNetLoadingTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal(845_391, state.Values.Sum(t => t.Count));
     }
 
-    [Fact]
+    [SkippableFact]
     public void MissingStateFileIsBadInput()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         var folder = Folder(_ => { });
         Assert.Contains("state.pt", Refused($"tensornet:{folder}").Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void TruncatedOrForeignStateFileIsBadInput()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         var bytes = File.ReadAllBytes(StatePt);
         var truncated = Folder(path => File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]));
         Assert.Contains("state.pt", Refused($"tensornet:{truncated}").Message);
@@ -99,10 +99,10 @@ public sealed class TensorNetLoadingTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains("not a zip archive", Refused($"tensornet:{text}").Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void MissingMisshapenOrNonFiniteWeightsAreBadInput()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         var missing = EditedState(s => s.Remove("model.layers.1.linears_tensor.4.weight"));
         Assert.Contains("'model.layers.1.linears_tensor.4.weight'", Refused($"tensornet:{missing}").Message);
         var misshapen = EditedState(s => s["model.linear.weight"] = zeros(128, 383));
@@ -111,10 +111,10 @@ public sealed class TensorNetLoadingTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains("NaN", Refused($"tensornet:{nan}").Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void OtherMatglModelsAreNotTensorNet()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         string json = File.ReadAllText(ModelJson).Replace("\"@class\": \"TensorNet\"", "\"@class\": \"M3GNet\"");
         var folder = Folder(path => File.Copy(StatePt, path), json);
         Assert.Null(TensorNetSpec.TryParse(folder));  // not claimed without the prefix
@@ -125,10 +125,10 @@ public sealed class TensorNetLoadingTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains("intensive", Refused($"tensornet:{intensive}").Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void UnknownOptionIsBadInput()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         Assert.Contains("unknown tensornet option", Refused($"tensornet:{TensorNetFixture.Directory},head=x").Message);
     }
 }

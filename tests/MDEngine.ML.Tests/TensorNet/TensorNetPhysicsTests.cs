@@ -22,14 +22,14 @@ public class TensorNetPhysicsTests(ITestOutputHelper output)
 
     private static double MaxDifference(Vec3[] a, Vec3[] b) => a.Zip(b, (p, q) => (p - q).Length).Max();
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("lifepo3_random_triclinic", null)]
     [InlineData("srtio3_strained", null)]
     [InlineData("cu111_slab_2d", new[] { 0, 7, 20, 35 })]
     [InlineData("h2o_molecule", null)]
     public void ForcesAndStressAreTheEnergyDerivatives(string name, int[]? atoms)
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         var s = TensorNetFixture.Reference(name).Structure;
         var report = PotentialConformance.Check(Potential, s, displacement: 1e-4, strain: 1e-5, atoms: atoms);
         output.WriteLine($"{name}: {report}");
@@ -41,14 +41,14 @@ public class TensorNetPhysicsTests(ITestOutputHelper output)
         Assert.True(report.SkinEnergyDifference < 1e-10 * Math.Abs(report.Energy) && report.SkinForceDifference < 1e-10);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("lifepo3_random_triclinic", false)]
     [InlineData("lifepo3_random_triclinic", true)]
     [InlineData("h2o_molecule", true)]
     [InlineData("cu111_slab_2d", true)]
     public void EnergyIsInvariantAndForcesAndStressFollowRotationsAndReflections(string name, bool reflect)
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         var s = TensorNetFixture.Reference(name).Structure;
         var reference = Evaluate(s);
         var rng = new Random(name.Length);
@@ -69,10 +69,10 @@ public class TensorNetPhysicsTests(ITestOutputHelper output)
             Assert.True((q * stress * q.Transpose() - moved.Stress!.Value).MaxAbs() < 1e-12);
     }
 
-    [Fact]
+    [SkippableFact]
     public void PermutationTranslationAndPeriodicImageChangeNothing()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         var s = TensorNetFixture.Reference("nacl_2x2x2_rattled").Structure;
         var reference = Evaluate(s);
         var order = Enumerable.Range(0, s.Count).OrderBy(i => (i * 37) % s.Count).ToArray();
@@ -88,10 +88,10 @@ public class TensorNetPhysicsTests(ITestOutputHelper output)
         Assert.True(MaxDifference(reference.Forces!, moved.Forces!) < 1e-10);
     }
 
-    [Fact]
+    [SkippableFact]
     public void BatchEqualsOneByOne()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         var structures = TensorNetFixture.References.Select(r => r.Structure).ToArray();
         var lists = structures.Select(s => NeighborListBuilder.Build(s, Potential.Cutoff, full: true)).ToArray();
         var batch = Potential.ComputeBatch(structures, lists, Quantities.All);
@@ -105,10 +105,10 @@ public class TensorNetPhysicsTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void IsolatedAtomFeelsNoForceAndIsTheSameAloneAndInABatch()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         // No edge: the node tensors stay zero and the energy depends on the element only, the same for the atom alone
         // and inside a batch with a bonded structure.
         var atom = new Structure([29], [new Vec3(1, 2, 3)], Cell.Cubic(20), new Pbc(false, false, false));
@@ -122,10 +122,10 @@ public class TensorNetPhysicsTests(ITestOutputHelper output)
         Assert.Equal(Evaluate(water).Energy, batch[0].Energy, 1e-12);
     }
 
-    [Fact]
+    [SkippableFact]
     public void SlabKeepsItsInPlanePeriodicImages()
     {
-        if (TensorNetFixture.SkipWithoutModel(output)) return;
+        TensorNetFixture.RequireModel();
         // matgl evaluates anything not periodic in all three directions as a molecule; here the slab keeps its
         // periodic images in x and y: the same energy as the 3-periodic cell with vacuum (no edge crosses z), and
         // far from the isolated cluster the molecule treatment gives.
