@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace MDEngine.ML.Tests.TensorNet;
+namespace MDEngine.ML.Tests;
 
 /// <summary>One array of a .npy file: numbers widened to double (booleans as 0/1), or strings for unicode arrays.</summary>
 public sealed record NpyArray(string Descr, long[] Shape, double[] Data, string[]? Strings)
@@ -27,7 +27,9 @@ public static partial class Npz
             using var stream = entry.Open();
             using var memory = new MemoryStream();
             stream.CopyTo(memory);
-            result[Path.GetFileNameWithoutExtension(entry.FullName)] = Parse(memory.ToArray(), entry.FullName);
+            // np.savez names an entry KEY.npy, where a key may hold "/" (grad/name): the key is the path less ".npy".
+            string key = entry.FullName.EndsWith(".npy", StringComparison.Ordinal) ? entry.FullName[..^4] : entry.FullName;
+            result[key] = Parse(memory.ToArray(), entry.FullName);
         }
         return result;
     }
