@@ -27,5 +27,6 @@ internal static class CommandCatalog
         BuildCommand.Create(),
         RelaxCommand.Create(),
         CampaignCommand.Create(),
+        TrainCommand.Create(),
     ];
 }

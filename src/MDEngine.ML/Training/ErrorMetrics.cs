@@ -8,7 +8,7 @@ namespace MDEngine.ML.Training;
 /// </summary>
 public sealed class ErrorMetrics
 {
-    private double _lossSum; private int _batches;
+    private double _lossSum; private int _configurations;
     private double _e2, _e1, _f2, _f1, _s2, _s1;
     private long _ne, _nf, _ns;
     /// <summary>Per configuration: (reference, predicted) energy per atom; per force component: (reference, predicted).</summary>
@@ -16,7 +16,9 @@ public sealed class ErrorMetrics
     public List<(double Reference, double Predicted)> ForcePairs { get; } = [];
     public bool KeepPairs { get; init; }
 
-    public void AddLoss(double loss) { _lossSum += loss; _batches++; }
+    /// <summary>A batch's loss: the reported loss is Σ batch losses / number of configurations, as mace-torch's
+    /// evaluation (MACELoss) reports it.</summary>
+    public void AddLoss(double batchLoss, int configurations) { _lossSum += batchLoss; _configurations += configurations; }
 
     public void AddEnergy(double reference, double predicted, int atoms)
     {
@@ -38,7 +40,7 @@ public sealed class ErrorMetrics
         _s2 += d * d; _s1 += Math.Abs(d); _ns++;
     }
 
-    public double Loss => _batches == 0 ? double.NaN : _lossSum / _batches;
+    public double Loss => _configurations == 0 ? double.NaN : _lossSum / _configurations;
     public double RmseEnergyPerAtom => Rms(_e2, _ne);
     public double MaeEnergyPerAtom => Mean(_e1, _ne);
     public double RmseForces => Rms(_f2, _nf);

@@ -7,7 +7,8 @@ namespace MDEngine.ML.Training;
 public interface ITrainingObserver
 {
     void BatchDone(int epoch, int batch, int batches) { }
-    void EpochDone(EpochRecord record) { }
+    /// <summary>After each epoch: the whole history so far (a resumed run's earlier epochs included), the last entry new.</summary>
+    void EpochDone(IReadOnlyList<EpochRecord> history) { }
     void Message(string text) { }
 }
 
@@ -40,6 +41,20 @@ public sealed class MaceTrainer
         options.Validate();
         _o = options; _observer = observer ?? new SilentObserver();
         var all = TrainingData.Read(options.TrainFile, options.Keys);
+        // As mace-torch: single atoms of config_type IsolatedAtom in the training file are not trained on; their
+        // energies are the E0s when E0s is "average" and they cover every element of the data.
+        var isolated = all.Where(c => c.ConfigType == "IsolatedAtom" && c.AtomCount == 1 && c.Energy is not null).ToList();
+        if (isolated.Count > 0)
+        {
+            all = all.Except(isolated).ToList();
+            var e0s = isolated.GroupBy(c => c.Structure.Numbers[0]).ToDictionary(g => g.Key, g => g.First().Energy!.Value);
+            if (options.E0s == "average" && options.E0sGiven is null && all.SelectMany(c => c.Structure.Numbers).All(e0s.ContainsKey))
+            {
+                options = options with { E0sGiven = e0s };
+                _o = options;
+                _observer.Message($"E0s from the {isolated.Count} isolated atoms of {options.TrainFile}");
+            }
+        }
         (Train, Valid) = options.ValidFile is { } vf ? (all, TrainingData.Read(vf, options.Keys)) : TrainingData.Split(all, options.ValidFraction, options.Seed);
         Model = TrainingModelFactory.Create(options, Train, Valid);
         _neighbors = new NeighborCache(Model.Config.RMax);
@@ -135,7 +150,7 @@ public sealed class MaceTrainer
             var record = EpochRecord.From(epoch, stageTwo ? 2 : 1, groups[0].LearningRate, trainLoss, valid, seconds);
             history.Add(record);
             SaveCheckpoint(epoch + 1, adam, groups, scheduler, ema, best, lowest, validLoss, patience, stageTwoStarted, bestEpoch, history);
-            _observer.EpochDone(record);
+            _observer.EpochDone(history);
             if (patience >= _o.Patience)
             {
                 if (_o.Swa && epoch < _o.SwaStart) { _observer.Message($"no improvement for {patience} evaluations: stage two starts"); epoch = _o.SwaStart - 1; patience = 0; }
@@ -201,7 +216,7 @@ public sealed class MaceTrainer
             using var scope = NewDisposeScope();
             var prediction = ModelPrediction.Compute(Model.Model, batch, loss.UsesStress || batch.Configurations.Any(c => c.Stress is not null), training: false);
             var labels = batch.Labels(Model.Options.DType, Model.Options.Device);
-            metrics.AddLoss(loss.Compute(prediction, labels).item<double>());
+            metrics.AddLoss(loss.Compute(prediction, labels).item<double>(), batch.StructureCount);
             var energy = Host(prediction.Energy); var forces = Host(prediction.Forces); var stress = prediction.Stress is null ? null : Host(prediction.Stress);
             int atom0 = 0;
             for (int k = 0; k < batch.Configurations.Count; k++)
