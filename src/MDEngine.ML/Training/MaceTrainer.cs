@@ -190,7 +190,7 @@ public sealed class MaceTrainer
             if (_o.ClipGrad is double maxNorm) ClipGradNorm(grads, maxNorm);
             adam.Update(Model.Parameters.Select((p, k) => (p.Name, grads[k])).ToDictionary(t => t.Name, t => t.Item2, StringComparer.Ordinal));
             ema?.Update(Model.Parameters);
-            double v = value.item<double>();
+            double v = value.to(ScalarType.Float64).item<double>();
             if (!double.IsFinite(v)) throw new TrainingException($"epoch {epoch}: the training loss is {v} (lower lr, or check the labels)");
             sum += v;
             _observer.BatchDone(epoch, b + 1, batches);
@@ -202,7 +202,7 @@ public sealed class MaceTrainer
     private static void ClipGradNorm(Tensor[] grads, double maxNorm)
     {
         using var _ = no_grad();
-        var total = stack(grads.Select(g => g.norm()).ToArray()).norm().item<double>();
+        var total = stack(grads.Select(g => g.norm()).ToArray()).norm().to(ScalarType.Float64).item<double>();
         double coefficient = maxNorm / (total + 1e-6);
         if (coefficient < 1) foreach (var g in grads) g.mul_(coefficient);
     }
@@ -216,7 +216,7 @@ public sealed class MaceTrainer
             using var scope = NewDisposeScope();
             var prediction = ModelPrediction.Compute(Model.Model, batch, loss.UsesStress || batch.Configurations.Any(c => c.Stress is not null), training: false);
             var labels = batch.Labels(Model.Options.DType, Model.Options.Device);
-            metrics.AddLoss(loss.Compute(prediction, labels).item<double>(), batch.StructureCount);
+            metrics.AddLoss(loss.Compute(prediction, labels).to(ScalarType.Float64).item<double>(), batch.StructureCount);
             var energy = Host(prediction.Energy); var forces = Host(prediction.Forces); var stress = prediction.Stress is null ? null : Host(prediction.Stress);
             int atom0 = 0;
             for (int k = 0; k < batch.Configurations.Count; k++)

@@ -43,6 +43,13 @@ public class TrainingRunTests : IDisposable
     }
 
     [Fact]
+    public void Float32RunLowersTheForceError()
+    {
+        var history = new MaceTrainer(Options("single", 3) with { Swa = false, Ema = false, DefaultDtype = "float32" }).Run().History;
+        Assert.True(history[^1].RmseForces < history[0].RmseForces, $"force RMSE {history[0].RmseForces} → {history[^1].RmseForces}");
+    }
+
+    [Fact]
     public void SavedModelLoadsAsPotential()
     {
         var trainer = new MaceTrainer(Options("saved", 1) with { Swa = false, Ema = false });
