@@ -7,7 +7,8 @@ namespace MDEngine.Optimize;
 /// <summary>
 /// One part of a campaign split over several processes or machines: shard <see cref="Index"/> of <see cref="Count"/>
 /// takes the structures whose key (<c>path@frame</c>) hashes to it under a stable hash (64-bit FNV-1a of the key's
-/// UTF-8 bytes, the same on every machine and .NET version), so every structure lands in exactly one shard whatever
+/// UTF-8 bytes, the same on every machine and .NET version, then SplitMix64's finalizer so that keys differing in their
+/// last character, as the frames of one file do, spread over the shards independently), so every structure lands in exactly one shard whatever
 /// order the files are listed in. Each shard writes its own database (<see cref="DatabaseName"/>); <see
 /// cref="CampaignMerge"/> combines them.
 /// </summary>
@@ -44,7 +45,7 @@ public readonly record struct CampaignShard(int Index, int Count)
     }
 
     /// <summary>Whether the structure named <paramref name="key"/> belongs to this shard.</summary>
-    public bool Contains(string key) => IsWhole || (int)(Hash(key) % (ulong)Count) == Index;
+    public bool Contains(string key) => IsWhole || (int)(Mix(Hash(key)) % (ulong)Count) == Index;
 
     /// <summary>The structures of this shard, in stream order.</summary>
     public IEnumerable<(string Key, Structure Structure)> Select(IEnumerable<(string Key, Structure Structure)> inputs)
@@ -71,6 +72,15 @@ public readonly record struct CampaignShard(int Index, int Count)
             hash *= 1099511628211UL;
         }
         return hash;
+    }
+
+    /// <summary>SplitMix64's finalizer: every input bit reaches every output bit, so the low bits a modulo reads are
+    /// as random as the high ones (FNV-1a's low bits follow the last byte closely).</summary>
+    private static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Index}/{Count}");
