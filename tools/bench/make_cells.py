@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Rattled small metal cells for campaign benchmarks and the Slurm test.
 
-    /usr/bin/python3 tools/bench/make_cells.py N OUTDIR [--chunk 100] [--seed 0]
+    /usr/bin/python3 tools/bench/make_cells.py N OUTDIR [--chunk 100] [--seed 0] [--silicon]
 
 Writes N cells of 2-32 atoms: fcc, bcc or hcp lattices of Cu, Ag, Au, Ni, Pd, Pt or Al (the elements of the shipped
 potentials/CuAgAuNiPdPtAl_Zhou04.eam.alloy), the lattice constant from the element's fcc nearest-neighbour distance
 strained by up to +-3 %, positions rattled by 0.05 A (Gaussian). Frames go to extended XYZ files of --chunk frames
-each (cells_00000.extxyz, ...), so a campaign reads them a chunk at a time. Deterministic for a given seed.
+each (cells_00000.extxyz, ...), so a campaign reads them a chunk at a time. Deterministic for a given seed: the
+first N cells of a larger set are the set of N. --silicon makes diamond Si cells instead (2-32 atoms, a = 5.43 A
+strained and rattled the same way), the elements of the small MACE test model.
 """
 import argparse
 import os
@@ -17,6 +19,22 @@ from ase.io import write
 
 # fcc lattice constants (A) of the Zhou 2004 EAM elements
 FCC_A = {"Cu": 3.615, "Ag": 4.086, "Au": 4.078, "Ni": 3.524, "Pd": 3.89, "Pt": 3.924, "Al": 4.05}
+
+
+def silicon(rng):
+    atoms = bulk("Si", "diamond", a=5.43 * (1 + rng.uniform(-0.03, 0.03)), cubic=rng.random() < 0.5)
+    return rattled(atoms, rng)
+
+
+def rattled(atoms, rng):
+    while True:
+        reps = rng.integers(1, 4, size=3)
+        n = len(atoms) * int(np.prod(reps))
+        if 2 <= n <= 32:
+            break
+    atoms = atoms.repeat(tuple(int(r) for r in reps))
+    atoms.positions += rng.normal(0, 0.05, atoms.positions.shape)
+    return atoms
 
 
 def cell(rng):
@@ -30,14 +48,7 @@ def cell(rng):
         atoms = bulk(symbol, "bcc", a=2 * d / np.sqrt(3), cubic=True)
     else:
         atoms = bulk(symbol, "hcp", a=d, c=d * np.sqrt(8 / 3))
-    while True:
-        reps = rng.integers(1, 4, size=3)
-        n = len(atoms) * int(np.prod(reps))
-        if 2 <= n <= 32:
-            break
-    atoms = atoms.repeat(tuple(int(r) for r in reps))
-    atoms.positions += rng.normal(0, 0.05, atoms.positions.shape)
-    return atoms
+    return rattled(atoms, rng)
 
 
 def main():
@@ -46,10 +57,12 @@ def main():
     p.add_argument("outdir")
     p.add_argument("--chunk", type=int, default=100)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--silicon", action="store_true")
     a = p.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
     rng = np.random.default_rng(a.seed)
-    frames = [cell(rng) for _ in range(a.count)]
+    make = silicon if a.silicon else cell
+    frames = [make(rng) for _ in range(a.count)]
     for k in range(0, a.count, a.chunk):
         write(os.path.join(a.outdir, f"cells_{k // a.chunk:05d}.extxyz"), frames[k:k + a.chunk], format="extxyz")
     atoms = sum(len(f) for f in frames)

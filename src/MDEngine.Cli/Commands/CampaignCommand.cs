@@ -75,11 +75,15 @@ internal static class CampaignCommand
             bool terminal = !Console.IsOutputRedirected && ReferenceEquals(log, Console.Out);
             var progress = new CampaignProgress(log, terminal, total, parse.GetValue(progressEvery));
             var problems = new List<string>();
+            long atomEvaluations = 0, steps = 0;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var inv = CultureInfo.InvariantCulture;
             var campaign = new RelaxCampaign(pot, db, budget, new RelaxOptions { Fmax = parse.GetValue(options.Fmax), MaxSteps = parse.GetValue(options.Steps) });
             var summary = progress.Run(() => campaign.Run(Stream(), () => kind.Create(false), Target, outcome =>
             {
                 var r = outcome.Result;
+                atomEvaluations += (long)r.ForceCalls * outcome.Job.Atoms;
+                steps += r.Steps;
                 if (!r.Converged)
                 {
                     string line = r.Problem is { } problem
@@ -91,6 +95,10 @@ internal static class CampaignCommand
             }));
             foreach (var line in problems) log.WriteLine(line);
             log.WriteLine($"relaxed {summary.Relaxed} ({summary.Converged} converged), skipped {summary.Skipped} already in {db}");
+            double seconds = clock.Elapsed.TotalSeconds;
+            if (summary.Relaxed > 0 && seconds > 0)
+                log.WriteLine(string.Format(inv, "{0:F1} s: {1:F2} structures/s, {2:F0} atoms evaluated/s, {3} optimizer steps",
+                    seconds, summary.Relaxed / seconds, atomEvaluations / seconds, steps));
             return summary.Converged == summary.Relaxed ? 0 : 3;
         });
         return command;
