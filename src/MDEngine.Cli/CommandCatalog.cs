@@ -27,5 +27,7 @@ internal static class CommandCatalog
         BuildCommand.Create(),
         RelaxCommand.Create(),
         CampaignCommand.Create(),
+        MergeCommand.Create(),
+        SbatchCommand.Create(),
     ];
 }
