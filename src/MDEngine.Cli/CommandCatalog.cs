@@ -27,6 +27,8 @@ internal static class CommandCatalog
         BuildCommand.Create(),
         RelaxCommand.Create(),
         CampaignCommand.Create(),
+        MergeCommand.Create(),
+        SbatchCommand.Create(),
         TrainCommand.Create(),
     ];
 }

@@ -72,7 +72,7 @@ internal static class RelaxCommand
                 throw new UsageException("--pressure, --hydrostatic, --constant-volume and --mask need --cell");
             if (hydro && constVolume) throw new UsageException("--hydrostatic and --constant-volume exclude each other");
             if (!double.IsFinite(pressureGPa)) throw new UsageException("--pressure must be a finite number");
-            var fixedAtoms = ParseIndices(parse.GetValue(fix));
+            var fixedAtoms = AtomIndices.Parse(parse.GetValue(fix));
             bool symmetric = parse.GetValue(keepSymmetry);
             double tolerance = parse.GetValue(symprec);
             if (!(tolerance > 0 && tolerance <= SymmetryCommand.MaxSymprec))
@@ -254,22 +254,5 @@ internal static class RelaxCommand
             throw new UsageException($"--mask {text}: expected six 0/1 flags in Voigt order xx,yy,zz,yz,xz,xy");
         if (flags.All(f => f == "0")) throw new UsageException("--mask: every strain component is fixed; drop --cell instead");
         return FrechetCellFilter.MaskFromVoigt(flags.Select(f => f == "1").ToArray());
-    }
-
-    /// <summary>"0,3,10-15" → 0, 3, 10..15.</summary>
-    internal static int[] ParseIndices(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return [];
-        var result = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var range = part.Split('-');
-            if (range.Length == 1 && int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)) result.Add(i);
-            else if (range.Length == 2 && int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int lo)
-                     && int.TryParse(range[1], NumberStyles.None, CultureInfo.InvariantCulture, out int hi) && lo <= hi)
-                result.AddRange(Enumerable.Range(lo, hi - lo + 1));
-            else throw new UsageException($"--fix: '{part}' is not an atom index or range (0-based, e.g. 0,3,10-15)");
-        }
-        return result.Distinct().Order().ToArray();
     }
 }
