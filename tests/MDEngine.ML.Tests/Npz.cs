@@ -9,6 +9,10 @@ namespace MDEngine.ML.Tests;
 public sealed record NpyArray(string Descr, long[] Shape, double[] Data, string[]? Strings)
 {
     public double Scalar => Data.Length == 1 ? Data[0] : throw new InvalidOperationException($"array of shape [{string.Join(",", Shape)}] is not a scalar");
+    /// <summary>The values as integers (exact: integer arrays were widened to double without loss).</summary>
+    public long[] Longs => Data.Select(v => (long)v).ToArray();
+    /// <summary>The values as float32 (exact for a float32 array).</summary>
+    public float[] Floats => Data.Select(v => (float)v).ToArray();
 }
 
 /// <summary>
