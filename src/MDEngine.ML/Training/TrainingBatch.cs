@@ -32,6 +32,7 @@ public sealed class TrainingBatch
             Forces = Floats(Configurations.SelectMany(c => c.Forces is { } f ? f.SelectMany(v => new[] { v.X, v.Y, v.Z }) : new double[3 * c.AtomCount]), n, 3),
             Stress = Floats(Configurations.SelectMany(c => c.Stress is { } s ? s.ToArray() : new double[9]), b, 3, 3),
             AtomCount = Floats(Configurations.Select(c => (double)c.AtomCount), b),
+            VolumePerAtom = Floats(Configurations.Select(c => c.Structure.Pbc.AllPeriodic ? Math.Abs(c.Structure.Cell.Volume) / c.AtomCount : 0.0), b),
             Weight = Floats(Configurations.Select(c => c.Weight), b),
             EnergyWeight = Floats(Configurations.Select(c => c.EnergyWeight), b),
             ForcesWeight = Floats(Configurations.Select(c => c.ForcesWeight), b),
@@ -48,6 +49,8 @@ public sealed class BatchLabels
     public required Tensor Forces { get; init; }
     public required Tensor Stress { get; init; }
     public required Tensor AtomCount { get; init; }
+    /// <summary>[B] V/N of periodic configurations (0 otherwise): the virial per atom is −σ·V/N.</summary>
+    public required Tensor VolumePerAtom { get; init; }
     public required Tensor Weight { get; init; }
     public required Tensor EnergyWeight { get; init; }
     public required Tensor ForcesWeight { get; init; }

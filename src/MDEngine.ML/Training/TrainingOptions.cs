@@ -54,7 +54,8 @@ public sealed record TrainingOptions
     public double? AvgNumNeighbors { get; init; }
 
     // --- loss
-    /// <summary>"weighted", "stress" or "huber".</summary>
+    /// <summary>"weighted", "stress", "virials" or "huber". For "virials" the virial weights are stress_weight and
+    /// swa_stress_weight (mace-torch's virials_weight, swa_virials_weight).</summary>
     public string Loss { get; init; } = "weighted";
     public double EnergyWeight { get; init; } = 1.0;
     public double ForcesWeight { get; init; } = 100.0;
@@ -103,8 +104,9 @@ public sealed record TrainingOptions
     {
         "weighted" or "ef" or "energy_forces" => LossKind.Weighted,
         "stress" => LossKind.Stress,
+        "virials" => LossKind.Virials,
         "huber" => LossKind.Huber,
-        _ => throw new TrainingException($"loss '{Loss}' (supported: weighted, stress, huber)"),
+        _ => throw new TrainingException($"loss '{Loss}' (supported: weighted, stress, virials, huber)"),
     };
 
     /// <summary>Checks the options a run cannot start without, naming the first bad one.</summary>

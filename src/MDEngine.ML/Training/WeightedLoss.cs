@@ -2,15 +2,16 @@ using static TorchSharp.torch;
 
 namespace MDEngine.ML.Training;
 
-/// <summary>mace-torch's loss names: "weighted" (energy and forces), "stress" (energy, forces and stress), "huber"
-/// (energy, forces and stress, Huber instead of squares).</summary>
-public enum LossKind { Weighted, Stress, Huber }
+/// <summary>mace-torch's loss names: "weighted" (energy and forces), "stress" (energy, forces and stress), "virials"
+/// (energy, forces and virials per atom), "huber" (energy, forces and stress, Huber instead of squares).</summary>
+public enum LossKind { Weighted, Stress, Virials, Huber }
 
 /// <summary>
 /// The loss mace-torch trains with (mace.modules.loss):
 /// <list type="bullet">
 /// <item>weighted: w_E·mean_g[c_g e_g ((E_ref − E)/N_g)²] + w_F·mean_{i,α}[c f (F_ref − F)²]
-/// (+ w_σ·mean_{g,a,b}[c s (σ_ref − σ)²] for "stress"), the energy error per atom before squaring, the forces averaged
+/// (+ w_σ·mean_{g,a,b}[c s (σ_ref − σ)²] for "stress", + w_V·mean_{g,a,b}[c v ((W_ref − W)/N_g)²] for "virials", with
+/// W = −σV), the energy error per atom before squaring, the forces averaged
 /// over all 3N components of the batch; c the configuration's weight, e/f/s the per-property weights (0 for a missing
 /// label);</item>
 /// <item>huber: the same three terms as torch's huber_loss (mean reduction, threshold δ) of E/N, F and σ, without the
@@ -19,7 +20,7 @@ public enum LossKind { Weighted, Stress, Huber }
 /// </summary>
 public sealed record WeightedLoss(LossKind Kind, double EnergyWeight, double ForcesWeight, double StressWeight = 1.0, double HuberDelta = 0.01)
 {
-    public bool UsesStress => Kind is LossKind.Stress or LossKind.Huber;
+    public bool UsesStress => Kind is LossKind.Stress or LossKind.Virials or LossKind.Huber;
 
     public Tensor Compute(ModelPrediction pred, BatchLabels refs)
     {
@@ -36,6 +37,9 @@ public sealed record WeightedLoss(LossKind Kind, double EnergyWeight, double For
         var loss = EnergyWeight * energy + ForcesWeight * forces;
         if (Kind == LossKind.Stress)
             loss += StressWeight * (refs.Weight.view(-1, 1, 1) * refs.StressWeight.view(-1, 1, 1) * (refs.Stress - pred.Stress!).square()).mean();
+        if (Kind == LossKind.Virials) // (W_ref − W)/N = −(σ_ref − σ)·V/N
+            loss += StressWeight * (refs.Weight.view(-1, 1, 1) * refs.StressWeight.view(-1, 1, 1)
+                * ((refs.Stress - pred.Stress!) * refs.VolumePerAtom.view(-1, 1, 1)).square()).mean();
         return loss;
     }
 

@@ -17,7 +17,7 @@ public class WeightedLossTests
         var refs = new BatchLabels
         {
             Energy = T([-3.1, -5.0], 2), Forces = T([0, 0, 0, 0, 0.1, 0, 0, 0, 0.05], 3, 3), Stress = zeros(2, 3, 3, ScalarType.Float64),
-            AtomCount = T([1.0, 2.0], 2), Weight = T([1.0, 2.0], 2), EnergyWeight = T([1.0, 1.0], 2), ForcesWeight = T([1.0, 1.0], 2),
+            AtomCount = T([1.0, 2.0], 2), VolumePerAtom = T([8.0, 0.0], 2), Weight = T([1.0, 2.0], 2), EnergyWeight = T([1.0, 1.0], 2), ForcesWeight = T([1.0, 1.0], 2),
             StressWeight = T([1.0, 0.0], 2), NodeStructure = tensor(new long[] { 0, 1, 1 }),
         };
         return (pred, refs);
@@ -33,6 +33,17 @@ public class WeightedLossTests
         double expected = 1.0 * energy + 100.0 * forces + 10.0 * stress;
         var loss = new WeightedLoss(LossKind.Stress, 1.0, 100.0, 10.0).Compute(pred, refs).item<double>();
         Assert.Equal(expected, loss, 1e-14);
+    }
+
+    [Fact]
+    public void VirialsLossIsPerAtomVirialError()
+    {
+        var (pred, refs) = Batch();
+        double energy = (Math.Pow(-0.1, 2) + 2 * Math.Pow(0.25, 2)) / 2;
+        double forces = (0.01 + 2 * 0.02) / 9;
+        double virials = Math.Pow(0.01 * 8.0, 2) / 18;              // ΔW/N = Δσ·V/N, V/N = 8 Å³ for the first
+        var loss = new WeightedLoss(LossKind.Virials, 1.0, 100.0, 10.0).Compute(pred, refs).item<double>();
+        Assert.Equal(energy + 100.0 * forces + 10.0 * virials, loss, 1e-14);
     }
 
     [Fact]
