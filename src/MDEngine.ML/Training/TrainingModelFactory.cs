@@ -7,7 +7,8 @@ namespace MDEngine.ML.Training;
 /// <summary>
 /// The model a run trains: a loaded model to fine-tune (its weights, optionally with new E0s and a frozen part), or a
 /// new MACE from the hyperparameters with mace-torch's initialisation (normal weights; symmetric-contraction weights
-/// divided by their path count), the E0s, avg_num_neighbors and the scale computed from the training set
+/// divided by their path count; the architecture constants computed, or taken from constants_from), the E0s,
+/// avg_num_neighbors and the scale computed from the training set
 /// (ScaleShiftMACE with shift 0 and scale = RMS force, mace-torch's rms_forces_scaling).
 /// </summary>
 public static class TrainingModelFactory
@@ -42,11 +43,14 @@ public static class TrainingModelFactory
 
     private static (MaceConfig, Dictionary<string, SafeTensor>) NewModel(TrainingOptions o, IReadOnlyList<TrainingConfiguration> train, IReadOnlyList<TrainingConfiguration> valid)
     {
-        if (o.ConstantsFrom is null)
-            throw new TrainingException("a new model needs constants_from: a MACE model file with the same max_ell and correlation, whose U matrices and Wigner blocks it takes (or give foundation_model to fine-tune)");
-        var (template, constants) = Load(o.ConstantsFrom);
-        if (template.MaxEll != o.MaxEll || template.Correlation.Any(c => c != o.Correlation))
-            throw new TrainingException($"constants_from {o.ConstantsFrom}: max_ell {template.MaxEll}, correlation {template.Correlation[0]}; the new model needs max_ell {o.MaxEll}, correlation {o.Correlation}");
+        Dictionary<string, SafeTensor>? constants = null;
+        if (o.ConstantsFrom is not null)
+        {
+            var (template, stored) = Load(o.ConstantsFrom);
+            if (template.MaxEll != o.MaxEll || template.Correlation.Any(c => c != o.Correlation))
+                throw new TrainingException($"constants_from {o.ConstantsFrom}: max_ell {template.MaxEll}, correlation {template.Correlation[0]}; the new model needs max_ell {o.MaxEll}, correlation {o.Correlation}");
+            constants = stored;
+        }
         var elements = train.Concat(valid).SelectMany(c => c.Structure.Numbers).Distinct().Order().ToArray();
         var neighbors = new NeighborCache(o.RMax);
         var index = elements.Select((z, i) => (z, i)).ToDictionary(t => t.z, t => t.i);
@@ -70,8 +74,8 @@ public static class TrainingModelFactory
             Scale = [DatasetStatistics.RmsForces(train)],
             Shift = [0.0],
         };
-        try { return (config, RandomMaceWeights.Create(config, constants, o.Seed)); }
-        catch (MaceModelException e) { throw new TrainingException($"constants_from {o.ConstantsFrom}: {e.Message}"); }
+        try { return (config, constants is null ? RandomMaceWeights.Create(config, o.Seed) : RandomMaceWeights.Create(config, constants, o.Seed)); }
+        catch (MaceModelException e) { throw new TrainingException(o.ConstantsFrom is null ? e.Message : $"constants_from {o.ConstantsFrom}: {e.Message}"); }
     }
 
     private static double[] E0s(TrainingOptions o, IReadOnlyList<TrainingConfiguration> train, IReadOnlyList<int> elements)

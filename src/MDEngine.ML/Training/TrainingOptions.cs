@@ -33,8 +33,8 @@ public sealed record TrainingOptions
     /// <summary>A model to fine-tune (mace-torch .model, or MDEngine's model JSON); null: a new model from the
     /// hyperparameters below.</summary>
     public string? FoundationModel { get; init; }
-    /// <summary>A MACE model file whose architecture constants (U matrices, Wigner blocks) a new model takes: they
-    /// depend only on max_ell and the correlation order, not on weights, channels or elements.</summary>
+    /// <summary>Optional: a MACE model file whose architecture constants (U matrices, Wigner blocks) a new model takes
+    /// instead of computing them (they depend only on max_ell and the correlation order).</summary>
     public string? ConstantsFrom { get; init; }
     /// <summary>mace-torch's freeze level: ≥1 node embedding, ≥5 interactions, ≥6 products, ≥7 readouts kept fixed.</summary>
     public int Freeze { get; init; }

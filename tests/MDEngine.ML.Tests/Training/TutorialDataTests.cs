@@ -3,7 +3,7 @@ using MDEngine.ML.Training;
 namespace MDEngine.ML.Tests.Training;
 
 /// <summary>Training on the MACE tutorial's real data (read from the shared folder, never copied; skipped where
-/// absent): a new model with the tutorial's hyperparameters learns on the first 40 training configurations in three
+/// absent): a new model with the tutorial's hyperparameters (its constants computed) learns on the first 40 training configurations in three
 /// epochs, and the test file is evaluated at the end. The full 50-epoch comparison with mace-torch is in docs/training.md.</summary>
 public class TutorialDataTests : IDisposable
 {
@@ -22,7 +22,7 @@ public class TutorialDataTests : IDisposable
         var options = new TrainingOptions
         {
             Name = "tutorial", ModelDir = _dir, CheckpointsDir = _dir, ResultsDir = _dir, TrainFile = train, TestFile = test, ValidFraction = 0.1,
-            Keys = new DataKeys { EnergyKey = "energy_xtb", ForcesKey = "forces_xtb" }, ConstantsFrom = TrainingFixture.ModelFile,
+            Keys = new DataKeys { EnergyKey = "energy_xtb", ForcesKey = "forces_xtb" }, // the architecture constants computed
             NumChannels = 32, MaxL = 0, Correlation = 2, RMax = 4.0, MaxEll = 2, BatchSize = 10, MaxNumEpochs = 3, Seed = 123,
         };
         var trainer = new MaceTrainer(options);
