@@ -6,8 +6,8 @@
 #     against mdengine on the same structures;
 #  3. the small MACE test model on rattled Si cells at atom budgets 1 to 4,096 and auto: atoms evaluated per second.
 #
-#   tools/bench/campaign_bench.sh [WORKDIR]        (MDENGINE=path/to/published/mdengine, else it publishes one)
-#   SECTIONS="eam" COUNTS="10000" tools/bench/campaign_bench.sh   # parts only (default: eam ase mace, 1000 10000)
+#   tools/benchmarks/campaign_bench.sh [WORKDIR]        (MDENGINE=path/to/published/mdengine, else it publishes one)
+#   SECTIONS="eam" COUNTS="10000" tools/benchmarks/campaign_bench.sh   # parts only (default: eam ase mace, 1000 10000)
 #
 # Everything runs under nice; the load (uptime) is printed before and after, as the machine may be shared.
 set -euo pipefail
@@ -28,7 +28,7 @@ cd "$work"
 rm -rf ./*.db cells* si* rss*.txt
 echo "== load before"; uptime; nproc
 
-for n in $counts "$ase_count"; do /usr/bin/python3 "$repo/tools/bench/make_cells.py" "$n" "cells$n"; done
+for n in $counts "$ase_count"; do /usr/bin/python3 "$repo/tools/benchmarks/make_cells.py" "$n" "cells$n"; done
 
 has eam && for n in $counts; do
     echo "== EAM campaign, $n cells, --cell"
@@ -55,12 +55,12 @@ echo "== mdengine on the first $ase_count cells (one process, startup included)"
     --progress-every 100000 | grep -E "relaxed|structures/s"
 grep -E "Elapsed \(wall" time-small.txt
 echo "== ASE 3.22 on the same $ase_count cells"
-nice /usr/bin/python3 "$repo/tools/bench/ase_relax.py" "cells$ase_count" "$eam" --count "$ase_count"
+nice /usr/bin/python3 "$repo/tools/benchmarks/ase_relax.py" "cells$ase_count" "$eam" --count "$ase_count"
 fi
 
 has mace || { echo "== load after"; uptime; exit 0; }
 echo "== MACE (small test model, float64) on $mace_cells Si cells, 2 FIRE steps each, --cell"
-/usr/bin/python3 "$repo/tools/bench/make_cells.py" "$mace_cells" si --silicon
+/usr/bin/python3 "$repo/tools/benchmarks/make_cells.py" "$mace_cells" si --silicon
 for budget in 1 4 16 64 256 1024 4096 auto; do
     echo "-- --batch-atoms $budget"
     nice "$MDENGINE" campaign si --db "mace-$budget.db" --potential "$mace" --cell --steps 2 --fmax 1e-9 --batch-atoms "$budget" \
