@@ -26,7 +26,7 @@ export SLURM_CONF="$cluster/slurm.conf"
 
 cd "$work"
 rm -rf cells results*.db whole.db campaign-*.out campaign.sbatch
-/usr/bin/python3 "$repo/tools/bench/make_cells.py" "$cells" cells --chunk 10
+/usr/bin/python3 "$repo/tools/benchmarks/make_cells.py" "$cells" cells --chunk 10
 potential="$repo/potentials/CuAgAuNiPdPtAl_Zhou04.eam.alloy"
 
 "$MDENGINE" sbatch cells --db results.db --potential "$potential" --cell --batch-atoms 64 \

@@ -39,32 +39,47 @@ public sealed class BatchSizeProbe(Potential potential)
     public BatchProbeResult Measure(Structure sample, bool stress)
     {
         var what = Quantities.EnergyAndForces | (stress && sample.Pbc.AllPeriodic ? Quantities.Stress : 0);
-        var points = new List<BatchProbePoint>();
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         long baseline = process.PeakWorkingSet64;
-        int copies = 1, stale = 0;
-        string reason = $"reached the largest size tried ({MaxAtoms} atoms)";
-        double best = 0;
-        while (copies * sample.Count <= Math.Max(MaxAtoms, sample.Count))
+        return Search(sample.Count, copies =>
         {
             var batch = Enumerable.Range(0, copies).Select(_ => sample.Clone()).ToArray();
             var lists = batch.Select(s => new VerletNeighborList(potential.Cutoff, 0, potential.NeedsFullNeighborList).Update(s)).ToArray();
-            potential.ComputeBatch(batch, lists, what); // warm-up: allocations and kernel choices are not timed
+            // Warm-up, not timed: allocations, kernel choices and the runtime's recompilation of hot code (which
+            // would otherwise make the first, smallest size look slow).
             var clock = Stopwatch.StartNew();
             int calls = 0;
             do { potential.ComputeBatch(batch, lists, what); calls++; }
-            while (clock.Elapsed.TotalSeconds < MinSecondsPerSize && calls < 50);
+            while (clock.Elapsed.TotalSeconds < MinSecondsPerSize / 4 && calls < 1000);
+            clock.Restart();
+            calls = 0;
+            do { potential.ComputeBatch(batch, lists, what); calls++; }
+            while (clock.Elapsed.TotalSeconds < MinSecondsPerSize && calls < 10000);
             double perCall = clock.Elapsed.TotalSeconds / calls;
             process.Refresh();
-            long growth = Math.Max(0, process.PeakWorkingSet64 - baseline);
-            int atoms = copies * sample.Count;
+            return (perCall, Math.Max(0, process.PeakWorkingSet64 - baseline));
+        });
+    }
+
+    /// <summary>The search itself, on any measurement: <paramref name="measure"/> gives, for a batch of that many copies
+    /// of a structure of <paramref name="atomsPerCopy"/> atoms, the seconds per call and the peak memory growth.</summary>
+    public BatchProbeResult Search(int atomsPerCopy, Func<int, (double SecondsPerCall, long PeakMemoryGrowth)> measure)
+    {
+        var points = new List<BatchProbePoint>();
+        int copies = 1, stale = 0;
+        string reason = $"reached the largest size tried ({MaxAtoms} atoms)";
+        double best = 0;
+        while (copies * atomsPerCopy <= Math.Max(MaxAtoms, atomsPerCopy))
+        {
+            var (perCall, growth) = measure(copies);
+            int atoms = copies * atomsPerCopy;
             var point = new BatchProbePoint(atoms, perCall, atoms / perCall, growth);
             points.Add(point);
             if (point.AtomsPerSecond > best * Gain) { best = point.AtomsPerSecond; stale = 0; }
             else if (++stale >= 2) { reason = "throughput stopped improving"; break; }
             best = Math.Max(best, point.AtomsPerSecond);
-            if (perCall > MaxSecondsPerCall) { reason = $"a call took {perCall:F1} s"; break; }
+            if (perCall > MaxSecondsPerCall) { reason = FormattableString.Invariant($"a call took {perCall:F1} s"); break; }
             if ((double)growth / atoms * 2 * atoms > MemoryLimitBytes) { reason = $"twice the size would exceed the memory limit ({MemoryLimitBytes / (1 << 20)} MiB)"; break; }
             copies *= 2;
         }

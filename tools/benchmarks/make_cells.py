@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Rattled small metal cells for campaign benchmarks and the Slurm test.
 
-    /usr/bin/python3 tools/bench/make_cells.py N OUTDIR [--chunk 100] [--seed 0] [--silicon]
+    /usr/bin/python3 tools/benchmarks/make_cells.py N OUTDIR [--chunk 100] [--seed 0] [--silicon]
 
 Writes N cells of 2-32 atoms: fcc, bcc or hcp lattices of Cu, Ag, Au, Ni, Pd, Pt or Al (the elements of the shipped
 potentials/CuAgAuNiPdPtAl_Zhou04.eam.alloy), the lattice constant from the element's fcc nearest-neighbour distance

@@ -6,7 +6,8 @@
 #     against mdengine on the same structures;
 #  3. the small MACE test model on rattled Si cells at atom budgets 1 to 4,096 and auto: atoms evaluated per second.
 #
-#   tools/bench/campaign_bench.sh [WORKDIR]        (MDENGINE=path/to/published/mdengine, else it publishes one)
+#   tools/benchmarks/campaign_bench.sh [WORKDIR]        (MDENGINE=path/to/published/mdengine, else it publishes one)
+#   SECTIONS="eam" COUNTS="10000" tools/benchmarks/campaign_bench.sh   # parts only (default: eam ase mace, 1000 10000)
 #
 # Everything runs under nice; the load (uptime) is printed before and after, as the machine may be shared.
 set -euo pipefail
@@ -14,6 +15,9 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mkdir -p "${1:-/tmp/mdengine-campaign-bench}" && cd "${1:-/tmp/mdengine-campaign-bench}" && pwd)
 ase_count=${ASE_COUNT:-8}
 mace_cells=${MACE_CELLS:-300}
+sections=${SECTIONS:-eam ase mace}
+counts=${COUNTS:-1000 10000}
+has() { [[ " $sections " == *" $1 "* ]]; }
 if [ -z "${MDENGINE:-}" ]; then
     dotnet publish "$repo/src/MDEngine.Cli" -c Release -o "$work/mdengine" --nologo -v quiet
     MDENGINE="$work/mdengine/mdengine"
@@ -21,30 +25,42 @@ fi
 eam="$repo/potentials/CuAgAuNiPdPtAl_Zhou04.eam.alloy"
 mace="mace:$repo/tests/MDEngine.ML.Tests/data/mace/model.json"
 cd "$work"
-rm -rf ./*.db cells* si*
+rm -rf ./*.db cells* si* rss*.txt
 echo "== load before"; uptime; nproc
 
-/usr/bin/python3 "$repo/tools/bench/make_cells.py" 10000 cells10000
-/usr/bin/python3 "$repo/tools/bench/make_cells.py" 1000 cells1000
-/usr/bin/python3 "$repo/tools/bench/make_cells.py" "$ase_count" "cells$ase_count"
+for n in $counts "$ase_count"; do /usr/bin/python3 "$repo/tools/benchmarks/make_cells.py" "$n" "cells$n"; done
 
-for n in 1000 10000; do
+has eam && for n in $counts; do
     echo "== EAM campaign, $n cells, --cell"
     /usr/bin/time -v -o "time$n.txt" nice "$MDENGINE" campaign "cells$n" --db "eam$n.db" --potential "$eam" --cell \
-        --progress-every 100000 > "campaign$n.log" || true
+        --progress-every 1000 > "campaign$n.log" &
+    # Resident memory every 5 s, next to the structures done: it must level off, not climb with the count.
+    sleep 1
+    pid=$(pgrep -n -f "campaign cells$n --db eam$n.db" || true)
+    while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do
+        echo "$(date +%s) $(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null) kB $(awk '$1 ~ /^[0-9]+$/ && NF == 6 {d=$1} END {print d}' "campaign$n.log") done" >> "rss$n.txt"
+        sleep 5
+    done
+    wait || true
     grep -E "batch|potential:|relaxed|structures/s" "campaign$n.log"
     grep -E "Elapsed \(wall|Maximum resident" "time$n.txt"
+    echo "resident memory (kB) against structures done:"; awk '{print "  " $4 " done: " $2 " kB"}' "rss$n.txt" | awk 'NR % 4 == 1'
+    echo "== re-reading the $n inputs of a finished campaign (both passes, nothing to relax)"
+    /usr/bin/time -f "  %e s wall, %M kB peak" nice "$MDENGINE" campaign "cells$n" --db "eam$n.db" --potential "$eam" --cell --batch-atoms 64 | tail -n 1
 done
 
+if has ase; then
 echo "== mdengine on the first $ase_count cells (one process, startup included)"
 /usr/bin/time -v -o "time-small.txt" nice "$MDENGINE" campaign "cells$ase_count" --db "eam-small.db" --potential "$eam" --cell \
     --progress-every 100000 | grep -E "relaxed|structures/s"
 grep -E "Elapsed \(wall" time-small.txt
 echo "== ASE 3.22 on the same $ase_count cells"
-nice /usr/bin/python3 "$repo/tools/bench/ase_relax.py" "cells$ase_count" "$eam" --count "$ase_count"
+nice /usr/bin/python3 "$repo/tools/benchmarks/ase_relax.py" "cells$ase_count" "$eam" --count "$ase_count"
+fi
 
+has mace || { echo "== load after"; uptime; exit 0; }
 echo "== MACE (small test model, float64) on $mace_cells Si cells, 2 FIRE steps each, --cell"
-/usr/bin/python3 "$repo/tools/bench/make_cells.py" "$mace_cells" si --silicon
+/usr/bin/python3 "$repo/tools/benchmarks/make_cells.py" "$mace_cells" si --silicon
 for budget in 1 4 16 64 256 1024 4096 auto; do
     echo "-- --batch-atoms $budget"
     nice "$MDENGINE" campaign si --db "mace-$budget.db" --potential "$mace" --cell --steps 2 --fmax 1e-9 --batch-atoms "$budget" \

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """ASE's own loop over the structures of a campaign, one at a time, for comparison with `mdengine campaign --cell`:
 
-    /usr/bin/python3 tools/bench/ase_relax.py CELLDIR POTENTIAL [--count K] [--fmax 0.05] [--steps 500]
+    /usr/bin/python3 tools/benchmarks/ase_relax.py CELLDIR POTENTIAL [--count K] [--fmax 0.05] [--steps 500]
 
 Reads the first K frames of the extended XYZ files in CELLDIR (name order, as mdengine's campaign reads a folder),
 relaxes each with ASE 3.22's FIRE on an ExpCellFilter, energies and forces from ASE's EAM calculator reading
