@@ -19,12 +19,11 @@ public class ReplicaDynamicsTests
         public override double Cutoff => inner.Cutoff;
         public override IReadOnlySet<int>? Elements => inner.Elements;
         public override bool NeedsFullNeighborList => inner.NeedsFullNeighborList;
-        public override PotentialResult Compute(Structure s, NeighborList n, Quantities q) => inner.Compute(s, n, q);
-        public override PotentialResult[] ComputeBatch(IReadOnlyList<Structure> s, IReadOnlyList<NeighborList> n, Quantities q)
+        public override void Compute(PotentialBatch batch)
         {
             BatchCalls++;
-            LargestBatch = Math.Max(LargestBatch, s.Count);
-            return inner.ComputeBatch(s, n, q);
+            LargestBatch = Math.Max(LargestBatch, batch.Count);
+            inner.Compute(batch);
         }
     }
 
