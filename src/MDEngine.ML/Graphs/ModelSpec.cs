@@ -51,12 +51,8 @@ public sealed record ModelSpec(string Spec, string Path, TorchSettings Torch, IR
     /// <summary>The family option <paramref name="key"/>, or null when not given.</summary>
     public string? Option(string key) => Options.TryGetValue(key, out var v) ? v : null;
 
-    private static torch.ScalarType ParseDType(string spec, string value) => value.ToLowerInvariant() switch
-    {
-        "float64" or "double" => torch.ScalarType.Float64,
-        "float32" or "float" => torch.ScalarType.Float32,
-        _ => throw new InputException(null, null, $"'{spec}': dtype={value} is not float64 or float32"),
-    };
+    private static torch.ScalarType ParseDType(string spec, string value) => TorchSettings.ParseDType(value)
+        ?? throw new InputException(null, null, $"'{spec}': dtype={value} is not float64 or float32");
 
     /// <summary>Runs a loader, reporting a missing file, a malformed model and an I/O failure as bad input naming the
     /// file (exit 2 at the command line), never as a raw runtime error.</summary>

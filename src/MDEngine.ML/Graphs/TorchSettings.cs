@@ -22,6 +22,14 @@ public record TorchSettings
     /// large tensor (see <see cref="NativeHeap"/>; process-wide). On by default: it saves about a fifth of the time.</summary>
     public bool KeepFreedMemory { get; init; } = true;
 
+    /// <summary>"float64"/"double" or "float32"/"float" (any case); null for anything else.</summary>
+    public static torch.ScalarType? ParseDType(string name) => name.ToLowerInvariant() switch
+    {
+        "float64" or "double" => torch.ScalarType.Float64,
+        "float32" or "float" => torch.ScalarType.Float32,
+        _ => null,
+    };
+
     public torch.Device ResolveDevice() => Device switch
     {
         "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,

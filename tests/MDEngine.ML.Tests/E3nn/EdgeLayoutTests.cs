@@ -12,7 +12,7 @@ public class EdgeLayoutTests
     public void SenderGatherAdjointThroughReverseEdgesEqualsTorchScatter()
     {
         // A periodic 8-atom cell with many images per pair: every edge must find its reverse.
-        var s = MaceBenchmark.RattledSilicon(1, 3);
+        var s = MDEngine.Benchmarks.TestSystems.RattledSilicon(1, 3);
         var list = NeighborListBuilder.Build(s, 4.0, full: true);
         var graph = AtomGraph.Build([s], [list], 4.0, new Dictionary<int, int> { [14] = 0 });
         var reverse = graph.ReverseEdges();

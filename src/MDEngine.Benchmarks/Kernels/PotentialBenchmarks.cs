@@ -9,7 +9,7 @@ namespace MDEngine.Benchmarks;
 /// <summary>
 /// Force evaluation of the LJ and EAM kernels on LAMMPS's benchmark systems (bench/in.lj: fcc at reduced density
 /// 0.8442, cutoff 2.5σ, skin 0.3σ; bench/in.eam: fcc Cu, 3.615 Å, skin 1 Å), neighbor lists built in setup.
-/// Run: dotnet run -c Release --project src/MDEngine.Benchmarks -- --filter '*PotentialBenchmarks*'
+/// Run: mdengine bench kernels --filter '*PotentialBenchmarks*'
 /// </summary>
 [MemoryDiagnoser]
 public class PotentialBenchmarks
@@ -28,11 +28,11 @@ public class PotentialBenchmarks
     {
         PotentialParallelism.MaxThreads = Threads;
         _ljPotential = new LennardJones(1.0, 1.0, 2.5);
-        _lj = Fcc(18, Math.Pow(4 / 0.8442, 1.0 / 3.0), Cells);
+        _lj = TestSystems.Fcc(18, Math.Pow(4 / 0.8442, 1.0 / 3.0), Cells);
         _ljList = NeighborListBuilder.Build(_lj, 2.5 + 0.3, full: false);
         string file = Path.Combine(PotentialsDirectory.Find() ?? throw new DirectoryNotFoundException("potentials/ not found"), "Cu_Zhou04.eam.alloy");
         _eam = PotentialSpec.FromFile(file);
-        _cu = Fcc(29, 3.615, Cells);
+        _cu = TestSystems.Fcc(29, 3.615, Cells);
         _cuList = NeighborListBuilder.Build(_cu, _eam.Cutoff + 1.0, full: false);
     }
 
@@ -49,14 +49,5 @@ public class PotentialBenchmarks
     {
         _ljList.UpdateGeometry(_lj.Positions, _lj.Cell.Matrix);
         return _ljPotential.Compute(_lj, _ljList, Quantities.EnergyAndForces).Energy;
-    }
-
-    private static Structure Fcc(int z, double a, int n)
-    {
-        var basis = new[] { new Vec3(0, 0, 0), new Vec3(0, .5, .5), new Vec3(.5, 0, .5), new Vec3(.5, .5, 0) };
-        var positions = new List<Vec3>();
-        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) for (int k = 0; k < n; k++)
-                    foreach (var b in basis) positions.Add(a * new Vec3(i + b.X, j + b.Y, k + b.Z));
-        return new Structure(Enumerable.Repeat(z, positions.Count).ToArray(), positions, Cell.Cubic(a * n), Pbc.All);
     }
 }

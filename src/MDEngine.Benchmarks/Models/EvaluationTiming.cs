@@ -3,7 +3,7 @@ using MDEngine.Neighbors;
 using MDEngine.Potentials;
 using MDEngine.Structures;
 
-namespace MDEngine.ML.Graphs;
+namespace MDEngine.Benchmarks.Models;
 
 /// <summary>How the model benchmarks time a potential: energy, forces and stress of a batch, on neighbor lists built
 /// once outside the timing, after one warm-up call.</summary>
@@ -15,9 +15,7 @@ public static class EvaluationTiming
     {
         var lists = structures.Select(s => NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList)).ToArray();
         potential.ComputeBatch(structures, lists, Quantities.All);
-        var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var cpu0 = process.TotalProcessorTime;
+        var clock = CpuAndWallClock.Start();
         double best = double.MaxValue;
         for (int r = 0; r < repeats; r++)
         {
@@ -25,7 +23,6 @@ public static class EvaluationTiming
             potential.ComputeBatch(structures, lists, Quantities.All);
             best = Math.Min(best, watch.Elapsed.TotalSeconds);
         }
-        process.Refresh();
-        return (best, (process.TotalProcessorTime - cpu0).TotalSeconds / repeats);
+        return (best, clock.CpuSeconds / repeats);
     }
 }

@@ -26,7 +26,7 @@ public class NeighborListBenchmarks
     {
         // 4 atoms per conventional cell: 6×6×7, 14×14×13 and 29×29×30 cells.
         var (na, nb, nc) = Atoms switch { 1008 => (6, 6, 7), 10192 => (14, 14, 13), 100920 => (29, 29, 30), _ => throw new ArgumentException($"no supercell for {Atoms} atoms") };
-        _copper = Supercell.Repeat(Lattices.Fcc(29, 3.615), na, nb, nc);
+        _copper = Supercell.Repeat(TestSystems.Fcc(29, 3.615), na, nb, nc);
     }
 
     [Benchmark]
@@ -45,14 +45,8 @@ public class LammpsLjNeighborBenchmark
     private Structure _lj = null!;
 
     [GlobalSetup]
-    public void Setup() => _lj = Supercell.Repeat(Lattices.Fcc(18, Math.Cbrt(4 / 0.8442)), 20, 20, 20);
+    public void Setup() => _lj = Supercell.Repeat(TestSystems.Fcc(18, Math.Cbrt(4 / 0.8442)), 20, 20, 20);
 
     [Benchmark]
     public int HalfList() => LinkedCellNeighbors.Build(_lj, 2.8, full: false, threads: Threads).Count;
-}
-
-internal static class Lattices
-{
-    public static Structure Fcc(int z, double a) => Structure.FromFractional(new[] { z, z, z, z },
-        new[] { new Vec3(0, 0, 0), new Vec3(0.5, 0.5, 0), new Vec3(0.5, 0, 0.5), new Vec3(0, 0.5, 0.5) }, Cell.Cubic(a));
 }

@@ -7,21 +7,21 @@ namespace MDEngine.Benchmarks;
 /// <summary>
 /// Process CPU time per neighbor-list build (single thread), for machines shared with other work where wall-clock
 /// means inflate with the load: CPU time counts only the cycles this process ran. Run:
-/// <c>dotnet run -c Release --project src/MDEngine.Benchmarks -- cpu-time</c>.
+/// <c>mdengine bench cpu-time</c>.
 /// </summary>
-internal static class CpuTimeProbe
+public static class CpuTimeProbe
 {
-    public static void Run()
+    public static void Run(TextWriter output)
     {
         var cases = new (string Name, Structure S, double Cutoff)[]
         {
-            ("fcc Cu 1008 atoms, 5 Å", Supercell.Repeat(Lattices.Fcc(29, 3.615), 6, 6, 7), 5.0),
-            ("fcc Cu 10192 atoms, 5 Å", Supercell.Repeat(Lattices.Fcc(29, 3.615), 14, 14, 13), 5.0),
-            ("fcc Cu 100920 atoms, 5 Å", Supercell.Repeat(Lattices.Fcc(29, 3.615), 29, 29, 30), 5.0),
-            ("LJ in.lj 32000 atoms, 2.8σ", Supercell.Repeat(Lattices.Fcc(18, Math.Cbrt(4 / 0.8442)), 20, 20, 20), 2.8),
+            ("fcc Cu 1008 atoms, 5 Å", Supercell.Repeat(TestSystems.Fcc(29, 3.615), 6, 6, 7), 5.0),
+            ("fcc Cu 10192 atoms, 5 Å", Supercell.Repeat(TestSystems.Fcc(29, 3.615), 14, 14, 13), 5.0),
+            ("fcc Cu 100920 atoms, 5 Å", Supercell.Repeat(TestSystems.Fcc(29, 3.615), 29, 29, 30), 5.0),
+            ("LJ in.lj 32000 atoms, 2.8σ", Supercell.Repeat(TestSystems.Fcc(18, Math.Cbrt(4 / 0.8442)), 20, 20, 20), 2.8),
         };
-        Console.WriteLine("| System | List | Entries | Mean CPU time per build | Best | Entries/s (mean CPU) |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|");
+        output.WriteLine("| System | List | Entries | Mean CPU time per build | Best | Entries/s (mean CPU) |");
+        output.WriteLine("|---|---|---:|---:|---:|---:|");
         foreach (var (name, s, cutoff) in cases)
             foreach (bool full in new[] { false, true })
             {
@@ -36,7 +36,7 @@ internal static class CpuTimeProbe
                     best = Math.Min(best, ms);
                     total += ms;
                 }
-                Console.WriteLine(FormattableString.Invariant(
+                output.WriteLine(FormattableString.Invariant(
                     $"| {name} | {(full ? "full" : "half")} | {list.Count} | {total / repeats:F1} ms | {best:F1} ms | {list.Count / (total / repeats) / 1000:F1} M |"));
             }
     }
