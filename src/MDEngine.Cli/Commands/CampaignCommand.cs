@@ -3,6 +3,7 @@ using System.Globalization;
 using MDEngine.IO;
 using MDEngine.Optimize;
 using MDEngine.Potentials;
+using MDEngine.Potentials.Formats;
 using MDEngine.Structures;
 
 namespace MDEngine.Cli.Commands;
@@ -13,11 +14,11 @@ namespace MDEngine.Cli.Commands;
 /// (<see cref="RelaxCampaign"/>). One line per finished structure. Exit code 3 when some did not converge.</summary>
 internal static class CampaignCommand
 {
-    public static Command Create()
+    public static Command Create(PotentialRegistry potentials)
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Structure files, folders or patterns such as 'cifs/*.cif'.", Arity = ArgumentArity.OneOrMore };
         var database = new Option<string>("--db") { Description = "ASE database (.db) receiving one row per relaxed structure; an existing one is continued.", Required = true };
-        var potential = new Option<string>("--potential", "-p") { Description = "Potential specification, or auto (the shipped potential covering the first structure's elements).", DefaultValueFactory = _ => "auto" };
+        var potential = new Option<string>("--potential", "-p") { Description = $"Potential: {potentials.Help} (for auto: the first structure's elements).", DefaultValueFactory = _ => "auto" };
         var optimizer = new Option<string>("--optimizer") { Description = $"One of {OptimizerRegistry.Names}.", DefaultValueFactory = _ => "fire" };
         var fmax = new Option<double>("--fmax") { Description = "Converged when every force (and the cell's, with --cell) is below this (eV/Å).", DefaultValueFactory = _ => 0.05 };
         var steps = new Option<int>("--steps") { Description = "Most optimizer steps per structure.", DefaultValueFactory = _ => 500 };
@@ -48,7 +49,7 @@ internal static class CampaignCommand
             using var pending = stream.GetEnumerator();
             if (!pending.MoveNext()) throw new UsageException("no structure to relax");
             var first = pending.Current;
-            var pot = PotentialSpec.Parse(parse.GetValue(potential)!, first.Structure.Numbers.Distinct().Order().ToArray());
+            var pot = potentials.Parse(parse.GetValue(potential)!, first.Structure.Numbers.Distinct().Order().ToArray());
             log.WriteLine($"potential: {pot.Name}; database: {db}; batch of at most {budget} atoms");
             IEnumerable<(string, Structure)> All()
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MDEngine.IO;
 using MDEngine.Potentials;
+using MDEngine.Potentials.Formats;
 using MDEngine.Structures;
 using MDEngine.Workflows;
 
@@ -17,12 +18,12 @@ internal static class EvalCommand
 
     private const double GPaPerEvA3 = 160.21766208;
 
-    public static Command Create()
+    public static Command Create(PotentialRegistry potentials)
     {
         var files = new Argument<string[]>("files") { Description = "Structure files (extxyz, xyz, cif, POSCAR/CONTCAR/.vasp).", Arity = ArgumentArity.OneOrMore };
         var potentialOption = new Option<string>("--potential", "-p")
         {
-            Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:epsilon=..,sigma=..,cutoff=.., morse:D=..,alpha=..,r0=..,cutoff=.., a model, or auto (the shipped potential covering the elements).",
+            Description = $"Potential: {potentials.Help}.",
             DefaultValueFactory = _ => "auto",
         };
         var outputOption = new Option<string?>("--output", "-o") { Description = "Write every frame with its results to this extended XYZ file." };
@@ -47,7 +48,7 @@ internal static class EvalCommand
                 var read = StructureFile.Read(path, parse.GetValue(format));
                 for (int f = 0; f < read.Count; f++) frames.Add(new(read.Count > 1 || inputs.Length > 1 ? $"{path}[{f}]" : path, read[f]));
             }
-            var potential = PotentialSpec.Parse(parse.GetValue(potentialOption)!, frames.SelectMany(f => f.Structure.Numbers).Distinct().Order().ToArray());
+            var potential = potentials.Parse(parse.GetValue(potentialOption)!, frames.SelectMany(f => f.Structure.Numbers).Distinct().Order().ToArray());
             var settings = new EvalSettings { MinDistance = floor, MinDistanceHint = "--min-distance sets a smaller bound (Å)", OutputPath = parse.GetValue(outputOption) };
             EvalRunner.Check(potential, frames, settings);
             output.WriteLine($"potential: {potential.Name} (cutoff {potential.Cutoff.ToString("0.###", CultureInfo.InvariantCulture)} Å)");

@@ -4,6 +4,7 @@ using MDEngine.Dynamics;
 using MDEngine.IO;
 using MDEngine.Neighbors;
 using MDEngine.Potentials;
+using MDEngine.Potentials.Formats;
 using Spectre.Console;
 
 namespace MDEngine.Cli.Commands;
@@ -29,10 +30,10 @@ internal static class MdCommand
     /// <summary>Largest neighbor-list skin accepted (Å).</summary>
     public const double MaxSkin = 10;
 
-    public static Command Create()
+    public static Command Create(PotentialRegistry potentials)
     {
         var file = new Argument<string>("file") { Description = "Structure file (its last frame is used)." };
-        var potential = new Option<string>("--potential") { Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:..., morse:..., a model, or auto (the shipped potential covering the elements).", DefaultValueFactory = _ => "auto" };
+        var potential = new Option<string>("--potential") { Description = $"Potential: {potentials.Help}.", DefaultValueFactory = _ => "auto" };
         var ensemble = new Option<string>("--ensemble") { Description = "nve, langevin, bussi, nose-hoover, berendsen, npt-crescale or npt-mtk.", DefaultValueFactory = _ => "nve" };
         var timestep = new Option<double>("--timestep") { Description = "Time step (fs).", DefaultValueFactory = _ => 1.0 };
         var steps = new Option<long>("--steps") { Description = "Total number of steps of the run.", Required = true };
@@ -121,7 +122,7 @@ internal static class MdCommand
                 }
             }
 
-            var pot = PotentialSpec.Parse(parse.GetValue(potential)!, state.Structure.Numbers.Distinct().ToArray());
+            var pot = potentials.Parse(parse.GetValue(potential)!, state.Structure.Numbers.Distinct().ToArray());
             pot.CheckCovers(state.Structure);
             CloseContacts.Require(state.Structure, restartPath ?? parse.GetValue(file), parse.GetValue(minDistance),
                 "--min-distance sets a smaller bound (Å)");

@@ -4,6 +4,7 @@ using MDEngine.Geometry;
 using MDEngine.IO;
 using MDEngine.Optimize;
 using MDEngine.Potentials;
+using MDEngine.Potentials.Formats;
 using MDEngine.Structures;
 using MDEngine.Workflows;
 using Spectre.Console;
@@ -21,10 +22,10 @@ internal static class RelaxCommand
     public const int NotConverged = 3;
     private const double GPaPerEvA3 = 160.21766208;
 
-    public static Command Create()
+    public static Command Create(PotentialRegistry potentials)
     {
         var files = new Argument<string[]>("files") { Description = "Structure files (every frame is relaxed).", Arity = ArgumentArity.OneOrMore };
-        var potential = new Option<string>("--potential") { Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:..., morse:..., a model, or auto (the shipped potential covering the elements).", DefaultValueFactory = _ => "auto" };
+        var potential = new Option<string>("--potential") { Description = $"Potential: {potentials.Help}.", DefaultValueFactory = _ => "auto" };
         var optimizer = new Option<string>("--optimizer") { Description = $"One of {OptimizerRegistry.Names} (ASE's algorithms and defaults).", DefaultValueFactory = _ => "lbfgs" };
         var lineSearch = new Option<bool>("--line-search") { Description = "With bfgs or lbfgs: choose each step's length by a Wolfe line search." };
         var fmax = new Option<double>("--fmax") { Description = "Converged when every atom's force (and the cell's generalized force) is below this, eV/Å.", DefaultValueFactory = _ => 0.05 };
@@ -91,7 +92,7 @@ internal static class RelaxCommand
                 var frames = StructureFile.Read(path, parse.GetValue(format));
                 for (int f = 0; f < frames.Count; f++) inputs.Add(new(frames.Count > 1 ? $"{path} frame {f}" : path, frames[f]));
             }
-            var pot = PotentialSpec.Parse(parse.GetValue(potential)!, inputs.SelectMany(i => i.Structure.Numbers).Distinct().Order().ToArray());
+            var pot = potentials.Parse(parse.GetValue(potential)!, inputs.SelectMany(i => i.Structure.Numbers).Distinct().Order().ToArray());
             RelaxRunner.Check(pot, inputs, settings);
             log.WriteLine($"potential: {pot.Name}");
 
