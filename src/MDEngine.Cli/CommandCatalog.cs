@@ -29,5 +29,7 @@ internal static class CommandCatalog
         BuildCommand.Create(),
         RelaxCommand.Create(potentials),
         CampaignCommand.Create(potentials),
+        MergeCommand.Create(),
+        SbatchCommand.Create(potentials),
     ];
 }

@@ -3,79 +3,111 @@ using System.Globalization;
 using MDEngine.IO;
 using MDEngine.Optimize;
 using MDEngine.Potentials;
-using MDEngine.Potentials.Formats;
 using MDEngine.Structures;
+using MDEngine.Potentials.Formats;
 
 namespace MDEngine.Cli.Commands;
 
 /// <summary><c>mdengine campaign INPUT... --db results.db</c>: relaxes many structures (files, folders, patterns,
-/// multi-frame files, ASE databases) in a streaming batch within an atom budget, each result a row of an ASE database
-/// the moment it finishes; started again with the same inputs it skips what the database already holds
-/// (<see cref="RelaxCampaign"/>). One line per finished structure. Exit code 3 when some did not converge.</summary>
+/// multi-frame files, ASE databases) in a streaming batch within an atom budget (given, or measured for the potential
+/// by <see cref="BatchSizeProbe"/>), each result a row of an ASE database the moment it finishes; started again with
+/// the same inputs it skips what the database already holds (<see cref="RelaxCampaign"/>). <c>--shard i/N</c> (or a
+/// Slurm array task) relaxes one part into its own database (<see cref="CampaignShard"/>). Progress: a bar on a
+/// terminal, thermo-style lines otherwise; a structure that did not converge is named on its own line. Exit code 3
+/// when some did not converge.</summary>
 internal static class CampaignCommand
 {
     public static Command Create(PotentialRegistry potentials)
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Structure files, folders or patterns such as 'cifs/*.cif'.", Arity = ArgumentArity.OneOrMore };
-        var database = new Option<string>("--db") { Description = "ASE database (.db) receiving one row per relaxed structure; an existing one is continued.", Required = true };
-        var potential = new Option<string>("--potential", "-p") { Description = $"Potential: {potentials.Help} (for auto: the first structure's elements).", DefaultValueFactory = _ => "auto" };
-        var optimizer = new Option<string>("--optimizer") { Description = $"One of {OptimizerRegistry.Names}.", DefaultValueFactory = _ => "fire" };
-        var fmax = new Option<double>("--fmax") { Description = "Converged when every force (and the cell's, with --cell) is below this (eV/Å).", DefaultValueFactory = _ => 0.05 };
-        var steps = new Option<int>("--steps") { Description = "Most optimizer steps per structure.", DefaultValueFactory = _ => 500 };
-        var cell = new Option<bool>("--cell") { Description = "Relax the cell too (Fréchet cell filter)." };
-        var batchAtoms = new Option<int>("--batch-atoms") { Description = "Most atoms relaxed together in one batch.", DefaultValueFactory = _ => 512 };
-        var format = new Option<string?>("--format") { Description = "Input format: extxyz, xyz, cif, vasp, lammps-data, lammps-dump, traj or db (default: from each file name)." };
+        var options = new CampaignOptions(potentials);
+        var shard = new Option<string?>("--shard") { Description = "Relax only shard i of N (i/N, 0-based; default: from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT in a Slurm array job) into NAME.shardIofN.db; every structure belongs to exactly one shard." };
+        var progressEvery = new Option<int>("--progress-every") { Description = "Structures between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 100 };
 
         var command = new Command("campaign", "Relax many structures into an ASE database, resuming where a previous run stopped.");
-        command.Arguments.Add(inputs);
-        foreach (var o in new Option[] { database, potential, optimizer, fmax, steps, cell, batchAtoms, format }) command.Options.Add(o);
+        options.AddTo(command);
+        command.Options.Add(shard);
+        command.Options.Add(progressEvery);
         command.SetAction(parse =>
         {
             var log = parse.InvocationConfiguration.Output;
-            string db = parse.GetValue(database)!;
-            if (!db.EndsWith(".db", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--db {db}: name the database .db");
-            OutputChecks.RequireDirectory("--db", db);
-            string name = parse.GetValue(optimizer)!.ToLowerInvariant();
-            var kind = OptimizerRegistry.Find(name) ?? throw new UsageException($"--optimizer {name}: expected {OptimizerRegistry.Names}");
-            Optimizer NewOptimizer() => kind.Create(false);
-            double fmaxValue = parse.GetValue(fmax);
-            if (!(fmaxValue > 0) || !double.IsFinite(fmaxValue)) throw new UsageException("--fmax must be a positive number");
-            int maxSteps = parse.GetValue(steps), budget = parse.GetValue(batchAtoms);
-            if (maxSteps < 0) throw new UsageException("--steps must not be negative");
-            if (budget < 1) throw new UsageException("--batch-atoms must be at least 1");
-            bool relaxCell = parse.GetValue(cell);
+            options.Validate(parse);
+            if (parse.GetValue(progressEvery) < 1) throw new UsageException("--progress-every must be at least 1");
+            var part = parse.GetValue(shard) is { } text
+                ? Usage(() => CampaignShard.Parse(text), "--shard")
+                : Usage(() => CampaignShard.FromSlurm(), "Slurm array") ?? CampaignShard.All;
+            string db = part.DatabaseName(parse.GetValue(options.Database)!);
+            var kind = OptimizerRegistry.Find(parse.GetValue(options.Optimizer)!)!;
+            bool relaxCell = parse.GetValue(options.Cell);
+            string[] inputs = parse.GetValue(options.Inputs)!;
+            string? format = parse.GetValue(options.Format);
+            IEnumerable<(string Key, Structure Structure)> Stream() => part.Select(StructureStream.Read(inputs, format));
 
-            var stream = StructureStream.Read(parse.GetValue(inputs)!, parse.GetValue(format));
-            using var pending = stream.GetEnumerator();
-            if (!pending.MoveNext()) throw new UsageException("no structure to relax");
-            var first = pending.Current;
-            var pot = potentials.Parse(parse.GetValue(potential)!, first.Structure.Numbers.Distinct().Order().ToArray());
-            log.WriteLine($"potential: {pot.Name}; database: {db}; batch of at most {budget} atoms");
-            IEnumerable<(string, Structure)> All()
+            // A first pass over the keys gives the total for the progress display (reading is cheap next to relaxing).
+            var done = AseDatabase.TextValues(db, RelaxCampaign.KeyName);
+            int total = 0;
+            Structure? first = null;
+            foreach (var (key, s) in Stream())
             {
-                yield return first;
-                while (pending.MoveNext()) yield return pending.Current;
+                first ??= s;
+                if (!done.Contains(key)) total++;
             }
+            if (first is null) throw new UsageException(part.IsWhole ? "no structure to relax" : $"no structure in shard {part}");
+            if (relaxCell && !first.IsCrystal) throw new UsageException("--cell: a structure is not periodic in all three directions");
+            var pot = potentials.Parse(parse.GetValue(options.Potential)!, first.Numbers.Distinct().Order().ToArray());
+            pot.CheckCovers(first);
+
+            int budget;
+            if (options.BatchBudget(parse) is { } given) budget = given;
+            else
+            {
+                var probe = new BatchSizeProbe(pot).Measure(first, relaxCell);
+                budget = probe.Picked;
+                log.WriteLine("batch probe: " + string.Join(", ", probe.Points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Atoms} atoms {p.AtomsPerSecond:F0}/s"))));
+                log.WriteLine($"batch of at most {budget} atoms picked ({probe.Reason})");
+            }
+            string shardNote = part.IsWhole ? "" : $"; shard {part}";
+            log.WriteLine($"potential: {pot.Name}; database: {db}; batch of at most {budget} atoms{shardNote}; {total} to relax, {done.Count} already done");
             IOptimizable Target(Structure s)
             {
                 if (relaxCell && !s.IsCrystal) throw new UsageException($"--cell: a structure is not periodic in all three directions");
                 pot.CheckCovers(s);
                 return relaxCell ? new FrechetCellFilter(s) : new AtomsOptimizable(s);
             }
+            bool terminal = !Console.IsOutputRedirected && ReferenceEquals(log, Console.Out);
+            var progress = new CampaignProgress(log, terminal, total, parse.GetValue(progressEvery));
+            var problems = new List<string>();
+            long atomEvaluations = 0, steps = 0;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var inv = CultureInfo.InvariantCulture;
-            var campaign = new RelaxCampaign(pot, db, budget, new RelaxOptions { Fmax = fmaxValue, MaxSteps = maxSteps });
-            var summary = campaign.Run(All(), NewOptimizer, Target, outcome =>
+            var campaign = new RelaxCampaign(pot, db, budget, new RelaxOptions { Fmax = parse.GetValue(options.Fmax), MaxSteps = parse.GetValue(options.Steps) });
+            var summary = progress.Run(() => campaign.Run(Stream(), () => kind.Create(false), Target, outcome =>
             {
                 var r = outcome.Result;
-                log.WriteLine(r.Problem is { } problem
-                    ? $"{outcome.Job.Key}: STOPPED: {problem}; kept the last finite state"
-                    : string.Format(inv, "{0}: {1}, {2} steps, E {3:F6} eV, fmax {4:F4} eV/Å", outcome.Job.Key,
-                        r.Converged ? "converged" : "NOT converged", r.Steps, r.FinalEnergy, r.MaxForce));
-                log.Flush();
-            });
+                atomEvaluations += (long)r.ForceCalls * outcome.Job.Atoms;
+                steps += r.Steps;
+                if (!r.Converged)
+                {
+                    string line = r.Problem is { } problem
+                        ? $"{outcome.Job.Key}: STOPPED: {problem}; kept the last finite state"
+                        : string.Format(inv, "{0}: NOT converged, {1} steps, E {2:F6} eV, fmax {3:F4} eV/Å", outcome.Job.Key, r.Steps, r.FinalEnergy, r.MaxForce);
+                    if (terminal) problems.Add(line); else log.WriteLine(line);
+                }
+                progress.Finished(r.Converged);
+            }));
+            foreach (var line in problems) log.WriteLine(line);
             log.WriteLine($"relaxed {summary.Relaxed} ({summary.Converged} converged), skipped {summary.Skipped} already in {db}");
+            double seconds = clock.Elapsed.TotalSeconds;
+            if (summary.Relaxed > 0 && seconds > 0)
+                log.WriteLine(string.Format(inv, "{0:F1} s: {1:F2} structures/s, {2:F0} atoms evaluated/s, {3} optimizer steps",
+                    seconds, summary.Relaxed / seconds, atomEvaluations / seconds, steps));
             return summary.Converged == summary.Relaxed ? 0 : 3;
         });
         return command;
+    }
+
+    private static T Usage<T>(Func<T> read, string what)
+    {
+        try { return read(); }
+        catch (FormatException e) { throw new UsageException($"{what}: {e.Message}"); }
     }
 }

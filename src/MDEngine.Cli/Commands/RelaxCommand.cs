@@ -79,7 +79,7 @@ internal static class RelaxCommand
             {
                 Optimizer = optimizerName, LineSearch = parse.GetValue(lineSearch), Fmax = parse.GetValue(fmax), MaxSteps = parse.GetValue(steps),
                 RelaxCell = relaxCell, PressureGPa = parse.GetValue(pressure), Hydrostatic = parse.GetValue(hydrostatic),
-                ConstantVolume = parse.GetValue(constantVolume), StrainMask = strainMask, FixedAtoms = ParseIndices(parse.GetValue(fix)),
+                ConstantVolume = parse.GetValue(constantVolume), StrainMask = strainMask, FixedAtoms = AtomIndices.Parse(parse.GetValue(fix)),
                 KeepSymmetry = parse.GetValue(keepSymmetry), Symprec = tolerance, MinDistance = floor,
                 MinDistanceHint = "--min-distance sets a smaller bound (Å)", OutputPath = outPath, OutputFormat = outFormat,
                 TrajectoryPath = parse.GetValue(trajectory),
@@ -163,22 +163,5 @@ internal static class RelaxCommand
             throw new UsageException($"--mask {text}: expected six 0/1 flags in Voigt order xx,yy,zz,yz,xz,xy");
         if (flags.All(f => f == "0")) throw new UsageException("--mask: every strain component is fixed; drop --cell instead");
         return FrechetCellFilter.MaskFromVoigt(flags.Select(f => f == "1").ToArray());
-    }
-
-    /// <summary>"0,3,10-15" → 0, 3, 10..15.</summary>
-    internal static int[] ParseIndices(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return [];
-        var result = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var range = part.Split('-');
-            if (range.Length == 1 && int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)) result.Add(i);
-            else if (range.Length == 2 && int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int lo)
-                     && int.TryParse(range[1], NumberStyles.None, CultureInfo.InvariantCulture, out int hi) && lo <= hi)
-                result.AddRange(Enumerable.Range(lo, hi - lo + 1));
-            else throw new UsageException($"--fix: '{part}' is not an atom index or range (0-based, e.g. 0,3,10-15)");
-        }
-        return result.Distinct().Order().ToArray();
     }
 }

@@ -133,14 +133,18 @@ public static class AseDatabase
     /// <summary>Adds one row for <paramref name="s"/> to <paramref name="path"/>, creating the database with ASE's schema
     /// when it does not exist. Each call is its own transaction, so a process killed between two calls leaves every
     /// row written before it whole (what a campaign that resumes relies on).</summary>
-    public static void Append(string path, Structure s)
+    public static void Append(string path, Structure s) => AppendAll(path, [s]);
+
+    /// <summary>Adds one row per structure to <paramref name="path"/> (created with ASE's schema when it does not
+    /// exist), all in one transaction: either every row is written or none.</summary>
+    public static void AppendAll(string path, IEnumerable<Structure> frames)
     {
         bool exists = File.Exists(path);
         using var connection = Open(path, SqliteOpenMode.ReadWriteCreate);
         using var transaction = connection.BeginTransaction();
         if (!exists) foreach (string statement in Schema) Execute(connection, statement);
         double now = Now();
-        Insert(connection, s, now);
+        foreach (var s in frames) Insert(connection, s, now);
         transaction.Commit();
     }
 
