@@ -2,27 +2,13 @@ using MDEngine.Dynamics;
 using MDEngine.Neighbors;
 using MDEngine.Potentials;
 using MDEngine.Structures;
+using MDEngine.Tests.Potentials;
 
 namespace MDEngine.Tests.Dynamics;
 
 /// <summary>The md workflow as a library call, and the ensemble registry the command line reads.</summary>
 public sealed class MdRunnerTests
 {
-    private sealed class CountingPotential(Potential inner) : Potential
-    {
-        public int Calls, LargestBatch;
-        public override string Name => inner.Name;
-        public override double Cutoff => inner.Cutoff;
-        public override IReadOnlySet<int>? Elements => inner.Elements;
-        public override bool NeedsFullNeighborList => inner.NeedsFullNeighborList;
-        public override void Compute(PotentialBatch batch)
-        {
-            Calls++;
-            LargestBatch = Math.Max(LargestBatch, batch.Count);
-            inner.Compute(batch);
-        }
-    }
-
     [Fact]
     public void Replicas_share_one_potential_call_per_step_and_each_ends_as_when_run_alone()
     {

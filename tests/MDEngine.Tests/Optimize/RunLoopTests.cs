@@ -2,6 +2,7 @@ using MDEngine.Neighbors;
 using MDEngine.Optimize;
 using MDEngine.Potentials;
 using MDEngine.Structures;
+using MDEngine.Tests.Potentials;
 
 namespace MDEngine.Tests.Optimize;
 
@@ -44,19 +45,6 @@ public class RunLoopTests
     }
 
     /// <summary>Counts potential calls and batch sizes.</summary>
-    private sealed class CountingPotential(Potential inner) : Potential
-    {
-        /// <summary>The size of every batch the potential was called with, in order.</summary>
-        public List<int> BatchSizes { get; } = [];
-        public override string Name => inner.Name;
-        public override double Cutoff => inner.Cutoff;
-        public override void Compute(PotentialBatch batch)
-        {
-            BatchSizes.Add(batch.Count);
-            inner.Compute(batch);
-        }
-    }
-
     [Fact]
     public void A_batch_converges_each_structure_on_its_own_with_one_call_per_step()
     {
