@@ -53,19 +53,8 @@ internal static class RelaxCommand
         {
             var log = parse.InvocationConfiguration.Output;
             var inv = CultureInfo.InvariantCulture;
-            string optimizerName = parse.GetValue(optimizer)!.ToLowerInvariant();
-            var optimizerKind = OptimizerRegistry.Find(optimizerName)
-                ?? throw new UsageException($"--optimizer {optimizerName}: expected {OptimizerRegistry.Names}");
-            if (parse.GetValue(lineSearch) && !optimizerKind.TakesLineSearch)
-                throw new UsageException($"--line-search applies to {string.Join(" and ", OptimizerRegistry.All.Where(k => k.TakesLineSearch).Select(k => k.Name))}");
-            if (!(parse.GetValue(fmax) > 0)) throw new UsageException("--fmax must be positive");
-            if (parse.GetValue(steps) < 0) throw new UsageException("--steps must not be negative");
-            bool relaxCell = parse.GetValue(cell);
+            // Option values are checked against each other and the inputs by RelaxRunner.Check, before any work.
             var strainMask = ParseMask(parse.GetValue(mask));
-            if (!relaxCell && (parse.GetValue(pressure) != 0 || parse.GetValue(hydrostatic) || parse.GetValue(constantVolume) || strainMask is not null))
-                throw new UsageException("--pressure, --hydrostatic, --constant-volume and --mask need --cell");
-            if (parse.GetValue(hydrostatic) && parse.GetValue(constantVolume)) throw new UsageException("--hydrostatic and --constant-volume exclude each other");
-            if (!double.IsFinite(parse.GetValue(pressure))) throw new UsageException("--pressure must be a finite number");
             double tolerance = parse.GetValue(symprec);
             if (!(tolerance > 0 && tolerance <= SymmetryCommand.MaxSymprec))
                 throw new UsageException(FormattableString.Invariant($"--symprec {tolerance}: expected a distance above 0 and at most {SymmetryCommand.MaxSymprec} Å"));
@@ -77,8 +66,8 @@ internal static class RelaxCommand
             if (floor is { } d && !(d > 0 && double.IsFinite(d))) throw new UsageException("--min-distance must be a positive distance");
             var settings = new RelaxSettings
             {
-                Optimizer = optimizerName, LineSearch = parse.GetValue(lineSearch), Fmax = parse.GetValue(fmax), MaxSteps = parse.GetValue(steps),
-                RelaxCell = relaxCell, PressureGPa = parse.GetValue(pressure), Hydrostatic = parse.GetValue(hydrostatic),
+                Optimizer = parse.GetValue(optimizer)!.ToLowerInvariant(), LineSearch = parse.GetValue(lineSearch), Fmax = parse.GetValue(fmax), MaxSteps = parse.GetValue(steps),
+                RelaxCell = parse.GetValue(cell), PressureGPa = parse.GetValue(pressure), Hydrostatic = parse.GetValue(hydrostatic),
                 ConstantVolume = parse.GetValue(constantVolume), StrainMask = strainMask, FixedAtoms = AtomIndices.Parse(parse.GetValue(fix)),
                 KeepSymmetry = parse.GetValue(keepSymmetry), Symprec = tolerance, MinDistance = floor,
                 MinDistanceHint = "--min-distance sets a smaller bound (Å)", OutputPath = outPath, OutputFormat = outFormat,
