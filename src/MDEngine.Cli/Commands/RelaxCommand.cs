@@ -53,7 +53,8 @@ internal static class RelaxCommand
         {
             var log = parse.InvocationConfiguration.Output;
             var inv = CultureInfo.InvariantCulture;
-            // Option values are checked against each other and the inputs by RelaxRunner.Check, before any work.
+            // Option values are checked against each other here, before any input is read, and against the inputs
+            // by RelaxRunner.Check, before any work.
             var strainMask = ParseMask(parse.GetValue(mask));
             double tolerance = parse.GetValue(symprec);
             if (!(tolerance > 0 && tolerance <= SymmetryCommand.MaxSymprec))
@@ -73,6 +74,7 @@ internal static class RelaxCommand
                 MinDistanceHint = "--min-distance sets a smaller bound (Å)", OutputPath = outPath, OutputFormat = outFormat,
                 TrajectoryPath = parse.GetValue(trajectory),
             };
+            RelaxRunner.CheckSettings(settings);
 
             // Read everything first: a bad input fails before any work or output.
             var inputs = new List<LabeledStructure>();

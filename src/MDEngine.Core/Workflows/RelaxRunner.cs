@@ -73,16 +73,7 @@ public static class RelaxRunner
     /// atoms, before anything is computed or written; returns the optimizer the settings name.</summary>
     public static OptimizerKind Check(Potential potential, IReadOnlyList<LabeledStructure> inputs, RelaxSettings settings)
     {
-        var optimizer = OptimizerRegistry.Find(settings.Optimizer)
-            ?? throw new SettingsException($"optimizer {settings.Optimizer}: expected {OptimizerRegistry.Names}");
-        if (settings.LineSearch && !optimizer.TakesLineSearch)
-            throw new SettingsException($"a line search applies to {string.Join(" and ", OptimizerRegistry.All.Where(k => k.TakesLineSearch).Select(k => k.Name))}");
-        if (!(settings.Fmax > 0)) throw new SettingsException("fmax must be positive");
-        if (settings.MaxSteps < 0) throw new SettingsException("the step limit must not be negative");
-        if (!settings.RelaxCell && (settings.PressureGPa != 0 || settings.Hydrostatic || settings.ConstantVolume || settings.StrainMask is not null))
-            throw new SettingsException("a pressure, hydrostatic, constant-volume or masked strain needs a cell relaxation");
-        if (settings.Hydrostatic && settings.ConstantVolume) throw new SettingsException("hydrostatic and constant-volume exclude each other");
-        if (!double.IsFinite(settings.PressureGPa)) throw new SettingsException("the pressure must be a finite number");
+        var optimizer = CheckSettings(settings);
         if (settings.OutputPath is { } output && inputs.Count > 1
             && StructureFile.ResolveFormat(output, settings.OutputFormat) is var format && !StructureFile.MultiFrameFormats.Contains(format))
             throw new SettingsException($"{inputs.Count} structures to write but {format} holds one: write extxyz");
@@ -100,6 +91,23 @@ public static class RelaxRunner
             potential.CheckCovers(s);
             CloseContacts.Require(s, label, settings.MinDistance, settings.MinDistanceHint);
         }
+        return optimizer;
+    }
+
+    /// <summary>Refuses settings that contradict each other (no inputs needed: a caller checks them before reading
+    /// any); returns the optimizer they name.</summary>
+    public static OptimizerKind CheckSettings(RelaxSettings settings)
+    {
+        var optimizer = OptimizerRegistry.Find(settings.Optimizer)
+            ?? throw new SettingsException($"optimizer {settings.Optimizer}: expected {OptimizerRegistry.Names}");
+        if (settings.LineSearch && !optimizer.TakesLineSearch)
+            throw new SettingsException($"a line search applies to {string.Join(" and ", OptimizerRegistry.All.Where(k => k.TakesLineSearch).Select(k => k.Name))}");
+        if (!(settings.Fmax > 0)) throw new SettingsException("fmax must be positive");
+        if (settings.MaxSteps < 0) throw new SettingsException("the step limit must not be negative");
+        if (!settings.RelaxCell && (settings.PressureGPa != 0 || settings.Hydrostatic || settings.ConstantVolume || settings.StrainMask is not null))
+            throw new SettingsException("a pressure, hydrostatic, constant-volume or masked strain needs a cell relaxation");
+        if (settings.Hydrostatic && settings.ConstantVolume) throw new SettingsException("hydrostatic and constant-volume exclude each other");
+        if (!double.IsFinite(settings.PressureGPa)) throw new SettingsException("the pressure must be a finite number");
         return optimizer;
     }
 
