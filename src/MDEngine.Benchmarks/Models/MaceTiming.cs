@@ -1,5 +1,4 @@
 using MDEngine.ML.E3nn;
-using MDEngine.ML.IO;
 using MDEngine.ML.Mace;
 using MDEngine.Structures;
 using TorchSharp;
@@ -20,23 +19,21 @@ public static class MaceTiming
         AvgNumNeighbors = 60.0, Correlation = [3, 3], RadialMlp = [64, 64, 64], Scale = [1.0], Shift = [0.0],
     };
 
-    /// <param name="constantsPath">A safetensors file holding the model-independent constants (the U matrices of the
-    /// symmetric contraction), as the MACE test model ships them.</param>
-    public static MacePotential CreatePotential(string constantsPath, MaceOptions options)
+    /// <summary>The medium-shaped model with random weights (seed 1) and computed constants.</summary>
+    public static MacePotential CreatePotential(MaceOptions options)
     {
-        var constants = SafeTensors.Read(constantsPath);
         var config = MediumConfig;
-        var weights = RandomMaceWeights.Create(config, constants, seed: 1);
+        var weights = RandomMaceWeights.Create(config, seed: 1);
         var device = options.Apply();
         return new MacePotential(new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction), "MACE medium-shaped (random)");
     }
 
-    public static void Run(string constantsPath, TextWriter output, int[] threads, int[] sizes, bool batch, torch.ScalarType[] dtypes)
+    public static void Run(TextWriter output, int[] threads, int[] sizes, bool batch, torch.ScalarType[] dtypes)
     {
         output.WriteLine($"{Environment.ProcessorCount} processors, load average {MachineLoad.Average()}");
         foreach (var dtype in dtypes)
         {
-            var potential = CreatePotential(constantsPath, new MaceOptions { DType = dtype, Device = "cpu" });
+            var potential = CreatePotential(new MaceOptions { DType = dtype, Device = "cpu" });
             foreach (int t in threads)
             {
                 torch.set_num_threads(t);

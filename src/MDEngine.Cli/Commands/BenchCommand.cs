@@ -58,18 +58,15 @@ internal static class BenchCommand
 
     private static Command MaceCommand()
     {
-        var constants = new Option<string>("--constants") { Description = "safetensors file with the symmetric-contraction constants (the MACE test model's model.safetensors).", Required = true };
         var threads = ThreadsOption("1,2");
         var sizes = new Option<string>("--sizes") { Description = "Supercells n of 8n³-atom rattled diamond Si, comma-separated.", DefaultValueFactory = _ => "1,2,3,4" };
         var batch = new Option<bool>("--batch") { Description = "Also time a batch of 64 cells of 8 atoms.", DefaultValueFactory = _ => true };
         var dtypes = DtypesOption();
         var command = new Command("mace", "Time a MACE-MP-0-medium-shaped model (random weights): energy, forces and stress per evaluation.");
-        foreach (var o in new Option[] { constants, threads, sizes, batch, dtypes }) command.Options.Add(o);
+        foreach (var o in new Option[] { threads, sizes, batch, dtypes }) command.Options.Add(o);
         command.SetAction(parse =>
         {
-            string file = parse.GetValue(constants)!;
-            if (!File.Exists(file)) throw new UsageException($"--constants {file}: not found");
-            MaceTiming.Run(file, parse.InvocationConfiguration.Output, ParseInts("--threads", parse.GetValue(threads)!),
+            MaceTiming.Run(parse.InvocationConfiguration.Output, ParseInts("--threads", parse.GetValue(threads)!),
                 ParseInts("--sizes", parse.GetValue(sizes)!), parse.GetValue(batch), ParseDtypes(parse.GetValue(dtypes)!));
             return 0;
         });

@@ -6,12 +6,37 @@ using MDEngine.ML.IO;
 namespace MDEngine.ML.Mace;
 
 /// <summary>
-/// Random weights for a MACE architecture, for benchmarks and tests of shapes that no trained file is at hand for.
-/// The constants (Wigner 3j blocks, U matrices) are taken from an existing model with the same max_ell and
-/// correlation: they depend only on the irreps, not on the channel count or the elements.
+/// Random weights for a MACE architecture, for benchmarks, tests and new models to train. The constants (Wigner 3j
+/// blocks, U matrices) depend only on the irreps, not on the channel count or the elements: they are computed
+/// (<see cref="ComputedConstants"/>) or taken from an existing model with the same max_ell and correlation.
 /// </summary>
 public static class RandomMaceWeights
 {
+    /// <summary>Random weights with computed constants: e3nn's Wigner 3j blocks and mace-torch's U matrices.</summary>
+    public static Dictionary<string, SafeTensor> Create(MaceConfig config, int seed = 0) => Create(config, ComputedConstants(config), seed);
+
+    /// <summary>The constants <see cref="Create(MaceConfig, IReadOnlyDictionary{string, SafeTensor}, int)"/> reads, in the
+    /// layout of a model file: the Wigner 3j blocks of the convolution (under interaction 1's names) and the U matrices of
+    /// the symmetric contraction for each output degree L (under product 0's contraction L).</summary>
+    public static Dictionary<string, SafeTensor> ComputedConstants(MaceConfig config)
+    {
+        var constants = new Dictionary<string, SafeTensor>(StringComparer.Ordinal);
+        var hidden = Irreps.Parse(config.HiddenIrreps);
+        int lmax = Math.Max(config.MaxEll, hidden.LMax);
+        for (int l1 = 1; l1 <= lmax; l1++)
+            for (int l2 = 1; l2 <= lmax; l2++)
+                for (int l3 = Math.Abs(l1 - l2); l3 <= Math.Min(l1 + l2, lmax); l3++)
+                    if (l3 > 0)
+                        constants[$"interactions.1.conv_tp._compiled_main_left_right._w3j_{l1}_{l2}_{l3}"] =
+                            new SafeTensor("F64", [2 * l1 + 1, 2 * l2 + 1, 2 * l3 + 1], Wigner3jSymbols.Compute(l1, l2, l3));
+        var coupling = new Irreps(Irreps.SphericalHarmonics(config.MaxEll).Select(m => new MulIrrep(1, m.Ir)));
+        int correlation = config.Correlation.Max();
+        foreach (var (_, ir) in hidden)
+            for (int nu = 1; nu <= correlation; nu++)
+                constants[$"products.0.symmetric_contractions.contractions.{ir.L}.U_matrix_{nu}"] = SymmetricContractionBasis.UMatrix(coupling, ir, nu);
+        return constants;
+    }
+
     public static Dictionary<string, SafeTensor> Create(MaceConfig config, IReadOnlyDictionary<string, SafeTensor> constants, int seed = 0)
     {
         var rng = new Random(seed);
