@@ -26,11 +26,11 @@ catch (Exception e) when (e is PotentialCoverageException or MDEngine.IO.InputEx
     Console.Error.WriteLine($"error: {e.Message}; pass a potential, e.g. dotnet run examples/relax_cu.cs -- Cu_u3.eam");
     return 2;
 }
-var calculator = new Calculator(potential);
+var bound = new BoundPotential(potential);   // the potential with its Verlet neighbor list, as ASE's calculator
 
 // Atoms and cell through the Fréchet cell filter, L-BFGS as ASE's, converged when every force is below 0.01 eV/Å.
 var filter = new FrechetCellFilter(structure);
-var relaxation = new Relaxation(filter, new Lbfgs(), calculator, new RelaxOptions { Fmax = 0.01, MaxSteps = 500 })
+var relaxation = new Relaxation(filter, new Lbfgs(), bound, new RelaxOptions { Fmax = 0.01, MaxSteps = 500 })
     .Observe(new RelaxObserver((step, _, e) => Console.WriteLine($"step {step,4}  energy {e.Energy,14:F6} eV  fmax {e.MaxForce:F5} eV/Å")));
 var result = relaxation.Run();
 

@@ -47,7 +47,7 @@ public static class CliRunner
     private static bool IsHelpOrVersionRequest(ParseResult parse) =>
         parse.Tokens.Any(t => t.Value is "--help" or "-h" or "-?" or "--version");
 
-    private static bool IsBadInput(Exception e) => e is InputException or PotentialCoverageException or UsageException
+    private static bool IsBadInput(Exception e) => e is InputException or PotentialCoverageException or UsageException or Workflows.SettingsException
         or FileNotFoundException or DirectoryNotFoundException;
 
     /// <summary>The message on one line with every other control character escaped (\x1B, \u0085, ...): text

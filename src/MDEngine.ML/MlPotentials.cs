@@ -1,20 +1,19 @@
 using MDEngine.ML.Mace;
 using MDEngine.ML.TensorNet;
 using MDEngine.ML.TorchScript;
-using MDEngine.Potentials;
+using MDEngine.Potentials.Formats;
 
 namespace MDEngine.ML;
 
-/// <summary>The one place that makes every ML model family's potential specifications known to
-/// <see cref="PotentialSpec"/>; a program calls it once at start-up.</summary>
+/// <summary>The potential formats of every ML model family, for a program to register at start-up in its
+/// <see cref="PotentialRegistry"/>: <c>PotentialRegistry.Classical().Add(MlPotentials.Formats)</c>.</summary>
 public static class MlPotentials
 {
-    public static void Register()
-    {
-        // TorchScript first: it claims a .pt/.pth/.model file only when it is a TorchScript archive, and leaves
-        // pickled .model files (torch.save) to MACE's reader, which takes every .model it is given.
-        TorchScriptSpec.Register();   // deployed TorchScript files / `torchscript:...`
-        MaceSpec.Register();   // `model.json` / `mace:...`
-        TensorNetSpec.Register();   // a matgl TensorNet folder / `tensornet:...`
-    }
+    /// <summary>The families' formats in order of precedence. TorchScript first: it claims a .pt/.pth/.model file
+    /// only when it is a TorchScript archive, and leaves pickled .model files (torch.save) to MACE's reader, which
+    /// takes every .model it is given.</summary>
+    public static IReadOnlyList<PotentialFormat> Formats => [new TorchScriptSpec(), new MaceSpec(), new TensorNetSpec()];
+
+    /// <summary>A registry of every classical format and every ML family: what the command line knows.</summary>
+    public static PotentialRegistry Registry() => PotentialRegistry.Classical().Add(Formats);
 }

@@ -4,6 +4,7 @@ using MDEngine.IO;
 using MDEngine.Optimize;
 using MDEngine.Potentials;
 using MDEngine.Structures;
+using MDEngine.Potentials.Formats;
 
 namespace MDEngine.Cli.Commands;
 
@@ -16,9 +17,9 @@ namespace MDEngine.Cli.Commands;
 /// when some did not converge.</summary>
 internal static class CampaignCommand
 {
-    public static Command Create()
+    public static Command Create(PotentialRegistry potentials)
     {
-        var options = new CampaignOptions();
+        var options = new CampaignOptions(potentials);
         var shard = new Option<string?>("--shard") { Description = "Relax only shard i of N (i/N, 0-based; default: from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT in a Slurm array job) into NAME.shardIofN.db; every structure belongs to exactly one shard." };
         var progressEvery = new Option<int>("--progress-every") { Description = "Structures between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 100 };
 
@@ -52,7 +53,7 @@ internal static class CampaignCommand
             }
             if (first is null) throw new UsageException(part.IsWhole ? "no structure to relax" : $"no structure in shard {part}");
             if (relaxCell && !first.IsCrystal) throw new UsageException("--cell: a structure is not periodic in all three directions");
-            var pot = PotentialSpec.Parse(parse.GetValue(options.Potential)!, first.Numbers.Distinct().Order().ToArray());
+            var pot = potentials.Parse(parse.GetValue(options.Potential)!, first.Numbers.Distinct().Order().ToArray());
             pot.CheckCovers(first);
 
             int budget;

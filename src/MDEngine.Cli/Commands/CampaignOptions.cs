@@ -1,16 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
 using MDEngine.Optimize;
+using MDEngine.Potentials.Formats;
 
 namespace MDEngine.Cli.Commands;
 
 /// <summary>The options of a relaxation campaign, shared by <c>campaign</c>, which runs one, and <c>sbatch</c>, which
 /// writes a Slurm array script running it in shards: the script repeats the campaign's options as parsed here.</summary>
-internal sealed class CampaignOptions
+internal sealed class CampaignOptions(PotentialRegistry potentials)
 {
     public readonly Argument<string[]> Inputs = new("inputs") { Description = "Structure files, folders or patterns such as 'cifs/*.cif'.", Arity = ArgumentArity.OneOrMore };
     public readonly Option<string> Database = new("--db") { Description = "ASE database (.db) receiving one row per relaxed structure; an existing one is continued. A shard writes NAME.shardIofN.db.", Required = true };
-    public readonly Option<string> Potential = new("--potential", "-p") { Description = "Potential specification, or auto (the shipped potential covering the first structure's elements).", DefaultValueFactory = _ => "auto" };
+    public readonly Option<string> Potential = new("--potential", "-p") { Description = $"Potential: {potentials.Help} (for auto: the first structure's elements).", DefaultValueFactory = _ => "auto" };
     public readonly Option<string> Optimizer = new("--optimizer") { Description = $"One of {OptimizerRegistry.Names}.", DefaultValueFactory = _ => "fire" };
     public readonly Option<double> Fmax = new("--fmax") { Description = "Converged when every force (and the cell's, with --cell) is below this (eV/Å).", DefaultValueFactory = _ => 0.05 };
     public readonly Option<int> Steps = new("--steps") { Description = "Most optimizer steps per structure.", DefaultValueFactory = _ => 500 };

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using MDEngine.IO;
-using MDEngine.Neighbors;
 using MDEngine.Potentials;
+using MDEngine.Potentials.Formats;
 using MDEngine.Structures;
+using MDEngine.Workflows;
 
 namespace MDEngine.Cli.Commands;
 
@@ -17,12 +18,12 @@ internal static class EvalCommand
 
     private const double GPaPerEvA3 = 160.21766208;
 
-    public static Command Create()
+    public static Command Create(PotentialRegistry potentials)
     {
         var files = new Argument<string[]>("files") { Description = "Structure files (extxyz, xyz, cif, POSCAR/CONTCAR/.vasp).", Arity = ArgumentArity.OneOrMore };
         var potentialOption = new Option<string>("--potential", "-p")
         {
-            Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:epsilon=..,sigma=..,cutoff=.., morse:D=..,alpha=..,r0=..,cutoff=.., a model, or auto (the shipped potential covering the elements).",
+            Description = $"Potential: {potentials.Help}.",
             DefaultValueFactory = _ => "auto",
         };
         var outputOption = new Option<string?>("--output", "-o") { Description = "Write every frame with its results to this extended XYZ file." };
@@ -41,53 +42,28 @@ internal static class EvalCommand
             if (parse.GetValue(outputOption) is { } target) OutputChecks.RequireExtXyz("--output", target);
             double? floor = parse.GetValue(minDistance);
             if (floor is { } d && !(d > 0 && double.IsFinite(d))) throw new UsageException("--min-distance must be a positive distance");
-            var frames = new List<(string File, int Index, Structure Structure)>();
+            var frames = new List<LabeledStructure>();
             foreach (var path in inputs)
             {
                 var read = StructureFile.Read(path, parse.GetValue(format));
-                for (int f = 0; f < read.Count; f++) frames.Add((path, f, read[f]));
+                for (int f = 0; f < read.Count; f++) frames.Add(new(read.Count > 1 || inputs.Length > 1 ? $"{path}[{f}]" : path, read[f]));
             }
-            var elements = frames.SelectMany(f => f.Structure.Numbers).Distinct().Order().ToArray();
-            var potential = PotentialSpec.Parse(parse.GetValue(potentialOption)!, elements);
-            foreach (var (file, index, s) in frames)
-            {
-                potential.CheckCovers(s);
-                CloseContacts.Require(s, frames.Count > 1 || inputs.Length > 1 ? $"{file}[{index}]" : file, floor, "--min-distance sets a smaller bound (Å)");
-            }
+            var potential = potentials.Parse(parse.GetValue(potentialOption)!, frames.SelectMany(f => f.Structure.Numbers).Distinct().Order().ToArray());
+            var settings = new EvalSettings { MinDistance = floor, MinDistanceHint = "--min-distance sets a smaller bound (Å)", OutputPath = parse.GetValue(outputOption) };
+            EvalRunner.Check(potential, frames, settings);
             output.WriteLine($"potential: {potential.Name} (cutoff {potential.Cutoff.ToString("0.###", CultureInfo.InvariantCulture)} Å)");
 
-            foreach (var (file, index, s) in frames)
+            var report = EvalRunner.Run(potential, frames, settings);
+            foreach (var e in report.Structures) output.WriteLine(Summary(e.Label, e.Structure, e.Result));
+            if (report.Problem is { } problem)
             {
-                var list = NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList);
-                var what = s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces;
-                var result = potential.Compute(s, list, what);
-                if (NonFinite(result) is { } problem)
-                {
-                    parse.InvocationConfiguration.Error.WriteLine(
-                        $"error: {(frames.Count > 1 || inputs.Length > 1 ? $"{file}[{index}]" : file)}: {problem}; nothing was written");
-                    return NonFiniteResult;
-                }
-                s.Energy = result.Energy;
-                s.Forces = result.Forces;
-                s.Stress = result.Stress;
-                output.WriteLine(Summary(frames.Count > 1 || inputs.Length > 1 ? $"{file}[{index}]" : file, s, result));
+                parse.InvocationConfiguration.Error.WriteLine($"error: {report.ProblemLabel}: {problem}; nothing was written");
+                return NonFiniteResult;
             }
-            if (parse.GetValue(outputOption) is { } outPath)
-            {
-                StructureFile.Write(outPath, frames.Select(f => f.Structure), "extxyz");
-                output.WriteLine($"wrote {frames.Count} frame{(frames.Count == 1 ? "" : "s")} to {outPath}");
-            }
+            if (settings.OutputPath is { } outPath) output.WriteLine($"wrote {frames.Count} frame{(frames.Count == 1 ? "" : "s")} to {outPath}");
             return 0;
         });
         return command;
-    }
-
-    private static string? NonFinite(PotentialResult r)
-    {
-        if (!double.IsFinite(r.Energy)) return "the potential gave a non-finite energy";
-        if (r.Forces is { } f && !f.All(v => v.IsFinite)) return "the potential gave a non-finite force";
-        if (r.Stress is { } s && !s.IsFinite) return "the potential gave a non-finite stress";
-        return null;
     }
 
     private static string Summary(string label, Structure s, PotentialResult r)

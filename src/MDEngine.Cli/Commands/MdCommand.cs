@@ -5,6 +5,7 @@ using MDEngine.IO;
 using MDEngine.Neighbors;
 using MDEngine.Potentials;
 using Spectre.Console;
+using MDEngine.Potentials.Formats;
 
 namespace MDEngine.Cli.Commands;
 
@@ -30,11 +31,11 @@ internal static class MdCommand
     /// <summary>Largest neighbor-list skin accepted (Å).</summary>
     public const double MaxSkin = 10;
 
-    public static Command Create()
+    public static Command Create(PotentialRegistry potentials)
     {
         var files = new Argument<string[]>("files") { Description = "Structure files (the last frame of each is used); several run side by side.", Arity = ArgumentArity.OneOrMore };
         var replicas = new Option<int>("--replicas") { Description = "Runs of each structure, side by side with one potential call per step for all; run k draws its velocities and thermostat noise from --seed + k, and writes its own files (md.extxyz → md.r0.extxyz, md.r1.extxyz, ...).", DefaultValueFactory = _ => 1 };
-        var potential = new Option<string>("--potential") { Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:..., morse:..., a model, or auto (the shipped potential covering the elements).", DefaultValueFactory = _ => "auto" };
+        var potential = new Option<string>("--potential") { Description = $"Potential: {potentials.Help}.", DefaultValueFactory = _ => "auto" };
         var ensemble = new Option<string>("--ensemble") { Description = "One of: " + string.Join("; ", EnsembleRegistry.All.Select(k => $"{k.Name} ({k.Description}{(k.Options.Count > 0 ? ", reads --" + string.Join(", --", k.Options) : "")})")) + ".", DefaultValueFactory = _ => "nve" };
         var timestep = new Option<double>("--timestep") { Description = "Time step (fs).", DefaultValueFactory = _ => 1.0 };
         var steps = new Option<long>("--steps") { Description = "Total number of steps of the run.", Required = true };
@@ -111,7 +112,7 @@ internal static class MdCommand
             {
                 Inputs = parse.GetValue(files)!.Select(f => MdInput.FromFile(f, inputFormat)).ToArray(),
                 Replicas = parse.GetValue(replicas),
-                Potential = elements => PotentialSpec.Parse(parse.GetValue(potential)!, elements),
+                Potential = elements => potentials.Parse(parse.GetValue(potential)!, elements),
                 Ensemble = kind.Name,
                 Integrator = new IntegratorSettings
                 {

@@ -2,12 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using MDEngine.Geometry;
 using MDEngine.IO;
-using MDEngine.Neighbors;
 using MDEngine.Optimize;
-using MDEngine.Optimize.Constraints;
 using MDEngine.Potentials;
+using MDEngine.Potentials.Formats;
 using MDEngine.Structures;
-using MDEngine.Symmetry;
+using MDEngine.Workflows;
 using Spectre.Console;
 
 namespace MDEngine.Cli.Commands;
@@ -23,10 +22,10 @@ internal static class RelaxCommand
     public const int NotConverged = 3;
     private const double GPaPerEvA3 = 160.21766208;
 
-    public static Command Create()
+    public static Command Create(PotentialRegistry potentials)
     {
         var files = new Argument<string[]>("files") { Description = "Structure files (every frame is relaxed).", Arity = ArgumentArity.OneOrMore };
-        var potential = new Option<string>("--potential") { Description = "Potential: a .eam/.eam.alloy/.eam.fs/.sw/.tersoff file, lj:..., morse:..., a model, or auto (the shipped potential covering the elements).", DefaultValueFactory = _ => "auto" };
+        var potential = new Option<string>("--potential") { Description = $"Potential: {potentials.Help}.", DefaultValueFactory = _ => "auto" };
         var optimizer = new Option<string>("--optimizer") { Description = $"One of {OptimizerRegistry.Names} (ASE's algorithms and defaults).", DefaultValueFactory = _ => "lbfgs" };
         var lineSearch = new Option<bool>("--line-search") { Description = "With bfgs or lbfgs: choose each step's length by a Wolfe line search." };
         var fmax = new Option<double>("--fmax") { Description = "Converged when every atom's force (and the cell's generalized force) is below this, eV/Å.", DefaultValueFactory = _ => 0.05 };
@@ -54,26 +53,9 @@ internal static class RelaxCommand
         {
             var log = parse.InvocationConfiguration.Output;
             var inv = CultureInfo.InvariantCulture;
-            string optimizerName = parse.GetValue(optimizer)!.ToLowerInvariant();
-            var optimizerKind = OptimizerRegistry.Find(optimizerName)
-                ?? throw new UsageException($"--optimizer {optimizerName}: expected {OptimizerRegistry.Names}");
-            bool useLineSearch = parse.GetValue(lineSearch);
-            if (useLineSearch && !optimizerKind.TakesLineSearch)
-                throw new UsageException($"--line-search applies to {string.Join(" and ", OptimizerRegistry.All.Where(k => k.TakesLineSearch).Select(k => k.Name))}");
-            double fmaxValue = parse.GetValue(fmax);
-            if (!(fmaxValue > 0)) throw new UsageException("--fmax must be positive");
-            int maxSteps = parse.GetValue(steps);
-            if (maxSteps < 0) throw new UsageException("--steps must not be negative");
-            bool relaxCell = parse.GetValue(cell);
-            double pressureGPa = parse.GetValue(pressure);
-            bool hydro = parse.GetValue(hydrostatic), constVolume = parse.GetValue(constantVolume);
+            // Option values are checked against each other here, before any input is read, and against the inputs
+            // by RelaxRunner.Check, before any work.
             var strainMask = ParseMask(parse.GetValue(mask));
-            if (!relaxCell && (pressureGPa != 0 || hydro || constVolume || strainMask is not null))
-                throw new UsageException("--pressure, --hydrostatic, --constant-volume and --mask need --cell");
-            if (hydro && constVolume) throw new UsageException("--hydrostatic and --constant-volume exclude each other");
-            if (!double.IsFinite(pressureGPa)) throw new UsageException("--pressure must be a finite number");
-            var fixedAtoms = AtomIndices.Parse(parse.GetValue(fix));
-            bool symmetric = parse.GetValue(keepSymmetry);
             double tolerance = parse.GetValue(symprec);
             if (!(tolerance > 0 && tolerance <= SymmetryCommand.MaxSymprec))
                 throw new UsageException(FormattableString.Invariant($"--symprec {tolerance}: expected a distance above 0 and at most {SymmetryCommand.MaxSymprec} Å"));
@@ -83,165 +65,83 @@ internal static class RelaxCommand
             if (parse.GetValue(trajectory) is { } trajectoryName) OutputChecks.RequireTrajectoryFormat("--trajectory", trajectoryName);
             double? floor = parse.GetValue(minDistance);
             if (floor is { } d && !(d > 0 && double.IsFinite(d))) throw new UsageException("--min-distance must be a positive distance");
+            var settings = new RelaxSettings
+            {
+                Optimizer = parse.GetValue(optimizer)!.ToLowerInvariant(), LineSearch = parse.GetValue(lineSearch), Fmax = parse.GetValue(fmax), MaxSteps = parse.GetValue(steps),
+                RelaxCell = parse.GetValue(cell), PressureGPa = parse.GetValue(pressure), Hydrostatic = parse.GetValue(hydrostatic),
+                ConstantVolume = parse.GetValue(constantVolume), StrainMask = strainMask, FixedAtoms = AtomIndices.Parse(parse.GetValue(fix)),
+                KeepSymmetry = parse.GetValue(keepSymmetry), Symprec = tolerance, MinDistance = floor,
+                MinDistanceHint = "--min-distance sets a smaller bound (Å)", OutputPath = outPath, OutputFormat = outFormat,
+                TrajectoryPath = parse.GetValue(trajectory),
+            };
+            RelaxRunner.CheckSettings(settings);
 
             // Read everything first: a bad input fails before any work or output.
-            var inputs = new List<(string Label, Structure Structure)>();
+            var inputs = new List<LabeledStructure>();
             foreach (var path in parse.GetValue(files)!)
             {
                 var frames = StructureFile.Read(path, parse.GetValue(format));
-                for (int f = 0; f < frames.Count; f++)
-                    inputs.Add((frames.Count > 1 ? $"{path} frame {f}" : path, frames[f]));
+                for (int f = 0; f < frames.Count; f++) inputs.Add(new(frames.Count > 1 ? $"{path} frame {f}" : path, frames[f]));
             }
-            if (inputs.Count > 1 && !StructureFile.MultiFrameFormats.Contains(outFormat))
-                throw new UsageException($"{inputs.Count} structures to write but {outFormat} holds one: write extxyz");
-            foreach (var (label, s) in inputs)
-            {
-                if (fixedAtoms.Length > 0 && fixedAtoms.Max() >= s.Count)
-                    throw new UsageException($"--fix: atom {fixedAtoms.Max()} does not exist in {label} ({s.Count} atoms)");
-                if (relaxCell && !s.IsCrystal)
-                    throw new UsageException($"--cell: {label} is not periodic in all three directions");
-                if (symmetric && !s.IsCrystal)
-                    throw new UsageException($"--keep-symmetry: {label} is not periodic in all three directions");
-            }
-
-            var pot = PotentialSpec.Parse(parse.GetValue(potential)!, inputs.SelectMany(i => i.Structure.Numbers).Distinct().Order().ToArray());
-            foreach (var (label, s) in inputs)
-            {
-                pot.CheckCovers(s);
-                CloseContacts.Require(s, label, floor, "--min-distance sets a smaller bound (Å)");
-            }
+            var pot = potentials.Parse(parse.GetValue(potential)!, inputs.SelectMany(i => i.Structure.Numbers).Distinct().Order().ToArray());
+            RelaxRunner.Check(pot, inputs, settings);
             log.WriteLine($"potential: {pot.Name}");
 
-            var initial = new double[inputs.Count];
-            var groupBefore = inputs.Select(i => SpaceGroup(i.Structure, tolerance)).ToArray();
-            var targets = new IOptimizable[inputs.Count];
-            for (int b = 0; b < inputs.Count; b++)
-            {
-                var s = inputs[b].Structure;
-                var constraints = new List<IConstraint>();
-                if (symmetric)
+            RelaxReport? report = null;
+            if (!Console.IsOutputRedirected && ReferenceEquals(log, Console.Out))
+                AnsiConsole.Progress().AutoClear(true).Start(ctx =>
                 {
-                    var dataset = SymmetryAnalyzer.Analyze(s, tolerance);
-                    var symmetry = new FixSymmetry(s, dataset.Operations.Operations, tolerance);
-                    symmetry.Refine(s);
-                    constraints.Add(symmetry);
-                }
-                if (fixedAtoms.Length > 0) constraints.Add(new FixAtoms(fixedAtoms));
-                targets[b] = relaxCell
-                    ? new FrechetCellFilter(s, constraints, pressureGPa / GPaPerEvA3, hydro, constVolume, strainMask)
-                    : new AtomsOptimizable(s, constraints);
-            }
-
-            Optimizer NewOptimizer() => optimizerKind.Create(useLineSearch);
-
-            var options = new RelaxOptions { Fmax = fmaxValue, MaxSteps = maxSteps };
-            ExtXyzWriter? trajectoryWriter = parse.GetValue(trajectory) is { } t ? new ExtXyzWriter(t) : null;
-            RelaxResult[] results;
-            bool interactive = !Console.IsOutputRedirected && ReferenceEquals(log, Console.Out);
-            try
-            {
-                IRelaxObserver? ObserverFor(int b, Action<int, Evaluation>? progress) => new RelaxObserver((step, target, e) =>
-                {
-                    if (step == 0) initial[b] = e.Energy;
-                    progress?.Invoke(step, e);
-                    if (trajectoryWriter is null) return;
-                    var frame = target.Structure.Clone();
-                    frame.Energy = e.Energy; frame.Forces = e.AtomForces; frame.Stress = e.Stress;
-                    frame.Info["relax_structure"] = (long)b;
-                    frame.Info["relax_step"] = (long)step;
-                    trajectoryWriter.Write(frame);
-                });
-                var relaxer = new BatchRelaxer(pot);
-                if (interactive)
-                {
-                    RelaxResult[]? done = null;
-                    AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+                    var tasks = inputs.Select(i => ctx.AddTask(Markup.Escape(i.Structure.Formula), maxValue: Math.Max(1, settings.MaxSteps))).ToArray();
+                    report = RelaxRunner.Run(pot, inputs, settings, (b, step, e) =>
                     {
-                        var tasks = inputs.Select(i => ctx.AddTask(Markup.Escape(i.Structure.Formula), maxValue: Math.Max(1, maxSteps))).ToArray();
-                        done = relaxer.Run(targets, NewOptimizer, options, b => ObserverFor(b, (step, e) =>
-                        {
-                            tasks[b].Value = step;
-                            tasks[b].Description = Markup.Escape(string.Format(inv, "{0} fmax {1:F4}", inputs[b].Structure.Formula, e.MaxForce));
-                        }));
-                        foreach (var task in tasks) task.Value = task.MaxValue;
+                        tasks[b].Value = step;
+                        tasks[b].Description = Markup.Escape(string.Format(inv, "{0} fmax {1:F4}", inputs[b].Structure.Formula, e.MaxForce));
                     });
-                    results = done!;
-                }
-                else results = relaxer.Run(targets, NewOptimizer, options, b => ObserverFor(b, null));
-            }
-            finally
-            {
-                trajectoryWriter?.Dispose();
-            }
+                    foreach (var task in tasks) task.Value = task.MaxValue;
+                });
+            else report = RelaxRunner.Run(pot, inputs, settings);
 
-            var written = new List<Structure>();
-            int failures = 0;
-            for (int b = 0; b < results.Length; b++)
-            {
-                var r = results[b];
-                // Converged: the final state; stopped by a non-finite number: the last finite one; out of steps: the lowest objective.
-                var keep = r.Converged ? r.Structure : r.Problem is not null ? r.LastFinite : r.Best;
-                keep.Info["relax_converged"] = r.Converged;
-                keep.Info["relax_steps"] = (long)r.Steps;
-                written.Add(keep);
-                // A relaxation stopped by a non-finite number prints what it kept, never "NaN".
-                static string Number(double? x, string format) => x is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
-                log.WriteLine(string.Format(inv, "{0} ({1}, {2} atoms): energy {3} -> {4} eV, {5} steps, {6} force calls, fmax {7} eV/Å",
-                    inputs[b].Label, keep.Formula, keep.Count, Number(r.Problem is null || r.Steps > 0 ? initial[b] : null, "F6"),
-                    Number(keep.Energy ?? r.FinalEnergy, "F6"), r.Steps, r.ForceCalls, Number(r.Problem is null ? r.MaxForce : null, "F4")));
-                if (groupBefore[b] is not null)
-                    log.WriteLine($"  space group {groupBefore[b]} -> {SpaceGroup(keep, tolerance) ?? "not found"}");
-                if (relaxCell)
-                {
-                    var p = keep.Cell.Parameters();
-                    log.WriteLine(string.Format(inv, "  cell: a={0:F6} b={1:F6} c={2:F6} Å α={3:F4} β={4:F4} γ={5:F4}°, volume {6:F4} Å³",
-                        p.A, p.B, p.C, p.Alpha, p.Beta, p.Gamma, keep.Volume));
-                    if (keep.Stress is { } st && st.IsFinite)
-                    {
-                        // ASE's sign (negative under compression) in GPa, and the pressure -tr(σ)/3 it implies.
-                        double[] voigt = [st.M00, st.M11, st.M22, st.M12, st.M02, st.M01];
-                        log.WriteLine(string.Format(inv, "  stress (GPa; xx yy zz yz xz xy): {0}; pressure {1:F4} GPa",
-                            string.Join(" ", voigt.Select(x => (x * GPaPerEvA3).ToString("F4", inv))), -st.Trace / 3 * GPaPerEvA3));
-                    }
-                    if (pressureGPa != 0 && keep.Energy is { } energy)
-                        log.WriteLine(string.Format(inv, "  enthalpy H = E + pV = {0:F6} eV at {1} GPa (the quantity minimised)",
-                            energy + pressureGPa / GPaPerEvA3 * keep.Volume, pressureGPa));
-                }
-                if (r.Converged) log.WriteLine("  converged");
-                else if (r.Problem is { } problem)
-                {
-                    failures++;
-                    log.WriteLine(string.Format(inv, "  STOPPED: {0}; wrote the last finite state{1}", problem,
-                        keep.Energy is { } e ? string.Format(inv, " ({0:F6} eV)", e) : " (the input structure: no finite state was reached)"));
-                }
-                else
-                {
-                    failures++;
-                    log.WriteLine(string.Format(inv, "  NOT converged within {0} steps (fmax {1:F4} > {2} eV/Å); wrote the lowest-energy state ({3:F6} eV)",
-                        r.Steps, r.MaxForce, fmaxValue, keep.Energy ?? double.NaN));
-                }
-            }
-            StructureFile.Write(outPath, written, outFormat);
-            log.WriteLine($"wrote {written.Count} structure{(written.Count == 1 ? "" : "s")} to {outPath}" +
-                (failures > 0 ? $"; {failures} NOT converged" : ""));
-            return failures > 0 ? NotConverged : 0;
+            foreach (var relaxed in report!.Structures) Print(log, relaxed, settings);
+            log.WriteLine($"wrote {report.Structures.Count} structure{(report.Structures.Count == 1 ? "" : "s")} to {outPath}" +
+                (report.Failures > 0 ? $"; {report.Failures} NOT converged" : ""));
+            return report.Failures > 0 ? NotConverged : 0;
         });
         return command;
     }
 
-    /// <summary>International symbol and number, or null for a structure that is not a 3D crystal.</summary>
-    private static string? SpaceGroup(Structure s, double symprec)
+    private static void Print(TextWriter log, RelaxedStructure relaxed, RelaxSettings settings)
     {
-        if (!s.IsCrystal) return null;
-        try
+        var inv = CultureInfo.InvariantCulture;
+        var (r, keep) = (relaxed.Result, relaxed.Kept);
+        // A relaxation stopped by a non-finite number prints what it kept, never "NaN".
+        static string Number(double? x, string format) => x is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+        log.WriteLine(string.Format(inv, "{0} ({1}, {2} atoms): energy {3} -> {4} eV, {5} steps, {6} force calls, fmax {7} eV/Å",
+            relaxed.Label, keep.Formula, keep.Count, Number(relaxed.InitialEnergy, "F6"),
+            Number(keep.Energy ?? r.FinalEnergy, "F6"), r.Steps, r.ForceCalls, Number(r.Problem is null ? r.MaxForce : null, "F4")));
+        if (relaxed.SpaceGroupBefore is not null) log.WriteLine($"  space group {relaxed.SpaceGroupBefore} -> {relaxed.SpaceGroupAfter}");
+        if (settings.RelaxCell)
         {
-            var d = SymmetryAnalyzer.Analyze(s, symprec);
-            return $"{d.International} ({d.Number})";
+            var p = keep.Cell.Parameters();
+            log.WriteLine(string.Format(inv, "  cell: a={0:F6} b={1:F6} c={2:F6} Å α={3:F4} β={4:F4} γ={5:F4}°, volume {6:F4} Å³",
+                p.A, p.B, p.C, p.Alpha, p.Beta, p.Gamma, keep.Volume));
+            if (keep.Stress is { } st && st.IsFinite)
+            {
+                // ASE's sign (negative under compression) in GPa, and the pressure -tr(σ)/3 it implies.
+                double[] voigt = [st.M00, st.M11, st.M22, st.M12, st.M02, st.M01];
+                log.WriteLine(string.Format(inv, "  stress (GPa; xx yy zz yz xz xy): {0}; pressure {1:F4} GPa",
+                    string.Join(" ", voigt.Select(x => (x * GPaPerEvA3).ToString("F4", inv))), -st.Trace / 3 * GPaPerEvA3));
+            }
+            if (settings.PressureGPa != 0 && keep.Energy is { } energy)
+                log.WriteLine(string.Format(inv, "  enthalpy H = E + pV = {0:F6} eV at {1} GPa (the quantity minimised)",
+                    energy + settings.PressureGPa / GPaPerEvA3 * keep.Volume, settings.PressureGPa));
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            return null;
-        }
+        if (r.Converged) log.WriteLine("  converged");
+        else if (r.Problem is { } problem)
+            log.WriteLine(string.Format(inv, "  STOPPED: {0}; wrote the last finite state{1}", problem,
+                keep.Energy is { } e ? string.Format(inv, " ({0:F6} eV)", e) : " (the input structure: no finite state was reached)"));
+        else
+            log.WriteLine(string.Format(inv, "  NOT converged within {0} steps (fmax {1:F4} > {2} eV/Å); wrote the lowest-energy state ({3:F6} eV)",
+                r.Steps, r.MaxForce, settings.Fmax, keep.Energy ?? double.NaN));
     }
 
     /// <summary>"1,1,0,0,0,0" (Voigt xx yy zz yz xz xy, as ASE's cell filters take it) into the 3×3 strain mask; null

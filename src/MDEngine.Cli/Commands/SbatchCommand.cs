@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using MDEngine.Optimize;
+using MDEngine.Potentials.Formats;
 
 namespace MDEngine.Cli.Commands;
 
@@ -10,9 +11,9 @@ namespace MDEngine.Cli.Commands;
 /// SLURM_ARRAY_TASK_COUNT and writes NAME.shardIofN.db), and says how to submit it and merge the shards.</summary>
 internal static class SbatchCommand
 {
-    public static Command Create()
+    public static Command Create(PotentialRegistry potentials)
     {
-        var options = new CampaignOptions();
+        var options = new CampaignOptions(potentials);
         var shards = new Option<int>("--shards") { Description = "Array tasks, one shard of the campaign each.", Required = true };
         var script = new Option<string>("--script") { Description = "The script to write.", DefaultValueFactory = _ => "campaign.sbatch" };
         var jobName = new Option<string>("--job-name") { Description = "Slurm job name.", DefaultValueFactory = _ => "mdengine-campaign" };

@@ -7,7 +7,7 @@ namespace MDEngine.Dynamics;
 
 /// <summary>
 /// Gathers the force evaluations of several molecular-dynamics runs that step in lockstep (replicas, or several
-/// structures) into one <see cref="Potential.ComputeBatch"/> call: every run posts its request and waits; when all
+/// structures) into one <see cref="Potential.Compute(PotentialBatch)"/> call: every run posts its request and waits; when all
 /// runs still going have posted, the batch is computed and each run takes its own result. Every integrator evaluates
 /// forces exactly once per step, so the runs meet once per step. A run that ends or fails leaves the batch, and the
 /// others go on without it.
@@ -22,7 +22,7 @@ public sealed class ForceBatch
     /// <summary>Potential calls made for the whole batch.</summary>
     public long BatchCalls { get; private set; }
 
-    private sealed record Request(Structure Structure, NeighborList Neighbors, Quantities What);
+    private sealed record Request(Structure Structure, NeighborList Neighbors, Quantities What, Vec3[] Forces);
 
     public ForceBatch(Potential potential, int runs)
     {
@@ -34,19 +34,14 @@ public sealed class ForceBatch
     }
 
     /// <summary>Called by run <paramref name="index"/>'s force evaluator: waits for the other runs, returns its result
-    /// with the forces copied into <paramref name="forces"/>.</summary>
+    /// with the forces written into <paramref name="forces"/>.</summary>
     internal PotentialResult Compute(int index, Structure structure, NeighborList neighbors, Quantities what, Vec3[] forces)
     {
-        _requests[index] = new Request(structure, neighbors, what);
+        _requests[index] = new Request(structure, neighbors, what, forces);
         _barrier.SignalAndWait();
         var result = _results[index] ?? throw new InvalidOperationException("the batch returned no result for this run");
         _results[index] = null;
-        if (result.Forces is { } f) f.AsSpan().CopyTo(forces);
-        return new PotentialResult
-        {
-            Energy = result.Energy, Forces = result.Forces is null ? null : forces, Stress = result.Stress,
-            AtomEnergies = result.AtomEnergies, ClosestPairDistance = result.ClosestPairDistance,
-        };
+        return result;
     }
 
     /// <summary>Run <paramref name="index"/> has ended (or failed): the others no longer wait for it.</summary>
@@ -60,17 +55,14 @@ public sealed class ForceBatch
     {
         var posted = Enumerable.Range(0, _requests.Length).Where(k => _requests[k] is not null).ToArray();
         if (posted.Length == 0) return;
-        var what = posted.Aggregate((Quantities)0, (q, k) => q | _requests[k]!.What);
-        var results = _potential.ComputeBatch(posted.Select(k => _requests[k]!.Structure).ToArray(), posted.Select(k => _requests[k]!.Neighbors).ToArray(), what);
+        // Every run asks for what it wants and gets its forces in its own array.
+        var batch = new PotentialBatch(posted.Length);
+        foreach (int k in posted) batch.Add(_requests[k]!.Structure, _requests[k]!.Neighbors, _requests[k]!.What, _requests[k]!.Forces);
+        _potential.Compute(batch);
         BatchCalls++;
         for (int j = 0; j < posted.Length; j++)
         {
-            var r = results[j];
-            // A run asked only for what it wants: drop the stress of a run that did not ask for it.
-            _results[posted[j]] = (_requests[posted[j]]!.What & Quantities.Stress) != 0 ? r : new PotentialResult
-            {
-                Energy = r.Energy, Forces = r.Forces, AtomEnergies = r.AtomEnergies, ClosestPairDistance = r.ClosestPairDistance,
-            };
+            _results[posted[j]] = batch.Result(j);
             _requests[posted[j]] = null;
         }
     }

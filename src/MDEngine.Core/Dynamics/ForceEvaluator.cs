@@ -5,10 +5,9 @@ using MDEngine.Potentials;
 namespace MDEngine.Dynamics;
 
 /// <summary>
-/// Evaluates forces, energy and (for periodic cells) stress at the state's current geometry, as
-/// <see cref="Calculator"/> does: the potential on a Verlet neighbor list (cutoff + skin). It owns the list itself, so
-/// that it can be reset at checkpoints; it is the same <see cref="VerletNeighborList"/> that <see cref="Calculator"/>
-/// uses, which survives the small cell changes of a barostat, and every step can
+/// Evaluates forces, energy and (for periodic cells) stress at the state's current geometry through a
+/// <see cref="BoundPotential"/>: the potential on a Verlet neighbor list (cutoff + skin). It owns the binding itself, so
+/// that its list can be reset at checkpoints; the list survives the small cell changes of a barostat, and every step can
 /// check for atoms that came unphysically close at no extra search cost (from the closest pair distance the potential
 /// reports, or a scan of the list's distances). Forces on fixed atoms are
 /// zeroed and non-finite results stop the run.
@@ -16,8 +15,7 @@ namespace MDEngine.Dynamics;
 public sealed class ForceEvaluator
 {
     private readonly double _skin;
-    private VerletNeighborList _neighbors;
-    private bool _coverageChecked;
+    private BoundPotential _bound;
 
     public Potential Potential { get; }
     public long Evaluations { get; private set; }
@@ -32,7 +30,7 @@ public sealed class ForceEvaluator
         Potential = potential;
         _skin = skin;
         NeighborPolicy = neighborPolicy ?? NeighborUpdatePolicy.Safe;
-        _neighbors = NewList();
+        _bound = NewBinding();
     }
 
     public NeighborUpdatePolicy NeighborPolicy { get; }
@@ -44,16 +42,16 @@ public sealed class ForceEvaluator
     internal void JoinBatch(ForceBatch batch, int index) => (_batch, _batchIndex) = (batch, index);
     internal void LeaveBatch() => _batch = null;
 
-    private VerletNeighborList NewList() => new(Potential.Cutoff, _skin, Potential.NeedsFullNeighborList, NeighborPolicy);
+    private BoundPotential NewBinding() => new(Potential, _skin, NeighborPolicy);
 
-    public int NeighborListBuilds => _neighbors.Builds;
+    public int NeighborListBuilds => _bound.NeighborListBuilds;
 
     /// <summary>
     /// Forgets the neighbor list so that the next evaluation builds a fresh one. A checkpoint does this, so that
     /// a run restarted from it and the run that wrote it continue with identical lists (same pairs in the same order)
     /// and stay bit-identical.
     /// </summary>
-    public void ResetNeighborList() => _neighbors = NewList();
+    public void ResetNeighborList() => _bound = NewBinding();
 
     /// <summary>Whether evaluations compute the stress (periodic cells only). The run loop asks for it when the
     /// integrator needs it (barostats) or an observer will see the step; otherwise it is skipped and
@@ -63,15 +61,14 @@ public sealed class ForceEvaluator
     public void Evaluate(MdState state)
     {
         var s = state.Structure;
-        if (!_coverageChecked) { Potential.CheckCovers(s); _coverageChecked = true; }
         for (int i = 0; i < s.Count; i++)
             if (!s.Positions[i].IsFinite) throw new MdBlowUpException(state.Step, $"atom {i} has a non-finite position");
         CheckFlightDistance(state);
-        var list = _neighbors.Update(s);
         // The forces go straight into the state's own array (kept across steps, as positions and velocities are).
         if (state.Forces.Length != s.Count) state.Forces = new Vec3[s.Count];
-        var what = WantStress && s.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces;
-        var result = _batch is { } batch ? batch.Compute(_batchIndex, s, list, what, state.Forces) : Potential.Compute(s, list, what, state.Forces);
+        var what = WantStress ? Quantities.All : Quantities.EnergyAndForces;
+        var result = _batch is { } batch ? batch.Compute(_batchIndex, s, _bound.Neighbors(s), what, state.Forces) : _bound.Compute(s, what, state.Forces);
+        var list = _bound.CurrentNeighbors(s)!;
         Evaluations++;
         // Overlap check before any other verdict, so that a collapse is reported as such. Pair and EAM potentials
         // report the closest pair distance they saw: the pair scan runs only when that is below the largest bound.

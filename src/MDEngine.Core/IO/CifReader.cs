@@ -9,7 +9,12 @@ namespace MDEngine.IO;
 /// <param name="BlockName">Read only the block named <c>data_NAME</c> (case-insensitive).</param>
 /// <param name="AllowPartialOccupancy">Keep sites with occupancy below 1 (all of them, with their occupancy in the
 /// per-atom array "occupancy") instead of refusing the file.</param>
-public sealed record CifReadOptions(int? BlockIndex = null, string? BlockName = null, bool AllowPartialOccupancy = false);
+/// <param name="SpaceGroupOperations">Supplies the operations of a space group named in a CIF without an operation
+/// list. It is called with the Hall symbol, then the Hermann–Mauguin symbol, then the International Tables number (as
+/// text), whichever the file gives, until it returns a list; null from it means it does not know that name. When not
+/// given, the space-group database (<see cref="CifSpaceGroups"/>).</param>
+public sealed record CifReadOptions(int? BlockIndex = null, string? BlockName = null, bool AllowPartialOccupancy = false,
+    Func<string, IReadOnlyList<SymmetryOperation>?>? SpaceGroupOperations = null);
 
 /// <summary>
 /// Builds crystals from CIF files: the cell from <c>_cell_length_*</c>/<c>_cell_angle_*</c> in ASE's orientation
@@ -22,17 +27,12 @@ public sealed record CifReadOptions(int? BlockIndex = null, string? BlockName = 
 /// that coincides with an atom of another site of the same element is merged too (ASE refuses such files); of a
 /// different element it is an error naming both sites, unless partial occupancy is allowed.
 /// <para>Partial occupancy is refused with an error naming the site unless
-/// <see cref="CifReadOptions.AllowPartialOccupancy"/>. A file that names a space group but lists no operations
-/// needs <see cref="SpaceGroupOperationsProvider"/>; a file with neither is read as P1.</para>
+/// <see cref="CifReadOptions.AllowPartialOccupancy"/>. A file that names a space group but lists no operations is
+/// expanded by <see cref="CifReadOptions.SpaceGroupOperations"/>; a file with neither is read as P1.</para>
 /// </summary>
 public static class CifReader
 {
     public const double DuplicateTolerance = 1e-3;
-
-    /// <summary>Supplies the operations of a space group named in a CIF without an operation list. It is called with
-    /// the Hall symbol, then the Hermann–Mauguin symbol, then the International Tables number (as text), whichever
-    /// the file gives, until it returns a list; null means it does not know that name.</summary>
-    public static Func<string, IReadOnlyList<SymmetryOperation>?>? SpaceGroupOperationsProvider { get; set; }
 
     private static readonly string[] OperationTags = ["_symmetry_equiv_pos_as_xyz", "_space_group_symop_operation_xyz"];
     private static readonly string[] HallTags = ["_space_group_name_hall", "_symmetry_space_group_name_hall"];
@@ -76,7 +76,7 @@ public static class CifReader
     {
         if (block.Problem is { } problem) throw problem;
         var cell = ReadCell(block, fileName);
-        var operations = ReadOperations(block, fileName);
+        var operations = ReadOperations(block, fileName, options.SpaceGroupOperations ?? CifSpaceGroups.Operations);
 
         bool fractional = block.Values("_atom_site_fract_x") is not null;
         string prefix = fractional ? "_atom_site_fract_" : "_atom_site_cartn_";
@@ -214,7 +214,7 @@ public static class CifReader
         }
     }
 
-    private static List<SymmetryOperation> ReadOperations(CifBlock block, string? fileName)
+    private static List<SymmetryOperation> ReadOperations(CifBlock block, string? fileName, Func<string, IReadOnlyList<SymmetryOperation>?> provider)
     {
         foreach (string tag in OperationTags)
         {
@@ -235,12 +235,9 @@ public static class CifReader
             .Where(v => v is not null).Select(v => v!.Value).ToList();
         if (names.Count == 0) return [SymmetryOperation.Identity];
         if (names.Any(v => IsP1(v.Text))) return [SymmetryOperation.Identity];
-        if (SpaceGroupOperationsProvider is { } provider)
-        {
-            foreach (var v in names)
-                if (provider(v.Text.Trim()) is { Count: > 0 } list)
-                    return list.ToList();
-        }
+        foreach (var v in names)
+            if (provider(v.Text.Trim()) is { Count: > 0 } list)
+                return list.ToList();
         throw new InputException(fileName, names[0].Line,
             $"space group '{names[0].Text}' is given without its symmetry operations: expanding it needs the space-group database");
     }

@@ -14,7 +14,7 @@ public sealed class AtomsOptimizable : IOptimizable
     public IReadOnlyList<IConstraint> Constraints => _constraints;
     public int Rows => Structure.Count;
     public int Version { get; private set; }
-    public Quantities Needs => Structure.Pbc.AllPeriodic ? Quantities.All : Quantities.EnergyAndForces;
+    public Quantities Needs => Quantities.All;
 
     public AtomsOptimizable(Structure structure, IEnumerable<IConstraint>? constraints = null)
     {

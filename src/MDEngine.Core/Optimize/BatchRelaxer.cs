@@ -13,7 +13,7 @@ public sealed record RelaxOutcome(RelaxJob Job, RelaxResult Result);
 
 /// <summary>
 /// Relaxes many structures at once, as TorchSim's in-flight batcher: the batch is filled up to an atom budget from a
-/// lazily read stream of jobs, one <see cref="Potential.ComputeBatch"/> call per step evaluates every structure that
+/// lazily read stream of jobs, one potential call per step (through a <see cref="BoundPotential"/>, which keeps each structure's neighbor list) evaluates every structure that
 /// moved, a structure that converged or ran out of steps leaves at once and the next jobs take its place. Every
 /// structure keeps its own optimizer, neighbor list and step count, so its result is the one it would have alone
 /// (bit for bit where the potential's batch equals its single evaluation, as for every classical potential).
@@ -22,8 +22,7 @@ public sealed record RelaxOutcome(RelaxJob Job, RelaxResult Result);
 /// </summary>
 public sealed class BatchRelaxer
 {
-    private readonly Potential _potential;
-    private readonly double _skin;
+    private readonly BoundPotential _bound;
 
     public int BatchCalls { get; private set; }
     /// <summary>The most atoms that were in the batch at once.</summary>
@@ -31,8 +30,7 @@ public sealed class BatchRelaxer
 
     public BatchRelaxer(Potential potential, double skin = 0.5)
     {
-        _potential = potential;
-        _skin = skin;
+        _bound = new BoundPotential(potential, skin);
     }
 
     /// <summary>Relaxes every target with its optimizer, all in one batch; results in the order of the targets.</summary>
@@ -75,10 +73,7 @@ public sealed class BatchRelaxer
             var stale = active.Where(m => m.Relaxation.NeedsEvaluation).ToArray();
             if (stale.Length > 0)
             {
-                var structures = stale.Select(m => m.Target.Structure).ToArray();
-                var neighbors = stale.Select(m => m.Neighbors.Update(m.Target.Structure)).ToArray();
-                var what = stale.Aggregate((Quantities)0, (q, m) => q | Clip(m.Target.Structure, m.Target.Needs));
-                var results = _potential.ComputeBatch(structures, neighbors, what);
+                var results = _bound.Compute(stale.Select(m => m.Target.Structure).ToArray(), stale.Select(m => m.Target.Needs).ToArray());
                 BatchCalls++;
                 for (int k = 0; k < stale.Length; k++) stale[k].Relaxation.Accept(results[k]);
             }
@@ -87,22 +82,19 @@ public sealed class BatchRelaxer
             {
                 active.Remove(m);
                 atoms -= m.Job.Atoms;
+                _bound.ResetNeighbors(m.Target.Structure);
                 yield return new RelaxOutcome(m.Job, m.Relaxation.Result());
             }
         }
     }
 
-    private sealed record Member(RelaxJob Job, IOptimizable Target, VerletNeighborList Neighbors, Relaxation Relaxation);
+    private sealed record Member(RelaxJob Job, IOptimizable Target, Relaxation Relaxation);
 
     private Member Start(RelaxJob job, Func<Optimizer> optimizerFactory, RelaxOptions? options, Func<RelaxJob, IRelaxObserver?>? observerFor)
     {
         var target = job.CreateTarget();
-        _potential.CheckCovers(target.Structure);
-        var list = new VerletNeighborList(_potential.Cutoff, _skin, _potential.NeedsFullNeighborList);
-        var relaxation = new Relaxation(target, optimizerFactory(), (s, q) => _potential.Compute(s, list.Update(s), Clip(s, q)), options);
+        var relaxation = new Relaxation(target, optimizerFactory(), _bound, options);
         if (observerFor?.Invoke(job) is { } observer) relaxation.Observe(observer);
-        return new Member(job, target, list, relaxation);
+        return new Member(job, target, relaxation);
     }
-
-    private static Quantities Clip(Structure s, Quantities q) => s.Pbc.AllPeriodic ? q : q & ~Quantities.Stress;
 }

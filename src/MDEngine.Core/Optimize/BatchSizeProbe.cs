@@ -38,14 +38,15 @@ public sealed class BatchSizeProbe(Potential potential)
     /// (relaxations with a cell filter).</summary>
     public BatchProbeResult Measure(Structure sample, bool stress)
     {
-        var what = Quantities.EnergyAndForces | (stress && sample.Pbc.AllPeriodic ? Quantities.Stress : 0);
+        var what = stress ? Quantities.All : Quantities.EnergyAndForces; // the batch drops stress where a cell is not periodic
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         long baseline = process.PeakWorkingSet64;
         return Search(sample.Count, copies =>
         {
             var batch = Enumerable.Range(0, copies).Select(_ => sample.Clone()).ToArray();
-            var lists = batch.Select(s => new VerletNeighborList(potential.Cutoff, 0, potential.NeedsFullNeighborList).Update(s)).ToArray();
+            var bound = new BoundPotential(potential, skin: 0);
+            var lists = batch.Select(bound.Neighbors).ToArray();
             // Warm-up, not timed: allocations, kernel choices and the runtime's recompilation of hot code (which
             // would otherwise make the first, smallest size look slow).
             var clock = Stopwatch.StartNew();

@@ -42,8 +42,8 @@ public sealed class Relaxation
         _initial = target.Structure.Clone();
     }
 
-    public Relaxation(IOptimizable target, Optimizer optimizer, Calculator calculator, RelaxOptions? options = null)
-        : this(target, optimizer, (s, q) => calculator.Compute(s, q), options) { }
+    public Relaxation(IOptimizable target, Optimizer optimizer, BoundPotential potential, RelaxOptions? options = null)
+        : this(target, optimizer, (s, q) => potential.Compute(s, q), options) { }
 
     public Relaxation Observe(IRelaxObserver observer) { _observers.Add(observer); return this; }
 

@@ -75,12 +75,8 @@ public sealed class LennardJones : Potential
     public override double Cutoff { get; }
     public override IReadOnlySet<int>? Elements => _species.Elements;
 
-    public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what) =>
-        PairSum.RunVectorized(new Kernel(_lj1, _lj2, _offset, _cutoffSquared), s, neighbors, what, _species.TypesOf(s, Name), _species.Count);
-
-    public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what, Vec3[] forces) =>
-        PairSum.RunVectorized(new Kernel(_lj1, _lj2, _offset, _cutoffSquared), s, neighbors, what, _species.TypesOf(s, Name), _species.Count,
-            CheckForceBuffer(s, forces));
+    public override void Compute(PotentialBatch batch) => batch.ComputeEach((s, neighbors, what, forces) =>
+        PairSum.RunVectorized(new Kernel(_lj1, _lj2, _offset, _cutoffSquared), s, neighbors, what, _species.TypesOf(s, Name), _species.Count, forces));
 
     private readonly unsafe struct Kernel(double[] lj1, double[] lj2, double[] offset, double[] cutoffSquared) : IVectorPairKernel
     {

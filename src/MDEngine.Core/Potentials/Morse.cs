@@ -21,11 +21,8 @@ public sealed class Morse(double d, double alpha, double r0, double cutoff, bool
     public override double Cutoff { get; } = cutoff > 0 ? cutoff : throw new ArgumentOutOfRangeException(nameof(cutoff), "The cutoff must be positive.");
     public override string Name => FormattableString.Invariant($"morse:D={D},alpha={Alpha},r0={R0},cutoff={Cutoff}{(Shift ? ",shift=true" : "")}");
 
-    public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what) =>
-        PairSum.Run(new Kernel(D, Alpha, R0, Cutoff * Cutoff, _offset), s, neighbors, what, new int[s.Count], 1);
-
-    public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what, Vec3[] forces) =>
-        PairSum.Run(new Kernel(D, Alpha, R0, Cutoff * Cutoff, _offset), s, neighbors, what, new int[s.Count], 1, CheckForceBuffer(s, forces));
+    public override void Compute(PotentialBatch batch) => batch.ComputeEach((s, neighbors, what, forces) =>
+        PairSum.Run(new Kernel(D, Alpha, R0, Cutoff * Cutoff, _offset), s, neighbors, what, new int[s.Count], 1, forces));
 
     private readonly struct Kernel(double d, double alpha, double r0, double cutoffSquared, double offset) : IPairKernel
     {

@@ -15,17 +15,12 @@ public abstract class PairPotential : Potential
     /// <summary>Pair energy and its radial derivative for species zi, zj at distance r (r &lt; Cutoff).</summary>
     protected abstract (double Energy, double Derivative) Pair(int zi, int zj, double r);
 
-    public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what)
+    public override void Compute(PotentialBatch batch)
     {
         // Types are the atomic numbers themselves: the virtual Pair gets (zi, zj).
         const int types = Element.MaxZ + 1;
-        return PairSum.Run(new VirtualKernel(this, Cutoff * Cutoff, types), s, neighbors, what, s.Numbers, types);
-    }
-
-    public override PotentialResult Compute(Structure s, NeighborList neighbors, Quantities what, Geometry.Vec3[] forces)
-    {
-        const int types = Element.MaxZ + 1;
-        return PairSum.Run(new VirtualKernel(this, Cutoff * Cutoff, types), s, neighbors, what, s.Numbers, types, CheckForceBuffer(s, forces));
+        batch.ComputeEach((s, neighbors, what, forces) =>
+            PairSum.Run(new VirtualKernel(this, Cutoff * Cutoff, types), s, neighbors, what, s.Numbers, types, forces));
     }
 
     private readonly struct VirtualKernel(PairPotential potential, double cutoffSquared, int types) : IPairKernel

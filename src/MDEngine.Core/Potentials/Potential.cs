@@ -32,9 +32,13 @@ public sealed class PotentialResult
 
 /// <summary>
 /// The one contract every interatomic potential implements, classical or machine-learned. A potential declares its
-/// cutoff and the elements it covers, and evaluates a batch of structures, each with its neighbor list (built by the
-/// caller with at least <see cref="Cutoff"/>, possibly plus a skin). A single structure is a batch of one.
-/// Batched evaluation is what lets an ML potential on a GPU serve many structures in one model call.
+/// cutoff and the elements it covers, and implements one method: <see cref="Compute(PotentialBatch)"/>, which
+/// evaluates a batch of structures, each with its neighbor list (built by the caller with at least
+/// <see cref="Cutoff"/>, possibly plus a skin), into the batch's caller-owned buffers. A single structure is a batch
+/// of one. Batched evaluation is what lets an ML potential on a GPU serve many structures in one model call; the
+/// caller-owned force buffers are what let a molecular-dynamics loop run without allocating per step.
+/// <para>Callers normally go through <see cref="BoundPotential"/>, which keeps the neighbor lists; the overloads
+/// below are for a caller holding its own lists.</para>
 /// </summary>
 public abstract class Potential
 {
@@ -49,40 +53,44 @@ public abstract class Potential
     /// <summary>True when the potential wants a full neighbor list (i→j and j→i); pair potentials use a half list.</summary>
     public virtual bool NeedsFullNeighborList => false;
 
-    /// <summary>Evaluates one structure.</summary>
-    public abstract PotentialResult Compute(Structure structure, NeighborList neighbors, Quantities what);
+    /// <summary>
+    /// Evaluates every structure of <paramref name="batch"/>: for structure b it computes what
+    /// <see cref="PotentialBatch.Wanted"/> asks (never stress where the batch did not allow it), writes the forces
+    /// into <see cref="PotentialBatch.ForcesOf"/> (overwriting them) and stores the rest with
+    /// <see cref="PotentialBatch.Store"/>.
+    /// </summary>
+    public abstract void Compute(PotentialBatch batch);
+
+    /// <summary>Evaluates one structure (a batch of one) into fresh arrays.</summary>
+    public PotentialResult Compute(Structure structure, NeighborList neighbors, Quantities what)
+    {
+        var batch = new PotentialBatch(1);
+        batch.Add(structure, neighbors, what);
+        Compute(batch);
+        return batch.Result(0);
+    }
 
     /// <summary>
     /// Evaluates one structure with the forces written into <paramref name="forces"/> (one per atom, overwritten),
     /// which the result's <see cref="PotentialResult.Forces"/> then is: a molecular-dynamics loop keeps one array
-    /// for all its steps instead of a fresh one per step. The default computes into a new array and copies; the
-    /// classical potentials accumulate into <paramref name="forces"/> directly. The values are those of
-    /// <see cref="Compute(Structure, NeighborList, Quantities)"/>, bit for bit.
+    /// for all its steps instead of a fresh one per step.
     /// </summary>
-    public virtual PotentialResult Compute(Structure structure, NeighborList neighbors, Quantities what, Vec3[] forces)
+    public PotentialResult Compute(Structure structure, NeighborList neighbors, Quantities what, Vec3[] forces)
     {
-        if (forces.Length != structure.Count) throw new ArgumentException($"{forces.Length} force slots for {structure.Count} atoms.", nameof(forces));
-        var result = Compute(structure, neighbors, what);
-        if (result.Forces is null) return result;
-        result.Forces.AsSpan().CopyTo(forces);
-        return new PotentialResult
-        {
-            Energy = result.Energy, Forces = forces, Stress = result.Stress, AtomEnergies = result.AtomEnergies,
-            ClosestPairDistance = result.ClosestPairDistance,
-        };
+        var batch = new PotentialBatch(1);
+        batch.Add(structure, neighbors, what, forces);
+        Compute(batch);
+        return batch.Result(0);
     }
 
-    /// <summary>Checks a caller's force array for <see cref="Compute(Structure, NeighborList, Quantities, Vec3[])"/>.</summary>
-    protected static Vec3[] CheckForceBuffer(Structure structure, Vec3[] forces) =>
-        forces.Length == structure.Count ? forces : throw new ArgumentException($"{forces.Length} force slots for {structure.Count} atoms.", nameof(forces));
-
-    /// <summary>Evaluates a batch; the default evaluates structure by structure. ML potentials override it with one
-    /// model call for the whole batch.</summary>
-    public virtual PotentialResult[] ComputeBatch(IReadOnlyList<Structure> structures, IReadOnlyList<NeighborList> neighbors, Quantities what)
+    /// <summary>Evaluates a batch into fresh arrays, one result per structure.</summary>
+    public PotentialResult[] ComputeBatch(IReadOnlyList<Structure> structures, IReadOnlyList<NeighborList> neighbors, Quantities what)
     {
-        var results = new PotentialResult[structures.Count];
-        for (int b = 0; b < structures.Count; b++) results[b] = Compute(structures[b], neighbors[b], what);
-        return results;
+        if (structures.Count != neighbors.Count) throw new ArgumentException($"{structures.Count} structures with {neighbors.Count} neighbor lists.");
+        var batch = new PotentialBatch(structures.Count);
+        for (int b = 0; b < structures.Count; b++) batch.Add(structures[b], neighbors[b], what);
+        Compute(batch);
+        return batch.Results();
     }
 
     /// <summary>Throws a clear error when the structure holds an element this potential does not cover.</summary>

@@ -37,8 +37,7 @@ public static partial class PotentialConformance
     {
         var rng = new Random(seed);
         var s = structure.Clone();
-        bool periodic = s.Pbc.AllPeriodic;
-        var what = Quantities.EnergyAndForces | (periodic ? Quantities.Stress : 0);
+        const Quantities what = Quantities.All;
         var reference = Evaluate(potential, s, what);
 
         var rotation = RandomRotation(rng);
@@ -115,14 +114,22 @@ public static partial class PotentialConformance
     }
 
     /// <summary>The structure and a rotated copy evaluated as one batch against each alone.</summary>
-    private static double BatchDifference(Potential potential, Structure s, Mat3 rotation, Quantities what)
+    private static double BatchDifference(Potential potential, Structure s, Mat3 rotation, Quantities what) =>
+        CheckBatch(potential, [s, Transformed(s, rotation)], what);
+
+    /// <summary>The largest difference (energy, forces, stress) between <paramref name="structures"/> evaluated as one
+    /// batch and each evaluated alone; also fails when a structure gets a stress in one and not the other.</summary>
+    public static double CheckBatch(Potential potential, IReadOnlyList<Structure> structures, Quantities what = Quantities.All)
     {
-        var structures = new[] { s, Transformed(s, rotation) };
-        var lists = structures.Select(x => NeighborListBuilder.Build(x, potential.Cutoff, potential.NeedsFullNeighborList)).ToArray();
-        var batch = potential.ComputeBatch(structures, lists, what);
+        var bound = new BoundPotential(potential, skin: 0);
+        var batch = bound.Compute(structures, what);
         double worst = 0;
-        for (int b = 0; b < structures.Length; b++)
-            worst = Math.Max(worst, Difference(potential.Compute(structures[b], lists[b], what), batch[b], Mat3.Identity, null));
+        for (int b = 0; b < structures.Count; b++)
+        {
+            var alone = bound.Compute(structures[b], what);
+            if ((alone.Stress is null) != (batch[b].Stress is null)) return double.PositiveInfinity;
+            worst = Math.Max(worst, Difference(alone, batch[b], Mat3.Identity, null));
+        }
         return worst;
     }
 }

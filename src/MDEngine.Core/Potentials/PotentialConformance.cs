@@ -27,12 +27,10 @@ public static partial class PotentialConformance
             $"E={Energy:R} |ΔF|max={MaxForceError:E2} (|F|max={MaxForce:E2}) |Δσ|max={MaxStressError:E2} (|σ|max={MaxStress:E2}) |ΣEi−E|={AtomEnergySumError:E2} |ΣF|={NetForce:E2} skin ΔE={SkinEnergyDifference:E2} ΔF={SkinForceDifference:E2}");
     }
 
-    /// <summary>Evaluates the potential the way a caller would: a fresh neighbor list of the potential's kind.</summary>
-    public static PotentialResult Evaluate(Potential potential, Structure s, Quantities what, double skin = 0)
-    {
-        var list = NeighborListBuilder.Build(s, potential.Cutoff + skin, potential.NeedsFullNeighborList);
-        return potential.Compute(s, list, what);
-    }
+    /// <summary>Evaluates the potential the way a caller would: through a <see cref="BoundPotential"/>, with a fresh
+    /// neighbor list (cutoff + <paramref name="skin"/>).</summary>
+    public static PotentialResult Evaluate(Potential potential, Structure s, Quantities what, double skin = 0) =>
+        new BoundPotential(potential, skin).Compute(s, what);
 
     /// <param name="displacement">Finite-difference step for positions (Å).</param>
     /// <param name="strain">Finite-difference step for strain components.</param>
@@ -42,8 +40,7 @@ public static partial class PotentialConformance
     {
         var s = structure.Clone();
         bool periodic = s.Pbc.AllPeriodic;
-        var what = Quantities.EnergyAndForces | Quantities.AtomEnergies | (periodic ? Quantities.Stress : 0);
-        var reference = Evaluate(potential, s, what);
+        var reference = Evaluate(potential, s, Quantities.All | Quantities.AtomEnergies);
         var forces = reference.Forces ?? throw new InvalidOperationException($"{potential.Name} returned no forces.");
 
         double maxForceError = 0, maxForce = 0;

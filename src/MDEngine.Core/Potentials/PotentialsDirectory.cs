@@ -25,30 +25,7 @@ public static class PotentialsDirectory
         return null;
     }
 
-    /// <summary>Elements a potential file covers from its header (setfl: the element line; funcfl: the atomic
-    /// number; sw/tersoff: the element columns), or null when the file is not a potential.</summary>
-    public static IReadOnlySet<int>? ElementsOf(string path)
-    {
-        string lower = path.ToLowerInvariant();
-        try
-        {
-            if (lower.EndsWith(".eam.alloy") || lower.EndsWith(".eam.fs"))
-            {
-                var line = File.ReadLines(path).Skip(3).First().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                return line.Skip(1).Select(s => Element.FromSymbol(s).Z).ToHashSet();
-            }
-            if (lower.EndsWith(".eam"))
-            {
-                var line = File.ReadLines(path).Skip(1).First().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                return new HashSet<int> { int.Parse(line[0], System.Globalization.CultureInfo.InvariantCulture) };
-            }
-            if (lower.EndsWith(".sw") || lower.EndsWith(".tersoff"))
-                return ThreeBody.ThreeBodyFile.ElementsIn(path);
-        }
-        catch (Exception e) when (e is IOException or FormatException or ArgumentException or InvalidOperationException or IO.InputException)
-        {
-            return null;
-        }
-        return null;
-    }
+    /// <summary>Elements a classical potential file covers from its header (setfl: the element line; funcfl: the
+    /// atomic number; sw/tersoff: the element columns), or null when the file is not one.</summary>
+    public static IReadOnlySet<int>? ElementsOf(string path) => Formats.PotentialRegistry.Classical().ElementsOf(path);
 }

@@ -11,7 +11,7 @@ namespace MDEngine.ML.Graphs;
 /// Any <see cref="GraphModel"/> as an interatomic potential: checks that the model covers the batch's elements,
 /// builds one graph for the whole batch, calls the model once, and brings back per structure the energy (the sum of
 /// its atoms' energies), forces and the stress σ = sym(∂E/∂ε) / V (ASE's sign), the stress only for structures
-/// periodic in all three directions. A single structure is a batch of one.
+/// the batch allows it for. A single structure is a batch of one.
 /// </summary>
 public class GraphPotential : Potential
 {
@@ -38,49 +38,46 @@ public class GraphPotential : Potential
     public AtomGraph BuildGraph(IReadOnlyList<Structure> structures, IReadOnlyList<NeighborList> neighbors) =>
         AtomGraph.Build(structures, neighbors, Cutoff, _speciesIndex);
 
-    public override PotentialResult Compute(Structure structure, NeighborList neighbors, Quantities what) =>
-        ComputeBatch([structure], [neighbors], what)[0];
-
-    public override PotentialResult[] ComputeBatch(IReadOnlyList<Structure> structures, IReadOnlyList<NeighborList> neighbors, Quantities what)
+    public override void Compute(PotentialBatch batch)
     {
+        var structures = new Structure[batch.Count];
+        var neighbors = new NeighborList[batch.Count];
+        for (int b = 0; b < batch.Count; b++) (structures[b], neighbors[b]) = (batch.Structure(b), batch.Neighbors(b));
         foreach (var s in structures) CheckCovers(s);
         var graph = BuildGraph(structures, neighbors);
+        // One model call for the whole batch, asked for what any structure wants; the batch keeps of each result
+        // what that structure wants.
+        var what = batch.Union;
         bool needGradient = (what & (Quantities.Forces | Quantities.Stress)) != 0;
 
         using var scope = NewDisposeScope();
         using var gradMode = needGradient ? enable_grad() : no_grad();
-        var batch = new GraphBatch(graph, DType, Device, needGradient && Model.DifferentiatesEdgeVectors);
-        var output = Model.Evaluate(batch, what);
+        var graphBatch = new GraphBatch(graph, DType, Device, needGradient && Model.DifferentiatesEdgeVectors);
+        var output = Model.Evaluate(graphBatch, what);
 
         var atomEnergies = ToHost(output.NodeEnergies);
         var energies = ToHost(zeros([graph.StructureCount], output.NodeEnergies.dtype, output.NodeEnergies.device)
-            .index_add_(0, batch.NodeStructure, output.NodeEnergies.detach(), 1.0));
+            .index_add_(0, graphBatch.NodeStructure, output.NodeEnergies.detach(), 1.0));
         var forces = (what & Quantities.Forces) != 0 && output.Forces is not null ? ToHost(output.Forces) : null;
         var strain = (what & Quantities.Stress) != 0 && output.StrainDerivative is not null ? ToHost(output.StrainDerivative) : null;
 
-        var results = new PotentialResult[structures.Count];
-        for (int b = 0; b < structures.Count; b++)
+        for (int b = 0; b < structures.Length; b++)
         {
             var s = structures[b];
             int atom0 = graph.AtomOffsets[b];
-            results[b] = new PotentialResult
-            {
-                Energy = energies[b],
-                Forces = forces is null ? null : Vectors(forces, atom0, s.Count),
-                Stress = strain is null || !s.Pbc.AllPeriodic ? null : Stress(strain.AsSpan(9 * b, 9), s.Cell.Volume),
-                AtomEnergies = (what & Quantities.AtomEnergies) != 0 ? atomEnergies.AsSpan(atom0, s.Count).ToArray() : null,
-            };
+            if (batch.ForcesOf(b) is { } destination && forces is not null) CopyVectors(forces, atom0, destination);
+            batch.Store(b, energies[b],
+                stress: strain is null || !batch.Wants(b, Quantities.Stress) ? null : Stress(strain.AsSpan(9 * b, 9), s.Cell.Volume),
+                atomEnergies: batch.Wants(b, Quantities.AtomEnergies) ? atomEnergies.AsSpan(atom0, s.Count).ToArray() : null);
         }
-        return results;
     }
 
     private static double[] ToHost(Tensor t) => t.detach().to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
 
-    private static Vec3[] Vectors(double[] flat, int first, int count)
+    private static void CopyVectors(double[] flat, int first, Vec3[] destination)
     {
-        var result = new Vec3[count];
-        for (int a = 0; a < count; a++) result[a] = new Vec3(flat[3 * (first + a)], flat[3 * (first + a) + 1], flat[3 * (first + a) + 2]);
-        return result;
+        for (int a = 0; a < destination.Length; a++)
+            destination[a] = new Vec3(flat[3 * (first + a)], flat[3 * (first + a) + 1], flat[3 * (first + a) + 2]);
     }
 
     /// <summary>σ = sym(∂E/∂ε) / V: a rotation of the whole structure leaves E unchanged, so the antisymmetric part of

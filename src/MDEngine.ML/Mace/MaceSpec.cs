@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MDEngine.ML.Graphs;
 using MDEngine.Potentials;
+using MDEngine.Potentials.Formats;
 
 namespace MDEngine.ML.Mace;
 
@@ -9,15 +10,11 @@ namespace MDEngine.ML.Mace;
 /// file written by tools/mace_export.py), or with options <c>mace:path/model.json,dtype=float32,device=cuda,threads=2</c> (the options every model shares, see
 /// <see cref="ModelSpec"/>).
 /// </summary>
-public static class MaceSpec
+public sealed class MaceSpec : PotentialFormat
 {
-    private static int _registered;
-
-    /// <summary>Registers the MACE handler with <see cref="PotentialSpec"/> (once; later calls do nothing).</summary>
-    public static void Register()
-    {
-        if (Interlocked.Exchange(ref _registered, 1) == 0) PotentialSpec.Register(TryParse);
-    }
+    public override string Name => "mace";
+    public override string Help => "a MACE model (file.model, model.json, or mace:FILE[,dtype=..,device=..,threads=..,head=..])";
+    public override Potential? TryCreate(string spec) => TryParse(spec);
 
     /// <summary>The potential a MACE specification names, or null when the specification is not a MACE one.</summary>
     public static Potential? TryParse(string spec)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MDEngine.ML.Graphs;
 using MDEngine.Potentials;
+using MDEngine.Potentials.Formats;
 using TorchSharp;
 
 namespace MDEngine.ML.TensorNet;
@@ -11,15 +12,11 @@ namespace MDEngine.ML.TensorNet;
 /// model shares, see <see cref="ModelSpec"/>). The default dtype is float32, the precision matgl trains and runs these
 /// models in; float64 casts the weights up.
 /// </summary>
-public static class TensorNetSpec
+public sealed class TensorNetSpec : PotentialFormat
 {
-    private static int _registered;
-
-    /// <summary>Registers the TensorNet handler with <see cref="PotentialSpec"/> (once; later calls do nothing).</summary>
-    public static void Register()
-    {
-        if (Interlocked.Exchange(ref _registered, 1) == 0) PotentialSpec.Register(TryParse);
-    }
+    public override string Name => "tensornet";
+    public override string Help => "a matgl TensorNet model folder (or tensornet:DIR[,dtype=..,device=..,threads=..])";
+    public override Potential? TryCreate(string spec) => TryParse(spec);
 
     /// <summary>The potential a TensorNet specification names, or null when the specification is not a TensorNet one
     /// (without the prefix, only a folder or model.json of a matgl TensorNet is claimed).</summary>

@@ -1,5 +1,6 @@
 using MDEngine.ML.Graphs;
 using MDEngine.Potentials;
+using MDEngine.Potentials.Formats;
 using static TorchSharp.torch;
 
 namespace MDEngine.ML.TorchScript;
@@ -10,18 +11,14 @@ namespace MDEngine.ML.TorchScript;
 /// <c>torchscript:FILE[,format=sevennet|nequip|mace|mace-lammps][,device=..][,threads=..]</c>. The precision is the
 /// file's (see <see cref="TorchScriptLoader"/>).
 /// </summary>
-public static class TorchScriptSpec
+public sealed class TorchScriptSpec : PotentialFormat
 {
+    public override string Name => "torchscript";
+    public override string Help => "a deployed TorchScript model (.pt/.pth/.pt2/.model, or torchscript:FILE[,format=..,device=..,threads=..])";
+    public override Potential? TryCreate(string spec) => TryParse(spec);
+
     public const string Prefix = "torchscript";
     private static readonly string[] Extensions = [".pt", ".pth", ".pt2", ".model"];
-    private static int _registered;
-
-    /// <summary>Registers the handler with <see cref="PotentialSpec"/> (once; later calls do nothing).</summary>
-    public static void Register()
-    {
-        if (Interlocked.Exchange(ref _registered, 1) == 0) PotentialSpec.Register(TryParse);
-    }
-
     /// <summary>The potential a TorchScript specification names, or null when the specification is not one (a file of
     /// another extension, or a pickled PyTorch file that another family may read).</summary>
     public static Potential? TryParse(string spec)

@@ -9,8 +9,7 @@ public class MaceSpecTests
     [Fact]
     public void AModelJsonPathIsAMacePotential()
     {
-        MaceSpec.Register();
-        var potential = PotentialSpec.Parse(MaceFixture.ModelJson);
+        var potential = MlPotentials.Registry().Parse(MaceFixture.ModelJson);
         var mace = Assert.IsType<MacePotential>(potential);
         Assert.Equal(5.0, mace.Cutoff);
         Assert.True(mace.NeedsFullNeighborList);

@@ -43,8 +43,7 @@ public sealed class TensorNetLoadingTests(ITestOutputHelper output) : IDisposabl
 
     private InputException Refused(string spec)
     {
-        MlPotentials.Register();
-        var e = Assert.Throws<InputException>(() => PotentialSpec.Parse(spec));
+        var e = Assert.Throws<InputException>(() => MlPotentials.Registry().Parse(spec));
         output.WriteLine(e.Message);
         return e;
     }
@@ -53,14 +52,13 @@ public sealed class TensorNetLoadingTests(ITestOutputHelper output) : IDisposabl
     public void FolderAndPrefixedSpecificationsLoadWithFloat32ByDefault()
     {
         TensorNetFixture.RequireModel();
-        MlPotentials.Register();
-        var plain = Assert.IsType<TensorNetPotential>(PotentialSpec.Parse(TensorNetFixture.Directory + "/"));
+        var plain = Assert.IsType<TensorNetPotential>(MlPotentials.Registry().Parse(TensorNetFixture.Directory + "/"));
         Assert.Equal(ScalarType.Float32, plain.DType);
         Assert.Equal(89, plain.Model.AtomicNumbers.Count);
         Assert.Equal(5.0, plain.Cutoff);
-        var viaJson = Assert.IsType<TensorNetPotential>(PotentialSpec.Parse(ModelJson));
+        var viaJson = Assert.IsType<TensorNetPotential>(MlPotentials.Registry().Parse(ModelJson));
         Assert.Equal(ScalarType.Float32, viaJson.DType);
-        var prefixed = Assert.IsType<TensorNetPotential>(PotentialSpec.Parse($"tensornet:{TensorNetFixture.Directory},dtype=float64,device=cpu"));
+        var prefixed = Assert.IsType<TensorNetPotential>(MlPotentials.Registry().Parse($"tensornet:{TensorNetFixture.Directory},dtype=float64,device=cpu"));
         Assert.Equal(ScalarType.Float64, prefixed.DType);
         // matgl's element list, not Z − 1: Pu (Z = 94) is its 89th element.
         Assert.Equal(94, prefixed.Model.AtomicNumbers[88]);

@@ -17,8 +17,6 @@ namespace MDEngine.ML.Tests.TorchScript;
 /// </summary>
 public class RealModelConformanceTests(ITestOutputHelper output)
 {
-    static RealModelConformanceTests() => MlPotentials.Register();
-
 
     private static (GraphPotential, Structure) SevenNet()
     {

@@ -16,12 +16,10 @@ namespace MDEngine.ML.Tests.TorchScript;
 /// MDEngine's normal path (its own neighbor list and graph from the structure, results in ASE's conventions), and fed
 /// the reference's own input tensors directly, which separates a graph difference from a model difference. Skipped,
 /// naming the missing file, where ../shared/realmodels is absent. The files are opened through the TorchScript
-/// specification handler itself: in a test process other tests may have registered MACE's handler (which takes every
-/// .model file) ahead of it, whereas the command line registers TorchScript's first (MlPotentials.Register).
+/// format itself.
 /// </summary>
 public class RealModelReferenceTests(ITestOutputHelper output)
 {
-    static RealModelReferenceTests() => MlPotentials.Register();
 
 
     private static double MaxAbs(double[] a, double[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();

@@ -21,8 +21,6 @@ namespace MDEngine.ML.Tests.TorchScript;
 /// </summary>
 public class TorchScriptBenchmarkTests(ITestOutputHelper output)
 {
-    static TorchScriptBenchmarkTests() => MlPotentials.Register();
-
     private const int Repeats = 20;
 
     private static (double Median, double Min) Time(Action call)

@@ -9,9 +9,7 @@ namespace MDEngine.ML.Tests.TorchScript;
 /// the file and says what it is.</summary>
 public class TorchScriptInputErrorTests
 {
-    static TorchScriptInputErrorTests() => MlPotentials.Register();
-
-    private static InputException Refused(string spec) => Assert.Throws<InputException>(() => PotentialSpec.Parse(spec));
+    private static InputException Refused(string spec) => Assert.Throws<InputException>(() => MlPotentials.Registry().Parse(spec));
 
     private static string TempCopy(byte[] bytes, string extension)
     {
@@ -100,7 +98,7 @@ public class TorchScriptInputErrorTests
     {
         string pickled = RealModels.Require("mace-tutorial-solvent-xtb/mace01_swa.model");
         Assert.Null(TorchScriptSpec.TryParse(pickled));
-        Assert.IsType<MDEngine.ML.Mace.MacePotential>(PotentialSpec.Parse(pickled + ",device=cpu"));
+        Assert.IsType<MDEngine.ML.Mace.MacePotential>(MlPotentials.Registry().Parse(pickled + ",device=cpu"));
         string scripted = RealModels.Require("mace-tutorial-solvent-xtb/mace01_swa_compiled.model");
         Assert.IsType<Graphs.GraphPotential>(TorchScriptSpec.TryParse(scripted + ",device=cpu"));
     }
@@ -108,14 +106,14 @@ public class TorchScriptInputErrorTests
     [Fact]
     public void AMissingFileIsReportedAsMissing()
     {
-        Assert.Throws<FileNotFoundException>(() => PotentialSpec.Parse("no/such/model.pt"));
-        Assert.Throws<FileNotFoundException>(() => PotentialSpec.Parse("torchscript:no/such/model.bin"));
+        Assert.Throws<FileNotFoundException>(() => MlPotentials.Registry().Parse("no/such/model.pt"));
+        Assert.Throws<FileNotFoundException>(() => MlPotentials.Registry().Parse("torchscript:no/such/model.bin"));
     }
 
     [Fact]
     public void TheFormatOptionOverridesDetection()
     {
-        var potential = (Graphs.GraphPotential)PotentialSpec.Parse($"torchscript:{StandIn("mace_standin-lammps.pt")},format=mace-lammps,device=cpu");
+        var potential = (Graphs.GraphPotential)MlPotentials.Registry().Parse($"torchscript:{StandIn("mace_standin-lammps.pt")},format=mace-lammps,device=cpu");
         Assert.Equal(TorchScriptKind.MaceLammps, ((TorchScriptModel)potential.Model).Kind);
         Assert.Contains("mace_standin-lammps.pt", potential.Name);
     }

@@ -2,28 +2,13 @@ using MDEngine.Dynamics;
 using MDEngine.Neighbors;
 using MDEngine.Potentials;
 using MDEngine.Structures;
+using MDEngine.Tests.Potentials;
 
 namespace MDEngine.Tests.Dynamics;
 
 /// <summary>The md workflow as a library call, and the ensemble registry the command line reads.</summary>
 public sealed class MdRunnerTests
 {
-    private sealed class CountingPotential(Potential inner) : Potential
-    {
-        public int Calls, LargestBatch;
-        public override string Name => inner.Name;
-        public override double Cutoff => inner.Cutoff;
-        public override IReadOnlySet<int>? Elements => inner.Elements;
-        public override bool NeedsFullNeighborList => inner.NeedsFullNeighborList;
-        public override PotentialResult Compute(Structure s, NeighborList n, Quantities q) { Calls++; return inner.Compute(s, n, q); }
-        public override PotentialResult[] ComputeBatch(IReadOnlyList<Structure> s, IReadOnlyList<NeighborList> n, Quantities q)
-        {
-            Calls++;
-            LargestBatch = Math.Max(LargestBatch, s.Count);
-            return inner.ComputeBatch(s, n, q);
-        }
-    }
-
     [Fact]
     public void Replicas_share_one_potential_call_per_step_and_each_ends_as_when_run_alone()
     {

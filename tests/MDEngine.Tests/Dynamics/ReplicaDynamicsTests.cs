@@ -3,6 +3,7 @@ using MDEngine.Geometry;
 using MDEngine.Neighbors;
 using MDEngine.Potentials;
 using MDEngine.Structures;
+using MDEngine.Tests.Potentials;
 
 namespace MDEngine.Tests.Dynamics;
 
@@ -11,22 +12,6 @@ namespace MDEngine.Tests.Dynamics;
 public class ReplicaDynamicsTests
 {
     private static readonly Potential Eam = PotentialSpec.Parse("auto", [29]);
-
-    private sealed class CountingPotential(Potential inner) : Potential
-    {
-        public int BatchCalls, LargestBatch;
-        public override string Name => inner.Name;
-        public override double Cutoff => inner.Cutoff;
-        public override IReadOnlySet<int>? Elements => inner.Elements;
-        public override bool NeedsFullNeighborList => inner.NeedsFullNeighborList;
-        public override PotentialResult Compute(Structure s, NeighborList n, Quantities q) => inner.Compute(s, n, q);
-        public override PotentialResult[] ComputeBatch(IReadOnlyList<Structure> s, IReadOnlyList<NeighborList> n, Quantities q)
-        {
-            BatchCalls++;
-            LargestBatch = Math.Max(LargestBatch, s.Count);
-            return inner.ComputeBatch(s, n, q);
-        }
-    }
 
     private static MolecularDynamics Replica(Potential potential, string ensemble, ulong seed)
     {
@@ -58,7 +43,7 @@ public class ReplicaDynamicsTests
             Assert.Equal(alone[k].State.PotentialEnergy, together[k].State.PotentialEnergy);
         }
         // One call per step for all replicas (plus the initial forces), each with every replica.
-        Assert.Equal(steps + 1, counting.BatchCalls);
+        Assert.Equal(steps + 1, counting.Calls);
         Assert.Equal(replicas, counting.LargestBatch);
         Assert.NotEqual(alone[0].State.Structure.Positions, alone[1].State.Structure.Positions);
     }

@@ -6,7 +6,6 @@ using MDEngine.Symmetry;
 namespace MDEngine.Tests.IO;
 
 // The space-group hook is process-wide: tests that replace it share one collection, so they never run concurrently.
-[Collection(CifProviderCollection.Name)]
 public class CifTests
 {
     private static List<Structure> ReadCif(string name, CifReadOptions? options = null)
@@ -104,17 +103,11 @@ public class CifTests
     }
 
     [Fact]
-    public void SpaceGroupWithoutOperationsNeedsTheDatabaseOrTheHook()
+    public void SpaceGroupWithoutOperationsNeedsASourceOfOperations()
     {
-        var installed = CifReader.SpaceGroupOperationsProvider;
-        try
-        {
-            CifReader.SpaceGroupOperationsProvider = null;
-            var e = Assert.Throws<InputException>(() => ReadCif("cif_hand/symbol_only.cif"));
-            Assert.Contains("needs the space-group database", e.Message);
-            Assert.Equal(8, e.Line);
-        }
-        finally { CifReader.SpaceGroupOperationsProvider = installed; }
+        var e = Assert.Throws<InputException>(() => ReadCif("cif_hand/symbol_only.cif", new CifReadOptions(SpaceGroupOperations: _ => null)));
+        Assert.Contains("needs the space-group database", e.Message);
+        Assert.Equal(8, e.Line);
 
         var operations = IoReference.Frames("spacegroup_225_operations").Select(o =>
         {
@@ -123,15 +116,10 @@ public class CifTests
             return new SymmetryOperation(IntMat3.FromArray(r.SelectMany(row => row).ToArray()), new Vec3(t[0], t[1], t[2]));
         }).ToList();
         var asked = new List<string>();
-        installed = CifReader.SpaceGroupOperationsProvider;
-        try
-        {
-            CifReader.SpaceGroupOperationsProvider = name => { asked.Add(name); return name == "225" ? operations : null; };
-            var s = Assert.Single(ReadCif("cif_hand/symbol_only.cif"));
-            Assert.Equal(new[] { "F m -3 m", "225" }, asked);
-            AssertSameCrystal(IoReference.Frames("cif_hand/symbol_only.cif")[0], s, 1e-12);
-        }
-        finally { CifReader.SpaceGroupOperationsProvider = installed; }
+        var s = Assert.Single(ReadCif("cif_hand/symbol_only.cif",
+            new CifReadOptions(SpaceGroupOperations: name => { asked.Add(name); return name == "225" ? operations : null; })));
+        Assert.Equal(new[] { "F m -3 m", "225" }, asked);
+        AssertSameCrystal(IoReference.Frames("cif_hand/symbol_only.cif")[0], s, 1e-12);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class LammpsFormatTests() : TempDirectoryTests("mdengine-lammps-")
         for (int f = 0; f < frames.Count; f++)
         {
             Assert.Equal(energies[f].GetProperty("step").GetInt64(), frames[f].Info["timestep"]);
-            var result = new Calculator(Lj).Compute(frames[f]);
+            var result = new BoundPotential(Lj).Compute(frames[f]);
             double pe = energies[f].GetProperty("pe").GetDouble();
             Assert.True(Math.Abs(result.Energy - pe) < 1e-9 * Math.Abs(pe), $"frame {f}: {result.Energy:R} vs LAMMPS {pe:R}");
             AssertClose(frames[f].Forces!, result.Forces!, 1e-9, $"forces of frame {f}");
@@ -89,18 +89,18 @@ public sealed class LammpsFormatTests() : TempDirectoryTests("mdengine-lammps-")
 
         var lammps = Json("mdengine_written_lammps.json");
         double pe = lammps.GetProperty("pe").GetDouble();
-        double energy = new Calculator(Lj).Compute(input).Energy;
+        double energy = new BoundPotential(Lj).Compute(input).Energy;
         Assert.True(Math.Abs(energy - pe) < 1e-9 * Math.Abs(pe), $"{energy:R} vs LAMMPS {pe:R}");
         var inLammpsFrame = StructureFile.ReadFrame(written);
         var forces = lammps.GetProperty("forces").EnumerateArray().Select(r => new Vec3(r[0].GetDouble(), r[1].GetDouble(), r[2].GetDouble())).ToArray();
-        AssertClose(forces, new Calculator(Lj).Compute(inLammpsFrame).Forces!, 1e-9, "forces");
+        AssertClose(forces, new BoundPotential(Lj).Compute(inLammpsFrame).Forces!, 1e-9, "forces");
     }
 
     [Fact]
     public void Data_and_dump_files_round_trip_charges_velocities_and_forces()
     {
         var s = StructureFile.ReadFrame(PathOf("lammps_charge.data"));
-        s.Forces = new Calculator(Lj).Compute(s).Forces;
+        s.Forces = new BoundPotential(Lj).Compute(s).Forces;
         string data = Path.Combine(Dir, "again.data"), dump = Path.Combine(Dir, "again.lammpstrj");
         StructureFile.Write(data, s);
         StructureFile.Write(dump, [s, s]);

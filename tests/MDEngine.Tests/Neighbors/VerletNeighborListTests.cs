@@ -34,7 +34,7 @@ public class VerletNeighborListTests
 
     /// <summary>Velocity Verlet driven by <paramref name="driver"/>; after every step <paramref name="check"/> sees the
     /// structure and the driver's result. <paramref name="deform"/> may change the cell between steps.</summary>
-    private static void Integrate(Structure s, Vec3[] velocities, Calculator driver, int steps, double dt,
+    private static void Integrate(Structure s, Vec3[] velocities, BoundPotential driver, int steps, double dt,
         Action<int, PotentialResult> check, Action<int, Structure>? deform = null)
     {
         var result = driver.Compute(s);
@@ -67,8 +67,8 @@ public class VerletNeighborListTests
     {
         var s = ArgonCrystal(3);
         var lj = new LennardJones(0.0104, 3.40, 6.5);
-        var buffered = new Calculator(lj, skin: 1.0);
-        var rebuilt = new Calculator(lj, skin: 0);
+        var buffered = new BoundPotential(lj, skin: 1.0);
+        var rebuilt = new BoundPotential(lj, skin: 0);
         var velocities = MaxwellVelocities(s, 600, new Random(5));
         const int steps = 150;
         Integrate(s, velocities, buffered, steps, dt: 5.0, (step, result) => AssertSameResult(rebuilt.Compute(s), result, step));
@@ -83,8 +83,8 @@ public class VerletNeighborListTests
         var s = ArgonCrystal(3);
         var cell0 = s.Cell.Matrix;
         var lj = new LennardJones(0.0104, 3.40, 6.5);
-        var buffered = new Calculator(lj, skin: 1.0);
-        var rebuilt = new Calculator(lj, skin: 0);
+        var buffered = new BoundPotential(lj, skin: 1.0);
+        var rebuilt = new BoundPotential(lj, skin: 0);
         var velocities = MaxwellVelocities(s, 300, new Random(9));
         const int steps = 120;
         // A breathing, shearing cell (up to 4 % strain), atoms carried along affinely.

@@ -121,7 +121,7 @@ public static class AseReference
         var s = c.Start;
         var target = Target(c, s);
         var energies = new List<double>();
-        var relaxation = new Relaxation(target, optimizer ?? NewOptimizer(c), new Calculator(PotentialOf(c)),
+        var relaxation = new Relaxation(target, optimizer ?? NewOptimizer(c), new BoundPotential(PotentialOf(c)),
             new RelaxOptions { Fmax = c.Json.GetProperty("fmax").GetDouble(), MaxSteps = c.Json.GetProperty("max_steps").GetInt32() });
         relaxation.Observe(new RelaxObserver((_, _, e) => energies.Add(e.Energy)));
         return (relaxation.Run(), energies);

@@ -16,7 +16,7 @@ public class FrechetCellFilterTests
     {
         var c = AseReference.Find("strained", "FIRE", cell: true);
         var s = c.Start;
-        var calculator = new Calculator(AseReference.Potential, skin: 0.0);
+        var calculator = new BoundPotential(AseReference.Potential, skin: 0.0);
         var filter = new FrechetCellFilter(s, scalarPressure: pressure);
         // Move away from the reference cell so that U ≠ 0 and the Fréchet derivative matters.
         var x0 = filter.GetCoordinates();
@@ -64,7 +64,7 @@ public class FrechetCellFilterTests
         var c = AseReference.Find("strained", "FIRE", cell: true);
         var s = c.Start;
         double v0 = s.Volume;
-        var calculator = new Calculator(AseReference.Potential);
+        var calculator = new BoundPotential(AseReference.Potential);
         var constantVolume = new Relaxation(new FrechetCellFilter(s, constantVolume: true), new Fire(), calculator).Run();
         Assert.True(constantVolume.Converged);
         // Traceless steps in log F keep det F = exp(tr U) = 1 exactly.
@@ -72,7 +72,7 @@ public class FrechetCellFilterTests
 
         var s2 = c.Start;
         var shape0 = s2.Cell.Matrix;
-        var hydrostatic = new Relaxation(new FrechetCellFilter(s2, hydrostaticStrain: true), new Fire(), new Calculator(AseReference.Potential)).Run();
+        var hydrostatic = new Relaxation(new FrechetCellFilter(s2, hydrostaticStrain: true), new Fire(), new BoundPotential(AseReference.Potential)).Run();
         Assert.True(hydrostatic.Converged);
         var ratio = hydrostatic.Structure.Cell.Matrix.Row(0).Length / shape0.Row(0).Length;
         Assert.True((hydrostatic.Structure.Cell.Matrix - ratio * shape0).MaxAbs() < 1e-9, "the cell changed shape");
@@ -86,7 +86,7 @@ public class FrechetCellFilterTests
         var cell0 = s.Cell.Matrix;
         // Only xx may relax.
         var mask = FrechetCellFilter.MaskFromVoigt([true, false, false, false, false, false]);
-        var result = new Relaxation(new FrechetCellFilter(s, mask: mask), new Fire(), new Calculator(AseReference.Potential)).Run();
+        var result = new Relaxation(new FrechetCellFilter(s, mask: mask), new Fire(), new BoundPotential(AseReference.Potential)).Run();
         Assert.True(result.Converged);
         var f = (cell0.Inverse() * result.Structure.Cell.Matrix).Transpose();
         Assert.True(Math.Abs(f.M00 - 1) > 1e-4);

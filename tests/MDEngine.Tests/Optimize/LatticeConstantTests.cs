@@ -34,7 +34,7 @@ public class LatticeConstantTests
         var sheared = start.Cell.Matrix;
         sheared.M01 = 0.03; sheared.M21 = -0.02;
         start.SetCell(new Cell(sheared), scaleAtoms: true);
-        var relaxation = new Relaxation(new FrechetCellFilter(start), AseReference.NewOptimizer(optimizer), new Calculator(potential),
+        var relaxation = new Relaxation(new FrechetCellFilter(start), AseReference.NewOptimizer(optimizer), new BoundPotential(potential),
             new RelaxOptions { Fmax = 1e-6, MaxSteps = 2000 });
         var result = relaxation.Run();
         Assert.True(result.Converged);

@@ -45,7 +45,7 @@ public class StreamingBatchTests
         var options = new RelaxOptions { Fmax = 0.01, MaxSteps = 150 };
         var alone = Enumerable.Range(0, count).Select(i =>
         {
-            var calculator = new Calculator(Eam);
+            var calculator = new BoundPotential(Eam);
             return new Relaxation(Target(Cell(i), cell), Make(optimizer), calculator, options).Run();
         }).ToArray();
 

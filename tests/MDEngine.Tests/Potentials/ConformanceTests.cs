@@ -62,12 +62,15 @@ public class ConformanceTests
     {
         public override string Name => "field";
         public override double Cutoff => 1.0;
-        public override PotentialResult Compute(Structure structure, MDEngine.Neighbors.NeighborList neighbors, Quantities what) => new()
+        public override void Compute(PotentialBatch batch)
         {
-            Energy = structure.Positions.Sum(r => r.X),
-            Forces = structure.Positions.Select(_ => new Vec3(-1, 0, 0)).ToArray(),
-            Stress = structure.Pbc.AllPeriodic ? Mat3.Zero : null,
-        };
+            for (int b = 0; b < batch.Count; b++)
+            {
+                var structure = batch.Structure(b);
+                if (batch.ForcesOf(b) is { } forces) Array.Fill(forces, new Vec3(-1, 0, 0));
+                batch.Store(b, structure.Positions.Sum(r => r.X), stress: Mat3.Zero);
+            }
+        }
     }
 
     [Fact]

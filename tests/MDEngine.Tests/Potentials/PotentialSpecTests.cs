@@ -1,3 +1,4 @@
+using MDEngine.Potentials.Formats;
 using MDEngine.Geometry;
 using MDEngine.IO;
 using MDEngine.Potentials;
@@ -93,13 +94,29 @@ public class PotentialSpecTests
         Assert.Throws<FileNotFoundException>(() => PotentialSpec.Parse("Xx_missing.eam.alloy"));
     }
 
+    private sealed class MarkerFormat(Potential marker) : PotentialFormat
+    {
+        public override string Name => "marker";
+        public override string Help => "marker:test (a test format)";
+        public override Potential? TryCreate(string spec) => spec == "marker:test" || spec.EndsWith(".sw") ? marker : null;
+    }
+
     [Fact]
-    public void RegisteredHandlersComeFirst()
+    public void AFormatAddedToARegistryComesFirstAndIsInItsHelp()
     {
         var marker = new LennardJones(0.5, 2.0, 5.0);
-        PotentialSpec.Register(spec => spec == "registered-handler-test:marker" ? marker : null);
-        Assert.Same(marker, PotentialSpec.Parse("registered-handler-test:marker"));
-        Assert.IsType<Morse>(PotentialSpec.Parse("morse:D=1,alpha=1,r0=2,cutoff=5"));
+        var registry = PotentialRegistry.Classical().Add(new MarkerFormat(marker));
+        Assert.Same(marker, registry.Parse("marker:test"));
+        Assert.Same(marker, registry.Parse("claimed-before-the-classical-reader.sw"));
+        Assert.IsType<Morse>(registry.Parse("morse:D=1,alpha=1,r0=2,cutoff=5"));
+        // Help lists the formats in the order they were registered.
+        Assert.StartsWith("a .eam/.eam.alloy/.eam.fs file", registry.Help);
+        Assert.Contains(", marker:test (a test format), or auto", registry.Help);
+        Assert.Throws<ArgumentException>(() => registry.Add(new MarkerFormat(marker)));
+        // Another registry does not know it: no format is global.
+        Assert.Throws<InputException>(() => PotentialRegistry.Classical().Parse("marker:test"));
+        var unknown = Assert.Throws<InputException>(() => registry.Parse("nothing-claims-this"));
+        Assert.Contains(registry.Help, unknown.Message);
     }
 
     [Fact]

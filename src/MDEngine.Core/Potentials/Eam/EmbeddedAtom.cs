@@ -52,10 +52,7 @@ public sealed class EmbeddedAtom : Potential
     /// <summary>Masses (amu) the file gives for its elements.</summary>
     public IReadOnlyDictionary<int, double> Masses { get; }
 
-    public override PotentialResult Compute(Structure s, NeighborList list, Quantities what) => ComputeCore(s, list, what, null);
-
-    public override PotentialResult Compute(Structure s, NeighborList list, Quantities what, Vec3[] forces) =>
-        ComputeCore(s, list, what, CheckForceBuffer(s, forces));
+    public override void Compute(PotentialBatch batch) => batch.ComputeEach(ComputeCore);
 
     /// <summary>Whether the density and force passes run four pairs at a time where AVX2 is available (a switch for
     /// tests of the scalar passes).</summary>
@@ -65,7 +62,7 @@ public sealed class EmbeddedAtom : Potential
     {
         int n = s.Count;
         bool wantForces = what.HasFlag(Quantities.Forces);
-        bool wantStress = what.HasFlag(Quantities.Stress) && s.Pbc.AllPeriodic;
+        bool wantStress = what.HasFlag(Quantities.Stress);
         bool wantAtomEnergies = what.HasFlag(Quantities.AtomEnergies);
         if (s.Positions.Length != list.AtomCount) throw new ArgumentException($"{s.Positions.Length} atoms for a neighbor list of {list.AtomCount}.");
         using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies, forceDestination: forceDestination);

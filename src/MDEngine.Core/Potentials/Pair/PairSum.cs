@@ -37,7 +37,7 @@ public static class PairSum
         Vec3[]? forceDestination, ChunkLoop loop)
     {
         bool wantForces = what.HasFlag(Quantities.Forces);
-        bool wantStress = what.HasFlag(Quantities.Stress) && s.Pbc.AllPeriodic;
+        bool wantStress = what.HasFlag(Quantities.Stress);
         bool wantAtomEnergies = what.HasFlag(Quantities.AtomEnergies);
         if (s.Positions.Length != list.AtomCount) throw new ArgumentException($"{s.Positions.Length} atoms for a neighbor list of {list.AtomCount}.");
         using var acc = new ChunkedAccumulator(list, wantForces, wantAtomEnergies, forceDestination: forceDestination);

@@ -65,12 +65,14 @@ public sealed class StillingerWeber : Potential
     public override IReadOnlySet<int>? Elements => _species.Elements;
     public override bool NeedsFullNeighborList => true;
 
-    public override PotentialResult Compute(Structure s, NeighborList list, Quantities what)
+    public override void Compute(PotentialBatch batch) => batch.ComputeEach(ComputeOne);
+
+    private PotentialResult ComputeOne(Structure s, NeighborList list, Quantities what, Vec3[]? forces)
     {
         if (!list.IsFull) throw new ArgumentException("Stillinger-Weber needs a full neighbor list.");
         var types = _species.TypesOf(s, Name);
-        bool wantStress = what.HasFlag(Quantities.Stress) && s.Pbc.AllPeriodic;
-        using var acc = new ChunkedAccumulator(list, what.HasFlag(Quantities.Forces), what.HasFlag(Quantities.AtomEnergies));
+        bool wantStress = what.HasFlag(Quantities.Stress);
+        using var acc = new ChunkedAccumulator(list, what.HasFlag(Quantities.Forces), what.HasFlag(Quantities.AtomEnergies), forceDestination: forces);
         acc.Run((c, first, end) =>
         {
             var sink = new ChunkSink(acc.Forces?[c], acc.AtomEnergies?[c], wantStress);

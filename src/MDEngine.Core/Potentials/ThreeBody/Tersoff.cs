@@ -82,13 +82,15 @@ public sealed class Tersoff : Potential
     public override IReadOnlySet<int>? Elements => _species.Elements;
     public override bool NeedsFullNeighborList => true;
 
-    public override PotentialResult Compute(Structure s, NeighborList list, Quantities what)
+    public override void Compute(PotentialBatch batch) => batch.ComputeEach(ComputeOne);
+
+    private PotentialResult ComputeOne(Structure s, NeighborList list, Quantities what, Vec3[]? forces)
     {
         if (!list.IsFull) throw new ArgumentException("Tersoff needs a full neighbor list.");
         var types = _species.TypesOf(s, Name);
-        bool wantStress = what.HasFlag(Quantities.Stress) && s.Pbc.AllPeriodic;
+        bool wantStress = what.HasFlag(Quantities.Stress);
         double cutMax = Cutoff;
-        using var acc = new ChunkedAccumulator(list, what.HasFlag(Quantities.Forces), what.HasFlag(Quantities.AtomEnergies));
+        using var acc = new ChunkedAccumulator(list, what.HasFlag(Quantities.Forces), what.HasFlag(Quantities.AtomEnergies), forceDestination: forces);
         acc.Run((c, first, end) =>
         {
             var sink = new ChunkSink(acc.Forces?[c], acc.AtomEnergies?[c], wantStress);

@@ -4,18 +4,13 @@ using MDEngine.Symmetry;
 namespace MDEngine.Tests.Symmetry;
 
 /// <summary>CIF files that name a space group without listing its operations expand through the database.</summary>
-[Collection(MDEngine.Tests.IO.CifProviderCollection.Name)]
-public class CifSpaceGroupHookTests
+public class CifSpaceGroupsTests
 {
-    // The provider is installed when MDEngine.Core loads; a test elsewhere may reset it, so make sure it is there.
-    public CifSpaceGroupHookTests() => CifSpaceGroupHook.Install();
-
     [Fact]
-    public void ProviderIsInstalledWhenTheLibraryLoads()
+    public void NamesResolveThroughTheDatabase()
     {
-        Assert.NotNull(CifReader.SpaceGroupOperationsProvider);
-        Assert.Equal(192, CifSpaceGroupHook.Operations("F d -3 m")!.Count);
-        Assert.Null(CifSpaceGroupHook.Operations("Q 9 9 9"));
+        Assert.Equal(192, CifSpaceGroups.Operations("F d -3 m")!.Count);
+        Assert.Null(CifSpaceGroups.Operations("Q 9 9 9"));
     }
 
     private static string Cif(string symmetryLines, double a, double c, double gamma, string sites) => $"""
