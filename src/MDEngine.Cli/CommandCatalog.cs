@@ -31,5 +31,6 @@ internal static class CommandCatalog
         CampaignCommand.Create(potentials),
         MergeCommand.Create(),
         SbatchCommand.Create(potentials),
+        TrainCommand.Create(),
     ];
 }

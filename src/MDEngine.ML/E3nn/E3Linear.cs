@@ -12,7 +12,7 @@ public sealed class E3Linear
 {
     private readonly Irreps _in, _out;
     private readonly int[] _inOffsets;
-    private readonly (int[] Inputs, Tensor? Weight)[] _paths;
+    private readonly (int[] Inputs, LayerWeight? Weight)[] _paths;
 
     public Irreps IrrepsIn => _in;
     public Irreps IrrepsOut => _out;
@@ -21,32 +21,35 @@ public sealed class E3Linear
         irrepsIn.Sum(a => irrepsOut.Where(b => b.Ir == a.Ir).Sum(b => a.Mul * b.Mul));
 
     public E3Linear(Irreps irrepsIn, Irreps irrepsOut, double[] weight, TensorOptions options)
+        : this(irrepsIn, irrepsOut, TensorOptions.Raw(weight), options) { }
+
+    /// <param name="weight">The flat e3nn weight: a float64 host tensor (constant) or a trainable parameter.</param>
+    public E3Linear(Irreps irrepsIn, Irreps irrepsOut, Tensor weight, TensorOptions options)
     {
         _in = irrepsIn; _out = irrepsOut; _inOffsets = irrepsIn.Offsets();
         int expected = WeightCount(irrepsIn, irrepsOut);
-        if (weight.Length != expected) throw new ArgumentException($"Linear {irrepsIn} -> {irrepsOut} needs {expected} weights, got {weight.Length}");
+        if (weight.numel() != expected) throw new ArgumentException($"Linear {irrepsIn} -> {irrepsOut} needs {expected} weights, got {weight.numel()}");
         // Offsets of each (input, output) path in the flat weight, in e3nn's instruction order.
         var pathOffset = new Dictionary<(int, int), int>();
         int offset = 0;
         for (int i = 0; i < irrepsIn.Count; i++)
             for (int o = 0; o < irrepsOut.Count; o++)
                 if (irrepsIn[i].Ir == irrepsOut[o].Ir) { pathOffset[(i, o)] = offset; offset += irrepsIn[i].Mul * irrepsOut[o].Mul; }
-        _paths = new (int[], Tensor?)[irrepsOut.Count];
+        _paths = new (int[], LayerWeight?)[irrepsOut.Count];
         for (int o = 0; o < irrepsOut.Count; o++)
         {
             var inputs = Enumerable.Range(0, irrepsIn.Count).Where(i => irrepsIn[i].Ir == irrepsOut[o].Ir && irrepsIn[i].Mul > 0).ToArray();
             int fanIn = inputs.Sum(i => irrepsIn[i].Mul), mulOut = irrepsOut[o].Mul;
             if (fanIn == 0 || mulOut == 0) { _paths[o] = (inputs, null); continue; }
-            var w = new double[fanIn * mulOut];
-            int row = 0;
             double alpha = 1.0 / Math.Sqrt(fanIn);
-            foreach (int i in inputs)
+            // The [fan-in, mul_out] matrix of this output: the inputs' [mul_in, mul_out] blocks stacked, times α.
+            var blocks = inputs.Select(i => (Start: pathOffset[(i, o)], Count: irrepsIn[i].Mul * mulOut)).ToArray();
+            _paths[o] = (inputs, new LayerWeight(weight, raw =>
             {
-                int start = pathOffset[(i, o)];
-                for (int u = 0; u < irrepsIn[i].Mul; u++, row++)
-                    for (int v = 0; v < mulOut; v++) w[row * mulOut + v] = alpha * weight[start + u * mulOut + v];
-            }
-            _paths[o] = (inputs, options.Make(w, fanIn, mulOut));
+                var w = raw.view(-1);
+                var stacked = blocks.Length == 1 ? w.narrow(0, blocks[0].Start, blocks[0].Count) : cat(blocks.Select(b => w.narrow(0, b.Start, b.Count)).ToArray(), 0);
+                return stacked.view(fanIn, mulOut) * alpha;
+            }, options));
         }
     }
 
@@ -57,8 +60,9 @@ public sealed class E3Linear
         var blocks = new List<Tensor>(_out.Count);
         for (int o = 0; o < _out.Count; o++)
         {
-            var (inputs, weight) = _paths[o];
+            var (inputs, layerWeight) = _paths[o];
             int d = _out[o].Ir.Dim, mulOut = _out[o].Mul;
+            var weight = layerWeight?.Value;
             if (weight is null) { blocks.Add(zeros(n, mulOut * d, dtype: x.dtype, device: x.device)); continue; }
             Tensor input = inputs.Length == 1
                 ? Block(x, inputs[0])

@@ -11,18 +11,22 @@ public sealed class FullyConnectedNet
     /// <summary>1/√E[silu(z)²] for z ~ N(0,1), the constant e3nn's normalize2mom multiplies SiLU by.</summary>
     public const double SiluSecondMomentNormalization = 1.6791767923989418;
 
-    private readonly Tensor[] _weights;
+    private readonly LayerWeight[] _weights;
 
     public int InputSize { get; }
     public int OutputSize { get; }
 
     public FullyConnectedNet(IReadOnlyList<(double[] Data, int In, int Out)> layers, TensorOptions options)
+        : this(layers.Select(l => (TensorOptions.Raw(l.Data), l.In, l.Out)).ToArray(), options) { }
+
+    /// <param name="layers">Each layer's [in, out] weight: a float64 host tensor (constant) or a trainable parameter.</param>
+    public FullyConnectedNet(IReadOnlyList<(Tensor Data, int In, int Out)> layers, TensorOptions options)
     {
         _weights = layers.Select(l =>
         {
-            if (l.Data.Length != l.In * l.Out) throw new ArgumentException($"layer of {l.In}x{l.Out} needs {l.In * l.Out} weights, got {l.Data.Length}");
+            if (l.Data.numel() != l.In * l.Out) throw new ArgumentException($"layer of {l.In}x{l.Out} needs {l.In * l.Out} weights, got {l.Data.numel()}");
             double scale = 1.0 / Math.Sqrt(l.In);
-            return options.Make(l.Data.Select(v => v * scale).ToArray(), l.In, l.Out);
+            return new LayerWeight(l.Data, w => w.view(l.In, l.Out) * scale, options);
         }).ToArray();
         InputSize = layers[0].In;
         OutputSize = layers[^1].Out;
@@ -32,7 +36,7 @@ public sealed class FullyConnectedNet
     {
         for (int k = 0; k < _weights.Length; k++)
         {
-            x = x.matmul(_weights[k]);
+            x = x.matmul(_weights[k].Value);
             if (k < _weights.Length - 1) x = NormalizedSilu(x);
         }
         return x;

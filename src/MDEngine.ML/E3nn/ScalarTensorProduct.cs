@@ -12,39 +12,41 @@ public sealed class ScalarTensorProduct
 {
     private readonly Irreps _in1, _out;
     private readonly int[] _in1Offsets;
-    private readonly (int[] Inputs, Tensor? Weight)[] _paths; // per output: inputs, weight [V, Σmul1, mul_out]
+    private readonly (int[] Inputs, LayerWeight? Weight)[] _paths; // per output: inputs, weight [V, Σmul1, mul_out]
     private readonly int _elements;
 
     public static int WeightCount(Irreps in1, int elements, Irreps irrepsOut) =>
         in1.Sum(a => irrepsOut.Where(b => b.Ir == a.Ir).Sum(b => a.Mul * elements * b.Mul));
 
     public ScalarTensorProduct(Irreps in1, int elements, Irreps irrepsOut, double[] weight, TensorOptions options)
+        : this(in1, elements, irrepsOut, TensorOptions.Raw(weight), options) { }
+
+    /// <param name="weight">The flat e3nn weight: a float64 host tensor (constant) or a trainable parameter.</param>
+    public ScalarTensorProduct(Irreps in1, int elements, Irreps irrepsOut, Tensor weight, TensorOptions options)
     {
         _in1 = in1; _out = irrepsOut; _in1Offsets = in1.Offsets(); _elements = elements;
-        if (weight.Length != WeightCount(in1, elements, irrepsOut)) throw new ArgumentException($"self-connection {in1} x {elements}x0e -> {irrepsOut} needs {WeightCount(in1, elements, irrepsOut)} weights, got {weight.Length}");
+        if (weight.numel() != WeightCount(in1, elements, irrepsOut)) throw new ArgumentException($"self-connection {in1} x {elements}x0e -> {irrepsOut} needs {WeightCount(in1, elements, irrepsOut)} weights, got {weight.numel()}");
         var pathOffset = new Dictionary<(int, int), int>();
         int offset = 0;
         for (int i = 0; i < in1.Count; i++)
             for (int o = 0; o < irrepsOut.Count; o++)
                 if (in1[i].Ir == irrepsOut[o].Ir) { pathOffset[(i, o)] = offset; offset += in1[i].Mul * elements * irrepsOut[o].Mul; }
-        _paths = new (int[], Tensor?)[irrepsOut.Count];
+        _paths = new (int[], LayerWeight?)[irrepsOut.Count];
         for (int o = 0; o < irrepsOut.Count; o++)
         {
             var inputs = Enumerable.Range(0, in1.Count).Where(i => in1[i].Ir == irrepsOut[o].Ir).ToArray();
             int mulIn = inputs.Sum(i => in1[i].Mul), mulOut = irrepsOut[o].Mul;
             if (mulIn == 0) { _paths[o] = (inputs, null); continue; }
             double alpha = 1.0 / Math.Sqrt(mulIn * elements);
-            var w = new double[elements * mulIn * mulOut];
-            int row = 0;
-            foreach (int i in inputs)
+            // Each path's block is [mul1, elements, mul_out]; stacked over the inputs and with the element axis first
+            // it is the [elements, Σ mul1, mul_out] stack of per-element channel mixes.
+            var blocks = inputs.Select(i => (Start: pathOffset[(i, o)], Mul: in1[i].Mul)).ToArray();
+            _paths[o] = (inputs, new LayerWeight(weight, raw =>
             {
-                int start = pathOffset[(i, o)];
-                for (int u = 0; u < in1[i].Mul; u++, row++)
-                    for (int v = 0; v < elements; v++)
-                        for (int k = 0; k < mulOut; k++)
-                            w[(v * mulIn + row) * mulOut + k] = alpha * weight[start + (u * elements + v) * mulOut + k];
-            }
-            _paths[o] = (inputs, options.Make(w, elements, mulIn, mulOut));
+                var w = raw.view(-1);
+                var stacked = cat(blocks.Select(b => w.narrow(0, b.Start, b.Mul * elements * mulOut).view(b.Mul, elements, mulOut)).ToArray(), 0);
+                return (stacked * alpha).permute(1, 0, 2).contiguous();
+            }, options));
         }
     }
 
@@ -57,8 +59,9 @@ public sealed class ScalarTensorProduct
         var blocks = new List<Tensor>();
         for (int o = 0; o < _out.Count; o++)
         {
-            var (inputs, weight) = _paths[o];
+            var (inputs, layerWeight) = _paths[o];
             int d = _out[o].Ir.Dim, mulOut = _out[o].Mul;
+            var weight = layerWeight?.Value;
             if (weight is null) { blocks.Add(zeros(n, mulOut * d, dtype: x.dtype, device: x.device)); continue; }
             var input = cat(inputs.Select(i => x.narrow(1, _in1Offsets[i], _in1[i].Dim).view(n, _in1[i].Mul, _in1[i].Ir.Dim)).ToArray(), 1); // [N, u, d]
             if (singleElement is int only)

@@ -45,6 +45,30 @@ public static class SafeTensors
         }
     }
 
+    /// <summary>Writes tensors as F64 in the given order (the header lists them with their byte ranges, data 8-aligned).</summary>
+    public static void Write(string path, IEnumerable<KeyValuePair<string, SafeTensor>> tensors)
+    {
+        var list = tensors.ToList();
+        var header = new Dictionary<string, object>();
+        long offset = 0;
+        foreach (var (name, t) in list)
+        {
+            header[name] = new { dtype = "F64", shape = t.Shape, data_offsets = new[] { offset, offset + 8 * t.Data.LongLength } };
+            offset += 8 * t.Data.LongLength;
+        }
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
+        int padded = (json.Length + 7) / 8 * 8;
+        using var stream = File.Create(path);
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(length, padded);
+        stream.Write(length);
+        stream.Write(json);
+        for (int k = json.Length; k < padded; k++) stream.WriteByte((byte)' ');
+        var buffer = new byte[8];
+        foreach (var (_, t) in list)
+            foreach (double v in t.Data) { BinaryPrimitives.WriteDoubleLittleEndian(buffer, v); stream.Write(buffer); }
+    }
+
     private static SafeTensor ReadTensor(JsonProperty entry, byte[] bytes, long dataStart, long dataLength)
     {
         string dtype = entry.Value.GetProperty("dtype").GetString()!;

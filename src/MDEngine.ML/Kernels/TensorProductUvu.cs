@@ -34,6 +34,7 @@ public sealed class TensorProductUvu
     private readonly object? _kernel;   // UvuConvolutionKernel<float or double> for the CPU, by dtype
     private readonly int[] _pathColumns; // first channels-last output row of each path
     private readonly int _rows, _columns;
+    private readonly bool _fused;
 
     /// <summary>The paths as the fused kernel sees them.</summary>
     internal UvuKernelPath[] KernelPaths { get; }
@@ -42,9 +43,11 @@ public sealed class TensorProductUvu
     public int WeightCount => _paths.Sum(p => _in1[p.In1].Mul * _in2[p.In2].Mul);
     public int PathCount => _paths.Length;
 
-    public TensorProductUvu(Irreps in1, Irreps in2, Irreps target, Wigner3j w3j, TensorOptions options)
+    /// <param name="fusedKernel">false: always the torch formulation, which autograd differentiates to any order
+    /// (training needs the gradient of the forces); the fused CPU kernel has a first-order reverse pass only.</param>
+    public TensorProductUvu(Irreps in1, Irreps in2, Irreps target, Wigner3j w3j, TensorOptions options, bool fusedKernel = true)
     {
-        _in1 = in1; _in2 = in2; _in1Offsets = in1.Offsets();
+        _in1 = in1; _in2 = in2; _in1Offsets = in1.Offsets(); _fused = fusedKernel;
         if (in2.Any(m => m.Mul != 1)) throw new NotSupportedException("the uvu convolution expects one copy of each spherical harmonic");
         var outs = new List<MulIrrep>();
         var raw = new List<(int I1, int I2, int K)>();
@@ -106,7 +109,7 @@ public sealed class TensorProductUvu
         _columns = kernelPaths.Sum(k => k.D3);
         KernelPaths = kernelPaths;
         int channels = _paths.Length == 0 ? 0 : in1[_paths[0].In1].Mul;
-        _kernel = options.DType switch
+        _kernel = !fusedKernel ? null : options.DType switch
         {
             ScalarType.Float32 => new UvuConvolutionKernel<float>(channels, _rows, _columns, dim2, kernelPaths),
             ScalarType.Float64 => new UvuConvolutionKernel<double>(channels, _rows, _columns, dim2, kernelPaths),
@@ -124,8 +127,11 @@ public sealed class TensorProductUvu
     public Tensor ForwardNodes(Tensor nodeFeatures, Tensor x2, Tensor weights, EdgeLayout layout, bool pairedWeights = false)
     {
         if (pairedWeights && layout.EdgePairIndex is null) throw new ArgumentException("the graph has no edge pairs");
+        Tensor EdgeWeights() => pairedWeights ? weights.index_select(0, layout.EdgePairIndex!) : weights;
+        // Without the fused kernel (training) the senders are gathered by torch's index_select, differentiable to any order.
+        if (!_fused) return Forward(nodeFeatures.index_select(0, layout.Sender), x2, EdgeWeights(), layout);
         if (_kernel is null || _paths.Length == 0 || nodeFeatures.device_type != TorchSharp.DeviceType.CPU)
-            return Forward(layout.GatherSenders(nodeFeatures), x2, pairedWeights ? weights.index_select(0, layout.EdgePairIndex!) : weights, layout);
+            return Forward(layout.GatherSenders(nodeFeatures), x2, EdgeWeights(), layout);
         long n = nodeFeatures.shape[0];
         int mul = _in1[_paths[0].In1].Mul;
         var channelsLast = cat(Enumerable.Range(0, _in1.Count)

@@ -189,6 +189,40 @@ public sealed partial class MaceConfig
 
 public sealed partial class MaceConfig
 {
+    /// <summary>The hyperparameters under the keys <see cref="FromJson"/> reads (the model JSON of MDEngine's format).</summary>
+    public JsonObject ToJson()
+    {
+        static JsonArray Array<T>(IEnumerable<T> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+        var o = new JsonObject
+        {
+            ["model_type"] = ModelType,
+            ["interaction_cls_first"] = InteractionClsFirst,
+            ["interaction_cls"] = InteractionCls,
+            ["r_max"] = RMax,
+            ["num_bessel"] = NumBessel,
+            ["num_polynomial_cutoff"] = NumPolynomialCutoff,
+            ["max_ell"] = MaxEll,
+            ["num_interactions"] = NumInteractions,
+            ["hidden_irreps"] = HiddenIrreps,
+            ["MLP_irreps"] = MlpIrreps,
+            ["atomic_numbers"] = Array(AtomicNumbers),
+            ["atomic_energies"] = Array(AtomicEnergies),
+            ["avg_num_neighbors"] = AvgNumNeighbors,
+            ["correlation"] = Array(Correlation),
+            ["radial_MLP"] = Array(RadialMlp),
+            ["heads"] = Array(Heads),
+            ["scale"] = Array(Scale),
+            ["shift"] = Array(Shift),
+            ["pair_repulsion"] = PairRepulsion,
+            ["use_edge_irreps_first"] = UseEdgeIrrepsFirst,
+            ["use_agnostic_product"] = UseAgnosticProduct,
+            ["use_last_readout_only"] = UseLastReadoutOnly,
+        };
+        if (DistanceTransform is not null) o["distance_transform"] = DistanceTransform;
+        if (EdgeIrreps is not null) o["edge_irreps"] = EdgeIrreps;
+        return o;
+    }
+
     /// <summary>A finite JSON number (any JSON number representation), or a clear error.</summary>
     private static double Number(JsonNode? n, string source, string key)
     {

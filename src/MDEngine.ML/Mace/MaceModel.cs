@@ -27,7 +27,8 @@ public sealed class MaceModel : EdgeEnergyModel
         public E3Linear? Second;
     }
 
-    private readonly Tensor _nodeEmbedding;    // [elements, channels]
+    private readonly LayerWeight _nodeEmbedding; // [elements, channels]
+    private readonly IReadOnlyDictionary<string, Tensor>? _parameters;
     private readonly Tensor _atomicEnergies;   // [elements]
     private readonly RadialBasis _radial;
     private readonly AgnesiTransform? _agnesi;
@@ -53,9 +54,22 @@ public sealed class MaceModel : EdgeEnergyModel
     public int Head { get; }
 
     /// <param name="head">The head of a multi-head model; null: the one mace-torch's calculator would pick.</param>
-    public MaceModel(MaceConfig config, IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options, bool denseContraction = false, int? head = null)
+    /// <param name="parameters">Training: the trainable weights by their mace-torch names (leaf tensors that require
+    /// grad, in the model's precision and on its device), used in place of the stored values. The model then reads them
+    /// at every forward pass and evaluates in the torch formulation (dense contraction, no fused kernels), whose
+    /// autograd gives the gradient of the forces with respect to the parameters.</param>
+    public MaceModel(MaceConfig config, IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options, bool denseContraction = false, int? head = null,
+        IReadOnlyDictionary<string, Tensor>? parameters = null)
     {
-        Config = config; Options = options;
+        Config = config; Options = options; _parameters = parameters;
+        if (parameters is not null)
+        {
+            denseContraction = true;
+            if (Enumerable.Range(0, config.NumInteractions).FirstOrDefault(i => config.InteractionClass(i) == MaceConfig.NonLinearInteraction, -1) is int nl and >= 0)
+                throw new MaceModelException($"interaction {nl} is a {MaceConfig.NonLinearInteraction}: training supports the {string.Join(", ", MaceConfig.SupportedInteractions.Where(c => c != MaceConfig.NonLinearInteraction))} blocks");
+            if (parameters.Keys.FirstOrDefault(k => !weights.ContainsKey(k)) is string unknown)
+                throw new MaceModelException($"the parameter '{unknown}' is not a weight of this model");
+        }
         if (weights.FirstOrDefault(kv => kv.Value.Data.Any(v => !double.IsFinite(v))) is { Key: not null } bad)
             throw new MaceModelException($"the weight '{bad.Key}' holds a NaN or infinite value");
         double[] W(string name) => Weight(weights, name);
@@ -76,7 +90,7 @@ public sealed class MaceModel : EdgeEnergyModel
         // Node embedding: o3.Linear(elements x 0e → channels x 0e) applied to one-hot attributes = a row per element.
         var embedding = W("node_embedding.linear.weight");
         if (embedding.Length != elements * channels) throw new MaceModelException($"node_embedding.linear.weight has {embedding.Length} values, expected {elements * channels}");
-        _nodeEmbedding = options.Make(embedding.Select(v => v / Math.Sqrt(elements)).ToArray(), elements, channels);
+        _nodeEmbedding = new LayerWeight(Raw(weights, "node_embedding.linear.weight"), w => w.view(elements, channels) / Math.Sqrt(elements), options);
         Head = head ?? config.HeadIndex(null);
         if (Head < 0 || Head >= config.Heads.Length) throw new MaceModelException($"head {Head} out of range (the model has {config.Heads.Length})");
         _atomicEnergies = options.Make(config.AtomicEnergies.AsSpan(Head * elements, elements).ToArray(), elements);
@@ -115,7 +129,7 @@ public sealed class MaceModel : EdgeEnergyModel
                 {
                     var ut = T($"{c}U_matrix_{nu}");
                     u[nu - 1] = ut.Data; uShapes[nu - 1] = ut.Shape;
-                    var wt = T(nu == corr ? $"{c}weights_max" : $"{c}weights.{corr - 1 - nu}");
+                    var wt = T(ContractionWeightName(c, nu, corr));
                     ws[nu - 1] = wt.Data;
                     if (wt.Shape[0] != _productElements || wt.Shape[2] != channels || wt.Shape[1] != ut.Shape[^1])
                         throw new MaceModelException($"{c}: weights of order {nu} have shape [{string.Join(", ", wt.Shape)}], expected [{_productElements}, {ut.Shape[^1]}, {channels}]");
@@ -126,20 +140,21 @@ public sealed class MaceModel : EdgeEnergyModel
             _products[i] = new Product
             {
                 Contractions = denseContraction
-                    ? contractions.Select(c => (ISymmetricContraction)new DenseSymmetricContraction(c, options)).ToArray()
+                    ? contractions.Select((c, j) => (ISymmetricContraction)new DenseSymmetricContraction(c,
+                        Enumerable.Range(1, c.Correlation).Select(nu => Raw(weights, ContractionWeightName($"{q}symmetric_contractions.contractions.{j}.", nu, c.Correlation))).ToArray(), options)).ToArray()
                     : [new SparseSymmetricContraction(contractions, options)],
-                Linear = new E3Linear(outIrreps, outIrreps, W($"{q}linear.weight"), options),
+                Linear = new E3Linear(outIrreps, outIrreps, Raw(weights, $"{q}linear.weight"), options),
             };
 
             if (config.UseLastReadoutOnly && i < n - 1) continue;
             string r = $"readouts.{(config.UseLastReadoutOnly ? 0 : i)}.";
             var energyIrreps = Irreps.Parse($"{config.Heads.Length}x0e"); // one output per head
             _readouts[i] = i < n - 1
-                ? new Readout { First = new E3Linear(HiddenIrreps, energyIrreps, W($"{r}linear.weight"), options) }
+                ? new Readout { First = new E3Linear(HiddenIrreps, energyIrreps, Raw(weights, $"{r}linear.weight"), options) }
                 : new Readout
                 {
-                    First = new E3Linear(outIrreps, Irreps.Parse(config.MlpIrreps), W($"{r}linear_1.weight"), options),
-                    Second = new E3Linear(Irreps.Parse(config.MlpIrreps), energyIrreps, W($"{r}linear_2.weight"), options),
+                    First = new E3Linear(outIrreps, Irreps.Parse(config.MlpIrreps), Raw(weights, $"{r}linear_1.weight"), options),
+                    Second = new E3Linear(Irreps.Parse(config.MlpIrreps), energyIrreps, Raw(weights, $"{r}linear_2.weight"), options),
                 };
         }
     }
@@ -185,7 +200,7 @@ public sealed class MaceModel : EdgeEnergyModel
             radial = _radial.Forward(_agnesi.Forward(radialLengths, nodeZ!.index_select(0, senders), nodeZ!.index_select(0, receivers)), radialLengths);
         }
         else radial = _radial.Forward(radialLengths);
-        var features = _nodeEmbedding.index_select(0, elements);
+        var features = _nodeEmbedding.Value.index_select(0, elements);
         if (record is not null) { record["node_embedding"] = features; record["spherical_harmonics"] = sh; record["radial_embedding"] = radial; }
 
         // Element-agnostic products see every node as the one element 0.
@@ -225,20 +240,20 @@ public sealed class MaceModel : EdgeEnergyModel
         string p = $"interactions.{i}.";
         string cls = Config.InteractionClass(i);
         int elements = Config.AtomicNumbers.Length;
-        var conv = new TensorProductUvu(inIrreps, SphericalHarmonicsIrreps, interactionIrreps, StoredWigner3j(weights, p), options);
+        var conv = new TensorProductUvu(inIrreps, SphericalHarmonicsIrreps, interactionIrreps, StoredWigner3j(weights, p), options, fusedKernel: _parameters is null);
         var mlp = RadialNet(weights, $"{p}conv_tp_weights.", options);
         if (mlp.InputSize != Config.NumBessel || mlp.OutputSize != conv.WeightCount)
             throw new MaceModelException($"{p}conv_tp_weights maps {mlp.InputSize} → {mlp.OutputSize}, the architecture needs {Config.NumBessel} → {conv.WeightCount}");
         bool residual = MaceConfig.IsResidual(cls);
         return new AgnosticInteraction
         {
-            LinearUp = new E3Linear(inIrreps, inIrreps, Weight(weights, $"{p}linear_up.weight"), options),
+            LinearUp = new E3Linear(inIrreps, inIrreps, Raw(weights, $"{p}linear_up.weight"), options),
             Convolution = conv,
             RadialMlp = mlp,
             DensityNet = MaceConfig.NormalisesByDensity(cls) ? DensityNet(weights, $"{p}density_fn.", Config.NumBessel, options) : null,
-            Linear = new E3Linear(conv.IrrepsOut.Simplify(), interactionIrreps, Weight(weights, $"{p}linear.weight"), options),
-            SelfConnection = residual ? new ScalarTensorProduct(inIrreps, elements, outIrreps, Weight(weights, $"{p}skip_tp.weight"), options) : null,
-            MessageMix = residual ? null : new ScalarTensorProduct(interactionIrreps, elements, interactionIrreps, Weight(weights, $"{p}skip_tp.weight"), options),
+            Linear = new E3Linear(conv.IrrepsOut.Simplify(), interactionIrreps, Raw(weights, $"{p}linear.weight"), options),
+            SelfConnection = residual ? new ScalarTensorProduct(inIrreps, elements, outIrreps, Raw(weights, $"{p}skip_tp.weight"), options) : null,
+            MessageMix = residual ? null : new ScalarTensorProduct(interactionIrreps, elements, interactionIrreps, Raw(weights, $"{p}skip_tp.weight"), options),
             AvgNumNeighbors = Config.AvgNumNeighbors,
             Target = interactionIrreps,
         };
@@ -285,19 +300,29 @@ public sealed class MaceModel : EdgeEnergyModel
     private static double[] Weight(IReadOnlyDictionary<string, SafeTensor> weights, string name) =>
         weights.TryGetValue(name, out var t) ? t.Data : throw new MaceModelException($"the weights file lacks '{name}'");
 
+    /// <summary>A weight a layer derives its own from: the trainable parameter of that name when training, else the
+    /// stored values as a float64 host tensor.</summary>
+    private Tensor Raw(IReadOnlyDictionary<string, SafeTensor> weights, string name) =>
+        _parameters is not null && _parameters.TryGetValue(name, out var p) ? p : TensorOptions.Raw(Weight(weights, name));
+
+    /// <summary>mace-torch's name of the order-ν weights of a contraction: weights_max for the highest order, then
+    /// weights.0 for ν_max − 1 down to weights.{ν_max − 2} for ν = 1.</summary>
+    internal static string ContractionWeightName(string prefix, int nu, int correlation) =>
+        nu == correlation ? $"{prefix}weights_max" : $"{prefix}weights.{correlation - 1 - nu}";
+
     /// <summary>The Wigner 3j blocks e3nn stored with the layer's convolution (their phase depends on e3nn's version).</summary>
     private static Wigner3j StoredWigner3j(IReadOnlyDictionary<string, SafeTensor> weights, string prefix) =>
         new((l1, l2, l3) => weights.TryGetValue($"{prefix}conv_tp._compiled_main_left_right._w3j_{l1}_{l2}_{l3}", out var t) ? t.Data : null);
 
-    private static FullyConnectedNet RadialNet(IReadOnlyDictionary<string, SafeTensor> weights, string prefix, TensorOptions options)
+    private FullyConnectedNet RadialNet(IReadOnlyDictionary<string, SafeTensor> weights, string prefix, TensorOptions options)
     {
-        var layers = new List<(double[], int, int)>();
-        for (int k = 0; weights.TryGetValue($"{prefix}layer{k}.weight", out var t); k++) layers.Add((t.Data, (int)t.Shape[0], (int)t.Shape[1]));
+        var layers = new List<(Tensor, int, int)>();
+        for (int k = 0; weights.TryGetValue($"{prefix}layer{k}.weight", out var t); k++) layers.Add((Raw(weights, $"{prefix}layer{k}.weight"), (int)t.Shape[0], (int)t.Shape[1]));
         if (layers.Count == 0) throw new MaceModelException($"the weights file lacks '{prefix}layer0.weight'");
         return new FullyConnectedNet(layers, options);
     }
 
-    private static FullyConnectedNet DensityNet(IReadOnlyDictionary<string, SafeTensor> weights, string prefix, int inputs, TensorOptions options)
+    private FullyConnectedNet DensityNet(IReadOnlyDictionary<string, SafeTensor> weights, string prefix, int inputs, TensorOptions options)
     {
         var net = RadialNet(weights, prefix, options);
         if (net.InputSize != inputs || net.OutputSize != 1) throw new MaceModelException($"{prefix} maps {net.InputSize} → {net.OutputSize}, expected {inputs} → 1");

@@ -75,7 +75,10 @@ public static class RandomMaceWeights
             int[] widths = [config.NumBessel, .. config.RadialMlp, conv.WeightCount];
             for (int k = 0; k + 1 < widths.Length; k++) Add($"{p}conv_tp_weights.layer{k}.weight", 1, widths[k], widths[k + 1]);
             Add($"{p}linear.weight", 1, E3Linear.WeightCount(conv.IrrepsOut.Simplify(), interactionIrreps));
-            Add($"{p}skip_tp.weight", 1, ScalarTensorProduct.WeightCount(inIrreps, elements, outIrreps));
+            // Residual blocks mix the input into the output; plain ones mix the message (interaction irreps to themselves).
+            Add($"{p}skip_tp.weight", 1, MaceConfig.IsResidual(config.InteractionClass(i))
+                ? ScalarTensorProduct.WeightCount(inIrreps, elements, outIrreps)
+                : ScalarTensorProduct.WeightCount(interactionIrreps, elements, interactionIrreps));
             for (int j = 0; j < outIrreps.Count; j++)
             {
                 string c = $"products.{i}.symmetric_contractions.contractions.{j}.";

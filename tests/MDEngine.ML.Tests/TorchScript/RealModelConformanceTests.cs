@@ -21,8 +21,8 @@ public class RealModelConformanceTests(ITestOutputHelper output)
     private static (GraphPotential, Structure) SevenNet()
     {
         string model = RealModels.Require(SevenNetFile), reference = RealModels.Require(SevenNetReference);
-        var npz = new Npz(reference);
-        var s = Structure.FromSymbols(npz.Strings("symbols"), Structure.ToVec3(npz.Doubles("in_pos")), new Cell(Mat3.FromArray(npz.Doubles("in_cell_lattice_vectors"))), Pbc.All);
+        var npz = Npz.Read(reference);
+        var s = Structure.FromSymbols(npz["symbols"].Strings!, Structure.ToVec3(npz["in_pos"].Data), new Cell(Mat3.FromArray(npz["in_cell_lattice_vectors"].Data)), Pbc.All);
         return ((GraphPotential)TorchScriptSpec.TryParse(model + ",device=cpu")!, s);
     }
 
@@ -31,9 +31,9 @@ public class RealModelConformanceTests(ITestOutputHelper output)
     private static (GraphPotential, Structure Molecule, Structure Crystal) Mace()
     {
         string model = RealModels.Require(MaceFile), reference = RealModels.Require(MaceReference);
-        var npz = new Npz(reference);
-        var numbers = npz.Longs("atomic_numbers").Select(z => (int)z).ToArray();
-        var positions = Structure.ToVec3(npz.Doubles("in_positions"));
+        var npz = Npz.Read(reference);
+        var numbers = npz["atomic_numbers"].Longs.Select(z => (int)z).ToArray();
+        var positions = Structure.ToVec3(npz["in_positions"].Data);
         var molecule = new Structure(numbers, positions);
         var crystal = new Structure(numbers, positions, new Cell(new Mat3(7.2, 0, 0, 0.8, 7.0, 0, -0.5, 0.4, 6.8)), Pbc.All);
         return ((GraphPotential)TorchScriptSpec.TryParse(model + ",device=cpu")!, molecule, crystal);

@@ -44,32 +44,32 @@ public class TorchScriptBenchmarkTests(ITestOutputHelper output)
         string sevenNetFile = RealModels.Require(SevenNetFile);
         string maceFile = RealModels.Require(MaceFile);
         var settings = new TorchSettings { Device = "cpu", Threads = 1 };
-        var sn = new Npz(RealModels.Require(SevenNetReference));
-        var mc = new Npz(RealModels.Require(MaceReference));
+        var sn = Npz.Read(RealModels.Require(SevenNetReference));
+        var mc = Npz.Read(RealModels.Require(MaceReference));
         using var sevenNet = TorchScriptLoader.Open(sevenNetFile, settings: settings);
         using var mace = TorchScriptLoader.Open(maceFile, settings: settings);
         var sevenNetPotential = new GraphPotential(sevenNet);
         var macePotential = new GraphPotential(mace);
 
-        long e = sn.Shape("in_edge_index")[1];
+        long e = sn["in_edge_index"].Shape[1];
         void SevenNetDirect()
         {
             using var gradients = enable_grad();
-            sevenNet.Call(tensor(sn.Longs("in_x")), tensor(sn.Floats("in_pos"), [96, 3]).requires_grad_(true), tensor(sn.Longs("in_edge_index"), [2, e]),
-                tensor(sn.Longs("in_num_atoms")), tensor(sn.Floats("in_cell_lattice_vectors"), [3, 3]), tensor(sn.Floats("in_cell_volume")[0]),
-                tensor(sn.Floats("in_pbc_shift"), [e, 3]));
+            sevenNet.Call(tensor(sn["in_x"].Longs), tensor(sn["in_pos"].Floats, [96, 3]).requires_grad_(true), tensor(sn["in_edge_index"].Longs, [2, e]),
+                tensor(sn["in_num_atoms"].Longs), tensor(sn["in_cell_lattice_vectors"].Floats, [3, 3]), tensor(sn["in_cell_volume"].Floats[0]),
+                tensor(sn["in_pbc_shift"].Floats, [e, 3]));
         }
-        long n = mc.Shape("in_positions")[0], m = mc.Shape("in_edge_index")[1];
+        long n = mc["in_positions"].Shape[0], m = mc["in_edge_index"].Shape[1];
         void MaceDirect()
         {
             using var gradients = enable_grad();
-            mace.Call(tensor(mc.Doubles("in_positions"), [n, 3]), tensor(mc.Doubles("in_node_attrs"), [n, 3]), tensor(mc.Longs("in_edge_index"), [2, m]),
-                tensor(mc.Doubles("in_shifts"), [m, 3]), tensor(mc.Doubles("in_unit_shifts"), [m, 3]), tensor(mc.Doubles("in_cell"), [3, 3]),
-                tensor(mc.Longs("in_batch")), tensor(mc.Longs("in_ptr")), zeros([1], ScalarType.Int64), true, false);
+            mace.Call(tensor(mc["in_positions"].Data, [n, 3]), tensor(mc["in_node_attrs"].Data, [n, 3]), tensor(mc["in_edge_index"].Longs, [2, m]),
+                tensor(mc["in_shifts"].Data, [m, 3]), tensor(mc["in_unit_shifts"].Data, [m, 3]), tensor(mc["in_cell"].Data, [3, 3]),
+                tensor(mc["in_batch"].Longs), tensor(mc["in_ptr"].Longs), zeros([1], ScalarType.Int64), true, false);
         }
-        var hfo2 = Structure.FromSymbols(sn.Strings("symbols"), Structure.ToVec3(sn.Doubles("in_pos")), new Cell(Mat3.FromArray(sn.Doubles("in_cell_lattice_vectors"))), Pbc.All);
+        var hfo2 = Structure.FromSymbols(sn["symbols"].Strings!, Structure.ToVec3(sn["in_pos"].Data), new Cell(Mat3.FromArray(sn["in_cell_lattice_vectors"].Data)), Pbc.All);
         var hfo2List = NeighborListBuilder.Build(hfo2, sevenNetPotential.Cutoff, full: true);
-        var molecule = new Structure(mc.Longs("atomic_numbers").Select(z => (int)z).ToArray(), Structure.ToVec3(mc.Doubles("in_positions")));
+        var molecule = new Structure(mc["atomic_numbers"].Longs.Select(z => (int)z).ToArray(), Structure.ToVec3(mc["in_positions"].Data));
         var moleculeList = NeighborListBuilder.Build(molecule, macePotential.Cutoff, full: true);
 
         var csharp = new Dictionary<string, (double, double)>();

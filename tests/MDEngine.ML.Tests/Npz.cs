@@ -3,12 +3,16 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace MDEngine.ML.Tests.TensorNet;
+namespace MDEngine.ML.Tests;
 
 /// <summary>One array of a .npy file: numbers widened to double (booleans as 0/1), or strings for unicode arrays.</summary>
 public sealed record NpyArray(string Descr, long[] Shape, double[] Data, string[]? Strings)
 {
     public double Scalar => Data.Length == 1 ? Data[0] : throw new InvalidOperationException($"array of shape [{string.Join(",", Shape)}] is not a scalar");
+    /// <summary>The values as integers (exact: integer arrays were widened to double without loss).</summary>
+    public long[] Longs => Data.Select(v => (long)v).ToArray();
+    /// <summary>The values as float32 (exact for a float32 array).</summary>
+    public float[] Floats => Data.Select(v => (float)v).ToArray();
 }
 
 /// <summary>
@@ -27,7 +31,9 @@ public static partial class Npz
             using var stream = entry.Open();
             using var memory = new MemoryStream();
             stream.CopyTo(memory);
-            result[Path.GetFileNameWithoutExtension(entry.FullName)] = Parse(memory.ToArray(), entry.FullName);
+            // np.savez names an entry KEY.npy, where a key may hold "/" (grad/name): the key is the path less ".npy".
+            string key = entry.FullName.EndsWith(".npy", StringComparison.Ordinal) ? entry.FullName[..^4] : entry.FullName;
+            result[key] = Parse(memory.ToArray(), entry.FullName);
         }
         return result;
     }
