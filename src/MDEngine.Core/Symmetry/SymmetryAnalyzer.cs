@@ -12,6 +12,15 @@ public static class SymmetryAnalyzer
 {
     public const double DefaultSymprec = 1e-5;
 
+    /// <summary>The symmetry of a 3D crystal, or null for a structure that is not periodic in all three directions or
+    /// whose analysis fails (what a report of many structures wants: a missing entry, not an error).</summary>
+    public static SymmetryDataset? Find(Structure structure, double symprec = DefaultSymprec)
+    {
+        if (!structure.IsCrystal) return null;
+        try { return Analyze(structure, symprec); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { return null; }
+    }
+
     /// <summary>Finds the symmetry of <paramref name="structure"/> (periodic in all three directions).
     /// <paramref name="symprec"/> is a Cartesian distance (Å); <paramref name="angleTolerance"/> in degrees, or
     /// negative to derive angle checks from <paramref name="symprec"/> as spglib does.</summary>

@@ -10,6 +10,9 @@ public sealed class SymmetryDataset
     public required HallSetting Setting { get; init; }
     /// <summary>Short Hermann–Mauguin symbol, e.g. "Fd-3m".</summary>
     public string International => Setting.InternationalShort;
+
+    /// <summary>"Fm-3m (225)": the short international symbol and the number.</summary>
+    public string Label => $"{International} ({Number})";
     public int HallNumber => Setting.HallNumber;
     public string HallSymbol => Setting.HallSymbol;
     public string PointGroup => Setting.PointGroup;

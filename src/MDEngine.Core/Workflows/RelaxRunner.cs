@@ -128,13 +128,7 @@ public static class RelaxRunner
             : new AtomsOptimizable(s, constraints);
     }
 
-    /// <summary>The structure's symmetry, or null for a structure that is not a 3D crystal (or whose analysis fails).</summary>
-    private static SymmetryDataset? Analyze(Structure s, double symprec)
-    {
-        if (!s.IsCrystal) return null;
-        try { return SymmetryAnalyzer.Analyze(s, symprec); }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { return null; }
-    }
+    private static SymmetryDataset? Analyze(Structure s, double symprec) => SymmetryAnalyzer.Find(s, symprec);
 
-    private static string? Symbol(SymmetryDataset? d) => d is null ? null : $"{d.International} ({d.Number})";
+    private static string? Symbol(SymmetryDataset? d) => d?.Label;
 }

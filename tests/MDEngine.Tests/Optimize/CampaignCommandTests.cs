@@ -30,6 +30,14 @@ public sealed class CampaignCommandTests() : TempDirectoryTests("mdengine-campai
         Assert.Equal(3, rows.Count);
         Assert.Equal(new[] { "cu0.extxyz@0", "cu1.extxyz@0", "cu2.extxyz@0" },
             rows.Select(r => Path.GetFileName((string)r.Info["key"])).Order().ToArray());
+        foreach (var row in rows)
+        {
+            // Source file and frame apart, and the space group before and after ("P1 (1)" for a rattled cell at spglib's default tolerance).
+            Assert.Equal((string)row.Info["key"], $"{row.Info["source"]}@{row.Info["frame"]}");
+            Assert.Equal(0L, row.Info["frame"]);
+            Assert.Matches(@"^\S+ \(\d+\)$", (string)row.Info["spacegroup_before"]);
+            Assert.Matches(@"^\S+ \(\d+\)$", (string)row.Info["spacegroup_after"]);
+        }
 
         var second = CliHarness.Run("campaign", inputs, "--db", db, "--cell");
         Assert.Equal(0, second.Code);
