@@ -29,7 +29,7 @@ public static class RelaxRunner
         for (int b = 0; b < inputs.Count; b++)
         {
             var s = inputs[b].Structure;
-            before[b] = Analyze(s, settings.Symprec);
+            before[b] = SymmetryAnalyzer.Find(s, settings.Symprec);
             targets[b] = Target(s, before[b], settings);
         }
 
@@ -62,7 +62,7 @@ public static class RelaxRunner
             // A run stopped before its first step by a non-finite number has no finite starting energy to report.
             double? start = r.Problem is null || r.Steps > 0 ? initial[b] : null;
             relaxed[b] = new RelaxedStructure(inputs[b].Label, keep, r, start,
-                Symbol(before[b]), before[b] is null ? null : Symbol(Analyze(keep, settings.Symprec)) ?? "not found");
+                before[b]?.Label, before[b] is null ? null : SymmetryAnalyzer.Find(keep, settings.Symprec)?.Label ?? "not found");
         }
         if (settings.OutputPath is { } output)
             StructureFile.Write(output, relaxed.Select(r => r.Kept), StructureFile.ResolveFormat(output, settings.OutputFormat));
@@ -127,8 +127,4 @@ public static class RelaxRunner
             ? new FrechetCellFilter(s, constraints, settings.PressureGPa / MdUnits.GPaPerEvPerA3, settings.Hydrostatic, settings.ConstantVolume, settings.StrainMask)
             : new AtomsOptimizable(s, constraints);
     }
-
-    private static SymmetryDataset? Analyze(Structure s, double symprec) => SymmetryAnalyzer.Find(s, symprec);
-
-    private static string? Symbol(SymmetryDataset? d) => d?.Label;
 }
