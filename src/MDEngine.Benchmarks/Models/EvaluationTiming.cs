@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MDEngine.ML;
 using MDEngine.Neighbors;
 using MDEngine.Potentials;
 using MDEngine.Structures;
@@ -24,5 +25,20 @@ public static class EvaluationTiming
             best = Math.Min(best, watch.Elapsed.TotalSeconds);
         }
         return (best, clock.CpuSeconds / repeats);
+    }
+
+    /// <summary>Mean seconds per evaluation charged to each stage of the model (<see cref="StageClock"/>), over
+    /// <paramref name="repeats"/> calls after one warm-up call; empty for a model without stages.</summary>
+    public static IReadOnlyList<(string Stage, double Wall, double Cpu)> Stages(Potential potential, IReadOnlyList<Structure> structures, int repeats)
+    {
+        var lists = structures.Select(s => NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList)).ToArray();
+        potential.ComputeBatch(structures, lists, Quantities.All);
+        StageClock.Start();
+        for (int r = 0; r < repeats; r++)
+        {
+            StageClock.Lap();
+            potential.ComputeBatch(structures, lists, Quantities.All);
+        }
+        return StageClock.Stop().Select(s => (s.Stage, s.Wall / repeats, s.Cpu / repeats)).ToList();
     }
 }

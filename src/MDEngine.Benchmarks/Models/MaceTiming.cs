@@ -28,7 +28,7 @@ public static class MaceTiming
         return new MacePotential(new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction), "MACE medium-shaped (random)");
     }
 
-    public static void Run(TextWriter output, int[] threads, int[] sizes, bool batch, torch.ScalarType[] dtypes)
+    public static void Run(TextWriter output, int[] threads, int[] sizes, bool batch, torch.ScalarType[] dtypes, int repeats = 0, bool stages = false)
     {
         output.WriteLine($"{Environment.ProcessorCount} processors, load average {MachineLoad.Average()}");
         foreach (var dtype in dtypes)
@@ -40,14 +40,24 @@ public static class MaceTiming
                 foreach (int n in sizes)
                 {
                     var s = TestSystems.RattledSilicon(n, n);
-                    var (wall, cpu) = EvaluationTiming.Time(potential, [s], n >= 3 ? 2 : 5);
+                    var (wall, cpu) = EvaluationTiming.Time(potential, [s], repeats > 0 ? repeats : n >= 3 ? 2 : 5);
                     output.WriteLine($"{dtype} threads {t} {s.Count} atoms: {wall:F3} s/evaluation (best wall), {cpu:F3} s processor time, {s.Count / wall:F1} atoms/s");
+                    if (stages) WriteStages(output, EvaluationTiming.Stages(potential, [s], repeats > 0 ? repeats : n >= 3 ? 2 : 5));
                 }
                 if (!batch) continue;
                 var structures = Enumerable.Range(0, 64).Select(k => TestSystems.RattledSilicon(1, 100 + k)).ToArray();
-                var (bw, bc) = EvaluationTiming.Time(potential, structures, 2);
+                var (bw, bc) = EvaluationTiming.Time(potential, structures, repeats > 0 ? repeats : 2);
                 output.WriteLine($"{dtype} threads {t} 64 x 8 atoms batched: {bw:F3} s/batch (best wall), {bc:F3} s processor time, {512 / bw:F1} atoms/s");
+                if (stages) WriteStages(output, EvaluationTiming.Stages(potential, structures, repeats > 0 ? repeats : 2));
             }
         }
+    }
+
+    /// <summary>Milliseconds per evaluation by stage: the evaluating thread's wall time and the process's processor time.</summary>
+    private static void WriteStages(TextWriter output, IReadOnlyList<(string Stage, double Wall, double Cpu)> stages)
+    {
+        foreach (var (stage, wall, cpu) in stages)
+            output.WriteLine($"    {stage,-36} {wall * 1e3,8:F2} ms wall {cpu * 1e3,8:F2} ms processor");
+        output.WriteLine($"    {"total",-36} {stages.Sum(s => s.Wall) * 1e3,8:F2} ms wall {stages.Sum(s => s.Cpu) * 1e3,8:F2} ms processor");
     }
 }

@@ -62,12 +62,16 @@ internal static class BenchCommand
         var sizes = new Option<string>("--sizes") { Description = "Supercells n of 8n³-atom rattled diamond Si, comma-separated.", DefaultValueFactory = _ => "1,2,3,4" };
         var batch = new Option<bool>("--batch") { Description = "Also time a batch of 64 cells of 8 atoms.", DefaultValueFactory = _ => true };
         var dtypes = DtypesOption();
+        var repeats = new Option<int>("--repeats") { Description = "Timed evaluations per case (the best wall time is reported); 0: 5 below 216 atoms, 2 from there.", DefaultValueFactory = _ => 0 };
+        var stages = new Option<bool>("--stages") { Description = "Also print the time per stage (radial networks, convolution, product, their reverse passes, ...)." };
         var command = new Command("mace", "Time a MACE-MP-0-medium-shaped model (random weights): energy, forces and stress per evaluation.");
-        foreach (var o in new Option[] { threads, sizes, batch, dtypes }) command.Options.Add(o);
+        foreach (var o in new Option[] { threads, sizes, batch, dtypes, repeats, stages }) command.Options.Add(o);
         command.SetAction(parse =>
         {
+            int r = parse.GetValue(repeats);
+            if (r < 0) throw new UsageException($"--repeats {r}: must be 0 or more");
             MaceTiming.Run(parse.InvocationConfiguration.Output, ParseInts("--threads", parse.GetValue(threads)!),
-                ParseInts("--sizes", parse.GetValue(sizes)!), parse.GetValue(batch), ParseDtypes(parse.GetValue(dtypes)!));
+                ParseInts("--sizes", parse.GetValue(sizes)!), parse.GetValue(batch), ParseDtypes(parse.GetValue(dtypes)!), r, parse.GetValue(stages));
             return 0;
         });
         return command;

@@ -13,6 +13,9 @@ public sealed class FullyConnectedNet
 
     private readonly LayerWeight[] _weights;
 
+    /// <summary>Below this many rows the layers run as plain torch operations.</summary>
+    private const int RowParallelMinimumRows = 64;
+
     public int InputSize { get; }
     public int OutputSize { get; }
 
@@ -33,6 +36,13 @@ public sealed class FullyConnectedNet
     }
 
     public Tensor Forward(Tensor x)
+    {
+        // Inference: the rows (edges) are independent, so they are split over the threads.
+        if (_weights.All(w => !w.Trainable)) return Kernels.RowParallel.Apply("radial networks", (rows, _, _) => Layers(rows[0]), [x], RowParallelMinimumRows);
+        return Layers(x);
+    }
+
+    private Tensor Layers(Tensor x)
     {
         for (int k = 0; k < _weights.Length; k++)
         {

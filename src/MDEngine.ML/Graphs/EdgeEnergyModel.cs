@@ -30,6 +30,7 @@ public abstract class EdgeEnergyModel : GraphModel
                 StrainDerivative = strain ? zeros([batch.StructureCount, 3, 3], DType, Device) : null,
             };
         var g = autograd.grad([energies.sum()], [batch.Vectors])[0];
+        StageClock.Mark("reverse: other");
         Tensor? f = null, w = null;
         if (forces)
             f = zeros([batch.NodeCount, 3], DType, Device)
@@ -40,6 +41,7 @@ public abstract class EdgeEnergyModel : GraphModel
             var outer = (batch.Vectors.detach().unsqueeze(2) * g.unsqueeze(1)).view(batch.EdgeCount, 9);
             w = zeros([batch.StructureCount, 9], DType, Device).index_add_(0, batch.EdgeStructure, outer, 1.0).view(batch.StructureCount, 3, 3);
         }
+        StageClock.Mark("forces, virial");
         return new GraphOutput { NodeEnergies = energies.detach(), Forces = f, StrainDerivative = w };
     }
 }

@@ -34,6 +34,10 @@ public abstract class GraphModel
     /// require grad when forces or stress are wanted).</summary>
     public virtual bool DifferentiatesEdgeVectors => true;
 
+    /// <summary>True when the model splits its heavy CPU stages over the threads itself; it is then evaluated inside
+    /// <see cref="Kernels.CpuParallel.OwnThreads"/> (torch's own operations on one thread).</summary>
+    public virtual bool ParallelisesCpuItself => false;
+
     /// <summary>Evaluates a batch: node energies always, forces and ∂E/∂ε when <paramref name="what"/> asks.</summary>
     public abstract GraphOutput Evaluate(GraphBatch batch, Quantities what);
 }

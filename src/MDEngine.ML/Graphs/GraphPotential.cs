@@ -52,6 +52,7 @@ public class GraphPotential : Potential
 
         using var scope = NewDisposeScope();
         using var gradMode = needGradient ? enable_grad() : no_grad();
+        using var threads = Model.ParallelisesCpuItself && Device.type == DeviceType.CPU ? Kernels.CpuParallel.OwnThreads() : null;
         var graphBatch = new GraphBatch(graph, DType, Device, needGradient && Model.DifferentiatesEdgeVectors);
         var output = Model.Evaluate(graphBatch, what);
 

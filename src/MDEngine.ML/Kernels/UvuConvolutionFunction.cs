@@ -23,7 +23,7 @@ internal sealed class UvuConvolutionFunction : autograd.SingleTensorFunction<Uvu
         // Tensors go through save_for_backward (the autograd context warns about tensors in its data slots).
         ctx.save_for_backward([x, sh, w]);
         ctx.save_data("kernel", kernel); ctx.save_data("layout", layout); ctx.save_data("paired", paired);
-        int threads = Math.Max(1, get_num_threads());
+        int threads = CpuParallel.Threads;
         switch (kernel)
         {
             case UvuConvolutionKernel<float> k:
@@ -47,9 +47,10 @@ internal sealed class UvuConvolutionFunction : autograd.SingleTensorFunction<Uvu
         var saved = ctx.get_saved_variables();
         Tensor x = saved[0], sh = saved[1], w = saved[2];
         var kernel = ctx.get_data("kernel"); var layout = (EdgeLayout)ctx.get_data("layout"); bool paired = (bool)ctx.get_data("paired");
+        StageClock.Mark("reverse: other");
         var gy = gradOutput.contiguous();
         var gx = zeros_like(x); var gsh = empty_like(sh); var gw = empty_like(w);
-        int threads = Math.Max(1, get_num_threads());
+        int threads = CpuParallel.Threads;
         switch (kernel)
         {
             case UvuConvolutionKernel<float> k:
@@ -62,6 +63,7 @@ internal sealed class UvuConvolutionFunction : autograd.SingleTensorFunction<Uvu
                 break;
             default: throw new ArgumentException("no convolution kernel for this dtype");
         }
+        StageClock.Mark("reverse: convolution");
         return [gx, gsh, gw, null!, null!, null!];
     }
 }

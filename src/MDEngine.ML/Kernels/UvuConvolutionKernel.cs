@@ -94,7 +94,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         var ranges = graph.ReceiverRanges(threads);
         var weightRow = pairedWeights ? graph.EdgePair ?? throw new ArgumentException("the graph has no edge pairs") : null;
         nint px = (nint)x, psh = (nint)sh, pw = (nint)w, py = (nint)y;
-        Run(ranges.Length, k => ForwardRange((T*)px, (T*)psh, (T*)pw, (T*)py, graph, weightRow, ranges[k].Start, ranges[k].End));
+        CpuParallel.For(ranges.Length, k => ForwardRange((T*)px, (T*)psh, (T*)pw, (T*)py, graph, weightRow, ranges[k].Start, ranges[k].End));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
@@ -190,13 +190,13 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         try
         {
             nint px = (nint)x, psh = (nint)sh, pw = (nint)w, pgy = (nint)gy, pgsh = (nint)gsh, pgw = (nint)gwEdges;
-            Run(ranges.Length, k => BackwardRange((T*)px, (T*)psh, (T*)pw, (T*)pgy, (T*)buffers[k], (T*)pgsh, (T*)pgw, graph, weightRow, ranges[k].Start, ranges[k].End));
+            CpuParallel.For(ranges.Length, k => BackwardRange((T*)px, (T*)psh, (T*)pw, (T*)pgy, (T*)buffers[k], (T*)pgsh, (T*)pgw, graph, weightRow, ranges[k].Start, ranges[k].End));
             if (weightRow is not null)
             {
                 var pairEdges = graph.PairEdges!;
                 int pairs = pairEdges.Length / 2;
                 nint pgwPairs = (nint)gw;
-                Run(Math.Max(1, Math.Min(threads, pairs)), k =>
+                CpuParallel.For(Math.Max(1, Math.Min(threads, pairs)), k =>
                 {
                     int count = Math.Max(1, Math.Min(threads, pairs));
                     for (long q = (long)pairs * k / count; q < (long)pairs * (k + 1) / count; q++)
@@ -380,11 +380,5 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
                 for (int t = 0; t < _termPair.Length; t++) gshe[_termSh[t]] += _termCoefficient[t] * ds[_termPair[t]];
             }
         }
-    }
-
-    private static void Run(int count, Action<int> body)
-    {
-        if (count == 1) body(0);
-        else Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, body);
     }
 }

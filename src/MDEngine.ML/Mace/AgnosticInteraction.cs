@@ -32,12 +32,19 @@ internal sealed class AgnosticInteraction : IInteractionBlock
     {
         var selfConnection = SelfConnection?.Forward(input.Features, input.Elements, input.Groups.Single);
         var up = LinearUp.Forward(input.Features);
+        StageClock.Mark("linear up");
         var tpWeights = RadialMlp.Forward(input.Radial);
+        StageClock.Mark("radial networks");
         var messages = Convolution.ForwardNodes(up, input.Sh, tpWeights, input.Graph, input.Paired);
-        messages = DensityNet is { } density
-            ? Linear.Forward(messages) / (LocalDensity(density, input) + 1.0)
-            : Linear.Forward(messages) / AvgNumNeighbors;
-        if (MessageMix is { } mix) messages = mix.Forward(messages, input.Elements, input.Groups.Single);
+        StageClock.Mark("convolution");
+        // Mixing and normalisation are per node: split over the threads.
+        var normaliser = DensityNet is { } density ? LocalDensity(density, input) + 1.0 : null;
+        Tensor Mix(Tensor[] rows, int start, int length)
+        {
+            var mixed = normaliser is null ? Linear.Forward(rows[0]) / AvgNumNeighbors : Linear.Forward(rows[0]) / rows[2];
+            return MessageMix is { } mix ? mix.Forward(mixed, rows[1], input.Groups.Single) : mixed;
+        }
+        messages = RowParallel.Apply("product", Mix, normaliser is null ? [messages, input.Elements] : [messages, input.Elements, normaliser]);
         return (messages, selfConnection);
     }
 

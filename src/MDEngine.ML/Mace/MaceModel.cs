@@ -47,6 +47,9 @@ public sealed class MaceModel : EdgeEnergyModel
     public override IReadOnlyList<int> AtomicNumbers => Config.AtomicNumbers;
     public override ScalarType DType => Options.DType;
     public override Device Device => Options.Device;
+    /// <summary>Evaluation (not training): the convolution, the contraction and the radial networks split their work
+    /// over the threads.</summary>
+    public override bool ParallelisesCpuItself => _parameters is null;
     public Irreps HiddenIrreps { get; }
     public Irreps SphericalHarmonicsIrreps { get; }
 
@@ -184,6 +187,7 @@ public sealed class MaceModel : EdgeEnergyModel
         IDictionary<string, Tensor>? record = null)
     {
         long nodes = elements.shape[0];
+        StageClock.Mark("graph");
         var lengths = vectors.norm(1, keepdim: true);
         var sh = SphericalHarmonics.Compute(vectors, Config.MaxEll);
         // An edge and its reverse have the same length: the radial embedding and networks are evaluated once per
@@ -200,6 +204,7 @@ public sealed class MaceModel : EdgeEnergyModel
             radial = _radial.Forward(_agnesi.Forward(radialLengths, nodeZ!.index_select(0, senders), nodeZ!.index_select(0, receivers)), radialLengths);
         }
         else radial = _radial.Forward(radialLengths);
+        StageClock.Mark("spherical harmonics, radial basis");
         var features = _nodeEmbedding.Value.index_select(0, elements);
         if (record is not null) { record["node_embedding"] = features; record["spherical_harmonics"] = sh; record["radial_embedding"] = radial; }
 
@@ -213,23 +218,31 @@ public sealed class MaceModel : EdgeEnergyModel
         {
             var block = _interactions[i];
             var (messages, selfConnection) = block.Forward(new InteractionInput(features, elements, groups, sh, radial, graph, paired));
-            var channelsFirst = ToChannels(messages, block.Target);                     // [N, channels, Σ(2l+1)]
-            if (record is not null) record[$"interactions.{i}"] = channelsFirst;
-
             var product = _products[i];
-            var channelsLast = channelsFirst.transpose(1, 2).contiguous();
-            var basis = product.Contractions.Length == 1
-                ? Contract(product.Contractions[0], channelsFirst, channelsLast, productElements, productGroups)
-                : cat(product.Contractions.Select(c => Contract(c, channelsFirst, channelsLast, productElements, productGroups)).ToArray(), 1);
-            features = selfConnection is null ? product.Linear.Forward(basis) : product.Linear.Forward(basis) + selfConnection;
+            // The product block is per node: split over the threads (intermediates are recorded from one piece).
+            Tensor Product(Tensor[] rows, int start, int length)
+            {
+                var channelsFirst = ToChannels(rows[0], block.Target);                   // [n, channels, Σ(2l+1)]
+                if (record is not null) record[$"interactions.{i}"] = channelsFirst;
+                var rangeGroups = length == nodes ? productGroups : ElementGroups.From(productGroups.Elements[start..(start + length)], rows[1].device);
+                var channelsLast = channelsFirst.transpose(1, 2).contiguous();
+                var basis = product.Contractions.Length == 1
+                    ? Contract(product.Contractions[0], channelsFirst, channelsLast, rows[1], rangeGroups)
+                    : cat(product.Contractions.Select(c => Contract(c, channelsFirst, channelsLast, rows[1], rangeGroups)).ToArray(), 1);
+                return rows.Length == 2 ? product.Linear.Forward(basis) : product.Linear.Forward(basis) + rows[2];
+            }
+            features = record is not null ? Product(selfConnection is null ? [messages, productElements] : [messages, productElements, selfConnection], 0, (int)nodes)
+                : RowParallel.Apply("product", Product, selfConnection is null ? [messages, productElements] : [messages, productElements, selfConnection]);
             if (record is not null) record[$"products.{i}"] = features;
 
+            StageClock.Mark("product");
             if (_readouts[i] is not { } readoutBlock) continue;
             var readout = readoutBlock.First.Forward(features);
             if (readoutBlock.Second is E3Linear second) readout = second.Forward(MaskOtherHeads(FullyConnectedNet.NormalizedSilu(readout)));
             if (Config.Heads.Length > 1) readout = readout.narrow(1, Head, 1);
             if (record is not null) record[$"readouts.{i}"] = readout;
             energy = energy is null ? readout : energy + readout;
+            StageClock.Mark("readout");
         }
         return _atomicEnergies.index_select(0, elements) + Config.Scale[Head] * energy!.squeeze(1) + Config.Shift[Head];
     }

@@ -16,7 +16,7 @@ internal sealed class SymmetricContractionFunction : autograd.SingleTensorFuncti
         var x = (Tensor)vars[0]; var kernel = vars[1]; var elements = (int[])vars[2];
         ctx.save_for_backward([x]);
         ctx.save_data("kernel", kernel); ctx.save_data("elements", elements);
-        int threads = Math.Max(1, get_num_threads());
+        int threads = Kernels.CpuParallel.Threads;
         switch (kernel)
         {
             case SymmetricContractionKernel<float> k:
@@ -40,7 +40,7 @@ internal sealed class SymmetricContractionFunction : autograd.SingleTensorFuncti
         var x = ctx.get_saved_variables()[0]; var kernel = ctx.get_data("kernel"); var elements = (int[])ctx.get_data("elements");
         var gy = gradOutput.contiguous();
         var gx = empty_like(x);
-        int threads = Math.Max(1, get_num_threads());
+        int threads = Kernels.CpuParallel.Threads;
         switch (kernel)
         {
             case SymmetricContractionKernel<float> k:

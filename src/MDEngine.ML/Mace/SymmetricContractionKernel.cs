@@ -44,7 +44,7 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
     public void Forward(T* x, int[] elements, T* y, int threads)
     {
         nint px = (nint)x, py = (nint)y;
-        RunOverNodes(elements.Length, threads, (first, end) =>
+        Kernels.CpuParallel.ForRanges(elements.Length, threads, (first, end) =>
         {
             var monomials = new T[(long)Monomials * Channels];
             for (int n = first; n < end; n++) ForwardNode((T*)px + (long)n * Features * Channels, _coefficients[elements[n]], monomials, (T*)py + (long)n * Outputs * Channels);
@@ -91,7 +91,7 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
     public void Backward(T* x, int[] elements, T* gy, T* gx, int threads)
     {
         nint px = (nint)x, pgy = (nint)gy, pgx = (nint)gx;
-        RunOverNodes(elements.Length, threads, (first, end) =>
+        Kernels.CpuParallel.ForRanges(elements.Length, threads, (first, end) =>
         {
             var monomials = new T[(long)Monomials * Channels];
             var gradients = new T[(long)Monomials * Channels];
@@ -167,13 +167,5 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
         int vector = Vector<T>.Count, vectorEnd = c - c % vector;
         for (int j = 0; j < vectorEnd; j += vector) (Vector.Load(target + j) + Vector.Load(source + j)).Store(target + j);
         for (int j = vectorEnd; j < c; j++) target[j] += source[j];
-    }
-
-    private static void RunOverNodes(int nodes, int threads, Action<int, int> range)
-    {
-        int count = Math.Max(1, Math.Min(threads, nodes));
-        if (count == 1) { range(0, nodes); return; }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count },
-            k => range((int)((long)nodes * k / count), (int)((long)nodes * (k + 1) / count)));
     }
 }

@@ -1,0 +1,76 @@
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.Kernels;
+
+/// <summary>
+/// How the CPU kernels of a model share the processor: one team of threads, MDEngine's own. A model that parallelises
+/// its heavy stages itself (<see cref="Graphs.GraphModel.ParallelisesCpuItself"/>) is evaluated inside
+/// <see cref="OwnThreads"/>: the kernels split their work over torch's thread count as the user set it, and torch's
+/// intra-op pool is set to one thread for the duration, so that the many small torch operations between the kernels run
+/// on the calling thread. Two pools on the same cores (OpenMP's and .NET's) otherwise wake and put each other's workers
+/// to sleep at every operation — some 1,500 context switches per MACE evaluation of 64 atoms at two threads — and a
+/// worker of one pool that waits takes the core from the other's.
+/// </summary>
+public static class CpuParallel
+{
+    [ThreadStatic] private static int _owned;
+    [ThreadStatic] private static bool _inSection;
+
+    /// <summary>Threads the kernels use: one within a parallel section (its work is already split), within
+    /// <see cref="OwnThreads"/> the count torch had on entry, else torch's.</summary>
+    public static int Threads => _inSection ? 1 : _owned > 0 ? _owned : Math.Max(1, get_num_threads());
+
+    /// <summary>True on a thread while it runs a section of <see cref="For"/>.</summary>
+    public static bool InSection => _inSection;
+
+    /// <summary>True within <see cref="OwnThreads"/> on this thread: the stages that can split their work do.</summary>
+    public static bool Owned => _owned > 0;
+
+    /// <summary>Takes torch's thread count for the kernels and runs torch's own operations on one thread until disposed.</summary>
+    public static IDisposable OwnThreads() => new Ownership();
+
+    private sealed class Ownership : IDisposable
+    {
+        private readonly int _previousOwned, _torchThreads;
+        private bool _disposed;
+
+        public Ownership()
+        {
+            _previousOwned = _owned;
+            _torchThreads = get_num_threads();
+            _owned = Threads;
+            if (_torchThreads != 1) set_num_threads(1);
+        }
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            if (_torchThreads != 1) set_num_threads(_torchThreads);
+            _owned = _previousOwned;
+        }
+    }
+
+    /// <summary>Runs body(0 … count−1), in parallel when count &gt; 1 (the calling thread takes part); within a
+    /// section <see cref="Threads"/> is one, so that nested kernels run on the section's thread.</summary>
+    public static void For(int count, Action<int> body)
+    {
+        if (count <= 1) { body(0); return; }
+        void Section(int k)
+        {
+            bool outer = _inSection;
+            _inSection = true;
+            try { body(k); }
+            finally { _inSection = outer; }
+        }
+        if (!WorkerTeam.TryRun(count, Section)) Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, Section);
+    }
+
+    /// <summary>Splits [0, items) into at most <paramref name="threads"/> contiguous ranges of near-equal size and runs
+    /// range(start, end) for each, in parallel.</summary>
+    public static void ForRanges(int items, int threads, Action<int, int> range)
+    {
+        int count = Math.Max(1, Math.Min(threads, items));
+        For(count, k => range((int)((long)items * k / count), (int)((long)items * (k + 1) / count)));
+    }
+}

@@ -1,0 +1,82 @@
+using MDEngine.Benchmarks;
+using MDEngine.Benchmarks.Models;
+using MDEngine.ML.Kernels;
+using MDEngine.ML.Mace;
+using MDEngine.Neighbors;
+using MDEngine.Potentials;
+using MDEngine.Structures;
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.Tests.Mace;
+
+/// <summary>
+/// MACE split over threads (the worker team, the row-parallel radial networks and product block, the kernels' ranges)
+/// gives the single-thread results to round-off, for one structure and for a batch of several elements' worth of
+/// structures; and the row-parallel evaluation's reverse pass is torch's.
+/// </summary>
+[Collection("torch threads")] // changes the process-wide thread count
+public class MaceThreadingTests
+{
+    private static PotentialResult[] Evaluate(Potential potential, IReadOnlyList<Structure> structures, int threads)
+    {
+        int before = get_num_threads();
+        set_num_threads(threads);
+        try
+        {
+            var lists = structures.Select(s => NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList)).ToArray();
+            return potential.ComputeBatch(structures, lists, Quantities.All);
+        }
+        finally { set_num_threads(before); }
+    }
+
+    [Theory]
+    [InlineData(ScalarType.Float64, 1e-12)]
+    [InlineData(ScalarType.Float32, 2e-5)]
+    public void TwoThreadsGiveTheOneThreadResults(ScalarType dtype, double tolerance)
+    {
+        var potential = MaceTiming.CreatePotential(new MaceOptions { Device = "cpu", DType = dtype });
+        Structure[] structures = [TestSystems.RattledSilicon(2, 5), TestSystems.RattledSilicon(1, 6), TestSystems.RattledSilicon(1, 7)];
+        var one = Evaluate(potential, structures, 1);
+        var two = Evaluate(potential, structures, 2);
+        for (int b = 0; b < structures.Length; b++)
+        {
+            double scale = Math.Max(1, Math.Abs(one[b].Energy));
+            Assert.Equal(one[b].Energy, two[b].Energy, tolerance * scale);
+            double forceScale = Math.Max(1, one[b].Forces!.Max(f => f.Length));
+            for (int i = 0; i < structures[b].Count; i++)
+                Assert.True((one[b].Forces![i] - two[b].Forces![i]).Length <= tolerance * forceScale, $"structure {b} atom {i}");
+            var ds = one[b].Stress!.Value - two[b].Stress!.Value;
+            Assert.True(ds.ToArray().Max(Math.Abs) <= tolerance * Math.Max(1e-3, one[b].Stress!.Value.ToArray().Max(Math.Abs)));
+        }
+    }
+
+    [Fact]
+    public void RowParallelReversePassIsTorchs()
+    {
+        var x = randn(101, 7, dtype: ScalarType.Float64);
+        var w = randn(7, 5, dtype: ScalarType.Float64);
+        var scale = rand(101, 1, dtype: ScalarType.Float64) + 0.5;
+        Tensor F(Tensor[] rows, int start, int length) => nn.functional.silu(rows[0].matmul(w)).pow(2) / rows[1];
+
+        var xRef = x.clone().requires_grad_(true);
+        var reference = F([xRef, scale], 0, 101);
+        var gReference = autograd.grad([reference.sum()], [xRef])[0];
+
+        int before = get_num_threads();
+        set_num_threads(2);
+        try
+        {
+            using var owned = CpuParallel.OwnThreads();
+            var xPar = x.clone().requires_grad_(true);
+            var result = RowParallel.Apply("test", F, [xPar, scale]);
+            var g = autograd.grad([result.sum()], [xPar])[0];
+            Assert.True(result.allclose(reference.detach(), rtol: 1e-13, atol: 1e-13));
+            Assert.True(g.allclose(gReference, rtol: 1e-13, atol: 1e-13));
+        }
+        finally { set_num_threads(before); }
+    }
+}
+
+/// <summary>Tests that set torch's process-wide thread count run alone.</summary>
+[CollectionDefinition("torch threads", DisableParallelization = true)]
+public sealed class TorchThreadsCollection;
