@@ -28,36 +28,64 @@ public static class MaceTiming
         return new MacePotential(new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction), "MACE medium-shaped (random)");
     }
 
+    /// <summary>
+    /// Times every case (each size, then the batch) at every thread count. The thread counts take turns, one
+    /// evaluation each per round, so that a slow spell of the shared machine hits all of them alike; each reports its
+    /// best wall time and mean processor time, and the speed-up over the first thread count in the same rounds.
+    /// </summary>
+    /// <param name="repeats">Rounds per case; 0: 5 below 216 atoms, 3 from there.</param>
+    /// <param name="stages">Also the time per stage and the roofline, after the timing.</param>
     public static void Run(TextWriter output, int[] threads, int[] sizes, bool batch, torch.ScalarType[] dtypes, int repeats = 0, bool stages = false)
     {
         output.WriteLine($"{Environment.ProcessorCount} processors, load average {MachineLoad.Average()}");
+        var peak = stages ? MachinePeak.Measure() : null;
+        if (peak is not null) output.WriteLine($"peak per core: {peak}");
+        var cases = sizes.Select(n => (Label: $"{8 * n * n * n} atoms", Structures: new[] { TestSystems.RattledSilicon(n, n) }, Rounds: n >= 3 ? 3 : 5)).ToList();
+        if (batch) cases.Add(("64 x 8 atoms batched", Enumerable.Range(0, 64).Select(k => TestSystems.RattledSilicon(1, 100 + k)).ToArray(), 3));
         foreach (var dtype in dtypes)
         {
             var potential = CreatePotential(new MaceOptions { DType = dtype, Device = "cpu" });
-            foreach (int t in threads)
+            // The runtime compiles hot methods again, optimised, in the background after their first calls; on two
+            // cores that compiler thread would share the cores with the timed calls of the first cases.
+            EvaluationTiming.WarmUp(potential, [TestSystems.RattledSilicon(1, 0)], threads, seconds: 3);
+            foreach (var (label, structures, rounds) in cases)
             {
-                torch.set_num_threads(t);
-                foreach (int n in sizes)
+                var times = EvaluationTiming.Alternate(potential, structures, threads, repeats > 0 ? repeats : rounds);
+                int atoms = structures.Sum(x => x.Count);
+                for (int k = 0; k < threads.Length; k++)
                 {
-                    var s = TestSystems.RattledSilicon(n, n);
-                    var (wall, cpu) = EvaluationTiming.Time(potential, [s], repeats > 0 ? repeats : n >= 3 ? 2 : 5);
-                    output.WriteLine($"{dtype} threads {t} {s.Count} atoms: {wall:F3} s/evaluation (best wall), {cpu:F3} s processor time, {s.Count / wall:F1} atoms/s");
-                    if (stages) WriteStages(output, EvaluationTiming.Stages(potential, [s], repeats > 0 ? repeats : n >= 3 ? 2 : 5));
+                    var (wall, cpu) = times[k];
+                    string speedUp = k == 0 ? "" : $", {times[0].Wall / wall:F2}x over {threads[0]} thread{(threads[0] == 1 ? "" : "s")}";
+                    output.WriteLine($"{dtype} threads {threads[k]} {label}: {wall:F3} s/evaluation (best wall), {cpu:F3} s processor time, {atoms / wall:F1} atoms/s{speedUp}");
+                    if (!stages) continue;
+                    torch.set_num_threads(threads[k]);
+                    WriteStages(output, potential, structures, EvaluationTiming.Stages(potential, structures, repeats > 0 ? repeats : rounds), peak, threads[k]);
                 }
-                if (!batch) continue;
-                var structures = Enumerable.Range(0, 64).Select(k => TestSystems.RattledSilicon(1, 100 + k)).ToArray();
-                var (bw, bc) = EvaluationTiming.Time(potential, structures, repeats > 0 ? repeats : 2);
-                output.WriteLine($"{dtype} threads {t} 64 x 8 atoms batched: {bw:F3} s/batch (best wall), {bc:F3} s processor time, {512 / bw:F1} atoms/s");
-                if (stages) WriteStages(output, EvaluationTiming.Stages(potential, structures, repeats > 0 ? repeats : 2));
             }
         }
     }
 
-    /// <summary>Milliseconds per evaluation by stage: the evaluating thread's wall time and the process's processor time.</summary>
-    private static void WriteStages(TextWriter output, IReadOnlyList<(string Stage, double Wall, double Cpu)> stages)
+    /// <summary>Milliseconds per evaluation by stage (the evaluating thread's wall time, the process's processor time),
+    /// and for the stages with a cost model their multiply-adds, GFLOP/s and fraction of the threads' peak.</summary>
+    private static void WriteStages(TextWriter output, MacePotential potential, Structure[] structures,
+        IReadOnlyList<(string Stage, double Wall, double Cpu)> stages, MachinePeak? peak, int threads)
     {
+        var graph = potential.BuildGraph(structures, structures.Select(s => MDEngine.Neighbors.NeighborListBuilder.Build(s, potential.Cutoff, true)).ToArray());
+        var costs = MaceRoofline.MultiplyAdds(potential.Model, graph.NodeCount, graph.EdgeCount, graph.EdgeCount / 2);
+        bool single = potential.DType == torch.ScalarType.Float32;
+        double peakGFlops = (single ? peak?.Float32GFlops : peak?.Float64GFlops) * threads ?? double.NaN;
         foreach (var (stage, wall, cpu) in stages)
-            output.WriteLine($"    {stage,-36} {wall * 1e3,8:F2} ms wall {cpu * 1e3,8:F2} ms processor");
+        {
+            bool reverse = stage.StartsWith("reverse: ", StringComparison.Ordinal);
+            var cost = costs.FirstOrDefault(c => c.Stage == (reverse ? stage["reverse: ".Length..] : stage));
+            string roofline = "";
+            if (cost is not null)
+            {
+                double macs = reverse ? cost.Reverse : cost.Forward, gflops = 2 * macs / wall / 1e9;
+                roofline = $" {macs / graph.NodeCount / 1e6,7:F2} M MAC/atom {gflops,6:F1} GFLOP/s {gflops / peakGFlops,6:P0} of peak";
+            }
+            output.WriteLine($"    {stage,-36} {wall * 1e3,8:F2} ms wall {cpu * 1e3,8:F2} ms processor{roofline}");
+        }
         output.WriteLine($"    {"total",-36} {stages.Sum(s => s.Wall) * 1e3,8:F2} ms wall {stages.Sum(s => s.Cpu) * 1e3,8:F2} ms processor");
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 
@@ -46,8 +47,14 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
         nint px = (nint)x, py = (nint)y;
         Kernels.CpuParallel.ForRanges(elements.Length, threads, (first, end) =>
         {
-            var monomials = new T[(long)Monomials * Channels];
-            for (int n = first; n < end; n++) ForwardNode((T*)px + (long)n * Features * Channels, _coefficients[elements[n]], monomials, (T*)py + (long)n * Outputs * Channels);
+            // Per-call buffers of a megabyte would land on the large-object heap and bring a full collection every
+            // few evaluations: they are rented.
+            var monomials = ArrayPool<T>.Shared.Rent(Monomials * Channels);
+            try
+            {
+                for (int n = first; n < end; n++) ForwardNode((T*)px + (long)n * Features * Channels, _coefficients[elements[n]], monomials, (T*)py + (long)n * Outputs * Channels);
+            }
+            finally { ArrayPool<T>.Shared.Return(monomials); }
         });
     }
 
@@ -93,11 +100,15 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
         nint px = (nint)x, pgy = (nint)gy, pgx = (nint)gx;
         Kernels.CpuParallel.ForRanges(elements.Length, threads, (first, end) =>
         {
-            var monomials = new T[(long)Monomials * Channels];
-            var gradients = new T[(long)Monomials * Channels];
-            for (int n = first; n < end; n++)
-                BackwardNode((T*)px + (long)n * Features * Channels, _coefficients[elements[n]], monomials, gradients,
-                    (T*)pgy + (long)n * Outputs * Channels, (T*)pgx + (long)n * Features * Channels);
+            var monomials = ArrayPool<T>.Shared.Rent(Monomials * Channels);
+            var gradients = ArrayPool<T>.Shared.Rent(Monomials * Channels);
+            try
+            {
+                for (int n = first; n < end; n++)
+                    BackwardNode((T*)px + (long)n * Features * Channels, _coefficients[elements[n]], monomials, gradients,
+                        (T*)pgy + (long)n * Outputs * Channels, (T*)pgx + (long)n * Features * Channels);
+            }
+            finally { ArrayPool<T>.Shared.Return(monomials); ArrayPool<T>.Shared.Return(gradients); }
         });
     }
 
