@@ -132,12 +132,34 @@ public sealed class TensorProductUvu
         if (!_fused) return Forward(nodeFeatures.index_select(0, layout.Sender), x2, EdgeWeights(), layout);
         if (_kernel is null || _paths.Length == 0 || nodeFeatures.device_type != TorchSharp.DeviceType.CPU)
             return Forward(layout.GatherSenders(nodeFeatures), x2, EdgeWeights(), layout);
+        return FromKernelLayout(ConvolveKernelLayout(ToKernelLayout(nodeFeatures), x2, weights, layout, pairedWeights));
+    }
+
+    /// <summary>True when <see cref="ForwardNodes"/> runs the fused CPU kernel on such features; its three steps
+    /// (<see cref="ToKernelLayout"/>, <see cref="ConvolveKernelLayout"/>, <see cref="FromKernelLayout"/>) can then be
+    /// called apart, the two layout changes being per node.</summary>
+    public bool UsesKernel(Tensor nodeFeatures) => _fused && _kernel is not null && _paths.Length > 0 && nodeFeatures.device_type == TorchSharp.DeviceType.CPU;
+
+    /// <summary>Node features in e3nn's layout [N, in1.Dim] → the kernel's channels-last rows [N, rows, u].</summary>
+    public Tensor ToKernelLayout(Tensor nodeFeatures)
+    {
         long n = nodeFeatures.shape[0];
         int mul = _in1[_paths[0].In1].Mul;
-        var channelsLast = cat(Enumerable.Range(0, _in1.Count)
+        return cat(Enumerable.Range(0, _in1.Count)
             .Select(i => nodeFeatures.narrow(1, _in1Offsets[i], _in1[i].Dim).view(n, mul, _in1[i].Ir.Dim).transpose(1, 2)).ToArray(), 1)
-            .contiguous();                                                                                   // [N, rows, u]
-        var messages = UvuConvolutionFunction.apply(channelsLast, x2.contiguous(), weights.contiguous(), _kernel, layout, pairedWeights); // [N, cols, u]
+            .contiguous();
+    }
+
+    /// <summary>The fused kernel: channels-last features [N, rows, u] → messages summed onto the receivers,
+    /// channels last [N, cols, u] (one column block per path).</summary>
+    public Tensor ConvolveKernelLayout(Tensor channelsLast, Tensor x2, Tensor weights, EdgeLayout layout, bool pairedWeights) =>
+        UvuConvolutionFunction.apply(channelsLast, x2.contiguous(), weights.contiguous(), _kernel!, layout, pairedWeights);
+
+    /// <summary>The kernel's messages [N, cols, u] → e3nn's layout [N, IrrepsOut.Dim].</summary>
+    public Tensor FromKernelLayout(Tensor messages)
+    {
+        long n = messages.shape[0];
+        int mul = _in1[_paths[0].In1].Mul;
         var outBlocks = new Tensor[IrrepsOut.Count];
         for (int p = 0; p < _paths.Length; p++)
         {

@@ -31,17 +31,24 @@ internal sealed class AgnosticInteraction : IInteractionBlock
     public (Tensor Message, Tensor? SelfConnection) Forward(InteractionInput input)
     {
         var selfConnection = SelfConnection?.Forward(input.Features, input.Elements, input.Groups.Single);
-        var up = LinearUp.Forward(input.Features);
+        // With the fused CPU kernel, the per-node steps around it (the up-projection and the layout changes to and
+        // from the kernel's channels-last rows) are split over the threads with the per-node mixing after it.
+        bool kernel = Convolution.UsesKernel(input.Features);
+        var up = kernel
+            ? RowParallel.Apply("linear up", (rows, _, _) => Convolution.ToKernelLayout(LinearUp.Forward(rows[0])), [input.Features])
+            : LinearUp.Forward(input.Features);
         StageClock.Mark("linear up");
         var tpWeights = RadialMlp.Forward(input.Radial);
         StageClock.Mark("radial networks");
-        var messages = Convolution.ForwardNodes(up, input.Sh, tpWeights, input.Graph, input.Paired);
+        var messages = kernel
+            ? Convolution.ConvolveKernelLayout(up, input.Sh, tpWeights, input.Graph, input.Paired)
+            : Convolution.ForwardNodes(up, input.Sh, tpWeights, input.Graph, input.Paired);
         StageClock.Mark("convolution");
-        // Mixing and normalisation are per node: split over the threads.
         var normaliser = DensityNet is { } density ? LocalDensity(density, input) + 1.0 : null;
         Tensor Mix(Tensor[] rows, int start, int length)
         {
-            var mixed = normaliser is null ? Linear.Forward(rows[0]) / AvgNumNeighbors : Linear.Forward(rows[0]) / rows[2];
+            var received = kernel ? Convolution.FromKernelLayout(rows[0]) : rows[0];
+            var mixed = normaliser is null ? Linear.Forward(received) / AvgNumNeighbors : Linear.Forward(received) / rows[2];
             return MessageMix is { } mix ? mix.Forward(mixed, rows[1], input.Groups.Single) : mixed;
         }
         messages = RowParallel.Apply("product", Mix, normaliser is null ? [messages, input.Elements] : [messages, input.Elements, normaliser]);
