@@ -27,13 +27,16 @@ public static class RowParallel
         int threads = CpuParallel.Threads;
         if (!is_grad_enabled() || !inputs.Any(t => t.requires_grad))
         {
+            if (Ranges((int)rows, threads) == 1) return f(inputs, 0, (int)rows);
             var pieces = new Tensor[Ranges((int)rows, threads)];
             CpuParallel.For(pieces.Length, k =>
             {
                 var (start, length) = Range((int)rows, pieces.Length, k);
                 pieces[k] = OnThread(() => f(inputs.Select(t => t.narrow(0, start, length)).ToArray(), start, length), grad: false);
             });
-            return pieces.Length == 1 ? pieces[0] : cat(pieces, 0);
+            var whole = cat(pieces, 0);
+            foreach (var piece in pieces) piece.Dispose();
+            return whole;
         }
         return RowParallelFunction.apply([f, threads, stage, .. inputs]);
     }
@@ -46,13 +49,14 @@ public static class RowParallel
         return (start, end - start);
     }
 
-    /// <summary>body with torch on one thread, autograd on or off, and its temporaries freed except what it returns.</summary>
+    /// <summary>body with torch on one thread and autograd on or off; its temporaries are freed, and what it returns
+    /// belongs to the caller, who disposes it.</summary>
     private static Tensor OnThread(Func<Tensor> body, bool grad)
     {
         if (get_num_threads() != 1) set_num_threads(1);
         using var scope = NewDisposeScope();
         using var mode = grad ? enable_grad() : no_grad();
-        return body().MoveToOuterDisposeScope();
+        return body().DetachFromDisposeScope();
     }
 
     /// <summary>What a range keeps between the passes: its inputs (the leaves of its own graph) and its output.</summary>
@@ -82,7 +86,7 @@ public static class RowParallel
                     {
                         var leaf = t.narrow(0, start, length).detach();
                         if (differentiable[i]) leaf.requires_grad_(true);
-                        return leaf.MoveToOuterDisposeScope();
+                        return leaf.DetachFromDisposeScope();
                     }).ToArray();
                     return f(leaves, start, length);
                 }, grad: true);
@@ -113,7 +117,7 @@ public static class RowParallel
                         j++;
                     }
                     return empty(0);
-                }, grad: false);
+                }, grad: false).Dispose();
                 foreach (var t in r.Inputs) t.Dispose();
                 r.Output.Dispose();
             });

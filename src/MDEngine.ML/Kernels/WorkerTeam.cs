@@ -49,7 +49,7 @@ internal sealed class WorkerTeam
         try { body(0); }
         catch (Exception e) { error = e; }
         for (int k = 1; k < count; k++) error ??= _workers[k - 1].Join();
-        if (error is not null) throw new AggregateException(error);
+        if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
     }
 
     private sealed class Worker
