@@ -35,6 +35,29 @@ public class MaceRadialSplineTests(ITestOutputHelper output)
          splined.Forces!.Zip(exact.Forces!, (a, b) => a - b).Max(d => Math.Max(Math.Abs(d.X), Math.Max(Math.Abs(d.Y), Math.Abs(d.Z)))),
          (splined.Stress!.Value - exact.Stress!.Value).ToArray().Max(Math.Abs));
 
+    /// <summary>The spline kernel alone: a cubic is its own Hermite interpolant, so values and the reverse pass are
+    /// exact (up to the central-difference slopes and, at r = 0, the mean of the neighbours); beyond the ends the
+    /// spline keeps its end value with zero slope.</summary>
+    [Theory]
+    [InlineData(ScalarType.Float64, 1e-9)]
+    [InlineData(ScalarType.Float32, 2e-6)]
+    public void ASplineReproducesACubicWithItsDerivativeAndIsFlatOutside(ScalarType dtype, double tolerance)
+    {
+        static Tensor Cubic(Tensor r) => cat([r.pow(3) - 2 * r, 3 - r.pow(2)], 1);
+        var spline = new RadialSpline(Cubic, rMax: 5.0, intervals: 20, dtype);
+        double[] lengths = [0, 0.1, 1.2345, 2.5, 4.999, 5.0, 5.5, -0.5];
+        var r = tensor(lengths, [lengths.Length, 1], ScalarType.Float64).to(dtype).requires_grad_();
+        var y = spline.Forward(r);
+        var weights = tensor(new[] { 0.7, -1.3 }, ScalarType.Float64).to(dtype);
+        (y * weights).sum().backward();
+        var clamped = tensor(lengths.Select(x => Math.Clamp(x, 0, 5)).ToArray(), [lengths.Length, 1], ScalarType.Float64);
+        var expected = Cubic(clamped);
+        var slope = (0.7 * (3 * clamped.pow(2) - 2) - 1.3 * (-2 * clamped)).squeeze(1) * (clamped == tensor(lengths).unsqueeze(1)).squeeze(1);
+        double scale = expected.abs().max().item<double>();
+        Assert.True((y.to(ScalarType.Float64) - expected).abs().max().item<double>() < tolerance * scale);
+        Assert.True((r.grad!.to(ScalarType.Float64).squeeze(1) - slope).abs().max().item<double>() < tolerance * scale);
+    }
+
     [Fact]
     public void SplinesAgreeWithTheExactNetworksAndConvergeAsTheFourthPower()
     {
