@@ -33,7 +33,9 @@ public static class MaceRoofline
             // Convolution paths l1 ⊗ l2 → l3 kept by the target (uvu: one weight per channel and path).
             var paths = (from a in input from b in sh from c in target where a.Ir.Times(b.Ir).Contains(c.Ir) select (D1: a.Ir.Dim, D3: c.Ir.Dim, Out: c.Ir)).ToList();
             int[] widths = [config.NumBessel, .. config.RadialMlp, paths.Count * channels];
-            radial += pairs * widths.Zip(widths.Skip(1), (a, b) => (double)a * b).Sum();
+            // Splines: four knot rows weighted per output, forward and reverse; the network: its matrix products.
+            bool splined = model.RadialSplinePoints is not null && config.InteractionClass(i) != MaceConfig.NonLinearInteraction;
+            radial += pairs * (splined ? 4.0 * widths[^1] : widths.Zip(widths.Skip(1), (a, b) => (double)a * b).Sum());
             // Forward per channel and path: t = w·x_a (d1), y_m += t_a S_am (d1·d3). Reverse: t, h_a = Σ_m S_am g_m,
             // ∂S_am += t_a g_m (2·d1·d3), ∂w = Σ_a h_a x_a, ∂x_a += h_a w (3·d1).
             convolutionForward += (double)edges * channels * paths.Sum(p => p.D1 + p.D1 * p.D3);

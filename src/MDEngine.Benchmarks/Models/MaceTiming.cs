@@ -25,7 +25,8 @@ public static class MaceTiming
         var config = MediumConfig;
         var weights = RandomMaceWeights.Create(config, seed: 1);
         var device = options.Apply();
-        return new MacePotential(new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction), "MACE medium-shaped (random)");
+        return new MacePotential(new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction,
+            radialSplinePoints: options.RadialSplinePoints), "MACE medium-shaped (random)");
     }
 
     /// <summary>
@@ -35,16 +36,20 @@ public static class MaceTiming
     /// </summary>
     /// <param name="repeats">Rounds per case; 0: 5 below 216 atoms, 3 from there.</param>
     /// <param name="stages">Also the time per stage and the roofline, after the timing.</param>
-    public static void Run(TextWriter output, int[] threads, int[] sizes, bool batch, torch.ScalarType[] dtypes, int repeats = 0, bool stages = false)
+    /// <param name="radialSplinePoints">Time the model with its radial networks as splines of this many intervals
+    /// (<see cref="MaceOptions.RadialSplinePoints"/>); null: the exact networks.</param>
+    public static void Run(TextWriter output, int[] threads, int[] sizes, bool batch, torch.ScalarType[] dtypes, int repeats = 0, bool stages = false,
+        int? radialSplinePoints = null)
     {
         output.WriteLine($"{Environment.ProcessorCount} processors, load average {MachineLoad.Average()}");
+        string model = radialSplinePoints is int points ? $" (radial splines, {points} intervals)" : "";
         var peak = stages ? MachinePeak.Measure() : null;
         if (peak is not null) output.WriteLine($"peak per core: {peak}");
         var cases = sizes.Select(n => (Label: $"{8 * n * n * n} atoms", Structures: new[] { TestSystems.RattledSilicon(n, n) }, Rounds: n >= 3 ? 3 : 5)).ToList();
         if (batch) cases.Add(("64 x 8 atoms batched", Enumerable.Range(0, 64).Select(k => TestSystems.RattledSilicon(1, 100 + k)).ToArray(), 3));
         foreach (var dtype in dtypes)
         {
-            var potential = CreatePotential(new MaceOptions { DType = dtype, Device = "cpu" });
+            var potential = CreatePotential(new MaceOptions { DType = dtype, Device = "cpu", RadialSplinePoints = radialSplinePoints });
             // The runtime compiles hot methods again, optimised, in the background after their first calls; on two
             // cores that compiler thread would share the cores with the timed calls of the first cases.
             EvaluationTiming.WarmUp(potential, [TestSystems.RattledSilicon(1, 0)], threads, seconds: 3);
@@ -56,7 +61,7 @@ public static class MaceTiming
                 {
                     var (wall, cpu) = times[k];
                     string speedUp = k == 0 ? "" : $", {times[0].Wall / wall:F2}x over {threads[0]} thread{(threads[0] == 1 ? "" : "s")}";
-                    output.WriteLine($"{dtype} threads {threads[k]} {label}: {wall:F3} s/evaluation (best wall), {cpu:F3} s processor time, {atoms / wall:F1} atoms/s{speedUp}");
+                    output.WriteLine($"{dtype} threads {threads[k]} {label}{model}: {wall:F3} s/evaluation (best wall), {cpu:F3} s processor time, {atoms / wall:F1} atoms/s{speedUp}");
                     if (!stages) continue;
                     torch.set_num_threads(threads[k]);
                     WriteStages(output, potential, structures, EvaluationTiming.Stages(potential, structures, repeats > 0 ? repeats : rounds), peak, threads[k]);

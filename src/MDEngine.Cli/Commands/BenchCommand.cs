@@ -64,14 +64,18 @@ internal static class BenchCommand
         var dtypes = DtypesOption();
         var repeats = new Option<int>("--repeats") { Description = "Timed evaluations per case (the best wall time is reported); 0: 5 below 216 atoms, 2 from there.", DefaultValueFactory = _ => 0 };
         var stages = new Option<bool>("--stages") { Description = "Also print the time per stage (radial networks, convolution, product, their reverse passes, ...)." };
+        var spline = new Option<int?>("--radial-spline") { Description = "Time the model with its radial networks as cubic splines of N intervals (the approximate radial_spline=N mode; 256 as symmetrix)." };
         var command = new Command("mace", "Time a MACE-MP-0-medium-shaped model (random weights): energy, forces and stress per evaluation.");
-        foreach (var o in new Option[] { threads, sizes, batch, dtypes, repeats, stages }) command.Options.Add(o);
+        foreach (var o in new Option[] { threads, sizes, batch, dtypes, repeats, stages, spline }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             int r = parse.GetValue(repeats);
             if (r < 0) throw new UsageException($"--repeats {r}: must be 0 or more");
+            int? points = parse.GetValue(spline);
+            if (points < MDEngine.ML.Mace.MaceOptions.MinimumRadialSplinePoints)
+                throw new UsageException($"--radial-spline {points}: must be at least {MDEngine.ML.Mace.MaceOptions.MinimumRadialSplinePoints}");
             MaceTiming.Run(parse.InvocationConfiguration.Output, ParseInts("--threads", parse.GetValue(threads)!),
-                ParseInts("--sizes", parse.GetValue(sizes)!), parse.GetValue(batch), ParseDtypes(parse.GetValue(dtypes)!), r, parse.GetValue(stages));
+                ParseInts("--sizes", parse.GetValue(sizes)!), parse.GetValue(batch), ParseDtypes(parse.GetValue(dtypes)!), r, parse.GetValue(stages), points);
             return 0;
         });
         return command;

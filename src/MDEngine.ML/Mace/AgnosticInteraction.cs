@@ -18,6 +18,8 @@ internal sealed class AgnosticInteraction : IInteractionBlock
     public required E3Linear LinearUp { get; init; }
     public required TensorProductUvu Convolution { get; init; }
     public required FullyConnectedNet RadialMlp { get; init; }
+    /// <summary>The radial network as splines of the edge length (the approximate fast mode); null: the network.</summary>
+    public RadialSpline? RadialSpline { get; init; }
     /// <summary>Density blocks: the network of the edge density that normalises the message.</summary>
     public FullyConnectedNet? DensityNet { get; init; }
     public required E3Linear Linear { get; init; }
@@ -38,7 +40,7 @@ internal sealed class AgnosticInteraction : IInteractionBlock
             ? RowParallel.Apply("linear up", (rows, _, _) => Convolution.ToKernelLayout(LinearUp.Forward(rows[0])), [input.Features])
             : LinearUp.Forward(input.Features);
         StageClock.Mark("linear up");
-        var tpWeights = RadialMlp.Forward(input.Radial);
+        var tpWeights = RadialSpline is { } spline ? spline.Forward(input.Lengths) : RadialMlp.Forward(input.Radial);
         StageClock.Mark("radial networks");
         var messages = kernel
             ? Convolution.ConvolveKernelLayout(up, input.Sh, tpWeights, input.Graph, input.Paired)

@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace MDEngine.ML.Mace;
 
 /// <summary>What every MACE interaction block reads: the layer's node features, the element of every node, the edge
-/// spherical harmonics and radial embedding (one row per edge pair when <see cref="Paired"/>), and the graph.</summary>
-internal sealed record InteractionInput(Tensor Features, Tensor Elements, ElementGroups Groups, Tensor Sh, Tensor Radial, EdgeLayout Graph, bool Paired)
+/// spherical harmonics, the radial embedding and the edge lengths [rows, 1] (these two with one row per edge pair when
+/// <see cref="Paired"/>), and the graph.</summary>
+internal sealed record InteractionInput(Tensor Features, Tensor Elements, ElementGroups Groups, Tensor Sh, Tensor Radial, Tensor Lengths, EdgeLayout Graph, bool Paired)
 {
     /// <summary>The radial embedding with one row per edge.</summary>
     public Tensor RadialPerEdge => Paired ? Radial.index_select(0, Graph.EdgePairIndex!) : Radial;

@@ -56,15 +56,23 @@ public sealed class MaceModel : EdgeEnergyModel
     /// <summary>The head whose outputs this model evaluates (an index into <see cref="MaceConfig.Heads"/>).</summary>
     public int Head { get; }
 
+    /// <summary>Intervals of the cubic splines that stand in for the radial networks of the element-agnostic
+    /// interactions (<see cref="RadialSpline"/>); null: the exact networks.</summary>
+    public int? RadialSplinePoints { get; }
+
     /// <param name="head">The head of a multi-head model; null: the one mace-torch's calculator would pick.</param>
+    /// <param name="radialSplinePoints">Evaluate the radial networks of the element-agnostic interactions as cubic
+    /// splines of the edge length with this many intervals on [0, r_max] (approximate, faster; CPU only; refused with
+    /// the Agnesi transform, whose basis depends on the pair's elements); null: exactly.</param>
     /// <param name="parameters">Training: the trainable weights by their mace-torch names (leaf tensors that require
     /// grad, in the model's precision and on its device), used in place of the stored values. The model then reads them
     /// at every forward pass and evaluates in the torch formulation (dense contraction, no fused kernels), whose
     /// autograd gives the gradient of the forces with respect to the parameters.</param>
     public MaceModel(MaceConfig config, IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options, bool denseContraction = false, int? head = null,
-        IReadOnlyDictionary<string, Tensor>? parameters = null)
+        int? radialSplinePoints = null, IReadOnlyDictionary<string, Tensor>? parameters = null)
     {
-        Config = config; Options = options; _parameters = parameters;
+        Config = config; Options = options; _parameters = parameters; RadialSplinePoints = radialSplinePoints;
+        if (radialSplinePoints is int points) CheckSplinesApply(points);
         if (parameters is not null)
         {
             denseContraction = true;
@@ -98,10 +106,7 @@ public sealed class MaceModel : EdgeEnergyModel
         if (Head < 0 || Head >= config.Heads.Length) throw new MaceModelException($"head {Head} out of range (the model has {config.Heads.Length})");
         _atomicEnergies = options.Make(config.AtomicEnergies.AsSpan(Head * elements, elements).ToArray(), elements);
 
-        var bessel = weights.TryGetValue("radial_embedding.bessel_fn.bessel_weights", out var bw) ? bw.Data : null;
-        _radial = bessel is null
-            ? RadialBasis.Standard(config.NumBessel, config.RMax, config.NumPolynomialCutoff, options)
-            : new RadialBasis(bessel, W("radial_embedding.bessel_fn.prefactor")[0], config.RMax, config.NumPolynomialCutoff, options);
+        _radial = RadialEmbedding(weights, options);
         _agnesi = config.DistanceTransform == "Agnesi" ? new AgnesiTransform(weights, "radial_embedding.distance_transform.", options) : null;
         _zbl = config.PairRepulsion ? new ZblRepulsion(weights, "pair_repulsion_fn.", options) : null;
         _atomicNumbers = options.Indices(config.AtomicNumbers);
@@ -164,6 +169,27 @@ public sealed class MaceModel : EdgeEnergyModel
 
     internal SymmetricContractionWeights[][] ContractionWeights => _contractionWeights;
 
+    /// <summary>Splines stand in for R(r) only where R is a function of the edge length alone and the weights are
+    /// constants.</summary>
+    private void CheckSplinesApply(int points)
+    {
+        if (points < MaceOptions.MinimumRadialSplinePoints)
+            throw new MaceModelException($"radial_spline={points}: at least {MaceOptions.MinimumRadialSplinePoints} intervals are needed");
+        if (_parameters is not null)
+            throw new MaceModelException("radial_spline: training needs the exact radial networks (the splines are tables of fixed weights)");
+        if (Config.DistanceTransform is not null)
+            throw new MaceModelException($"radial_spline: this model's radial basis applies the {Config.DistanceTransform} distance transform, which depends on the elements of each pair, so its radial networks are not functions of the edge length alone and cannot be splined; use the exact networks");
+        if (Options.Device.type != TorchSharp.DeviceType.CPU)
+            throw new MaceModelException($"radial_spline: the splined radial networks run on the CPU only, not on {Options.Device}");
+    }
+
+    /// <summary>The Bessel × polynomial-envelope embedding of the edge lengths, its frequencies as stored (trained
+    /// models) or the standard ones.</summary>
+    private RadialBasis RadialEmbedding(IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options) =>
+        weights.TryGetValue("radial_embedding.bessel_fn.bessel_weights", out var bessel)
+            ? new RadialBasis(bessel.Data, Weight(weights, "radial_embedding.bessel_fn.prefactor")[0], Config.RMax, Config.NumPolynomialCutoff, options)
+            : RadialBasis.Standard(Config.NumBessel, Config.RMax, Config.NumPolynomialCutoff, options);
+
     /// <summary>Energy of every atom of a batch (the graph's species indices are the model's element indices).</summary>
     public override Tensor NodeEnergies(GraphBatch batch)
     {
@@ -217,7 +243,7 @@ public sealed class MaceModel : EdgeEnergyModel
         for (int i = 0; i < _interactions.Length; i++)
         {
             var block = _interactions[i];
-            var (messages, selfConnection) = block.Forward(new InteractionInput(features, elements, groups, sh, radial, graph, paired));
+            var (messages, selfConnection) = block.Forward(new InteractionInput(features, elements, groups, sh, radial, radialLengths, graph, paired));
             var product = _products[i];
             // The product block is per node: split over the threads (intermediates are recorded from one piece).
             Tensor Product(Tensor[] rows, int start, int length)
@@ -263,6 +289,7 @@ public sealed class MaceModel : EdgeEnergyModel
             LinearUp = new E3Linear(inIrreps, inIrreps, Raw(weights, $"{p}linear_up.weight"), options),
             Convolution = conv,
             RadialMlp = mlp,
+            RadialSpline = RadialSplinePoints is int points ? SplineRadialNet(weights, $"{p}conv_tp_weights.", points, options) : null,
             DensityNet = MaceConfig.NormalisesByDensity(cls) ? DensityNet(weights, $"{p}density_fn.", Config.NumBessel, options) : null,
             Linear = new E3Linear(conv.IrrepsOut.Simplify(), interactionIrreps, Raw(weights, $"{p}linear.weight"), options),
             SelfConnection = residual ? new ScalarTensorProduct(inIrreps, elements, outIrreps, Raw(weights, $"{p}skip_tp.weight"), options) : null,
@@ -333,6 +360,16 @@ public sealed class MaceModel : EdgeEnergyModel
         for (int k = 0; weights.TryGetValue($"{prefix}layer{k}.weight", out var t); k++) layers.Add((Raw(weights, $"{prefix}layer{k}.weight"), (int)t.Shape[0], (int)t.Shape[1]));
         if (layers.Count == 0) throw new MaceModelException($"the weights file lacks '{prefix}layer0.weight'");
         return new FullyConnectedNet(layers, options);
+    }
+
+    /// <summary>R(r) = MLP(radial_embedding(r)) of one interaction as splines, built from float64 copies of the
+    /// embedding and the network.</summary>
+    private RadialSpline SplineRadialNet(IReadOnlyDictionary<string, SafeTensor> weights, string prefix, int intervals, TensorOptions options)
+    {
+        var exact = TensorOptions.CpuFloat64;
+        var embedding = RadialEmbedding(weights, exact);
+        var mlp = RadialNet(weights, prefix, exact);
+        return new RadialSpline(r => mlp.Forward(embedding.Forward(r)), Config.RMax, intervals, options.DType);
     }
 
     private FullyConnectedNet DensityNet(IReadOnlyDictionary<string, SafeTensor> weights, string prefix, int inputs, TensorOptions options)

@@ -29,7 +29,7 @@ public sealed class MacePotential(MaceModel model, string name = "MACE") : Graph
         try { weights = SafeTensors.Read(weightsPath); }
         catch (InvalidDataException e) { throw new MaceModelException($"weights file {Path.GetFileName(weightsPath)}: {e.Message}"); }
         var device = options.Apply();
-        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction, config.HeadIndex(options.Head));
+        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction, config.HeadIndex(options.Head), options.RadialSplinePoints);
         return new MacePotential(network, $"MACE {Path.GetFileNameWithoutExtension(modelJsonPath)}");
     }
 
@@ -40,7 +40,7 @@ public sealed class MacePotential(MaceModel model, string name = "MACE") : Graph
         if (!File.Exists(path)) throw new FileNotFoundException($"MACE model file not found: {path}", path);
         var (config, weights) = MaceModelFile.Read(path);
         var device = options.Apply();
-        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction, config.HeadIndex(options.Head));
+        var network = new MaceModel(config, weights, new TensorOptions(options.DType, device), options.DenseContraction, config.HeadIndex(options.Head), options.RadialSplinePoints);
         return new MacePotential(network, $"MACE {Path.GetFileNameWithoutExtension(path)}");
     }
 

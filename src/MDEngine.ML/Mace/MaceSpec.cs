@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MDEngine.IO;
 using MDEngine.ML.Graphs;
 using MDEngine.Potentials;
 using MDEngine.Potentials.Formats;
@@ -13,7 +14,7 @@ namespace MDEngine.ML.Mace;
 public sealed class MaceSpec : PotentialFormat
 {
     public override string Name => "mace";
-    public override string Help => "a MACE model (file.model, model.json, or mace:FILE[,dtype=..,device=..,threads=..,head=..])";
+    public override string Help => "a MACE model (file.model, model.json, or mace:FILE[,dtype=..,device=..,threads=..,head=..,radial_spline=N])";
     public override Potential? TryCreate(string spec) => TryParse(spec);
 
     /// <summary>The potential a MACE specification names, or null when the specification is not a MACE one.</summary>
@@ -23,13 +24,26 @@ public sealed class MaceSpec : PotentialFormat
         string path = spec.Split(',')[0];
         bool json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase), model = path.EndsWith(".model", StringComparison.OrdinalIgnoreCase);
         if (!prefixed && !json && !model) return null;
-        var parsed = ModelSpec.Parse(spec, "mace", "head");
+        var parsed = ModelSpec.Parse(spec, "mace", "head", "radial_spline");
+        int? splinePoints = RadialSplinePoints(spec, parsed.Option("radial_spline"));
         if (!File.Exists(parsed.Path)) throw new FileNotFoundException($"MACE model file '{parsed.Path}' not found", parsed.Path);
         if (!prefixed && json && !LooksLikeMace(parsed.Path)) return null;
-        var options = new MaceOptions { DType = parsed.Torch.DType, Device = parsed.Torch.Device, Threads = parsed.Torch.Threads, Head = parsed.Option("head") };
+        var options = new MaceOptions
+        {
+            DType = parsed.Torch.DType, Device = parsed.Torch.Device, Threads = parsed.Torch.Threads, Head = parsed.Option("head"),
+            RadialSplinePoints = splinePoints,
+        };
         return MaceModelFile.IsTorchArchive(parsed.Path)
             ? parsed.Load(() => MacePotential.LoadModelFile(parsed.Path, options))
             : parsed.Load(() => MacePotential.Load(parsed.Path, options));
+    }
+
+    /// <summary><c>radial_spline=N</c>: N ≥ 16 intervals, or null when the key is absent.</summary>
+    private static int? RadialSplinePoints(string spec, string? value)
+    {
+        if (value is null) return null;
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= MaceOptions.MinimumRadialSplinePoints
+            ? n : throw new InputException(null, null, $"'{spec}': radial_spline={value} is not an integer of at least {MaceOptions.MinimumRadialSplinePoints}");
     }
 
     private static bool LooksLikeMace(string path)

@@ -28,6 +28,7 @@ public sealed class TorchScriptSpec : PotentialFormat
         if (!prefixed)
         {
             if (!Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase))) return null;
+            if (IsOtherFamilysSpecification(path)) return null;
             if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' not found", path);
             // .model is mace-torch's extension for pickled models as well: only a TorchScript one is ours. Of the
             // other extensions, a pickle is left to the families that read pickles.
@@ -40,6 +41,14 @@ public sealed class TorchScriptSpec : PotentialFormat
             TorchScriptKind? kind = parsed.Option("format") is { } format ? TorchScriptKinds.Parse(format) : null;
             return new GraphPotential(TorchScriptLoader.Open(parsed.Path, kind, parsed.Torch, dtype));
         });
+    }
+
+    /// <summary>True for <c>family:FILE.model</c> (a MACE specification with options) when no file has that name: a
+    /// family prefix (two or more letters, so not a drive letter) is not part of a path.</summary>
+    private static bool IsOtherFamilysSpecification(string path)
+    {
+        int colon = path.IndexOf(':');
+        return colon > 1 && path[..colon].All(char.IsAsciiLetterOrDigit) && !File.Exists(path);
     }
 
     private static bool IsPickle(string path)

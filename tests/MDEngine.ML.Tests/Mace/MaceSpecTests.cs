@@ -16,6 +16,15 @@ public class MaceSpecTests
         Assert.Equal(new[] { 8, 14 }, mace.Elements!.Order().ToArray());
     }
 
+    /// <summary>The registry (TorchScript's format comes first and claims .model files too) hands a prefixed
+    /// specification with options to MACE.</summary>
+    [Fact]
+    public void APrefixedModelFileWithOptionsIsAMacePotentialThroughTheRegistry()
+    {
+        var potential = MlPotentials.Registry().Parse($"mace:{MaceFamilyFixture.ModelFile("mp0")},device=cpu,dtype=float32");
+        Assert.Equal(TorchSharp.torch.ScalarType.Float32, Assert.IsType<MacePotential>(potential).DType);
+    }
+
     [Fact]
     public void OptionsSelectPrecisionAndBadOnesAreInputErrors()
     {
