@@ -15,6 +15,9 @@ public static class StageClock
     [ThreadStatic] private static long _last;
     [ThreadStatic] private static TimeSpan _lastCpu;
 
+    /// <summary>True while this thread records.</summary>
+    public static bool Recording => _totals is not null;
+
     /// <summary>Starts recording on this thread, with empty totals.</summary>
     public static void Start() { _totals = []; Lap(); }
 

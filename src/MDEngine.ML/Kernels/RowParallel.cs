@@ -25,6 +25,8 @@ public static class RowParallel
         if (!CpuParallel.Owned || CpuParallel.InSection || rows < minimumRows || inputs[0].device_type != TorchSharp.DeviceType.CPU)
             return f(inputs, 0, checked((int)rows));
         int threads = CpuParallel.Threads;
+        // One range: nothing to split, unless a profile wants the stage's reverse pass timed apart.
+        if (Ranges((int)rows, threads) == 1 && !StageClock.Recording) return f(inputs, 0, (int)rows);
         if (!is_grad_enabled() || !inputs.Any(t => t.requires_grad))
         {
             if (Ranges((int)rows, threads) == 1) return f(inputs, 0, (int)rows);
