@@ -6,9 +6,9 @@ namespace MDEngine.Benchmarks;
 
 /// <summary>
 /// The floating-point peak of one core, read from the machine: the SIMD width and FMA support the runtime reports, the
-/// clock /proc/cpuinfo reports, and the throughput of independent double-precision fused multiply-adds measured on one thread (single precision:
-/// twice the lanes on the same units) (which
-/// also tells how many FMA units the core issues to per cycle).
+/// clock /proc/cpuinfo states, and the throughput of independent double-precision fused multiply-adds measured on one
+/// thread (single precision: twice the lanes on the same units), which with the FMA units' count gives the clock the
+/// core actually runs at.
 /// </summary>
 public sealed record MachinePeak(int VectorBits, bool HasFma, double ClockGHz, double Float64GFlops)
 {
