@@ -15,7 +15,7 @@ public static class EvaluationTiming
     /// time of this process (all threads) per call.</summary>
     public static (double Wall, double Cpu) Time(Potential potential, IReadOnlyList<Structure> structures, int repeats)
     {
-        var lists = structures.Select(s => NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList)).ToArray();
+        var lists = NeighborLists(potential, structures);
         potential.ComputeBatch(structures, lists, Quantities.All);
         var clock = CpuAndWallClock.Start();
         double best = double.MaxValue;
@@ -32,7 +32,7 @@ public static class EvaluationTiming
     /// <paramref name="seconds"/> seconds and 40 calls at each thread count.</summary>
     public static void WarmUp(Potential potential, IReadOnlyList<Structure> structures, int[] threads, double seconds)
     {
-        var lists = structures.Select(s => NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList)).ToArray();
+        var lists = NeighborLists(potential, structures);
         int before = torch.get_num_threads();
         var watch = Stopwatch.StartNew();
         try
@@ -50,7 +50,7 @@ public static class EvaluationTiming
     /// </summary>
     public static (double Wall, double Cpu)[] Alternate(Potential potential, IReadOnlyList<Structure> structures, int[] threads, int rounds)
     {
-        var lists = structures.Select(s => NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList)).ToArray();
+        var lists = NeighborLists(potential, structures);
         var best = threads.Select(_ => double.MaxValue).ToArray();
         var cpu = new double[threads.Length];
         int before = torch.get_num_threads();
@@ -76,7 +76,7 @@ public static class EvaluationTiming
     /// <paramref name="repeats"/> calls after one warm-up call; empty for a model without stages.</summary>
     public static IReadOnlyList<(string Stage, double Wall, double Cpu)> Stages(Potential potential, IReadOnlyList<Structure> structures, int repeats)
     {
-        var lists = structures.Select(s => NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList)).ToArray();
+        var lists = NeighborLists(potential, structures);
         potential.ComputeBatch(structures, lists, Quantities.All);
         StageClock.Start();
         for (int r = 0; r < repeats; r++)
@@ -86,4 +86,8 @@ public static class EvaluationTiming
         }
         return StageClock.Stop().Select(s => (s.Stage, s.Wall / repeats, s.Cpu / repeats)).ToList();
     }
+
+    /// <summary>The lists a potential needs for the structures, built once outside the timing.</summary>
+    public static NeighborList[] NeighborLists(Potential potential, IReadOnlyList<Structure> structures) =>
+        structures.Select(s => NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList)).ToArray();
 }

@@ -75,7 +75,7 @@ public static class MaceTiming
     private static void WriteStages(TextWriter output, MacePotential potential, Structure[] structures,
         IReadOnlyList<(string Stage, double Wall, double Cpu)> stages, MachinePeak? peak, int threads)
     {
-        var graph = potential.BuildGraph(structures, structures.Select(s => MDEngine.Neighbors.NeighborListBuilder.Build(s, potential.Cutoff, true)).ToArray());
+        var graph = potential.BuildGraph(structures, EvaluationTiming.NeighborLists(potential, structures));
         var costs = MaceRoofline.MultiplyAdds(potential.Model, graph.NodeCount, graph.EdgeCount, graph.EdgeCount / 2);
         bool single = potential.DType == torch.ScalarType.Float32;
         double peakGFlops = (single ? peak?.Float32GFlops : peak?.Float64GFlops) * threads ?? double.NaN;

@@ -70,7 +70,21 @@ public static class CpuParallel
     /// range(start, end) for each, in parallel.</summary>
     public static void ForRanges(int items, int threads, Action<int, int> range)
     {
-        int count = Math.Max(1, Math.Min(threads, items));
-        For(count, k => range((int)((long)items * k / count), (int)((long)items * (k + 1) / count)));
+        int count = RangeCount(items, threads);
+        For(count, k =>
+        {
+            var (start, length) = RangeOf(items, count, k);
+            range(start, start + length);
+        });
+    }
+
+    /// <summary>How many ranges <see cref="ForRanges"/> makes of <paramref name="items"/> for <paramref name="threads"/>.</summary>
+    public static int RangeCount(int items, int threads) => Math.Max(1, Math.Min(threads, items));
+
+    /// <summary>Range k of <paramref name="count"/> near-equal contiguous ranges of [0, items).</summary>
+    public static (int Start, int Length) RangeOf(int items, int count, int k)
+    {
+        int start = (int)((long)items * k / count), end = (int)((long)items * (k + 1) / count);
+        return (start, end - start);
     }
 }

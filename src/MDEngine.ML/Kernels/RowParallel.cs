@@ -24,16 +24,16 @@ public static class RowParallel
         long rows = inputs[0].shape[0];
         if (!CpuParallel.Owned || CpuParallel.InSection || rows < minimumRows || inputs[0].device_type != TorchSharp.DeviceType.CPU)
             return f(inputs, 0, checked((int)rows));
-        int threads = CpuParallel.Threads;
+        int threads = CpuParallel.Threads, count = CpuParallel.RangeCount((int)rows, threads);
         // One range: nothing to split, unless a profile wants the stage's reverse pass timed apart.
-        if (Ranges((int)rows, threads) == 1 && !StageClock.Recording) return f(inputs, 0, (int)rows);
+        if (count == 1 && !StageClock.Recording) return f(inputs, 0, (int)rows);
         if (!is_grad_enabled() || !inputs.Any(t => t.requires_grad))
         {
-            if (Ranges((int)rows, threads) == 1) return f(inputs, 0, (int)rows);
-            var pieces = new Tensor[Ranges((int)rows, threads)];
+            if (count == 1) return f(inputs, 0, (int)rows);
+            var pieces = new Tensor[count];
             CpuParallel.For(pieces.Length, k =>
             {
-                var (start, length) = Range((int)rows, pieces.Length, k);
+                var (start, length) = CpuParallel.RangeOf((int)rows, pieces.Length, k);
                 pieces[k] = OnThread(() => f(inputs.Select(t => t.narrow(0, start, length)).ToArray(), start, length), grad: false);
             });
             var whole = cat(pieces, 0);
@@ -41,14 +41,6 @@ public static class RowParallel
             return whole;
         }
         return RowParallelFunction.apply([f, threads, stage, .. inputs]);
-    }
-
-    private static int Ranges(int rows, int threads) => Math.Max(1, Math.Min(threads, rows));
-
-    private static (int Start, int Length) Range(int rows, int count, int k)
-    {
-        int start = (int)((long)rows * k / count), end = (int)((long)rows * (k + 1) / count);
-        return (start, end - start);
     }
 
     /// <summary>body with torch on one thread and autograd on or off; its temporaries are freed, and what it returns
@@ -77,10 +69,10 @@ public static class RowParallel
             var inputs = vars[3..].Cast<Tensor>().ToArray();
             int rows = (int)inputs[0].shape[0];
             var differentiable = inputs.Select(t => t.requires_grad).ToArray();
-            var ranges = new RangeGraph[Ranges(rows, threads)];
+            var ranges = new RangeGraph[CpuParallel.RangeCount(rows, threads)];
             CpuParallel.For(ranges.Length, k =>
             {
-                var (start, length) = Range(rows, ranges.Length, k);
+                var (start, length) = CpuParallel.RangeOf(rows, ranges.Length, k);
                 Tensor[] leaves = [];
                 var output = OnThread(() =>
                 {
