@@ -1,22 +1,30 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Numerics;
+using static MDEngine.ML.Kernels.SimdMath;
 
 namespace MDEngine.ML.Mace;
 
 /// <summary>
-/// <see cref="SparseSymmetricContraction"/> on the CPU, forward and reverse, one node at a time with the channels as
-/// the SIMD dimension: the monomials of the node's features are built degree by degree (a monomial of degree ν is
-/// a stored monomial of degree ν−1 times one feature), each contributes C[element, monomial, M, channel] · monomial
-/// to every output M. The reverse pass rebuilds the node's monomials, takes ∂L/∂monomial = Σ_M C · ∂L/∂B_M and
-/// walks the monomials from the highest degree down, handing each gradient to its prefix and its last feature
-/// (the product rule). Nodes are independent, so threads take contiguous ranges of nodes.
+/// <see cref="SparseSymmetricContraction"/> on the CPU, forward and reverse, with the channels as the SIMD dimension:
+/// the monomials of a node's features are built degree by degree (a monomial of degree ν is a stored monomial of
+/// degree ν−1 times one feature), and each output is B[M] = Σ_monomial C[element, monomial, M] · monomial. The reverse
+/// pass rebuilds the node's monomials, takes ∂L/∂monomial = Σ_M C · ∂L/∂B_M and walks the monomials from the highest
+/// degree down, handing each gradient to its prefix and its last feature (the product rule).
+/// <para>
+/// The sums over monomials are register-blocked, as a matrix product's micro-kernel: two nodes of one element at a
+/// time, up to six outputs (or six output gradients) of each held in registers across all monomials, so that every
+/// coefficient loaded feeds two multiply-adds and nothing is stored inside the loop. The coefficients are laid out in
+/// channel blocks small enough for a core's L2 cache (<see cref="BlockWidth"/>), each block contiguous. Nodes are
+/// independent: threads take contiguous ranges of nodes.
+/// </para>
 /// </summary>
 internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, INumber<T>
 {
     private readonly int[] _prefix;  // per monomial: the monomial of one degree less, or −1 for a feature itself
     private readonly int[] _last;    // per monomial: the feature it multiplies in
-    private readonly T[][] _coefficients; // per element: [monomials, outputs, channels]
+    private readonly T[][] _coefficients; // per element: [blocks, monomials, outputs, width], zero past the last channel
+    private readonly int _width, _blocks;
 
     public int Features { get; }
     public int Channels { get; }
@@ -30,182 +38,321 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
         for (int k = 0; k < prefix.Length; k++)
             if (prefix[k] >= k) throw new ArgumentException("every monomial must come after its prefix");
         int monomials = prefix.Length;
+        _width = BlockWidth(monomials, outputs, channels);
+        _blocks = (channels + _width - 1) / _width;
         _coefficients = coefficients.Select(c =>
         {
-            var t = new T[c.Length];
+            var t = new T[(long)_blocks * monomials * outputs * _width];
             for (int ch = 0; ch < channels; ch++)
+            {
+                int block = ch / _width, lane = ch % _width;
                 for (int k = 0; k < monomials; k++)
                     for (int m = 0; m < outputs; m++)
-                        t[((long)k * outputs + m) * channels + ch] = T.CreateChecked(c[((long)ch * monomials + k) * outputs + m]);
+                        t[(((long)block * monomials + k) * outputs + m) * _width + lane] = T.CreateChecked(c[((long)ch * monomials + k) * outputs + m]);
+            }
             return t;
         }).ToArray();
     }
 
     /// <summary>
-    /// Channels per pass over a range of nodes: as many as keep the coefficients of one element for those channels
-    /// (monomials × outputs × channels) within about 256 KB, the size of a core's L2 cache. Every node reads all of
-    /// them; with all channels at once (2 MB for MACE-MP-0-medium's first product in float64) they would come from
-    /// the shared L3 cache for every node, and two threads would share its bandwidth.
+    /// Channels per block: a whole number of vectors, as many as keep one element's coefficients of a block
+    /// (monomials × outputs × width) within about 256 KB, half a core's L2 cache. Every node reads all of them; with all
+    /// channels at once (2 MB for MACE-MP-0-medium's first product in float64) they would come from the shared L3 cache
+    /// for every node, and two threads would share its bandwidth.
     /// </summary>
-    private int ChannelBlock()
+    private static int BlockWidth(int monomials, int outputs, int channels)
     {
         int vector = Vector<T>.Count;
-        long perChannel = (long)Monomials * Outputs * sizeof(T);
-        int block = (int)Math.Clamp(256 * 1024 / Math.Max(1, perChannel), vector, Channels);
-        return block >= Channels ? Channels : Math.Max(vector, block - block % vector);
+        int padded = (channels + vector - 1) / vector * vector;
+        long perChannel = Math.Max(1L, (long)monomials * outputs * sizeof(T));
+        int vectors = (int)Math.Clamp(256 * 1024 / perChannel / vector, 1, padded / vector);
+        return vectors * vector;
     }
 
     /// <summary>x [N, Features, Channels] → y [N, Outputs, Channels] (every entry written).</summary>
     public void Forward(T* x, int[] elements, T* y, int threads)
     {
         nint px = (nint)x, py = (nint)y;
-        int block = ChannelBlock();
         Kernels.CpuParallel.ForRanges(elements.Length, threads, (first, end) =>
         {
-            // Per-call buffers would land on the large-object heap and bring a full collection every few
-            // evaluations: they are rented.
-            var monomials = ArrayPool<T>.Shared.Rent(Monomials * block);
-            try
-            {
-                for (int c0 = 0; c0 < Channels; c0 += block)
+            var pairs = PairsOfOneElement(elements, first, end);
+            using var scratch = new Scratch(this);
+            for (int block = 0; block < _blocks; block++)
+                foreach (var (a, b) in pairs)
                 {
-                    int width = Math.Min(block, Channels - c0);
-                    for (int n = first; n < end; n++)
-                        ForwardNode((T*)px + (long)n * Features * Channels + c0, _coefficients[elements[n]], c0, width, monomials, (T*)py + (long)n * Outputs * Channels + c0);
+                    int c0 = block * _width;
+                    scratch.LoadFeatures((T*)px, a, b, c0);
+                    scratch.BuildMonomials();
+                    ForwardPair(_coefficients[elements[a]], block, scratch, (T*)py + (long)a * Outputs * Channels + c0, (T*)py + (long)b * Outputs * Channels + c0, Channels - c0);
                 }
-            }
-            finally { ArrayPool<T>.Shared.Return(monomials); }
         });
-    }
-
-    /// <summary>The monomials of one node for the channels [c0, c0 + width): x points at channel c0 of the node's
-    /// first feature (rows <see cref="Channels"/> apart); the monomials are written width apart.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private void BuildMonomials(T* x, int width, T* mono)
-    {
-        for (int k = 0; k < _prefix.Length; k++)
-        {
-            T* target = mono + (long)k * width;
-            T* feature = x + (long)_last[k] * Channels;
-            if (_prefix[k] < 0) new ReadOnlySpan<T>(feature, width).CopyTo(new Span<T>(target, width));
-            else Multiply(mono + (long)_prefix[k] * width, feature, target, width);
-        }
-    }
-
-    /// <summary>One node, channels [c0, c0 + width): x and y point at channel c0 of the node's first row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private void ForwardNode(T* x, T[] coefficients, int c0, int width, T[] monomials, T* y)
-    {
-        int c = Channels, vector = Vector<T>.Count, vectorEnd = width - width % vector;
-        for (int m = 0; m < Outputs; m++) new Span<T>(y + (long)m * c, width).Clear();
-        fixed (T* mono = monomials)
-        fixed (T* coefficient = coefficients)
-        {
-            BuildMonomials(x, width, mono);
-            for (int k = 0; k < _prefix.Length; k++)
-            {
-                T* mk = mono + (long)k * width;
-                T* ck = coefficient + (long)k * Outputs * c + c0;
-                for (int m = 0; m < Outputs; m++)
-                {
-                    T* ym = y + (long)m * c, cm = ck + (long)m * c;
-                    for (int j = 0; j < vectorEnd; j += vector)
-                        (Vector.Load(ym + j) + Vector.Load(cm + j) * Vector.Load(mk + j)).Store(ym + j);
-                    for (int j = vectorEnd; j < width; j++) ym[j] += cm[j] * mk[j];
-                }
-            }
-        }
     }
 
     /// <summary>Given gy = ∂L/∂y [N, Outputs, Channels], writes gx = ∂L/∂x [N, Features, Channels] (every entry).</summary>
     public void Backward(T* x, int[] elements, T* gy, T* gx, int threads)
     {
         nint px = (nint)x, pgy = (nint)gy, pgx = (nint)gx;
-        int block = ChannelBlock();
         Kernels.CpuParallel.ForRanges(elements.Length, threads, (first, end) =>
         {
-            var monomials = ArrayPool<T>.Shared.Rent(Monomials * block);
-            var gradients = ArrayPool<T>.Shared.Rent(Monomials * block);
-            try
-            {
-                for (int c0 = 0; c0 < Channels; c0 += block)
+            var pairs = PairsOfOneElement(elements, first, end);
+            using var scratch = new Scratch(this);
+            for (int block = 0; block < _blocks; block++)
+                foreach (var (a, b) in pairs)
                 {
-                    int width = Math.Min(block, Channels - c0);
-                    for (int n = first; n < end; n++)
-                        BackwardNode((T*)px + (long)n * Features * Channels + c0, _coefficients[elements[n]], c0, width, monomials, gradients,
-                            (T*)pgy + (long)n * Outputs * Channels + c0, (T*)pgx + (long)n * Features * Channels + c0);
+                    int c0 = block * _width;
+                    scratch.LoadFeatures((T*)px, a, b, c0);
+                    scratch.LoadOutputGradients((T*)pgy, a, b, c0);
+                    scratch.BuildMonomials();
+                    MonomialGradients(_coefficients[elements[a]], block, scratch);
+                    scratch.ProductRule();
+                    scratch.StoreFeatureGradients((T*)pgx, a, b, c0);
                 }
-            }
-            finally { ArrayPool<T>.Shared.Return(monomials); ArrayPool<T>.Shared.Return(gradients); }
         });
     }
 
-    /// <summary>One node, channels [c0, c0 + width): x, gy and gx point at channel c0 of the node's first row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private void BackwardNode(T* x, T[] coefficients, int c0, int width, T[] monomials, T[] gradients, T* gy, T* gx)
+    /// <summary>The nodes of [first, end) in pairs of the same element (a node left alone is paired with itself).</summary>
+    private static List<(int A, int B)> PairsOfOneElement(int[] elements, int first, int end)
     {
-        int c = Channels, vector = Vector<T>.Count, vectorEnd = width - width % vector;
-        for (int f = 0; f < Features; f++) new Span<T>(gx + (long)f * c, width).Clear();
-        fixed (T* mono = monomials)
-        fixed (T* grad = gradients)
-        fixed (T* coefficient = coefficients)
+        var order = Enumerable.Range(first, end - first).OrderBy(n => elements[n]).ToArray(); // stable: nodes in order within an element
+        var pairs = new List<(int, int)>((order.Length + 1) / 2);
+        for (int i = 0; i < order.Length;)
         {
-            BuildMonomials(x, width, mono);
-            // ∂L/∂monomial from the outputs.
-            for (int k = 0; k < _prefix.Length; k++)
+            bool two = i + 1 < order.Length && elements[order[i + 1]] == elements[order[i]];
+            pairs.Add((order[i], two ? order[i + 1] : order[i]));
+            i += two ? 2 : 1;
+        }
+        return pairs;
+    }
+
+    /// <summary>y rows of nodes a and b for one channel block, in groups of at most six outputs.</summary>
+    private void ForwardPair(T[] coefficients, int block, Scratch s, T* ya, T* yb, int valid)
+    {
+        fixed (T* c = coefficients)
+        {
+            T* cb = c + (long)block * Monomials * Outputs * _width;
+            for (int m = 0; m < Outputs;)
             {
-                T* gk = grad + (long)k * width;
-                T* ck = coefficient + (long)k * Outputs * c + c0;
-                for (int j = 0; j < vectorEnd; j += vector)
-                {
-                    var sum = Vector<T>.Zero;
-                    for (int m = 0; m < Outputs; m++) sum += Vector.Load(ck + (long)m * c + j) * Vector.Load(gy + (long)m * c + j);
-                    sum.Store(gk + j);
-                }
-                for (int j = vectorEnd; j < width; j++)
-                {
-                    T sum = T.Zero;
-                    for (int m = 0; m < Outputs; m++) sum += ck[(long)m * c + j] * gy[(long)m * c + j];
-                    gk[j] = sum;
-                }
-            }
-            // Product rule, highest degree first: monomial k = prefix · x[last].
-            for (int k = _prefix.Length - 1; k >= 0; k--)
-            {
-                T* gk = grad + (long)k * width;
-                T* gLast = gx + (long)_last[k] * c;
-                if (_prefix[k] < 0) { Add(gk, gLast, width); continue; }
-                T* gPrefix = grad + (long)_prefix[k] * width;
-                T* mPrefix = mono + (long)_prefix[k] * width;
-                T* xLast = x + (long)_last[k] * c;
-                for (int j = 0; j < vectorEnd; j += vector)
-                {
-                    var g = Vector.Load(gk + j);
-                    (Vector.Load(gPrefix + j) + g * Vector.Load(xLast + j)).Store(gPrefix + j);
-                    (Vector.Load(gLast + j) + g * Vector.Load(mPrefix + j)).Store(gLast + j);
-                }
-                for (int j = vectorEnd; j < width; j++)
-                {
-                    gPrefix[j] += gk[j] * xLast[j];
-                    gLast[j] += gk[j] * mPrefix[j];
-                }
+                int rest = Outputs - m;
+                T* cm = cb + (long)m * _width, yam = ya + (long)m * Channels, ybm = yb + (long)m * Channels;
+                if (rest >= 6) { ContractGroup<Six>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 6; }
+                else if (rest >= 4) { ContractGroup<Four>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 4; }
+                else if (rest >= 2) { ContractGroup<Two>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 2; }
+                else { ContractGroup<One>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 1; }
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private static void Multiply(T* a, T* b, T* target, int c)
+    /// <summary>∂L/∂monomial of nodes a and b for one channel block (into the scratch), in groups of at most six outputs.</summary>
+    private void MonomialGradients(T[] coefficients, int block, Scratch s)
     {
-        int vector = Vector<T>.Count, vectorEnd = c - c % vector;
-        for (int j = 0; j < vectorEnd; j += vector) (Vector.Load(a + j) * Vector.Load(b + j)).Store(target + j);
-        for (int j = vectorEnd; j < c; j++) target[j] = a[j] * b[j];
+        fixed (T* c = coefficients)
+        {
+            T* cb = c + (long)block * Monomials * Outputs * _width;
+            for (int m = 0; m < Outputs;)
+            {
+                int rest = Outputs - m;
+                T* cm = cb + (long)m * _width;
+                T* ga = s.OutputGradientsA + (long)m * _width, gb = s.OutputGradientsB + (long)m * _width;
+                bool first = m == 0;
+                if (rest >= 6) { GradientGroup<Six>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 6; }
+                else if (rest >= 4) { GradientGroup<Four>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 4; }
+                else if (rest >= 2) { GradientGroup<Two>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 2; }
+                else { GradientGroup<One>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 1; }
+            }
+        }
     }
 
+    /// <summary>How many outputs a register-blocked loop holds (a type, so that the JIT compiles one loop per size
+    /// with the unused accumulators gone).</summary>
+    private interface IGroup { static abstract int Size { get; } }
+    private struct One : IGroup { public static int Size => 1; }
+    private struct Two : IGroup { public static int Size => 2; }
+    private struct Four : IGroup { public static int Size => 4; }
+    private struct Six : IGroup { public static int Size => 6; }
+
+    /// <summary>
+    /// y[m, j] = Σ_k C[k, m, j] · monomial[k, j] for G.Size outputs m of two nodes: 2·G.Size accumulators in registers
+    /// (12 of the 16 vector registers at six outputs), each coefficient vector loaded once for both nodes.
+    /// c points at output m0 of monomial 0 (rows Outputs·width apart); y at row m0 (rows Channels apart).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private static void Add(T* source, T* target, int c)
+    private void ContractGroup<G>(T* monoA, T* monoB, T* c, T* ya, T* yb, int valid) where G : struct, IGroup
     {
-        int vector = Vector<T>.Count, vectorEnd = c - c % vector;
-        for (int j = 0; j < vectorEnd; j += vector) (Vector.Load(target + j) + Vector.Load(source + j)).Store(target + j);
-        for (int j = vectorEnd; j < c; j++) target[j] += source[j];
+        int width = _width, stride = Outputs * width, monomials = Monomials, rows = Channels;
+        for (int j = 0; j < width; j += Vector<T>.Count)
+        {
+            Vector<T> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+            Vector<T> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default;
+            T* ck = c + j, ma = monoA + j, mb = monoB + j;
+            for (int k = 0; k < monomials; k++, ck += stride, ma += width, mb += width)
+            {
+                var xa = Vector.Load(ma); var xb = Vector.Load(mb);
+                var w = Vector.Load(ck); a0 = MultiplyAdd(w, xa, a0); b0 = MultiplyAdd(w, xb, b0);
+                if (G.Size > 1) { w = Vector.Load(ck + width); a1 = MultiplyAdd(w, xa, a1); b1 = MultiplyAdd(w, xb, b1); }
+                if (G.Size > 2) { w = Vector.Load(ck + 2 * width); a2 = MultiplyAdd(w, xa, a2); b2 = MultiplyAdd(w, xb, b2); }
+                if (G.Size > 3) { w = Vector.Load(ck + 3 * width); a3 = MultiplyAdd(w, xa, a3); b3 = MultiplyAdd(w, xb, b3); }
+                if (G.Size > 4) { w = Vector.Load(ck + 4 * width); a4 = MultiplyAdd(w, xa, a4); b4 = MultiplyAdd(w, xb, b4); }
+                if (G.Size > 5) { w = Vector.Load(ck + 5 * width); a5 = MultiplyAdd(w, xa, a5); b5 = MultiplyAdd(w, xb, b5); }
+            }
+            int lanes = valid - j;
+            Store(a0, ya + j, lanes); Store(b0, yb + j, lanes);
+            if (G.Size > 1) { Store(a1, ya + rows + j, lanes); Store(b1, yb + rows + j, lanes); }
+            if (G.Size > 2) { Store(a2, ya + 2 * rows + j, lanes); Store(b2, yb + 2 * rows + j, lanes); }
+            if (G.Size > 3) { Store(a3, ya + 3 * rows + j, lanes); Store(b3, yb + 3 * rows + j, lanes); }
+            if (G.Size > 4) { Store(a4, ya + 4 * rows + j, lanes); Store(b4, yb + 4 * rows + j, lanes); }
+            if (G.Size > 5) { Store(a5, ya + 5 * rows + j, lanes); Store(b5, yb + 5 * rows + j, lanes); }
+        }
+    }
+
+    /// <summary>
+    /// g[k, j] (+)= Σ_m C[k, m, j] · gy[m, j] for G.Size outputs m of two nodes: the output gradients stay in registers
+    /// across all monomials. gy points at row m0 of the nodes' padded output gradients (rows width apart); the first
+    /// group writes g, the others add to it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
+    private void GradientGroup<G>(T* gya, T* gyb, T* c, T* ga, T* gb, bool first) where G : struct, IGroup
+    {
+        int width = _width, stride = Outputs * width, monomials = Monomials;
+        for (int j = 0; j < width; j += Vector<T>.Count)
+        {
+            Vector<T> a0 = Vector.Load(gya + j), b0 = Vector.Load(gyb + j), a1 = default, b1 = default, a2 = default, b2 = default,
+                a3 = default, b3 = default, a4 = default, b4 = default, a5 = default, b5 = default;
+            if (G.Size > 1) { a1 = Vector.Load(gya + width + j); b1 = Vector.Load(gyb + width + j); }
+            if (G.Size > 2) { a2 = Vector.Load(gya + 2 * width + j); b2 = Vector.Load(gyb + 2 * width + j); }
+            if (G.Size > 3) { a3 = Vector.Load(gya + 3 * width + j); b3 = Vector.Load(gyb + 3 * width + j); }
+            if (G.Size > 4) { a4 = Vector.Load(gya + 4 * width + j); b4 = Vector.Load(gyb + 4 * width + j); }
+            if (G.Size > 5) { a5 = Vector.Load(gya + 5 * width + j); b5 = Vector.Load(gyb + 5 * width + j); }
+            T* ck = c + j, pa = ga + j, pb = gb + j;
+            for (int k = 0; k < monomials; k++, ck += stride, pa += width, pb += width)
+            {
+                var w = Vector.Load(ck);
+                Vector<T> sa = first ? w * a0 : MultiplyAdd(w, a0, Vector.Load(pa)), sb = first ? w * b0 : MultiplyAdd(w, b0, Vector.Load(pb));
+                if (G.Size > 1) { w = Vector.Load(ck + width); sa = MultiplyAdd(w, a1, sa); sb = MultiplyAdd(w, b1, sb); }
+                if (G.Size > 2) { w = Vector.Load(ck + 2 * width); sa = MultiplyAdd(w, a2, sa); sb = MultiplyAdd(w, b2, sb); }
+                if (G.Size > 3) { w = Vector.Load(ck + 3 * width); sa = MultiplyAdd(w, a3, sa); sb = MultiplyAdd(w, b3, sb); }
+                if (G.Size > 4) { w = Vector.Load(ck + 4 * width); sa = MultiplyAdd(w, a4, sa); sb = MultiplyAdd(w, b4, sb); }
+                if (G.Size > 5) { w = Vector.Load(ck + 5 * width); sa = MultiplyAdd(w, a5, sa); sb = MultiplyAdd(w, b5, sb); }
+                sa.Store(pa); sb.Store(pb);
+            }
+        }
+    }
+
+    /// <summary>One thread's buffers for a pair of nodes and one channel block, each row <c>width</c> wide and zero past
+    /// the last channel: features, monomials, their gradients, the output gradients and the feature gradients.</summary>
+    private sealed class Scratch : IDisposable
+    {
+        private readonly SymmetricContractionKernel<T> _k;
+        private readonly T[] _buffer;
+        private readonly System.Runtime.InteropServices.GCHandle _pin;
+
+        public readonly T* FeaturesA, FeaturesB, MonomialsA, MonomialsB, GradientsA, GradientsB, OutputGradientsA, OutputGradientsB, FeatureGradientsA, FeatureGradientsB;
+
+        public Scratch(SymmetricContractionKernel<T> kernel)
+        {
+            _k = kernel;
+            int w = kernel._width, f = kernel.Features * w, m = kernel.Monomials * w, o = kernel.Outputs * w;
+            // Rented: per-call buffers would land on the large-object heap and bring a full collection every few evaluations.
+            _buffer = ArrayPool<T>.Shared.Rent(2 * (2 * f + 2 * m + o));
+            _pin = System.Runtime.InteropServices.GCHandle.Alloc(_buffer, System.Runtime.InteropServices.GCHandleType.Pinned);
+            T* p = (T*)_pin.AddrOfPinnedObject();
+            FeaturesA = p; FeaturesB = p += f; MonomialsA = p += f; MonomialsB = p += m; GradientsA = p += m; GradientsB = p += m;
+            OutputGradientsA = p += m; OutputGradientsB = p += o; FeatureGradientsA = p += o; FeatureGradientsB = p + f;
+        }
+
+        public void Dispose() { _pin.Free(); ArrayPool<T>.Shared.Return(_buffer); }
+
+        /// <summary>Channels [c0, c0 + width) of nodes a and b's features.</summary>
+        public void LoadFeatures(T* x, int a, int b, int c0)
+        {
+            Gather(x + (long)a * _k.Features * _k.Channels + c0, _k.Features, FeaturesA, _k.Channels - c0);
+            Gather(x + (long)b * _k.Features * _k.Channels + c0, _k.Features, FeaturesB, _k.Channels - c0);
+        }
+
+        public void LoadOutputGradients(T* gy, int a, int b, int c0)
+        {
+            Gather(gy + (long)a * _k.Outputs * _k.Channels + c0, _k.Outputs, OutputGradientsA, _k.Channels - c0);
+            Gather(gy + (long)b * _k.Outputs * _k.Channels + c0, _k.Outputs, OutputGradientsB, _k.Channels - c0);
+        }
+
+        /// <summary>Writes the feature gradients' channels [c0, c0 + width) to gx (node b's only when it is another node).</summary>
+        public void StoreFeatureGradients(T* gx, int a, int b, int c0)
+        {
+            Scatter(FeatureGradientsA, _k.Features, gx + (long)a * _k.Features * _k.Channels + c0, _k.Channels - c0);
+            if (b != a) Scatter(FeatureGradientsB, _k.Features, gx + (long)b * _k.Features * _k.Channels + c0, _k.Channels - c0);
+        }
+
+        public void BuildMonomials()
+        {
+            BuildMonomials(FeaturesA, MonomialsA);
+            BuildMonomials(FeaturesB, MonomialsB);
+        }
+
+        /// <summary>From the monomial gradients to the feature gradients, both nodes.</summary>
+        public void ProductRule()
+        {
+            ProductRule(FeaturesA, MonomialsA, GradientsA, FeatureGradientsA);
+            ProductRule(FeaturesB, MonomialsB, GradientsB, FeatureGradientsB);
+        }
+
+        /// <summary>rows × width from rows Channels apart (valid channels of them), zero past the last channel.</summary>
+        private void Gather(T* source, int rows, T* target, int valid)
+        {
+            int w = _k._width, n = Math.Min(valid, w);
+            for (int r = 0; r < rows; r++)
+            {
+                new ReadOnlySpan<T>(source + (long)r * _k.Channels, n).CopyTo(new Span<T>(target + (long)r * w, n));
+                if (n < w) new Span<T>(target + (long)r * w + n, w - n).Clear();
+            }
+        }
+
+        private void Scatter(T* source, int rows, T* target, int valid)
+        {
+            int w = _k._width, n = Math.Min(valid, w);
+            for (int r = 0; r < rows; r++)
+                new ReadOnlySpan<T>(source + (long)r * w, n).CopyTo(new Span<T>(target + (long)r * _k.Channels, n));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
+        private void BuildMonomials(T* x, T* mono)
+        {
+            int w = _k._width;
+            int[] prefix = _k._prefix, last = _k._last;
+            for (int k = 0; k < prefix.Length; k++)
+            {
+                T* target = mono + (long)k * w, feature = x + (long)last[k] * w;
+                if (prefix[k] < 0) new ReadOnlySpan<T>(feature, w).CopyTo(new Span<T>(target, w));
+                else
+                {
+                    T* p = mono + (long)prefix[k] * w;
+                    for (int j = 0; j < w; j += Vector<T>.Count) (Vector.Load(p + j) * Vector.Load(feature + j)).Store(target + j);
+                }
+            }
+        }
+
+        /// <summary>Monomial k = prefix · x[last], highest degree first: its gradient goes to its prefix's and to the
+        /// feature's.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
+        private void ProductRule(T* x, T* mono, T* grad, T* gx)
+        {
+            int w = _k._width;
+            int[] prefix = _k._prefix, last = _k._last;
+            new Span<T>(gx, _k.Features * w).Clear();
+            for (int k = prefix.Length - 1; k >= 0; k--)
+            {
+                T* gk = grad + (long)k * w, gLast = gx + (long)last[k] * w;
+                if (prefix[k] < 0)
+                {
+                    for (int j = 0; j < w; j += Vector<T>.Count) (Vector.Load(gLast + j) + Vector.Load(gk + j)).Store(gLast + j);
+                    continue;
+                }
+                T* gPrefix = grad + (long)prefix[k] * w, mPrefix = mono + (long)prefix[k] * w, xLast = x + (long)last[k] * w;
+                for (int j = 0; j < w; j += Vector<T>.Count)
+                {
+                    var g = Vector.Load(gk + j);
+                    MultiplyAdd(g, Vector.Load(xLast + j), Vector.Load(gPrefix + j)).Store(gPrefix + j);
+                    MultiplyAdd(g, Vector.Load(mPrefix + j), Vector.Load(gLast + j)).Store(gLast + j);
+                }
+            }
+        }
     }
 }

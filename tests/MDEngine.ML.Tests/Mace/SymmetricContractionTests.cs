@@ -81,3 +81,52 @@ public class SymmetricContractionGradientTests
         }
     }
 }
+
+/// <summary>A channel count that is not a whole number of SIMD vectors (5): the kernel's padded last block, forward and
+/// reverse, against the dense U-tensor form.</summary>
+public class SymmetricContractionOddChannelsTests
+{
+    [Theory]
+    [InlineData(ScalarType.Float64, 1e-12)]
+    [InlineData(ScalarType.Float32, 1e-5)]
+    public void PaddedChannelBlockEqualsTheDenseForm(ScalarType dtype, double tolerance)
+    {
+        const int channels = 5;
+        var options = new TensorOptions(dtype, CPU);
+        var layer = MaceFixture.Potential.Model.ContractionWeights[0]
+            .Select(w => w with { Channels = channels, W = w.W.Select((ws, i) => FirstChannels(ws, w, i + 1, channels)).ToArray() }).ToArray();
+        var sparse = new SparseSymmetricContraction(layer, options);
+        manual_seed(9);
+        int d = layer[0].FeatureDim;
+        var x0 = rand(7, channels, d, dtype: ScalarType.Float64) * 2 - 1;
+        var elements = tensor(new long[] { 0, 1, 1, 0, 1, 1, 0 });
+        var probe = randn(7, channels * sparse.OutDim, dtype: ScalarType.Float64);
+
+        var x = x0.to(dtype).requires_grad_(true);
+        var y = sparse.Forward(x, elements);
+        var gx = autograd.grad([(y * probe.to(dtype)).sum()], [x])[0].to(ScalarType.Float64);
+        var xd = x0.clone().requires_grad_(true);
+        var dense = cat(layer.Select(w => new DenseSymmetricContraction(w, TensorOptions.CpuFloat64).Forward(xd, elements)).ToArray(), 1);
+        var gxd = autograd.grad([(dense * probe).sum()], [xd])[0];
+
+        foreach (var (mine, reference) in new[] { (y.to(ScalarType.Float64), dense), (gx, gxd) })
+        {
+            double scale = reference.abs().max().item<double>();
+            Assert.True(scale > 1e-3);
+            double error = (mine - reference).abs().max().item<double>();
+            Assert.True(error <= tolerance * scale, $"max |difference| {error:E3} relative to {scale:E3}");
+        }
+    }
+
+    /// <summary>W_ν [elements, K_ν, channels] restricted to its first channels.</summary>
+    private static double[] FirstChannels(double[] w, SymmetricContractionWeights c, int nu, int channels)
+    {
+        int k = c.Paths(nu);
+        var result = new double[c.Elements * k * channels];
+        for (int e = 0; e < c.Elements; e++)
+            for (int p = 0; p < k; p++)
+                for (int ch = 0; ch < channels; ch++)
+                    result[(e * k + p) * channels + ch] = w[(e * k + p) * c.Channels + ch];
+        return result;
+    }
+}
