@@ -62,7 +62,6 @@ public static class Normalize2Mom
 public sealed class Activation
 {
     private readonly Func<Tensor, Tensor>?[] _acts;
-    private readonly int[] _offsets;
 
     public Irreps IrrepsIn { get; }
     public Irreps IrrepsOut { get; }
@@ -71,7 +70,6 @@ public sealed class Activation
     {
         if (acts.Count != irrepsIn.Count) throw new ArgumentException($"{acts.Count} activations for the {irrepsIn.Count} blocks of {irrepsIn}");
         IrrepsIn = irrepsIn;
-        _offsets = irrepsIn.Offsets();
         _acts = new Func<Tensor, Tensor>?[acts.Count];
         var outs = new List<MulIrrep>();
         for (int k = 0; k < acts.Count; k++)
@@ -92,12 +90,9 @@ public sealed class Activation
     public Tensor Forward(Tensor x)
     {
         if (IrrepsIn.Count == 0) return x;
-        var blocks = new Tensor[IrrepsIn.Count];
+        var blocks = IrrepsIn.Blocks(x, -1);
         for (int k = 0; k < blocks.Length; k++)
-        {
-            var block = x.narrow(-1, _offsets[k], IrrepsIn[k].Dim);
-            blocks[k] = _acts[k] is { } act ? act(block) : block;
-        }
+            if (_acts[k] is { } act) blocks[k] = act(blocks[k]);
         return blocks.Length == 1 ? blocks[0] : cat(blocks, -1);
     }
 }

@@ -11,7 +11,6 @@ namespace MDEngine.ML.E3nn;
 public sealed class E3Linear
 {
     private readonly Irreps _in, _out;
-    private readonly int[] _inOffsets;
     private readonly (int[] Inputs, LayerWeight? Weight)[] _paths;
 
     public Irreps IrrepsIn => _in;
@@ -26,7 +25,7 @@ public sealed class E3Linear
     /// <param name="weight">The flat e3nn weight: a float64 host tensor (constant) or a trainable parameter.</param>
     public E3Linear(Irreps irrepsIn, Irreps irrepsOut, Tensor weight, TensorOptions options)
     {
-        _in = irrepsIn; _out = irrepsOut; _inOffsets = irrepsIn.Offsets();
+        _in = irrepsIn; _out = irrepsOut;
         int expected = WeightCount(irrepsIn, irrepsOut);
         if (weight.numel() != expected) throw new ArgumentException($"Linear {irrepsIn} -> {irrepsOut} needs {expected} weights, got {weight.numel()}");
         // Offsets of each (input, output) path in the flat weight, in e3nn's instruction order.
@@ -57,6 +56,7 @@ public sealed class E3Linear
     public Tensor Forward(Tensor x)
     {
         long n = x.shape[0];
+        var inputBlocks = _in.Blocks(x);
         var blocks = new List<Tensor>(_out.Count);
         for (int o = 0; o < _out.Count; o++)
         {
@@ -65,8 +65,8 @@ public sealed class E3Linear
             var weight = layerWeight?.Value;
             if (weight is null) { blocks.Add(zeros(n, mulOut * d, dtype: x.dtype, device: x.device)); continue; }
             Tensor input = inputs.Length == 1
-                ? Block(x, inputs[0])
-                : cat(inputs.Select(i => Block(x, i)).ToArray(), 1);
+                ? Block(inputBlocks, inputs[0], n)
+                : cat(inputs.Select(i => Block(inputBlocks, i, n)).ToArray(), 1);
             if (d == 1) blocks.Add(input.reshape(n, -1).matmul(weight));
             // One [N·d, fan-in] × [fan-in, mul_out] product (a batched product over N would be N tiny GEMMs).
             else blocks.Add(input.transpose(1, 2).reshape(n * d, -1).mm(weight).view(n, d, mulOut).transpose(1, 2).reshape(n, mulOut * d));
@@ -74,6 +74,5 @@ public sealed class E3Linear
         return blocks.Count == 1 ? blocks[0] : cat(blocks.ToArray(), 1);
     }
 
-    private Tensor Block(Tensor x, int i) =>
-        x.narrow(1, _inOffsets[i], _in[i].Dim).view(x.shape[0], _in[i].Mul, _in[i].Ir.Dim);
+    private Tensor Block(Tensor[] blocks, int i, long n) => blocks[i].view(n, _in[i].Mul, _in[i].Ir.Dim);
 }

@@ -73,6 +73,11 @@ public sealed class Irreps : IReadOnlyList<MulIrrep>, IEquatable<Irreps>
         return offsets;
     }
 
+    /// <summary>x's blocks along <paramref name="dim"/>, one per entry (x has Dim entries there), as views. One split, not
+    /// one narrow per block: the reverse pass of a narrow allocates and fills a zero tensor of x's whole size for each
+    /// block, then sums them; a split's reverse pass is one concatenation.</summary>
+    public TorchSharp.torch.Tensor[] Blocks(TorchSharp.torch.Tensor x, long dim = 1) => x.split(_items.Select(m => (long)m.Dim).ToArray(), dim);
+
     public bool Contains(Irrep ir) => _items.Any(m => m.Ir == ir && m.Mul > 0);
 
     /// <summary>Total multiplicity of <paramref name="ir"/>.</summary>

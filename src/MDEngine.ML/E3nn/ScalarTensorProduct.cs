@@ -11,7 +11,6 @@ namespace MDEngine.ML.E3nn;
 public sealed class ScalarTensorProduct
 {
     private readonly Irreps _in1, _out;
-    private readonly int[] _in1Offsets;
     private readonly (int[] Inputs, LayerWeight? Weight)[] _paths; // per output: inputs, weight [V, Σmul1, mul_out]
     private readonly int _elements;
 
@@ -24,7 +23,7 @@ public sealed class ScalarTensorProduct
     /// <param name="weight">The flat e3nn weight: a float64 host tensor (constant) or a trainable parameter.</param>
     public ScalarTensorProduct(Irreps in1, int elements, Irreps irrepsOut, Tensor weight, TensorOptions options)
     {
-        _in1 = in1; _out = irrepsOut; _in1Offsets = in1.Offsets(); _elements = elements;
+        _in1 = in1; _out = irrepsOut; _elements = elements;
         if (weight.numel() != WeightCount(in1, elements, irrepsOut)) throw new ArgumentException($"self-connection {in1} x {elements}x0e -> {irrepsOut} needs {WeightCount(in1, elements, irrepsOut)} weights, got {weight.numel()}");
         var pathOffset = new Dictionary<(int, int), int>();
         int offset = 0;
@@ -56,6 +55,7 @@ public sealed class ScalarTensorProduct
     public Tensor Forward(Tensor x, Tensor elements, int? singleElement = null)
     {
         long n = x.shape[0];
+        var inputBlocks = _in1.Blocks(x);
         var blocks = new List<Tensor>();
         for (int o = 0; o < _out.Count; o++)
         {
@@ -63,7 +63,7 @@ public sealed class ScalarTensorProduct
             int d = _out[o].Ir.Dim, mulOut = _out[o].Mul;
             var weight = layerWeight?.Value;
             if (weight is null) { blocks.Add(zeros(n, mulOut * d, dtype: x.dtype, device: x.device)); continue; }
-            var input = cat(inputs.Select(i => x.narrow(1, _in1Offsets[i], _in1[i].Dim).view(n, _in1[i].Mul, _in1[i].Ir.Dim)).ToArray(), 1); // [N, u, d]
+            var input = cat(inputs.Select(i => inputBlocks[i].view(n, _in1[i].Mul, _in1[i].Ir.Dim)).ToArray(), 1); // [N, u, d]
             if (singleElement is int only)
             {
                 blocks.Add(input.transpose(1, 2).reshape(n * d, -1).mm(weight[only]).view(n, d, mulOut).transpose(1, 2).reshape(n, mulOut * d));

@@ -21,18 +21,15 @@ public sealed class TensorProductUvu
     {
         public required int In1;
         public required Path[] Paths;
-        public required int[] ColumnOffset; // per path, start column within the group's Σ d3
         public required int Columns;
         public required Tensor Coupling;    // [dim2, paths·d1·Columns]: sh → per-edge coupling, block k·d1+a feeds path k's columns only
         public required Tensor PathIndices; // [paths of the group] global path indices
     }
 
     private readonly Irreps _in1, _in2;
-    private readonly int[] _in1Offsets;
     private readonly In1Group[] _groups;
     private readonly Path[] _paths;
     private readonly object? _kernel;   // UvuConvolutionKernel<float or double> for the CPU, by dtype
-    private readonly int[] _pathColumns; // first channels-last output row of each path
     private readonly int _rows, _columns;
     private readonly bool _fused;
 
@@ -47,7 +44,7 @@ public sealed class TensorProductUvu
     /// (training needs the gradient of the forces); the fused CPU kernel has a first-order reverse pass only.</param>
     public TensorProductUvu(Irreps in1, Irreps in2, Irreps target, Wigner3j w3j, TensorOptions options, bool fusedKernel = true)
     {
-        _in1 = in1; _in2 = in2; _in1Offsets = in1.Offsets(); _fused = fusedKernel;
+        _in1 = in1; _in2 = in2; _fused = fusedKernel;
         if (in2.Any(m => m.Mul != 1)) throw new NotSupportedException("the uvu convolution expects one copy of each spherical harmonic");
         var outs = new List<MulIrrep>();
         var raw = new List<(int I1, int I2, int K)>();
@@ -84,7 +81,7 @@ public sealed class TensorProductUvu
             }
             return new In1Group
             {
-                In1 = i, Paths = paths, ColumnOffset = columnOffset, Columns = columns,
+                In1 = i, Paths = paths, Columns = columns,
                 Coupling = options.Make(coupling, dim2, rows * columns),
                 PathIndices = options.Indices(paths.Select(p => (long)Array.IndexOf(_paths, p)).ToArray()),
             };
@@ -95,14 +92,12 @@ public sealed class TensorProductUvu
         var rowStart = new int[in1.Count + 1];
         for (int i = 0; i < in1.Count; i++) rowStart[i + 1] = rowStart[i] + in1[i].Ir.Dim;
         _rows = rowStart[in1.Count];
-        _pathColumns = new int[_paths.Length];
         var kernelPaths = new UvuKernelPath[_paths.Length];
         for (int p = 0, column = 0; p < _paths.Length; p++)
         {
             var path = _paths[p];
             int l1 = in1[path.In1].Ir.L, l2 = in2[path.In2].Ir.L, l3 = sorted[path.Out].Ir.L;
             var c = w3j.Get(l1, l2, l3).Select(v => path.Alpha * v).ToArray();
-            _pathColumns[p] = column;
             kernelPaths[p] = new UvuKernelPath(rowStart[path.In1], 2 * l1 + 1, in2Offsets[path.In2], 2 * l2 + 1, column, 2 * l3 + 1, c);
             column += 2 * l3 + 1;
         }
@@ -145,9 +140,8 @@ public sealed class TensorProductUvu
     {
         long n = nodeFeatures.shape[0];
         int mul = _in1[_paths[0].In1].Mul;
-        return cat(Enumerable.Range(0, _in1.Count)
-            .Select(i => nodeFeatures.narrow(1, _in1Offsets[i], _in1[i].Dim).view(n, mul, _in1[i].Ir.Dim).transpose(1, 2)).ToArray(), 1)
-            .contiguous();
+        var blocks = _in1.Blocks(nodeFeatures);
+        return cat(Enumerable.Range(0, _in1.Count).Select(i => blocks[i].view(n, mul, _in1[i].Ir.Dim).transpose(1, 2)).ToArray(), 1).contiguous();
     }
 
     /// <summary>The fused kernel: channels-last features [N, rows, u] → messages summed onto the receivers,
@@ -161,10 +155,12 @@ public sealed class TensorProductUvu
         long n = messages.shape[0];
         int mul = _in1[_paths[0].In1].Mul;
         var outBlocks = new Tensor[IrrepsOut.Count];
+        // The paths' column blocks follow one another: one split (see Irreps.Blocks for why not narrows).
+        var pathBlocks = messages.split(_paths.Select(p => (long)IrrepsOut[p.Out].Ir.Dim).ToArray(), 1);
         for (int p = 0; p < _paths.Length; p++)
         {
             int d3 = IrrepsOut[_paths[p].Out].Ir.Dim;
-            outBlocks[_paths[p].Out] = messages.narrow(1, _pathColumns[p], d3).transpose(1, 2).reshape(n, mul * d3);
+            outBlocks[_paths[p].Out] = pathBlocks[p].transpose(1, 2).reshape(n, mul * d3);
         }
         return cat(outBlocks, 1);
     }
@@ -187,21 +183,23 @@ public sealed class TensorProductUvu
         // Weights are laid out path-major, channel-minor: [E, paths, mul]; channel-major is what the product needs.
         var w = weights.view(e, _paths.Length, mul).transpose(1, 2);                     // [E, u, paths]
         var outBlocks = new Tensor?[IrrepsOut.Count];
+        var inputBlocks = _in1.Blocks(x1);
         foreach (var g in _groups)
         {
             int d1 = _in1[g.In1].Ir.Dim, n = g.Paths.Length;
             // The channel weights are folded into the features first, z[e,u,(k,a)] = w[e,u,k] x1[e,u,a]; one batched
             // product with the per-edge coupling [E, (k,a), cols] then gives every path's columns at once.
             var coupling = x2.matmul(g.Coupling).view(e, n * d1, g.Columns);             // [E, paths·d1, cols]
-            var xb = x1.narrow(1, _in1Offsets[g.In1], mul * d1).view(e, mul, 1, d1);     // [E, u, 1, d1]
+            var xb = inputBlocks[g.In1].view(e, mul, 1, d1);                              // [E, u, 1, d1]
             var wg = n == _paths.Length ? w : w.index_select(2, g.PathIndices);          // [E, u, paths]
             var z = (wg.unsqueeze(3) * xb).view(e, mul, n * d1);                         // [E, u, paths·d1]
             var y = z.bmm(coupling);                                                     // [E, u, cols]
             var summed = sumOverReceivers(y);                                           // [N, u, cols]
+            var pathBlocks = summed.split(g.Paths.Select(p => (long)IrrepsOut[p.Out].Ir.Dim).ToArray(), 2);
             for (int k = 0; k < g.Paths.Length; k++)
             {
                 int d3 = IrrepsOut[g.Paths[k].Out].Ir.Dim;
-                outBlocks[g.Paths[k].Out] = summed.narrow(2, g.ColumnOffset[k], d3).reshape(nodes, mul * d3);
+                outBlocks[g.Paths[k].Out] = pathBlocks[k].reshape(nodes, mul * d3);
             }
         }
         return cat(outBlocks.Select(b => b!).ToArray(), 1);

@@ -398,7 +398,7 @@ public sealed class MaceModel : EdgeEnergyModel
     private static Tensor ToChannels(Tensor x, Irreps irreps)
     {
         long n = x.shape[0];
-        var offsets = irreps.Offsets();
-        return cat(irreps.Select((m, k) => x.narrow(1, offsets[k], m.Dim).view(n, m.Mul, m.Ir.Dim)).ToArray(), 2);
+        var blocks = irreps.Blocks(x);
+        return cat(irreps.Select((m, k) => blocks[k].view(n, m.Mul, m.Ir.Dim)).ToArray(), 2);
     }
 }

@@ -192,10 +192,8 @@ public sealed class SparseSymmetricContraction : ISymmetricContraction
     private Tensor Split(Tensor result, long n)
     {
         if (_outDims.Length == 1) return result.reshape(n, -1);
-        var parts = new Tensor[_outDims.Length];
-        for (int j = 0, column = 0; j < _outDims.Length; column += _outDims[j], j++)
-            parts[j] = result.narrow(2, column, _outDims[j]).reshape(n, -1);
-        return cat(parts, 1);
+        // One split (see Irreps.Blocks for why not narrows).
+        return cat(result.split(_outDims.Select(d => (long)d).ToArray(), 2).Select(part => part.reshape(n, -1)).ToArray(), 1);
     }
 }
 
