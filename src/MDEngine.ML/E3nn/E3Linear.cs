@@ -16,6 +16,10 @@ public sealed class E3Linear
     public Irreps IrrepsIn => _in;
     public Irreps IrrepsOut => _out;
 
+    /// <summary>Per output entry: the input entries that feed it and their stacked weight [Σ mul_in, mul_out] (1/√fan-in
+    /// folded in), or null for an output nothing reaches.</summary>
+    internal IReadOnlyList<(int[] Inputs, Tensor? Weight)> PathWeights => _paths.Select(p => (p.Inputs, p.Weight?.Value)).ToArray();
+
     public static int WeightCount(Irreps irrepsIn, Irreps irrepsOut) =>
         irrepsIn.Sum(a => irrepsOut.Where(b => b.Ir == a.Ir).Sum(b => a.Mul * b.Mul));
 

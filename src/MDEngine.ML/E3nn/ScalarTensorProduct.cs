@@ -14,6 +14,13 @@ public sealed class ScalarTensorProduct
     private readonly (int[] Inputs, LayerWeight? Weight)[] _paths; // per output: inputs, weight [V, Σmul1, mul_out]
     private readonly int _elements;
 
+    public Irreps IrrepsIn1 => _in1;
+    public Irreps IrrepsOut => _out;
+
+    /// <summary>Per output entry: the input entries that feed it and their stacked weights [elements, Σ mul_in, mul_out]
+    /// (normalisation folded in), or null for an output nothing reaches.</summary>
+    internal IReadOnlyList<(int[] Inputs, Tensor? Weight)> PathWeights => _paths.Select(p => (p.Inputs, p.Weight?.Value)).ToArray();
+
     public static int WeightCount(Irreps in1, int elements, Irreps irrepsOut) =>
         in1.Sum(a => irrepsOut.Where(b => b.Ir == a.Ir).Sum(b => a.Mul * elements * b.Mul));
 

@@ -57,6 +57,47 @@ internal sealed class AgnosticInteraction : IInteractionBlock
         return (messages, selfConnection);
     }
 
+    /// <summary>The per-node layers on channels-last features (<see cref="ChannelsLastLinear"/>), for the fused CPU
+    /// path; the 1/avg_num_neighbors normalisation is folded into the mixing layer.</summary>
+    private sealed record ChannelsLastLayers(ChannelsLastLinear LinearUp, ChannelsLastLinear Linear, ChannelsLastLinear? SelfConnection, ChannelsLastLinear? MessageMix);
+
+    private ChannelsLastLayers? _channelsLast;
+
+    private ChannelsLastLayers ChannelsLastLayersOf() => _channelsLast ??= new ChannelsLastLayers(
+        ChannelsLastLinear.From(LinearUp),
+        ChannelsLastLinear.From(Linear, Convolution.IrrepsOut, DensityNet is null ? 1.0 / AvgNumNeighbors : 1.0),
+        SelfConnection is { } self ? ChannelsLastLinear.From(self) : null,
+        MessageMix is { } mix ? ChannelsLastLinear.From(mix) : null);
+
+    /// <summary>
+    /// <see cref="Forward"/> on channels-last node features [N, rows, channels] (<see cref="ChannelsLast"/>), with the
+    /// fused CPU convolution, whose input and output are channels-last: no layout change anywhere. Returns the message
+    /// and the self-connection channels-last.
+    /// </summary>
+    public (Tensor Message, Tensor? SelfConnection) ForwardChannelsLast(InteractionInput input)
+    {
+        var layers = ChannelsLastLayersOf();
+        var groups = input.Groups;
+        var selfConnection = layers.SelfConnection is { } self
+            ? RowParallel.Apply("product", (rows, start, length) => self.Forward(rows[0], groups.Range(start, length)), [input.Features])
+            : null;
+        var up = RowParallel.Apply("linear up", (rows, _, _) => layers.LinearUp.Forward(rows[0]), [input.Features]);
+        StageClock.Mark("linear up");
+        var tpWeights = RadialSpline is { } spline ? spline.Forward(input.Lengths) : RadialMlp.Forward(input.Radial);
+        StageClock.Mark("radial networks");
+        var messages = Convolution.ConvolveKernelLayout(up, input.Sh, tpWeights, input.Graph, input.Paired);
+        StageClock.Mark("convolution");
+        var normaliser = DensityNet is { } density ? LocalDensity(density, input) + 1.0 : null;
+        Tensor Mix(Tensor[] rows, int start, int length)
+        {
+            var mixed = layers.Linear.Forward(rows[0]);
+            if (normaliser is not null) mixed = mixed / rows[1].unsqueeze(2);
+            return layers.MessageMix is { } mix ? mix.Forward(mixed, groups.Range(start, length)) : mixed;
+        }
+        messages = RowParallel.Apply("product", Mix, normaliser is null ? [messages] : [messages, normaliser]);
+        return (messages, selfConnection);
+    }
+
     /// <summary>ρ_i = Σ_{j→i} tanh(f(R(r_ij))²), f a one-layer network of the radial embedding (which already carries
     /// the cutoff envelope) → [N, 1].</summary>
     private static Tensor LocalDensity(FullyConnectedNet density, InteractionInput input)

@@ -188,6 +188,19 @@ public sealed class SparseSymmetricContraction : ISymmetricContraction
         return Split(result, n);
     }
 
+    /// <summary>
+    /// x: [N, d, channels] → channels-last [N, Σ(2L+1), channels], the contractions' rows one after the other
+    /// (<see cref="E3nn.ChannelsLast"/>).
+    /// </summary>
+    public Tensor ForwardChannelsLastRows(Tensor x, ElementGroups groups)
+    {
+        if (_kernel is not null && x.device_type == TorchSharp.DeviceType.CPU)
+            return SymmetricContractionFunction.apply(x.contiguous(), _kernel, groups.Elements);
+        long n = x.shape[0];
+        return ForwardChannelsLast(x, groups).view(n, -1, _channels).split(_outDims.Select(d => (long)d * _channels).ToArray(), 1) is var parts
+            ? cat(parts.Select((p, j) => p.view(n, _channels, _outDims[j]).transpose(1, 2)).ToArray(), 1) : throw new InvalidOperationException();
+    }
+
     /// <summary>[N, c, Σ M] → the contractions' outputs one after the other, each channel-major.</summary>
     private Tensor Split(Tensor result, long n)
     {
@@ -205,6 +218,14 @@ public sealed class ElementGroups
     public int? Single { get; init; }
     /// <summary>The element of every node.</summary>
     public required int[] Elements { get; init; }
+
+    /// <summary>The groups of the nodes [start, start + length), numbered from 0 (the whole when it is all of them).</summary>
+    public ElementGroups Range(int start, int length)
+    {
+        if (start == 0 && length == Elements.Length) return this;
+        if (Single is int only) return new ElementGroups { Groups = [(only, arange(length, dtype: ScalarType.Int64, device: Groups[0].Nodes.device))], Single = only, Elements = Elements[start..(start + length)] };
+        return From(Elements[start..(start + length)], Groups[0].Nodes.device);
+    }
 
     public static ElementGroups From(Tensor elements)
     {
