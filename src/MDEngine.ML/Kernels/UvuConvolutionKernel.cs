@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 using MDEngine.ML.E3nn;
 using MDEngine.ML.Graphs;
@@ -27,6 +29,13 @@ internal sealed record UvuKernelPath(int Row, int D1, int ShColumn, int D2, int 
 /// one per thread: each thread owns its receivers' rows of y, so the forward pass needs no atomics; in the
 /// reverse pass the gradient of x (a sum over each sender's outgoing edges) goes to one buffer per thread, added
 /// in a fixed order at the end.
+/// <para>
+/// The inner loops keep their sums in registers, one SIMD vector of channels per output row: the forward pass sums
+/// a receiver's output rows over a group of its edges before writing them (<see cref="ForwardRows{TInputs, TRows}"/>),
+/// and the reverse pass sums ∂L/∂S over the channels of one edge and path (<see cref="BackwardRows{TRows}"/>). Blocks
+/// of 1, 3, 5 or 7 rows (the 2l+1 components of an irrep up to l = 3; larger ones are split) and of 1 or 3 input
+/// rows are type parameters, constants for the JIT, so that one method serves every block without tests in its loops.
+/// </para>
 /// </summary>
 internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumber<T>
 {
@@ -40,9 +49,8 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
     }
 
     private readonly PathInfo[] _paths;
-    private readonly int[] _termPair, _termSh; // non-zero 3j entries: S[pair] += coefficient · Y[sh]
-    private readonly T[] _termCoefficient;
-    private readonly int _maxD3;
+    private readonly SparseRows _coupling;         // S_e = coupling · Y(e), from the non-zero 3j entries
+    private readonly SparseRows _couplingTranspose; // ∂L/∂Y(e) = couplingᵀ · ∂L/∂S_e
 
     public int Channels { get; }
     public int Rows { get; }
@@ -55,7 +63,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
     {
         Channels = channels; Rows = rows; Columns = columns; ShDim = shDim;
         _paths = new PathInfo[paths.Count];
-        var pair = new List<int>(); var sh = new List<int>(); var coefficient = new List<T>();
+        var terms = new List<(int Pair, int Sh, T Coefficient)>();
         int pairs = 0;
         for (int p = 0; p < paths.Count; p++)
         {
@@ -66,22 +74,13 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
                     for (int m = 0; m < q.D3; m++)
                     {
                         double c = q.Coupling[(a * q.D2 + b) * q.D3 + m];
-                        if (c == 0) continue;
-                        pair.Add(pairs + a * q.D3 + m); sh.Add(q.ShColumn + b); coefficient.Add(T.CreateChecked(c));
+                        if (c != 0) terms.Add((pairs + a * q.D3 + m, q.ShColumn + b, T.CreateChecked(c)));
                     }
             pairs += q.D1 * q.D3;
         }
         Pairs = pairs;
-        _termPair = pair.ToArray(); _termSh = sh.ToArray(); _termCoefficient = coefficient.ToArray();
-        _maxD3 = paths.Count == 0 ? 1 : paths.Max(p => p.D3);
-    }
-
-    /// <summary>S_e: the per-edge coupling of every (path, a, m) from the edge's spherical harmonics.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private void Couple(T* sh, Span<T> s)
-    {
-        s.Clear();
-        for (int t = 0; t < _termPair.Length; t++) s[_termPair[t]] += _termCoefficient[t] * sh[_termSh[t]];
+        _coupling = new SparseRows(pairs, terms.Select(t => (t.Pair, t.Sh, t.Coefficient)));
+        _couplingTranspose = new SparseRows(shDim, terms.Select(t => (t.Sh, t.Pair, t.Coefficient)));
     }
 
     /// <summary>
@@ -100,74 +99,148 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
     private void ForwardRange(T* x, T* sh, T* w, T* y, EdgeLayout graph, int[]? weightRow, int first, int end)
     {
-        int u = Channels, vector = Vector<T>.Count, vectorEnd = u - u % vector;
-        Span<T> s = Pairs <= 512 ? stackalloc T[Pairs] : new T[Pairs];
-        var offsets = graph.ReceiverOffsets; var edges = graph.EdgesByReceiver; var senders = graph.SenderIndex;
+        using var scratch = new ReceiverScratch(this, graph);
         for (int r = first; r < end; r++)
         {
-            T* yr = y + (long)r * Columns * u;
-            for (int i = offsets[r]; i < offsets[r + 1]; i++)
+            int degree = scratch.Prepare(r, x, null, sh, w, graph, weightRow);
+            T* yr = y + (long)r * Columns * Channels;
+            for (int g0 = 0; g0 < degree; g0 += EdgeGroup)
+                ForwardEdges(scratch.Edges + g0, Math.Min(EdgeGroup, degree - g0), yr, accumulate: g0 > 0);
+        }
+    }
+
+    /// <summary>Edges summed in registers before the output rows are updated: a receiver's edges go in groups, so
+    /// that a group's weight rows are read in order across the paths (a few streams, not one per edge).</summary>
+    private const int EdgeGroup = 8;
+
+    /// <summary>Every output row of one receiver, yr [Columns, U], from a group of its edges, block by block.</summary>
+    private void ForwardEdges(EdgeRows* edges, int count, T* yr, bool accumulate)
+    {
+        int u = Channels;
+        for (int p = 0; p < _paths.Length; p++)
+        {
+            var path = _paths[p];
+            for (int m0 = 0, n; m0 < path.D3; m0 += n)
             {
-                int e = edges[i], sender = senders[e], row = weightRow is null ? e : weightRow[e];
-                Couple(sh + (long)e * ShDim, s);
-                for (int p = 0; p < _paths.Length; p++)
+                n = RowBlock(path.D3 - m0);
+                // Input rows three at a time (a vector input in one pass), then one at a time.
+                for (int a0 = 0, c; a0 < path.D1; a0 += c)
                 {
-                    var path = _paths[p];
-                    T* wr = w + ((long)row * _paths.Length + p) * u;
-                    if (path.D1 == 3)
-                    {
-                        // A vector input: the three products w·x_a stay in registers and each output row is
-                        // loaded and stored once per channel block.
-                        T* x0 = x + ((long)sender * Rows + path.Row) * u, x1 = x0 + u, x2 = x1 + u;
-                        T* y0 = yr + (long)path.Column * u;
-                        int d3 = path.D3;
-                        fixed (T* sp = s)
-                        {
-                            T* s0 = sp + path.PairStart, s1 = s0 + d3, s2 = s1 + d3;
-                            for (int j = 0; j < vectorEnd; j += vector)
-                            {
-                                var wv = Vector.Load(wr + j);
-                                var t0 = wv * Vector.Load(x0 + j);
-                                var t1 = wv * Vector.Load(x1 + j);
-                                var t2 = wv * Vector.Load(x2 + j);
-                                for (int m = 0; m < d3; m++)
-                                {
-                                    T* target = y0 + (long)m * u + j;
-                                    (Vector.Load(target) + t0 * s0[m] + t1 * s1[m] + t2 * s2[m]).Store(target);
-                                }
-                            }
-                            for (int j = vectorEnd; j < u; j++)
-                            {
-                                T t0 = wr[j] * x0[j], t1 = wr[j] * x1[j], t2 = wr[j] * x2[j];
-                                for (int m = 0; m < d3; m++) y0[(long)m * u + j] += t0 * s0[m] + t1 * s1[m] + t2 * s2[m];
-                            }
-                        }
-                        continue;
-                    }
-                    for (int a = 0; a < path.D1; a++)
-                    {
-                        T* xr = x + ((long)sender * Rows + path.Row + a) * u;
-                        int k0 = path.PairStart + a * path.D3;
-                        T* y0 = yr + (long)path.Column * u;
-                        for (int j = 0; j < vectorEnd; j += vector)
-                        {
-                            var t = Vector.Load(wr + j) * Vector.Load(xr + j);
-                            for (int m = 0; m < path.D3; m++)
-                            {
-                                T* target = y0 + (long)m * u + j;
-                                (Vector.Load(target) + t * s[k0 + m]).Store(target);
-                            }
-                        }
-                        for (int j = vectorEnd; j < u; j++)
-                        {
-                            T t = wr[j] * xr[j];
-                            for (int m = 0; m < path.D3; m++) y0[(long)m * u + j] += t * s[k0 + m];
-                        }
-                    }
+                    c = path.D1 - a0 >= 3 ? 3 : 1;
+                    var block = new ForwardBlock(edges, count, (long)p * u, (long)(path.Row + a0) * u, path.PairStart + a0 * path.D3 + m0,
+                        path.D3, yr + (long)(path.Column + m0) * u, u, accumulate || a0 > 0);
+                    if (c == 3) ForwardRows<Three>(block, n); else ForwardRows<One>(block, n);
                 }
             }
         }
     }
+
+    /// <summary>At most 7 rows at a time, and an odd number of them (the accumulators go in pairs after the first):
+    /// the 2l+1 rows of an irrep up to l = 3 are one block.</summary>
+    private static int RowBlock(int rows) => rows >= 7 ? 7 : rows - 1 + (rows & 1);
+
+    /// <summary>One block of <see cref="ForwardRows{TInputs, TRows}"/>: a group of the receiver's edges, the offsets
+    /// of the path's weight row, of its input rows a0.. and of S_e[a0, m0] within an edge's data, and the receiver's
+    /// output row m0.</summary>
+    private readonly struct ForwardBlock(EdgeRows* edges, int degree, long weightOffset, long inputOffset,
+        int couplingOffset, int d3, T* y, int u, bool accumulate)
+    {
+        public readonly EdgeRows* Edges = edges;
+        public readonly int Degree = degree, CouplingOffset = couplingOffset, D3 = d3, U = u;
+        public readonly long WeightOffset = weightOffset, InputOffset = inputOffset;
+        public readonly T* Y = y;
+        public readonly bool Accumulate = accumulate; // add to y (a later group of edges or input rows), not store
+    }
+
+    private static void ForwardRows<TInputs>(in ForwardBlock block, int n) where TInputs : struct, IConstant
+    {
+        switch (n)
+        {
+            case 1: ForwardRows<TInputs, One>(block); break;
+            case 3: ForwardRows<TInputs, Three>(block); break;
+            case 5: ForwardRows<TInputs, Five>(block); break;
+            default: ForwardRows<TInputs, Seven>(block); break;
+        }
+    }
+
+    /// <summary>
+    /// Output rows m0 .. m0+n (n = TRows) of one receiver and path from input rows a0 .. a0+c (c = TInputs),
+    /// summed over a group of the receiver's edges: y[m, j] (+)= Σ_e Σ_a t_a S_e[a0+a, m0+m] with
+    /// t_a = w_e[j] x_{s(e)}[a0+a, j]. The n sums of one channel vector are locals, which the JIT keeps in registers
+    /// across the edges, so each output row is written once per channel vector and group instead of once per edge.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRows<TInputs, TRows>(in ForwardBlock block)
+        where TInputs : struct, IConstant where TRows : struct, IConstant
+    {
+        // The block's fields as locals (registers): through the reference they would be reloaded every edge.
+        int u = block.U, d3 = block.D3, c = TInputs.Value, n = TRows.Value;
+        int vector = Vector<T>.Count, vectorEnd = u - u % vector;
+        EdgeRows* edges = block.Edges, edgesEnd = edges + block.Degree;
+        long weightOffset = block.WeightOffset, inputOffset = block.InputOffset, couplingOffset = block.CouplingOffset;
+        T* y = block.Y;
+        bool add = block.Accumulate;
+        for (int j = 0; j < vectorEnd; j += vector)
+        {
+            Vector<T> y0 = default, y1 = default, y2 = default, y3 = default, y4 = default, y5 = default, y6 = default;
+            long wj = weightOffset + j, xj = inputOffset + j;
+            for (EdgeRows* edge = edges; edge < edgesEnd; edge++)
+            {
+                var wv = Vector.Load(edge->W + wj);
+                T* xa = edge->X + xj;
+                T* s0 = edge->S + couplingOffset, s1 = s0 + d3, s2 = s1 + d3;
+                var t0 = wv * Vector.Load(xa);
+                var t1 = c > 1 ? wv * Vector.Load(xa + u) : default;
+                var t2 = c > 1 ? wv * Vector.Load(xa + 2 * u) : default;
+                // Each row's sum over a is formed apart and added to its accumulator once per edge, which keeps the
+                // accumulators' dependency chains short.
+                y0 += Combine<TInputs>(t0, t1, t2, s0, s1, s2, 0);
+                if (n > 1)
+                {
+                    y1 += Combine<TInputs>(t0, t1, t2, s0, s1, s2, 1); y2 += Combine<TInputs>(t0, t1, t2, s0, s1, s2, 2);
+                    if (n > 3)
+                    {
+                        y3 += Combine<TInputs>(t0, t1, t2, s0, s1, s2, 3); y4 += Combine<TInputs>(t0, t1, t2, s0, s1, s2, 4);
+                        if (n > 5)
+                        {
+                            y5 += Combine<TInputs>(t0, t1, t2, s0, s1, s2, 5); y6 += Combine<TInputs>(t0, t1, t2, s0, s1, s2, 6);
+                        }
+                    }
+                }
+            }
+            Put(y + j, y0, add);
+            if (n > 1)
+            {
+                Put(y + u + j, y1, add); Put(y + 2 * u + j, y2, add);
+                if (n > 3)
+                {
+                    Put(y + 3 * u + j, y3, add); Put(y + 4 * u + j, y4, add);
+                    if (n > 5) { Put(y + 5 * u + j, y5, add); Put(y + 6 * u + j, y6, add); }
+                }
+            }
+        }
+        // The channels past the last full vector (y is zero there on entry).
+        for (int j = vectorEnd; j < u; j++)
+            for (EdgeRows* edge = edges; edge < edgesEnd; edge++)
+                for (int a = 0; a < c; a++)
+                {
+                    T t = edge->W[weightOffset + j] * edge->X[inputOffset + (long)a * u + j];
+                    for (int m = 0; m < n; m++) y[(long)m * u + j] += t * edge->S[couplingOffset + a * d3 + m];
+                }
+    }
+
+    /// <summary>Σ_a t_a s_a[m] over one or three inputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Combine<TInputs>(Vector<T> t0, Vector<T> t1, Vector<T> t2, T* s0, T* s1, T* s2, int m)
+        where TInputs : struct, IConstant
+    {
+        var z = t0 * s0[m];
+        if (TInputs.Value > 1) z = MultiplyAdd(t2, new Vector<T>(s2[m]), MultiplyAdd(t1, new Vector<T>(s1[m]), z));
+        return z;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(T* target, Vector<T> value, bool add) => (add ? value + Vector.Load(target) : value).Store(target);
 
     /// <summary>
     /// Reverse pass: given gy = ∂L/∂y [nodes, Columns, U], writes gx [nodes, Rows, U] (zeroed on entry),
@@ -181,39 +254,20 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         var ranges = graph.ReceiverRanges(threads);
         var weightRow = pairedWeights ? graph.EdgePair ?? throw new ArgumentException("the graph has no edge pairs") : null;
         long nodeSize = graph.Nodes * Rows * Channels;
-        long rowSize = (long)_paths.Length * Channels;
         var buffers = new nint[ranges.Length];
         buffers[0] = (nint)gx;
         for (int k = 1; k < ranges.Length; k++) buffers[k] = (nint)NativeMemory.AllocZeroed((nuint)(nodeSize * sizeof(T)));
-        // Per-edge weight gradients first when two edges share a row (they may belong to different threads).
-        T* gwEdges = weightRow is null ? gw : (T*)NativeMemory.Alloc((nuint)(graph.Edges * rowSize * sizeof(T)));
+        using var gwRows = new WeightGradientRows(graph, ranges, weightRow, gw, (long)_paths.Length * Channels);
         try
         {
-            nint px = (nint)x, psh = (nint)sh, pw = (nint)w, pgy = (nint)gy, pgsh = (nint)gsh, pgw = (nint)gwEdges;
-            CpuParallel.For(ranges.Length, k => BackwardRange((T*)px, (T*)psh, (T*)pw, (T*)pgy, (T*)buffers[k], (T*)pgsh, (T*)pgw, graph, weightRow, ranges[k].Start, ranges[k].End));
-            if (weightRow is not null)
-            {
-                var pairEdges = graph.PairEdges!;
-                int pairs = pairEdges.Length / 2;
-                nint pgwPairs = (nint)gw;
-                CpuParallel.For(Math.Max(1, Math.Min(threads, pairs)), k =>
-                {
-                    int count = Math.Max(1, Math.Min(threads, pairs));
-                    for (long q = (long)pairs * k / count; q < (long)pairs * (k + 1) / count; q++)
-                        Sum((T*)pgw + pairEdges[2 * q] * rowSize, (T*)pgw + pairEdges[2 * q + 1] * rowSize, (T*)pgwPairs + q * rowSize, rowSize);
-                });
-            }
-            for (int k = 1; k < ranges.Length; k++)
-            {
-                var target = new Span<T>(gx, checked((int)nodeSize));
-                var source = new ReadOnlySpan<T>((T*)buffers[k], checked((int)nodeSize));
-                for (int i = 0; i < target.Length; i++) target[i] += source[i];
-            }
+            nint px = (nint)x, psh = (nint)sh, pw = (nint)w, pgy = (nint)gy, pgsh = (nint)gsh;
+            CpuParallel.For(ranges.Length, k => BackwardRange((T*)px, (T*)psh, (T*)pw, (T*)pgy, (T*)buffers[k], (T*)pgsh, gwRows, graph, weightRow, ranges[k].Start, ranges[k].End));
+            gwRows.AddSideRows();
+            for (int k = 1; k < ranges.Length; k++) Sum(gx, (T*)buffers[k], gx, nodeSize);
         }
         finally
         {
             for (int k = 1; k < buffers.Length; k++) NativeMemory.Free((void*)buffers[k]);
-            if (weightRow is not null) NativeMemory.Free(gwEdges);
         }
     }
 
@@ -225,159 +279,295 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         for (long j = vectorEnd; j < count; j++) target[j] = a[j] + b[j];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private void BackwardRange(T* x, T* sh, T* w, T* gy, T* gx, T* gsh, T* gw, EdgeLayout graph, int[]? weightRow, int first, int end)
+    /// <summary>
+    /// Where each edge's weight gradient goes. Without shared rows, to its own row, stored. When an edge and its
+    /// reverse share a row (their gradients sum), within one thread's receivers the pair's first edge stores the row
+    /// and the second adds to it; a pair split between two threads is stored by the lower range, while the higher
+    /// one stores a side row that <see cref="AddSideRows"/> adds once the threads are done.
+    /// </summary>
+    private sealed class WeightGradientRows : IDisposable
     {
-        int u = Channels, vector = Vector<T>.Count, vectorEnd = u - u % vector;
-        Span<T> s = Pairs <= 512 ? stackalloc T[Pairs] : new T[Pairs];
-        Span<T> ds = Pairs <= 512 ? stackalloc T[Pairs] : new T[Pairs];
-        Span<Vector<T>> accumulator = stackalloc Vector<T>[3 * _maxD3];
-        Span<T> scalarAccumulator = stackalloc T[3 * _maxD3];
-        var offsets = graph.ReceiverOffsets; var edges = graph.EdgesByReceiver; var senders = graph.SenderIndex;
+        private readonly T* _gw, _side;
+        private readonly long _rowSize;
+        private readonly nint[] _target;
+        private readonly bool[] _add;
+        private readonly (int Pair, int Side)[] _sideRows;
+
+        public WeightGradientRows(EdgeLayout graph, (int Start, int End)[] ranges, int[]? weightRow, T* gw, long rowSize)
+        {
+            _gw = gw; _rowSize = rowSize;
+            int edges = (int)graph.Edges;
+            _target = new nint[edges]; _add = new bool[edges];
+            if (weightRow is null)
+            {
+                for (int e = 0; e < edges; e++) _target[e] = (nint)(gw + e * rowSize);
+                _sideRows = [];
+                return;
+            }
+            var pairEdges = graph.PairEdges!; var senders = graph.SenderIndex; var byReceiver = graph.EdgesByReceiver;
+            var position = new int[edges]; // processing order: receivers in order, and within one its edges in order
+            for (int i = 0; i < edges; i++) position[byReceiver[i]] = i;
+            var rangeOfNode = new int[graph.Nodes];
+            for (int k = 0; k < ranges.Length; k++) Array.Fill(rangeOfNode, k, ranges[k].Start, ranges[k].End - ranges[k].Start);
+            var side = new List<(int Pair, int Edge)>();
+            for (int e = 0; e < edges; e++)
+            {
+                int pair = weightRow[e], partner = pairEdges[2 * pair] == e ? pairEdges[2 * pair + 1] : pairEdges[2 * pair];
+                int range = rangeOfNode[senders[partner]], partnerRange = rangeOfNode[senders[e]]; // receiver = the reverse's sender
+                if (range > partnerRange) side.Add((pair, e));
+                else _add[e] = range == partnerRange && position[partner] < position[e];
+            }
+            _sideRows = side.Select((row, k) => (row.Pair, k)).ToArray();
+            _side = side.Count == 0 ? null : (T*)NativeMemory.Alloc((nuint)(side.Count * rowSize), (nuint)sizeof(T));
+            for (int e = 0; e < edges; e++) _target[e] = (nint)(gw + weightRow[e] * rowSize);
+            for (int k = 0; k < side.Count; k++) _target[side[k].Edge] = (nint)(_side + k * rowSize);
+        }
+
+        /// <summary>The row edge e's weight gradient goes to, and whether to add to it (else store).</summary>
+        public T* Target(int e, out bool add) { add = _add[e]; return (T*)_target[e]; }
+
+        public void AddSideRows()
+        {
+            foreach (var (pair, side) in _sideRows)
+                Sum(_gw + pair * _rowSize, _side + side * _rowSize, _gw + pair * _rowSize, _rowSize);
+        }
+
+        public void Dispose() { if (_side != null) NativeMemory.Free(_side); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
+    private void BackwardRange(T* x, T* sh, T* w, T* gy, T* gx, T* gsh, WeightGradientRows gwRows, EdgeLayout graph, int[]? weightRow, int first, int end)
+    {
+        using var scratch = new ReceiverScratch(this, graph);
         for (int r = first; r < end; r++)
         {
-            T* gyr = gy + (long)r * Columns * u;
-            for (int i = offsets[r]; i < offsets[r + 1]; i++)
+            int degree = scratch.Prepare(r, x, gx, sh, w, graph, weightRow);
+            T* gyr = gy + (long)r * Columns * Channels;
+            // Edge by edge: its weight row is read in order, its sender's rows stay in the cache across the paths.
+            for (int i = 0; i < degree; i++)
             {
-                int e = edges[i], sender = senders[e], row = weightRow is null ? e : weightRow[e];
-                Couple(sh + (long)e * ShDim, s);
-                for (int p = 0; p < _paths.Length; p++)
+                var edge = scratch.Edges[i];
+                T* gw = gwRows.Target(edge.Edge, out bool addToGw);
+                BackwardEdge(edge, gyr, gw, addToGw);
+                _couplingTranspose.Multiply(edge.DS, gsh + (long)edge.Edge * ShDim);
+            }
+        }
+    }
+
+    /// <summary>One edge into the receiver whose gradient rows are gyr [Columns, U], block by block: ∂L/∂S_e, its
+    /// sender's gx rows, and its weight gradient row gw (added to it, or stored).</summary>
+    private void BackwardEdge(in EdgeRows edge, T* gyr, T* gw, bool addToGw)
+    {
+        int u = Channels;
+        for (int p = 0; p < _paths.Length; p++)
+        {
+            var path = _paths[p];
+            for (int a = 0; a < path.D1; a++)
+                for (int m0 = 0, n; m0 < path.D3; m0 += n)
                 {
-                    var path = _paths[p];
-                    T* wr = w + ((long)row * _paths.Length + p) * u;
-                    T* gwr = gw + ((long)e * _paths.Length + p) * u;
-                    T* g0 = gyr + (long)path.Column * u;
-                    if (path.D1 == 3)
+                    n = RowBlock(path.D3 - m0);
+                    int entry = path.PairStart + a * path.D3 + m0; // of S_e
+                    long input = (long)(path.Row + a) * u, weights = (long)p * u;
+                    var block = new BackwardBlock(edge.W + weights, edge.X + input, edge.GX + input, gw + weights,
+                        gyr + (long)(path.Column + m0) * u, edge.S + entry, edge.DS + entry, u, a == 0 && m0 == 0 && !addToGw);
+                    switch (n)
                     {
-                        // A vector input: each gradient row is loaded once per channel block for all three a.
-                        int d3 = path.D3;
-                        T* x0 = x + ((long)sender * Rows + path.Row) * u, x1 = x0 + u, x2 = x1 + u;
-                        T* gx0 = gx + ((long)sender * Rows + path.Row) * u, gx1 = gx0 + u, gx2 = gx1 + u;
-                        accumulator[..(3 * d3)].Clear();
-                        scalarAccumulator[..(3 * d3)].Clear();
-                        fixed (T* sp = s)
-                        fixed (Vector<T>* acc = accumulator)
-                        fixed (T* scalarAcc = scalarAccumulator)
-                        {
-                            T* s0 = sp + path.PairStart, s1 = s0 + d3, s2 = s1 + d3;
-                            for (int j = 0; j < vectorEnd; j += vector)
-                            {
-                                var wv = Vector.Load(wr + j);
-                                var xv0 = Vector.Load(x0 + j); var xv1 = Vector.Load(x1 + j); var xv2 = Vector.Load(x2 + j);
-                                var t0 = wv * xv0; var t1 = wv * xv1; var t2 = wv * xv2;
-                                var h0 = Vector<T>.Zero; var h1 = Vector<T>.Zero; var h2 = Vector<T>.Zero;
-                                for (int m = 0; m < d3; m++)
-                                {
-                                    var g = Vector.Load(g0 + (long)m * u + j);
-                                    h0 += g * s0[m]; h1 += g * s1[m]; h2 += g * s2[m];
-                                    acc[m] += t0 * g; acc[d3 + m] += t1 * g; acc[2 * d3 + m] += t2 * g;
-                                }
-                                (h0 * xv0 + h1 * xv1 + h2 * xv2).Store(gwr + j);
-                                (Vector.Load(gx0 + j) + h0 * wv).Store(gx0 + j);
-                                (Vector.Load(gx1 + j) + h1 * wv).Store(gx1 + j);
-                                (Vector.Load(gx2 + j) + h2 * wv).Store(gx2 + j);
-                            }
-                            for (int j = vectorEnd; j < u; j++)
-                            {
-                                T t0 = wr[j] * x0[j], t1 = wr[j] * x1[j], t2 = wr[j] * x2[j];
-                                T h0 = T.Zero, h1 = T.Zero, h2 = T.Zero;
-                                for (int m = 0; m < d3; m++)
-                                {
-                                    T g = g0[(long)m * u + j];
-                                    h0 += g * s0[m]; h1 += g * s1[m]; h2 += g * s2[m];
-                                    scalarAcc[m] += t0 * g; scalarAcc[d3 + m] += t1 * g; scalarAcc[2 * d3 + m] += t2 * g;
-                                }
-                                gwr[j] = h0 * x0[j] + h1 * x1[j] + h2 * x2[j];
-                                gx0[j] += h0 * wr[j]; gx1[j] += h1 * wr[j]; gx2[j] += h2 * wr[j];
-                            }
-                            for (int k = 0; k < 3 * d3; k++) ds[path.PairStart + k] = Vector.Sum(acc[k]) + scalarAcc[k];
-                        }
-                        continue;
-                    }
-                    if (path.D1 == 1)
-                    {
-                        // A scalar input: h = Σ_m S[m] g_m, one store of the weight gradient per channel block.
-                        int d3 = path.D3;
-                        T* x0 = x + ((long)sender * Rows + path.Row) * u;
-                        T* gx0 = gx + ((long)sender * Rows + path.Row) * u;
-                        accumulator[..d3].Clear();
-                        scalarAccumulator[..d3].Clear();
-                        fixed (T* sp = s)
-                        fixed (Vector<T>* acc = accumulator)
-                        fixed (T* scalarAcc = scalarAccumulator)
-                        {
-                            T* s0 = sp + path.PairStart;
-                            for (int j = 0; j < vectorEnd; j += vector)
-                            {
-                                var wv = Vector.Load(wr + j);
-                                var xv = Vector.Load(x0 + j);
-                                var t = wv * xv;
-                                var h = Vector<T>.Zero;
-                                for (int m = 0; m < d3; m++)
-                                {
-                                    var g = Vector.Load(g0 + (long)m * u + j);
-                                    h += g * s0[m];
-                                    acc[m] += t * g;
-                                }
-                                (h * xv).Store(gwr + j);
-                                (Vector.Load(gx0 + j) + h * wv).Store(gx0 + j);
-                            }
-                            for (int j = vectorEnd; j < u; j++)
-                            {
-                                T t = wr[j] * x0[j], h = T.Zero;
-                                for (int m = 0; m < d3; m++)
-                                {
-                                    T g = g0[(long)m * u + j];
-                                    h += g * s0[m];
-                                    scalarAcc[m] += t * g;
-                                }
-                                gwr[j] = h * x0[j];
-                                gx0[j] += h * wr[j];
-                            }
-                            for (int m = 0; m < d3; m++) ds[path.PairStart + m] = Vector.Sum(acc[m]) + scalarAcc[m];
-                        }
-                        continue;
-                    }
-                    for (int a = 0; a < path.D1; a++)
-                    {
-                        T* xr = x + ((long)sender * Rows + path.Row + a) * u;
-                        T* gxr = gx + ((long)sender * Rows + path.Row + a) * u;
-                        int k0 = path.PairStart + a * path.D3;
-                        accumulator[..path.D3].Clear();
-                        scalarAccumulator[..path.D3].Clear();
-                        for (int j = 0; j < vectorEnd; j += vector)
-                        {
-                            var wv = Vector.Load(wr + j);
-                            var xv = Vector.Load(xr + j);
-                            var t = wv * xv;
-                            var h = Vector<T>.Zero;
-                            for (int m = 0; m < path.D3; m++)
-                            {
-                                var g = Vector.Load(g0 + (long)m * u + j);
-                                h += g * s[k0 + m];
-                                accumulator[m] += t * g;
-                            }
-                            (a == 0 ? h * xv : Vector.Load(gwr + j) + h * xv).Store(gwr + j);
-                            (Vector.Load(gxr + j) + h * wv).Store(gxr + j);
-                        }
-                        for (int j = vectorEnd; j < u; j++)
-                        {
-                            T t = wr[j] * xr[j], h = T.Zero;
-                            for (int m = 0; m < path.D3; m++)
-                            {
-                                T g = g0[(long)m * u + j];
-                                h += g * s[k0 + m];
-                                scalarAccumulator[m] += t * g;
-                            }
-                            gwr[j] = a == 0 ? h * xr[j] : gwr[j] + h * xr[j];
-                            gxr[j] += h * wr[j];
-                        }
-                        for (int m = 0; m < path.D3; m++) ds[k0 + m] = Vector.Sum(accumulator[m]) + scalarAccumulator[m];
+                        case 1: BackwardRows<One>(block); break;
+                        case 3: BackwardRows<Three>(block); break;
+                        case 5: BackwardRows<Five>(block); break;
+                        default: BackwardRows<Seven>(block); break;
                     }
                 }
-                T* gshe = gsh + (long)e * ShDim;
-                for (int b = 0; b < ShDim; b++) gshe[b] = T.Zero;
-                for (int t = 0; t < _termPair.Length; t++) gshe[_termSh[t]] += _termCoefficient[t] * ds[_termPair[t]];
+        }
+    }
+
+    /// <summary>One block of <see cref="BackwardRows{TRows}"/>: one edge's weight row of the path and its gradient,
+    /// its sender's input row a and that row's gradient, the receiver's gradient rows m0.., and S_e[a, m0..] with
+    /// its gradient.</summary>
+    private readonly struct BackwardBlock(T* w, T* x, T* gx, T* gw, T* gy, T* s, T* ds, int u, bool firstIntoGw)
+    {
+        public readonly T* W = w, X = x, GX = gx, GW = gw, GY = gy, S = s, DS = ds;
+        public readonly int U = u;
+        public readonly bool FirstIntoGw = firstIntoGw; // store gw (the first block into the row) or add to it
+    }
+
+    /// <summary>
+    /// One edge, path and input row a, gradient rows m0 .. m0+n (n = TRows): ∂L/∂S[a, m0+m] = Σ_j t[j] gy_m[j] with
+    /// t = w·x_a, whose n sums are locals (registers) across the channel loop; and this block's share of
+    /// h = Σ_m S[a, m] gy_m, which goes into gx_a (h·w) and gw (h·x_a).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardRows<TRows>(in BackwardBlock block) where TRows : struct, IConstant
+    {
+        int u = block.U, n = TRows.Value, vector = Vector<T>.Count, vectorEnd = u - u % vector;
+        T* w = block.W, x = block.X, gx = block.GX, gw = block.GW, gy = block.GY, s = block.S, ds = block.DS;
+        bool first = block.FirstIntoGw;
+        Vector<T> d0 = default, d1 = default, d2 = default, d3 = default, d4 = default, d5 = default, d6 = default;
+        // The gradient rows' offsets as locals: the JIT would otherwise recompute m·u for every row and channel vector.
+        long u1 = u, u2 = 2L * u, u3 = 3L * u, u4 = 4L * u, u5 = 5L * u, u6 = 6L * u;
+        for (int j = 0; j < vectorEnd; j += vector)
+        {
+            var wv = Vector.Load(w + j);
+            var xv = Vector.Load(x + j);
+            var t = wv * xv;
+            T* gj = gy + j;
+            var g = Vector.Load(gj);
+            var h = g * s[0];
+            d0 = MultiplyAdd(t, g, d0);
+            if (n > 1)
+            {
+                g = Vector.Load(gj + u1); h = MultiplyAdd(g, new Vector<T>(s[1]), h); d1 = MultiplyAdd(t, g, d1);
+                g = Vector.Load(gj + u2); h = MultiplyAdd(g, new Vector<T>(s[2]), h); d2 = MultiplyAdd(t, g, d2);
+                if (n > 3)
+                {
+                    g = Vector.Load(gj + u3); h = MultiplyAdd(g, new Vector<T>(s[3]), h); d3 = MultiplyAdd(t, g, d3);
+                    g = Vector.Load(gj + u4); h = MultiplyAdd(g, new Vector<T>(s[4]), h); d4 = MultiplyAdd(t, g, d4);
+                    if (n > 5)
+                    {
+                        g = Vector.Load(gj + u5); h = MultiplyAdd(g, new Vector<T>(s[5]), h); d5 = MultiplyAdd(t, g, d5);
+                        g = Vector.Load(gj + u6); h = MultiplyAdd(g, new Vector<T>(s[6]), h); d6 = MultiplyAdd(t, g, d6);
+                    }
+                }
+            }
+            MultiplyAdd(h, wv, Vector.Load(gx + j)).Store(gx + j);
+            (first ? h * xv : MultiplyAdd(h, xv, Vector.Load(gw + j))).Store(gw + j);
+        }
+        ds[0] = Vector.Sum(d0);
+        if (n > 1)
+        {
+            ds[1] = Vector.Sum(d1); ds[2] = Vector.Sum(d2);
+            if (n > 3)
+            {
+                ds[3] = Vector.Sum(d3); ds[4] = Vector.Sum(d4);
+                if (n > 5) { ds[5] = Vector.Sum(d5); ds[6] = Vector.Sum(d6); }
+            }
+        }
+        // The channels past the last full vector.
+        for (int j = vectorEnd; j < u; j++)
+        {
+            T t = w[j] * x[j], h = T.Zero;
+            for (int m = 0; m < n; m++)
+            {
+                T g = gy[(long)m * u + j];
+                h += g * s[m];
+                ds[m] += t * g;
+            }
+            gx[j] += h * w[j];
+            gw[j] = first ? h * x[j] : gw[j] + h * x[j];
+        }
+    }
+
+    /// <summary>a·b + c, fused (one rounding) for float and double where the hardware has it; the JIT folds the
+    /// tests. A plain <c>a * b + c</c> on vectors is two instructions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> MultiplyAdd(Vector<T> a, Vector<T> b, Vector<T> c)
+    {
+        if (Fma.IsSupported || AdvSimd.IsSupported)
+        {
+            if (typeof(T) == typeof(double))
+                return Vector.As<double, T>(Vector.FusedMultiplyAdd(Vector.As<T, double>(a), Vector.As<T, double>(b), Vector.As<T, double>(c)));
+            if (typeof(T) == typeof(float))
+                return Vector.As<float, T>(Vector.FusedMultiplyAdd(Vector.As<T, float>(a), Vector.As<T, float>(b), Vector.As<T, float>(c)));
+        }
+        return a * b + c;
+    }
+
+    /// <summary>A count the JIT sees as a constant: each struct type argument gets its own compiled method.</summary>
+    private interface IConstant { static abstract int Value { get; } }
+    private readonly struct One : IConstant { public static int Value => 1; }
+    private readonly struct Three : IConstant { public static int Value => 3; }
+    private readonly struct Five : IConstant { public static int Value => 5; }
+    private readonly struct Seven : IConstant { public static int Value => 7; }
+
+    /// <summary>Where one edge's data lie, for the edges of the receiver at hand.</summary>
+    private struct EdgeRows
+    {
+        public int Edge;
+        public T* X, GX;   // the sender's feature rows and their gradient
+        public T* W;       // the edge's radial weights [paths, U]
+        public T* S, DS;   // its coupling S_e [Pairs] and ∂L/∂S_e
+    }
+
+    /// <summary>A thread's buffers for one receiver at a time: the couplings S_e of all its edges, computed once
+    /// and used by every path, ∂L/∂S_e in the reverse pass, and where each edge's rows lie.</summary>
+    private sealed class ReceiverScratch : IDisposable
+    {
+        private readonly UvuConvolutionKernel<T> _kernel;
+        private readonly T* _couplings, _couplingGradients;
+        public EdgeRows* Edges { get; }
+
+        public ReceiverScratch(UvuConvolutionKernel<T> kernel, EdgeLayout graph)
+        {
+            _kernel = kernel;
+            nuint slots = (nuint)Math.Max(1, graph.Slots), pairs = (nuint)Math.Max(1, kernel.Pairs);
+            _couplings = (T*)NativeMemory.Alloc(slots * pairs, (nuint)sizeof(T));
+            _couplingGradients = (T*)NativeMemory.Alloc(slots * pairs, (nuint)sizeof(T));
+            Edges = (EdgeRows*)NativeMemory.Alloc(slots, (nuint)sizeof(EdgeRows));
+        }
+
+        /// <summary>Fills <see cref="Edges"/> for the edges into <paramref name="r"/> with their couplings; returns
+        /// their number. gx may be null (forward pass).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public int Prepare(int r, T* x, T* gx, T* sh, T* w, EdgeLayout graph, int[]? weightRow)
+        {
+            int first = graph.ReceiverOffsets[r], degree = graph.ReceiverOffsets[r + 1] - first;
+            int u = _kernel.Channels, pairs = _kernel.Pairs;
+            long nodeSize = (long)_kernel.Rows * u, rowSize = (long)_kernel.PathCount * u;
+            for (int i = 0; i < degree; i++)
+            {
+                int e = graph.EdgesByReceiver[first + i], sender = graph.SenderIndex[e];
+                T* s = _couplings + (long)i * pairs;
+                Edges[i] = new EdgeRows
+                {
+                    Edge = e,
+                    X = x + sender * nodeSize, GX = gx + sender * nodeSize,
+                    W = w + (weightRow is null ? e : weightRow[e]) * rowSize,
+                    S = s, DS = _couplingGradients + (long)i * pairs,
+                };
+                _kernel._coupling.Multiply(sh + (long)e * _kernel.ShDim, s);
+            }
+            return degree;
+        }
+
+        public void Dispose()
+        {
+            NativeMemory.Free(_couplings);
+            NativeMemory.Free(_couplingGradients);
+            NativeMemory.Free(Edges);
+        }
+    }
+
+    /// <summary>A sparse matrix by rows: the terms of each row contiguous, each row summed in a register and
+    /// stored once.</summary>
+    private sealed class SparseRows
+    {
+        private readonly int[] _start, _column;
+        private readonly T[] _value;
+
+        public SparseRows(int rows, IEnumerable<(int Row, int Column, T Value)> terms)
+        {
+            var sorted = terms.OrderBy(t => t.Row).ToArray(); // stable: each row's terms keep their order
+            _start = new int[rows + 1];
+            foreach (var t in sorted) _start[t.Row + 1]++;
+            for (int k = 0; k < rows; k++) _start[k + 1] += _start[k];
+            _column = sorted.Select(t => t.Column).ToArray();
+            _value = sorted.Select(t => t.Value).ToArray();
+        }
+
+        /// <summary>output[k] = Σ value · input[column] over row k's terms, for every row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Multiply(T* input, T* output)
+        {
+            fixed (int* start = _start, column = _column)
+            fixed (T* value = _value)
+            {
+                int rows = _start.Length - 1;
+                for (int k = 0, t = 0; k < rows; k++)
+                {
+                    T sum = T.Zero;
+                    for (int end = start[k + 1]; t < end; t++) sum += value[t] * input[column[t]];
+                    output[k] = sum;
+                }
             }
         }
     }

@@ -104,6 +104,52 @@ public class UvuConvolutionKernelTests
         for (int k = 0; k < 4; k++) AssertClose(expanded[k], fused[k], tolerance);
     }
 
+    /// <summary>
+    /// The kernel's general blocks: an l = 2 input (five input rows, past the one- and three-row blocks) and an l = 4
+    /// output (nine rows, more than one register block); and weights shared by an edge and its reverse on three
+    /// threads, so that pairs are split between threads (the weight gradient's side rows) as well as within one.
+    /// </summary>
+    [Theory]
+    [InlineData(ScalarType.Float64, 1e-12)]
+    [InlineData(ScalarType.Float32, 2e-5)]
+    public void LargerIrrepsAndSharedWeightsOnThreeThreadsEqualTorchOperations(ScalarType dtype, double tolerance)
+    {
+        manual_seed(13);
+        var in1 = Irreps.Parse("11x0e+11x1o+11x2e");
+        var tp = new TensorProductUvu(in1, Irreps.SphericalHarmonics(2), Irreps.Parse("11x0e+11x1o+11x2e+11x3o+11x4e"),
+            RandomBlocks(6), new TensorOptions(dtype, CPU));
+        var rng = new Random(4);
+        var sender = new List<long>(); var receiver = new List<long>(); var reverse = new List<long>();
+        for (int k = 0; k < 40; k++)
+        {
+            long a = rng.Next(7), b = k == 0 ? a : rng.Next(7); // one node its own neighbour (a periodic image)
+            int e = sender.Count;
+            sender.Add(a); receiver.Add(b); reverse.Add(e + 1);
+            sender.Add(b); receiver.Add(a); reverse.Add(e);
+        }
+        var layout = new EdgeLayout(7, [.. sender], [.. receiver], [.. reverse], CPU);
+        var x0 = randn(7, in1.Dim, dtype: dtype);
+        var sh0 = randn(sender.Count, 9, dtype: dtype);
+        var w0 = randn(layout.PairRepresentatives!.shape[0], tp.WeightCount, dtype: dtype);
+        var probe = randn(7, tp.IrrepsOut.Dim, dtype: dtype);
+
+        Tensor[] Evaluate(bool fused)
+        {
+            var x = x0.clone().requires_grad_(true); var sh = sh0.clone().requires_grad_(true); var w = w0.clone().requires_grad_(true);
+            var y = fused ? tp.ForwardNodes(x, sh, w, layout, pairedWeights: true)
+                : tp.Forward(x.index_select(0, layout.Sender), sh, w.index_select(0, layout.EdgePairIndex!), layout);
+            return [y.detach(), .. autograd.grad([(y * probe).sum()], [x, sh, w])];
+        }
+
+        int before = get_num_threads();
+        set_num_threads(3);
+        Tensor[] kernel;
+        try { kernel = Evaluate(true); }
+        finally { set_num_threads(before); }
+        var torch = Evaluate(false);
+        for (int k = 0; k < 4; k++) AssertClose(torch[k], kernel[k], tolerance);
+    }
+
     [Fact]
     public unsafe void ThreadsSplitTheReceiversWithoutChangingTheResult()
     {
