@@ -59,8 +59,11 @@ public sealed class ChannelsLastLinear
             {
                 foreach (var (entry, channel) in pieces[i])
                 {
+                    // The layer may be built within a caller's dispose scope; its weights outlive it.
+                    using var scope = NewDisposeScope();
                     var rows = weight.narrow(-2, fanOffset + channel, InputMul) * scale;
-                    var perElement = weight.dim() == 3 ? Enumerable.Range(0, _elements).Select(e => rows[e].contiguous()).ToArray() : [rows.contiguous()];
+                    var perElement = (weight.dim() == 3 ? Enumerable.Range(0, _elements).Select(e => rows[e].contiguous()).ToArray() : [rows.contiguous()])
+                        .Select(w => w.DetachFromDisposeScope()).ToArray();
                     terms.Add(new Term(inRow[entry], outRow[o], irrepsOut[o].Ir.Dim, perElement, !terms.Any(t => t.OutRow == outRow[o])));
                 }
                 fanOffset += irrepsIn[i].Mul;

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
+using static MDEngine.ML.Kernels.SimdMath;
 
 using MDEngine.ML.E3nn;
 using MDEngine.ML.Graphs;
@@ -456,28 +455,6 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
             gw[j] = first ? h * x[j] : gw[j] + h * x[j];
         }
     }
-
-    /// <summary>a·b + c, fused (one rounding) for float and double where the hardware has it; the JIT folds the
-    /// tests. A plain <c>a * b + c</c> on vectors is two instructions.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> MultiplyAdd(Vector<T> a, Vector<T> b, Vector<T> c)
-    {
-        if (Fma.IsSupported || AdvSimd.IsSupported)
-        {
-            if (typeof(T) == typeof(double))
-                return Vector.As<double, T>(Vector.FusedMultiplyAdd(Vector.As<T, double>(a), Vector.As<T, double>(b), Vector.As<T, double>(c)));
-            if (typeof(T) == typeof(float))
-                return Vector.As<float, T>(Vector.FusedMultiplyAdd(Vector.As<T, float>(a), Vector.As<T, float>(b), Vector.As<T, float>(c)));
-        }
-        return a * b + c;
-    }
-
-    /// <summary>A count the JIT sees as a constant: each struct type argument gets its own compiled method.</summary>
-    private interface IConstant { static abstract int Value { get; } }
-    private readonly struct One : IConstant { public static int Value => 1; }
-    private readonly struct Three : IConstant { public static int Value => 3; }
-    private readonly struct Five : IConstant { public static int Value => 5; }
-    private readonly struct Seven : IConstant { public static int Value => 7; }
 
     /// <summary>Where one edge's data lie, for the edges of the receiver at hand.</summary>
     private struct EdgeRows

@@ -19,12 +19,17 @@ public sealed class MaceModel : EdgeEnergyModel
     {
         public required ISymmetricContraction[] Contractions;
         public required E3Linear Linear;
+        private ChannelsLastLinear? _channelsLast;
+        /// <summary>The linear layer on channels-last features (built at first use: call it outside parallel sections).</summary>
+        public ChannelsLastLinear LinearChannelsLast => _channelsLast ??= ChannelsLastLinear.From(Linear);
     }
 
     private sealed class Readout
     {
         public required E3Linear First;
         public E3Linear? Second;
+        private ChannelsLastLinear? _channelsLast;
+        public ChannelsLastLinear FirstChannelsLast => _channelsLast ??= ChannelsLastLinear.From(First);
     }
 
     private readonly LayerWeight _nodeEmbedding; // [elements, channels]
@@ -240,7 +245,12 @@ public sealed class MaceModel : EdgeEnergyModel
             : (elements, groups);
         // ZBL repulsion joins the interaction energies before the scale and shift, as in mace-torch.
         Tensor? energy = _zbl?.NodeEnergies(lengths, nodeZ!.index_select(0, graph.Sender), nodeZ!.index_select(0, graph.Receiver), graph).unsqueeze(1);
-        for (int i = 0; i < _interactions.Length; i++)
+        if (record is null && UsesChannelsLast(features))
+        {
+            var interactions = ChannelsLastLayers(features, elements, groups, productGroups, sh, radial, radialLengths, graph, paired);
+            energy = energy is null ? interactions : energy + interactions;
+        }
+        else for (int i = 0; i < _interactions.Length; i++)
         {
             var block = _interactions[i];
             var (messages, selfConnection) = block.Forward(new InteractionInput(features, elements, groups, sh, radial, radialLengths, graph, paired));
@@ -263,14 +273,61 @@ public sealed class MaceModel : EdgeEnergyModel
 
             StageClock.Mark("product");
             if (_readouts[i] is not { } readoutBlock) continue;
-            var readout = readoutBlock.First.Forward(features);
-            if (readoutBlock.Second is E3Linear second) readout = second.Forward(MaskOtherHeads(FullyConnectedNet.NormalizedSilu(readout)));
-            if (Config.Heads.Length > 1) readout = readout.narrow(1, Head, 1);
+            var readout = ReadoutHead(readoutBlock, readoutBlock.First.Forward(features));
             if (record is not null) record[$"readouts.{i}"] = readout;
             energy = energy is null ? readout : energy + readout;
             StageClock.Mark("readout");
         }
         return _atomicEnergies.index_select(0, elements) + Config.Scale[Head] * energy!.squeeze(1) + Config.Shift[Head];
+    }
+
+    /// <summary>The readout of a layer from its first linear layer's output [N, width]: the non-linear readout's second
+    /// layer, then the model's head → [N, 1].</summary>
+    private Tensor ReadoutHead(Readout block, Tensor first)
+    {
+        var readout = block.Second is E3Linear second ? second.Forward(MaskOtherHeads(FullyConnectedNet.NormalizedSilu(first))) : first;
+        return Config.Heads.Length > 1 ? readout.narrow(1, Head, 1) : readout;
+    }
+
+    /// <summary>The fused CPU kernels run with channels-last features from layer to layer (no layout changes) when
+    /// every interaction is element-agnostic, the products are the sparse contraction and the weights are constants.</summary>
+    private bool UsesChannelsLast(Tensor nodeFeatures) =>
+        _parameters is null
+        && _interactions.All(b => b is AgnosticInteraction a && a.Convolution.UsesKernel(nodeFeatures))
+        && _products.All(p => p.Contractions is [SparseSymmetricContraction]);
+
+    /// <summary>
+    /// The interaction and product layers with channels-last features [N, Σ(2l+1), channels]
+    /// (<see cref="ChannelsLast"/>): the same operations as the layer loop of <see cref="NodeEnergies(Tensor, EdgeLayout, Tensor, ElementGroups, IDictionary{string, Tensor}?)"/>
+    /// with <see cref="ChannelsLastLinear"/> layers, the convolution and contraction kernels reading and writing that
+    /// layout directly. Returns the readouts' sum [N, 1].
+    /// </summary>
+    private Tensor ChannelsLastLayers(Tensor embedding, Tensor elements, ElementGroups groups, ElementGroups productGroups, Tensor sh, Tensor radial, Tensor radialLengths, EdgeLayout graph, bool paired)
+    {
+        long nodes = elements.shape[0];
+        var features = embedding.view(nodes, 1, -1);  // scalars only: one row
+        Tensor? energy = null;
+        for (int i = 0; i < _interactions.Length; i++)
+        {
+            var block = (AgnosticInteraction)_interactions[i];
+            var (messages, selfConnection) = block.ForwardChannelsLast(new InteractionInput(features, elements, groups, sh, radial, radialLengths, graph, paired));
+            var product = _products[i];
+            var contraction = (SparseSymmetricContraction)product.Contractions[0];
+            var linear = product.LinearChannelsLast;
+            Tensor Product(Tensor[] rows, int start, int length)
+            {
+                var basis = contraction.ForwardChannelsLastRows(rows[0], productGroups.Range(start, length));
+                var mixed = linear.Forward(basis);
+                return rows.Length == 1 ? mixed : mixed + rows[1];
+            }
+            features = RowParallel.Apply("product", Product, selfConnection is null ? [messages] : [messages, selfConnection]);
+            StageClock.Mark("product");
+            if (_readouts[i] is not { } readoutBlock) continue;
+            var readout = ReadoutHead(readoutBlock, readoutBlock.FirstChannelsLast.Forward(features).view(nodes, -1));
+            energy = energy is null ? readout : energy + readout;
+            StageClock.Mark("readout");
+        }
+        return energy!;
     }
 
     private AgnosticInteraction CreateAgnosticInteraction(int i, Irreps inIrreps, Irreps outIrreps, Irreps interactionIrreps,

@@ -223,7 +223,7 @@ public sealed class ElementGroups
     public ElementGroups Range(int start, int length)
     {
         if (start == 0 && length == Elements.Length) return this;
-        if (Single is int only) return new ElementGroups { Groups = [(only, arange(length, dtype: ScalarType.Int64, device: Groups[0].Nodes.device))], Single = only, Elements = Elements[start..(start + length)] };
+        if (Single is int only) return new ElementGroups { Groups = [(only, arange(length, dtype: ScalarType.Int64, device: Groups[0].Nodes.device).DetachFromDisposeScope())], Single = only, Elements = Elements[start..(start + length)] };
         return From(Elements[start..(start + length)], Groups[0].Nodes.device);
     }
 
@@ -236,7 +236,8 @@ public sealed class ElementGroups
     public static ElementGroups From(int[] elements, Device device)
     {
         var distinct = elements.Distinct().Order().ToArray();
-        var groups = distinct.Select(e => (e, tensor(Enumerable.Range(0, elements.Length).Where(i => elements[i] == e).Select(i => (long)i).ToArray(), ScalarType.Int64).to(device))).ToList();
+        // Detached from any dispose scope: a reverse pass may read the groups after the scope of their forward pass.
+        var groups = distinct.Select(e => (e, tensor(Enumerable.Range(0, elements.Length).Where(i => elements[i] == e).Select(i => (long)i).ToArray(), ScalarType.Int64).to(device).DetachFromDisposeScope())).ToList();
         return new ElementGroups { Groups = groups, Single = distinct.Length == 1 ? distinct[0] : null, Elements = elements };
     }
 }

@@ -134,10 +134,10 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
             {
                 int rest = Outputs - m;
                 T* cm = cb + (long)m * _width, yam = ya + (long)m * Channels, ybm = yb + (long)m * Channels;
-                if (rest >= 6) { ContractGroup<Six>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 6; }
-                else if (rest >= 4) { ContractGroup<Four>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 4; }
-                else if (rest >= 2) { ContractGroup<Two>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 2; }
-                else { ContractGroup<One>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 1; }
+                if (rest >= 6) { ContractGroup<Kernels.Six>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 6; }
+                else if (rest >= 4) { ContractGroup<Kernels.Four>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 4; }
+                else if (rest >= 2) { ContractGroup<Kernels.Two>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 2; }
+                else { ContractGroup<Kernels.One>(s.MonomialsA, s.MonomialsB, cm, yam, ybm, valid); m += 1; }
             }
         }
     }
@@ -154,29 +154,21 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
                 T* cm = cb + (long)m * _width;
                 T* ga = s.OutputGradientsA + (long)m * _width, gb = s.OutputGradientsB + (long)m * _width;
                 bool first = m == 0;
-                if (rest >= 6) { GradientGroup<Six>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 6; }
-                else if (rest >= 4) { GradientGroup<Four>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 4; }
-                else if (rest >= 2) { GradientGroup<Two>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 2; }
-                else { GradientGroup<One>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 1; }
+                if (rest >= 6) { GradientGroup<Kernels.Six>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 6; }
+                else if (rest >= 4) { GradientGroup<Kernels.Four>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 4; }
+                else if (rest >= 2) { GradientGroup<Kernels.Two>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 2; }
+                else { GradientGroup<Kernels.One>(ga, gb, cm, s.GradientsA, s.GradientsB, first); m += 1; }
             }
         }
     }
 
-    /// <summary>How many outputs a register-blocked loop holds (a type, so that the JIT compiles one loop per size
-    /// with the unused accumulators gone).</summary>
-    private interface IGroup { static abstract int Size { get; } }
-    private struct One : IGroup { public static int Size => 1; }
-    private struct Two : IGroup { public static int Size => 2; }
-    private struct Four : IGroup { public static int Size => 4; }
-    private struct Six : IGroup { public static int Size => 6; }
-
     /// <summary>
-    /// y[m, j] = Σ_k C[k, m, j] · monomial[k, j] for G.Size outputs m of two nodes: 2·G.Size accumulators in registers
+    /// y[m, j] = Σ_k C[k, m, j] · monomial[k, j] for G.Value outputs m of two nodes: 2·G.Value accumulators in registers
     /// (12 of the 16 vector registers at six outputs), each coefficient vector loaded once for both nodes.
     /// c points at output m0 of monomial 0 (rows Outputs·width apart); y at row m0 (rows Channels apart).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private void ContractGroup<G>(T* monoA, T* monoB, T* c, T* ya, T* yb, int valid) where G : struct, IGroup
+    private void ContractGroup<G>(T* monoA, T* monoB, T* c, T* ya, T* yb, int valid) where G : struct, Kernels.IConstant
     {
         int width = _width, stride = Outputs * width, monomials = Monomials, rows = Channels;
         for (int j = 0; j < width; j += Vector<T>.Count)
@@ -188,50 +180,50 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
             {
                 var xa = Vector.Load(ma); var xb = Vector.Load(mb);
                 var w = Vector.Load(ck); a0 = MultiplyAdd(w, xa, a0); b0 = MultiplyAdd(w, xb, b0);
-                if (G.Size > 1) { w = Vector.Load(ck + width); a1 = MultiplyAdd(w, xa, a1); b1 = MultiplyAdd(w, xb, b1); }
-                if (G.Size > 2) { w = Vector.Load(ck + 2 * width); a2 = MultiplyAdd(w, xa, a2); b2 = MultiplyAdd(w, xb, b2); }
-                if (G.Size > 3) { w = Vector.Load(ck + 3 * width); a3 = MultiplyAdd(w, xa, a3); b3 = MultiplyAdd(w, xb, b3); }
-                if (G.Size > 4) { w = Vector.Load(ck + 4 * width); a4 = MultiplyAdd(w, xa, a4); b4 = MultiplyAdd(w, xb, b4); }
-                if (G.Size > 5) { w = Vector.Load(ck + 5 * width); a5 = MultiplyAdd(w, xa, a5); b5 = MultiplyAdd(w, xb, b5); }
+                if (G.Value > 1) { w = Vector.Load(ck + width); a1 = MultiplyAdd(w, xa, a1); b1 = MultiplyAdd(w, xb, b1); }
+                if (G.Value > 2) { w = Vector.Load(ck + 2 * width); a2 = MultiplyAdd(w, xa, a2); b2 = MultiplyAdd(w, xb, b2); }
+                if (G.Value > 3) { w = Vector.Load(ck + 3 * width); a3 = MultiplyAdd(w, xa, a3); b3 = MultiplyAdd(w, xb, b3); }
+                if (G.Value > 4) { w = Vector.Load(ck + 4 * width); a4 = MultiplyAdd(w, xa, a4); b4 = MultiplyAdd(w, xb, b4); }
+                if (G.Value > 5) { w = Vector.Load(ck + 5 * width); a5 = MultiplyAdd(w, xa, a5); b5 = MultiplyAdd(w, xb, b5); }
             }
             int lanes = valid - j;
             Store(a0, ya + j, lanes); Store(b0, yb + j, lanes);
-            if (G.Size > 1) { Store(a1, ya + rows + j, lanes); Store(b1, yb + rows + j, lanes); }
-            if (G.Size > 2) { Store(a2, ya + 2 * rows + j, lanes); Store(b2, yb + 2 * rows + j, lanes); }
-            if (G.Size > 3) { Store(a3, ya + 3 * rows + j, lanes); Store(b3, yb + 3 * rows + j, lanes); }
-            if (G.Size > 4) { Store(a4, ya + 4 * rows + j, lanes); Store(b4, yb + 4 * rows + j, lanes); }
-            if (G.Size > 5) { Store(a5, ya + 5 * rows + j, lanes); Store(b5, yb + 5 * rows + j, lanes); }
+            if (G.Value > 1) { Store(a1, ya + rows + j, lanes); Store(b1, yb + rows + j, lanes); }
+            if (G.Value > 2) { Store(a2, ya + 2 * rows + j, lanes); Store(b2, yb + 2 * rows + j, lanes); }
+            if (G.Value > 3) { Store(a3, ya + 3 * rows + j, lanes); Store(b3, yb + 3 * rows + j, lanes); }
+            if (G.Value > 4) { Store(a4, ya + 4 * rows + j, lanes); Store(b4, yb + 4 * rows + j, lanes); }
+            if (G.Value > 5) { Store(a5, ya + 5 * rows + j, lanes); Store(b5, yb + 5 * rows + j, lanes); }
         }
     }
 
     /// <summary>
-    /// g[k, j] (+)= Σ_m C[k, m, j] · gy[m, j] for G.Size outputs m of two nodes: the output gradients stay in registers
+    /// g[k, j] (+)= Σ_m C[k, m, j] · gy[m, j] for G.Value outputs m of two nodes: the output gradients stay in registers
     /// across all monomials. gy points at row m0 of the nodes' padded output gradients (rows width apart); the first
     /// group writes g, the others add to it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private void GradientGroup<G>(T* gya, T* gyb, T* c, T* ga, T* gb, bool first) where G : struct, IGroup
+    private void GradientGroup<G>(T* gya, T* gyb, T* c, T* ga, T* gb, bool first) where G : struct, Kernels.IConstant
     {
         int width = _width, stride = Outputs * width, monomials = Monomials;
         for (int j = 0; j < width; j += Vector<T>.Count)
         {
             Vector<T> a0 = Vector.Load(gya + j), b0 = Vector.Load(gyb + j), a1 = default, b1 = default, a2 = default, b2 = default,
                 a3 = default, b3 = default, a4 = default, b4 = default, a5 = default, b5 = default;
-            if (G.Size > 1) { a1 = Vector.Load(gya + width + j); b1 = Vector.Load(gyb + width + j); }
-            if (G.Size > 2) { a2 = Vector.Load(gya + 2 * width + j); b2 = Vector.Load(gyb + 2 * width + j); }
-            if (G.Size > 3) { a3 = Vector.Load(gya + 3 * width + j); b3 = Vector.Load(gyb + 3 * width + j); }
-            if (G.Size > 4) { a4 = Vector.Load(gya + 4 * width + j); b4 = Vector.Load(gyb + 4 * width + j); }
-            if (G.Size > 5) { a5 = Vector.Load(gya + 5 * width + j); b5 = Vector.Load(gyb + 5 * width + j); }
+            if (G.Value > 1) { a1 = Vector.Load(gya + width + j); b1 = Vector.Load(gyb + width + j); }
+            if (G.Value > 2) { a2 = Vector.Load(gya + 2 * width + j); b2 = Vector.Load(gyb + 2 * width + j); }
+            if (G.Value > 3) { a3 = Vector.Load(gya + 3 * width + j); b3 = Vector.Load(gyb + 3 * width + j); }
+            if (G.Value > 4) { a4 = Vector.Load(gya + 4 * width + j); b4 = Vector.Load(gyb + 4 * width + j); }
+            if (G.Value > 5) { a5 = Vector.Load(gya + 5 * width + j); b5 = Vector.Load(gyb + 5 * width + j); }
             T* ck = c + j, pa = ga + j, pb = gb + j;
             for (int k = 0; k < monomials; k++, ck += stride, pa += width, pb += width)
             {
                 var w = Vector.Load(ck);
                 Vector<T> sa = first ? w * a0 : MultiplyAdd(w, a0, Vector.Load(pa)), sb = first ? w * b0 : MultiplyAdd(w, b0, Vector.Load(pb));
-                if (G.Size > 1) { w = Vector.Load(ck + width); sa = MultiplyAdd(w, a1, sa); sb = MultiplyAdd(w, b1, sb); }
-                if (G.Size > 2) { w = Vector.Load(ck + 2 * width); sa = MultiplyAdd(w, a2, sa); sb = MultiplyAdd(w, b2, sb); }
-                if (G.Size > 3) { w = Vector.Load(ck + 3 * width); sa = MultiplyAdd(w, a3, sa); sb = MultiplyAdd(w, b3, sb); }
-                if (G.Size > 4) { w = Vector.Load(ck + 4 * width); sa = MultiplyAdd(w, a4, sa); sb = MultiplyAdd(w, b4, sb); }
-                if (G.Size > 5) { w = Vector.Load(ck + 5 * width); sa = MultiplyAdd(w, a5, sa); sb = MultiplyAdd(w, b5, sb); }
+                if (G.Value > 1) { w = Vector.Load(ck + width); sa = MultiplyAdd(w, a1, sa); sb = MultiplyAdd(w, b1, sb); }
+                if (G.Value > 2) { w = Vector.Load(ck + 2 * width); sa = MultiplyAdd(w, a2, sa); sb = MultiplyAdd(w, b2, sb); }
+                if (G.Value > 3) { w = Vector.Load(ck + 3 * width); sa = MultiplyAdd(w, a3, sa); sb = MultiplyAdd(w, b3, sb); }
+                if (G.Value > 4) { w = Vector.Load(ck + 4 * width); sa = MultiplyAdd(w, a4, sa); sb = MultiplyAdd(w, b4, sb); }
+                if (G.Value > 5) { w = Vector.Load(ck + 5 * width); sa = MultiplyAdd(w, a5, sa); sb = MultiplyAdd(w, b5, sb); }
                 sa.Store(pa); sb.Store(pb);
             }
         }
