@@ -72,26 +72,35 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
     /// <summary>x [N, Features, Channels] → y [N, Outputs, Channels] (every entry written).</summary>
     public void Forward(T* x, int[] elements, T* y, int threads)
     {
-        nint px = (nint)x, py = (nint)y;
-        Kernels.CpuParallel.ForRanges(elements.Length, threads, (first, end) =>
+        nint py = (nint)y;
+        ForEachPair(x, elements, threads, (scratch, a, b, block, c0) =>
         {
-            var pairs = PairsOfOneElement(elements, first, end);
-            using var scratch = new Scratch(this);
-            for (int block = 0; block < _blocks; block++)
-                foreach (var (a, b) in pairs)
-                {
-                    int c0 = block * _width;
-                    scratch.LoadFeatures((T*)px, a, b, c0);
-                    scratch.BuildMonomials();
-                    ForwardPair(_coefficients[elements[a]], block, scratch, (T*)py + (long)a * Outputs * Channels + c0, (T*)py + (long)b * Outputs * Channels + c0, Channels - c0);
-                }
+            scratch.BuildMonomials();
+            ForwardPair(_coefficients[elements[a]], block, scratch, (T*)py + (long)a * Outputs * Channels + c0, (T*)py + (long)b * Outputs * Channels + c0, Channels - c0);
         });
     }
 
     /// <summary>Given gy = ∂L/∂y [N, Outputs, Channels], writes gx = ∂L/∂x [N, Features, Channels] (every entry).</summary>
     public void Backward(T* x, int[] elements, T* gy, T* gx, int threads)
     {
-        nint px = (nint)x, pgy = (nint)gy, pgx = (nint)gx;
+        nint pgy = (nint)gy, pgx = (nint)gx;
+        ForEachPair(x, elements, threads, (scratch, a, b, block, c0) =>
+        {
+            scratch.LoadOutputGradients((T*)pgy, a, b, c0);
+            scratch.BuildMonomials();
+            MonomialGradients(_coefficients[elements[a]], block, scratch);
+            scratch.ProductRule();
+            scratch.StoreFeatureGradients((T*)pgx, a, b, c0);
+        });
+    }
+
+    private delegate void PairStep(Scratch scratch, int a, int b, int block, int c0);
+
+    /// <summary>Runs step for every channel block and every pair of nodes of one element, the pair's features of the
+    /// block loaded into the thread's scratch; threads take contiguous ranges of nodes.</summary>
+    private void ForEachPair(T* x, int[] elements, int threads, PairStep step)
+    {
+        nint px = (nint)x;
         Kernels.CpuParallel.ForRanges(elements.Length, threads, (first, end) =>
         {
             var pairs = PairsOfOneElement(elements, first, end);
@@ -101,11 +110,7 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
                 {
                     int c0 = block * _width;
                     scratch.LoadFeatures((T*)px, a, b, c0);
-                    scratch.LoadOutputGradients((T*)pgy, a, b, c0);
-                    scratch.BuildMonomials();
-                    MonomialGradients(_coefficients[elements[a]], block, scratch);
-                    scratch.ProductRule();
-                    scratch.StoreFeatureGradients((T*)pgx, a, b, c0);
+                    step(scratch, a, b, block, c0);
                 }
         });
     }
