@@ -12,6 +12,7 @@ public sealed class FullyConnectedNet
     public const double SiluSecondMomentNormalization = 1.6791767923989418;
 
     private readonly LayerWeight[] _weights;
+    private readonly Kernels.DenseLayerFunction.Weights?[] _kernels; // constant CPU weights: the blocked matrix product
 
     /// <summary>Below this many rows the layers run as plain torch operations.</summary>
     private const int RowParallelMinimumRows = 64;
@@ -31,6 +32,7 @@ public sealed class FullyConnectedNet
             double scale = 1.0 / Math.Sqrt(l.In);
             return new LayerWeight(l.Data, w => w.view(l.In, l.Out) * scale, options);
         }).ToArray();
+        _kernels = _weights.Select(w => !w.Trainable && w.Value.device_type == TorchSharp.DeviceType.CPU ? Kernels.DenseLayerFunction.For(w.Value) : null).ToArray();
         InputSize = layers[0].In;
         OutputSize = layers[^1].Out;
     }
@@ -46,7 +48,7 @@ public sealed class FullyConnectedNet
     {
         for (int k = 0; k < _weights.Length; k++)
         {
-            x = x.matmul(_weights[k].Value);
+            x = _kernels[k] is { } kernel ? Kernels.DenseLayerFunction.apply(x, kernel) : x.matmul(_weights[k].Value);
             if (k < _weights.Length - 1) x = NormalizedSilu(x);
         }
         return x;

@@ -1,0 +1,63 @@
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.Kernels;
+
+/// <summary>
+/// y = x·W for a constant W on the CPU with <see cref="MatrixProductKernel{T}"/>, as an autograd node whose reverse
+/// pass is ∂L/∂x = ∂L/∂y·Wᵀ (first order: evaluation, not training).
+/// </summary>
+internal sealed class DenseLayerFunction : autograd.SingleTensorFunction<DenseLayerFunction>
+{
+    public override string Name => "DenseLayer";
+
+    /// <summary>The kernels of W and of Wᵀ for one dtype.</summary>
+    internal sealed record Weights(object Forward, object Transposed);
+
+    /// <summary>The kernels of a [in, out] weight, or null for a dtype they do not serve.</summary>
+    public static Weights? For(Tensor weight)
+    {
+        int k = (int)weight.shape[0], n = (int)weight.shape[1];
+        var w = weight.cpu().contiguous();
+        var wt = weight.t().cpu().contiguous();
+        return weight.dtype switch
+        {
+            ScalarType.Float32 => new Weights(new MatrixProductKernel<float>(w.data<float>().ToArray(), k, n), new MatrixProductKernel<float>(wt.data<float>().ToArray(), n, k)),
+            ScalarType.Float64 => new Weights(new MatrixProductKernel<double>(w.data<double>().ToArray(), k, n), new MatrixProductKernel<double>(wt.data<double>().ToArray(), n, k)),
+            _ => null,
+        };
+    }
+
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var x = ((Tensor)vars[0]).contiguous(); var weights = (Weights)vars[1];
+        ctx.save_data("weights", weights);
+        return Multiply(x, weights.Forward);
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var weights = (Weights)ctx.get_data("weights");
+        return [Multiply(gradOutput.contiguous(), weights.Transposed), null!];
+    }
+
+    private static unsafe Tensor Multiply(Tensor x, object kernel)
+    {
+        int rows = (int)x.shape[0];
+        switch (kernel)
+        {
+            case MatrixProductKernel<float> k:
+            {
+                var y = empty(rows, k.Columns, dtype: x.dtype);
+                k.Multiply(TensorMemory.Pointer<float>(x), TensorMemory.Pointer<float>(y), rows);
+                return y;
+            }
+            case MatrixProductKernel<double> k:
+            {
+                var y = empty(rows, k.Columns, dtype: x.dtype);
+                k.Multiply(TensorMemory.Pointer<double>(x), TensorMemory.Pointer<double>(y), rows);
+                return y;
+            }
+            default: throw new ArgumentException("no matrix product kernel for this dtype");
+        }
+    }
+}
