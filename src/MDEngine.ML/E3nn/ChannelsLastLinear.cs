@@ -20,7 +20,12 @@ public sealed class ChannelsLastLinear
 {
     /// <summary>One input entry's contribution to one output entry: rows [InRow, InRow + Dim) → [OutRow, OutRow + Dim),
     /// weight [mul_in, mul_out] per element (one when shared by all elements).</summary>
-    private sealed record Term(int InRow, int OutRow, int Dim, Tensor[] Weights, bool FirstOfOutput);
+    private sealed record Term(int InRow, int OutRow, int Dim, Tensor[] Weights, bool FirstOfOutput)
+    {
+        /// <summary>Per element, the CPU kernels of the weight and its transpose (null off the CPU).</summary>
+        public Kernels.DenseLayerFunction.Weights?[] Kernels { get; } =
+            Weights.Select(w => w.device_type == TorchSharp.DeviceType.CPU ? MDEngine.ML.Kernels.DenseLayerFunction.For(w) : null).ToArray();
+    }
 
     private readonly Term[] _terms;
     private readonly bool[] _inputUsed;   // per input row: some term reads it (the others get a zero gradient)
@@ -100,9 +105,15 @@ public sealed class ChannelsLastLinear
     /// <summary>y = x·W row by row, for the nodes of one element (all nodes when the weights are shared).</summary>
     private void Rows(Tensor x, Tensor y, int element)
     {
+        long n = x.shape[0];
         foreach (var t in _terms)
             for (int m = 0; m < t.Dim; m++)
-                y.select(1, t.OutRow + m).addmm_(x.select(1, t.InRow + m), t.Weights[element], beta: t.FirstOfOutput ? 0 : 1);
+            {
+                if (t.Kernels[element] is { } kernel && x.device_type == TorchSharp.DeviceType.CPU)
+                    Kernels.DenseLayerFunction.MultiplyRows(kernel.Forward, x, (t.InRow + m) * (long)InputMul, InputRows * (long)InputMul,
+                        y, (t.OutRow + m) * (long)OutputMul, OutputRows * (long)OutputMul, (int)n, add: !t.FirstOfOutput);
+                else y.select(1, t.OutRow + m).addmm_(x.select(1, t.InRow + m), t.Weights[element], beta: t.FirstOfOutput ? 0 : 1);
+            }
         foreach (int r in _zeroOutputRows) y.select(1, r).zero_();
     }
 
@@ -114,7 +125,10 @@ public sealed class ChannelsLastLinear
             for (int m = 0; m < t.Dim; m++)
             {
                 int row = t.InRow + m;
-                gx.select(1, row).addmm_(gy.select(1, t.OutRow + m), t.Weights[element].t(), beta: written[row] ? 1 : 0);
+                if (t.Kernels[element] is { } kernel && gy.device_type == TorchSharp.DeviceType.CPU)
+                    Kernels.DenseLayerFunction.MultiplyRows(kernel.Transposed, gy, (t.OutRow + m) * (long)OutputMul, OutputRows * (long)OutputMul,
+                        gx, row * (long)InputMul, InputRows * (long)InputMul, (int)gy.shape[0], add: written[row]);
+                else gx.select(1, row).addmm_(gy.select(1, t.OutRow + m), t.Weights[element].t(), beta: written[row] ? 1 : 0);
                 written[row] = true;
             }
         for (int r = 0; r < InputRows; r++) if (!_inputUsed[r]) gx.select(1, r).zero_();
@@ -167,7 +181,7 @@ public sealed class ChannelsLastLinear
         /// <summary>vars: x, the layer, the element groups (or null).</summary>
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
-            var x = (Tensor)vars[0]; var layer = (ChannelsLastLinear)vars[1]; var groups = vars[2] as ElementGroups;
+            var x = ((Tensor)vars[0]).contiguous(); var layer = (ChannelsLastLinear)vars[1]; var groups = vars[2] as ElementGroups;
             ctx.save_data("state", new State(layer, groups));
             var y = empty(x.shape[0], layer.OutputRows, layer.OutputMul, dtype: x.dtype, device: x.device);
             using (var scope = NewDisposeScope()) layer.ByElement(x, y, groups, layer.Rows);
@@ -178,7 +192,7 @@ public sealed class ChannelsLastLinear
         {
             var (layer, groups) = (State)ctx.get_data("state");
             var gx = empty(gradOutput.shape[0], layer.InputRows, layer.InputMul, dtype: gradOutput.dtype, device: gradOutput.device);
-            using (var scope = NewDisposeScope()) layer.ByElement(gradOutput, gx, groups, layer.RowsTransposed);
+            using (var scope = NewDisposeScope()) layer.ByElement(gradOutput.contiguous(), gx, groups, layer.RowsTransposed);
             return [gx, null!, null!];
         }
     }

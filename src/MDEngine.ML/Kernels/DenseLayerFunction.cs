@@ -40,6 +40,20 @@ internal sealed class DenseLayerFunction : autograd.SingleTensorFunction<DenseLa
         return [Multiply(gradOutput.contiguous(), weights.Transposed), null!];
     }
 
+    /// <summary>
+    /// c[rows] (+)= a[rows] · W where a's rows start at element <paramref name="aOffset"/> of the contiguous CPU tensor a,
+    /// <paramref name="lda"/> apart, and c's likewise (one component row of channels-last features: <see cref="E3nn.ChannelsLastLinear"/>).
+    /// </summary>
+    public static unsafe void MultiplyRows(object kernel, Tensor a, long aOffset, long lda, Tensor c, long cOffset, long ldc, int rows, bool add)
+    {
+        switch (kernel)
+        {
+            case MatrixProductKernel<float> k: k.Multiply(TensorMemory.Pointer<float>(a) + aOffset, lda, TensorMemory.Pointer<float>(c) + cOffset, ldc, rows, add); break;
+            case MatrixProductKernel<double> k: k.Multiply(TensorMemory.Pointer<double>(a) + aOffset, lda, TensorMemory.Pointer<double>(c) + cOffset, ldc, rows, add); break;
+            default: throw new ArgumentException("no matrix product kernel for this dtype");
+        }
+    }
+
     private static unsafe Tensor Multiply(Tensor x, object kernel)
     {
         int rows = (int)x.shape[0];

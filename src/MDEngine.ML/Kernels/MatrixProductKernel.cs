@@ -39,7 +39,11 @@ internal sealed unsafe class MatrixProductKernel<T> where T : unmanaged, INumber
     }
 
     /// <summary>c [rows, N] = a [rows, K] · B (every entry written).</summary>
-    public void Multiply(T* a, T* c, int rows)
+    public void Multiply(T* a, T* c, int rows) => Multiply(a, Depth, c, Columns, rows, add: false);
+
+    /// <summary>c (+)= a · B with a's rows <paramref name="lda"/> apart and c's <paramref name="ldc"/> apart (rows of a
+    /// larger array); <paramref name="add"/>: add to c rather than overwrite it.</summary>
+    public void Multiply(T* a, long lda, T* c, long ldc, int rows, bool add)
     {
         int width = PanelWidth;
         var tile = ArrayPool<T>.Shared.Rent(4 * width); // a partial panel's results before the valid columns are copied out
@@ -60,19 +64,19 @@ internal sealed unsafe class MatrixProductKernel<T> where T : unmanaged, INumber
                             for (int i = i0; i < i0 + blockRows; i += 4)
                             {
                                 int tileRows = Math.Min(4, i0 + blockRows - i);
-                                T* aTile = a + (long)i * Depth + k0;
-                                bool whole = valid == width;
-                                T* cTile = whole ? c + (long)i * Columns + j0 : partial;
-                                int cStride = whole ? Columns : width;
-                                if (!whole && k0 > 0) CopyTile(c + (long)i * Columns + j0, Columns, partial, width, tileRows, valid);
+                                T* aTile = a + i * lda + k0;
+                                bool whole = valid == width, accumulate = add || k0 > 0;
+                                T* cTile = whole ? c + i * ldc + j0 : partial;
+                                long cStride = whole ? ldc : width;
+                                if (!whole && accumulate) CopyTile(c + i * ldc + j0, ldc, partial, width, tileRows, valid);
                                 switch (tileRows)
                                 {
-                                    case 4: Tile<Four>(aTile, panel, depth, cTile, cStride, k0 > 0); break;
-                                    case 3: Tile<Three>(aTile, panel, depth, cTile, cStride, k0 > 0); break;
-                                    case 2: Tile<Two>(aTile, panel, depth, cTile, cStride, k0 > 0); break;
-                                    default: Tile<One>(aTile, panel, depth, cTile, cStride, k0 > 0); break;
+                                    case 4: Tile<Four>(aTile, lda, panel, depth, cTile, cStride, accumulate); break;
+                                    case 3: Tile<Three>(aTile, lda, panel, depth, cTile, cStride, accumulate); break;
+                                    case 2: Tile<Two>(aTile, lda, panel, depth, cTile, cStride, accumulate); break;
+                                    default: Tile<One>(aTile, lda, panel, depth, cTile, cStride, accumulate); break;
                                 }
-                                if (!whole) CopyTile(partial, width, c + (long)i * Columns + j0, Columns, tileRows, valid);
+                                if (!whole) CopyTile(partial, width, c + i * ldc + j0, ldc, tileRows, valid);
                             }
                         }
                     }
@@ -81,7 +85,7 @@ internal sealed unsafe class MatrixProductKernel<T> where T : unmanaged, INumber
         finally { ArrayPool<T>.Shared.Return(tile); }
     }
 
-    private static void CopyTile(T* source, int sourceStride, T* target, int targetStride, int rows, int columns)
+    private static void CopyTile(T* source, long sourceStride, T* target, long targetStride, int rows, int columns)
     {
         for (int r = 0; r < rows; r++)
             new ReadOnlySpan<T>(source + (long)r * sourceStride, columns).CopyTo(new Span<T>(target + (long)r * targetStride, columns));
@@ -90,13 +94,12 @@ internal sealed unsafe class MatrixProductKernel<T> where T : unmanaged, INumber
     /// <summary>
     /// R.Value (1–4) rows of C for one panel: c[r, :] (+)= Σ_k a[r, k] · panel[k, :] over <paramref name="depth"/>
     /// values of k; <paramref name="accumulate"/>: add to c (a later chunk of K) rather than overwrite it.
-    /// a's rows are <see cref="Depth"/> apart, c's <paramref name="cStride"/>.
+    /// a's rows are <paramref name="lda"/> apart, c's <paramref name="cStride"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private void Tile<R>(T* a, T* panel, int depth, T* c, int cStride, bool accumulate) where R : struct, IConstant
+    private static void Tile<R>(T* a, long lda, T* panel, int depth, T* c, long cStride, bool accumulate) where R : struct, IConstant
     {
         int v = Vector<T>.Count, width = PanelWidth;
-        long lda = Depth;
         Vector<T> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default,
             c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
         T* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
