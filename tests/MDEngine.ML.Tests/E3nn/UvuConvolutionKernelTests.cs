@@ -91,17 +91,19 @@ public class UvuConvolutionKernelTests
         var w0 = randn(pairs.Length, tp.WeightCount, dtype: dtype);
         var probe = randn(5, tp.IrrepsOut.Dim, dtype: dtype);
 
-        Tensor[] Evaluate(bool paired)
-        {
-            var x = x0.clone().requires_grad_(true); var sh = sh0.clone().requires_grad_(true); var w = w0.clone().requires_grad_(true);
-            var y = paired ? tp.ForwardNodes(x, sh, w, layout, pairedWeights: true)
-                : tp.Forward(x.index_select(0, layout.Sender), sh, w.index_select(0, layout.EdgePairIndex!), layout);
-            return [y.detach(), .. autograd.grad([(y * probe).sum()], [x, sh, w])];
-        }
-
-        var fused = Evaluate(true);
-        var expanded = Evaluate(false);
+        var fused = MessagesAndGradients(tp, layout, x0, sh0, w0, probe, fused: true);
+        var expanded = MessagesAndGradients(tp, layout, x0, sh0, w0, probe, fused: false);
         for (int k = 0; k < 4; k++) AssertClose(expanded[k], fused[k], tolerance);
+    }
+
+    /// <summary>The messages and the gradients of (messages · probe) with respect to x, sh and the pair weights: by the
+    /// fused kernel, or by torch's operations on the weights expanded to every edge.</summary>
+    private static Tensor[] MessagesAndGradients(TensorProductUvu tp, EdgeLayout layout, Tensor x0, Tensor sh0, Tensor w0, Tensor probe, bool fused)
+    {
+        var x = x0.clone().requires_grad_(true); var sh = sh0.clone().requires_grad_(true); var w = w0.clone().requires_grad_(true);
+        var y = fused ? tp.ForwardNodes(x, sh, w, layout, pairedWeights: true)
+            : tp.Forward(x.index_select(0, layout.Sender), sh, w.index_select(0, layout.EdgePairIndex!), layout);
+        return [y.detach(), .. autograd.grad([(y * probe).sum()], [x, sh, w])];
     }
 
     /// <summary>
@@ -133,20 +135,12 @@ public class UvuConvolutionKernelTests
         var w0 = randn(layout.PairRepresentatives!.shape[0], tp.WeightCount, dtype: dtype);
         var probe = randn(7, tp.IrrepsOut.Dim, dtype: dtype);
 
-        Tensor[] Evaluate(bool fused)
-        {
-            var x = x0.clone().requires_grad_(true); var sh = sh0.clone().requires_grad_(true); var w = w0.clone().requires_grad_(true);
-            var y = fused ? tp.ForwardNodes(x, sh, w, layout, pairedWeights: true)
-                : tp.Forward(x.index_select(0, layout.Sender), sh, w.index_select(0, layout.EdgePairIndex!), layout);
-            return [y.detach(), .. autograd.grad([(y * probe).sum()], [x, sh, w])];
-        }
-
         int before = get_num_threads();
         set_num_threads(3);
         Tensor[] kernel;
-        try { kernel = Evaluate(true); }
+        try { kernel = MessagesAndGradients(tp, layout, x0, sh0, w0, probe, fused: true); }
         finally { set_num_threads(before); }
-        var torch = Evaluate(false);
+        var torch = MessagesAndGradients(tp, layout, x0, sh0, w0, probe, fused: false);
         for (int k = 0; k < 4; k++) AssertClose(torch[k], kernel[k], tolerance);
     }
 
