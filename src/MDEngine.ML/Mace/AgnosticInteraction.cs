@@ -40,13 +40,13 @@ internal sealed class AgnosticInteraction : IInteractionBlock
             ? RowParallel.Apply("linear up", (rows, _, _) => Convolution.ToKernelLayout(LinearUp.Forward(rows[0])), [input.Features])
             : LinearUp.Forward(input.Features);
         StageClock.Mark("linear up");
-        var tpWeights = RadialSpline is { } spline ? spline.Forward(input.Lengths) : RadialMlp.Forward(input.Radial);
+        var tpWeights = RadialWeights(input);
         StageClock.Mark("radial networks");
         var messages = kernel
             ? Convolution.ConvolveKernelLayout(up, input.Sh, tpWeights, input.Graph, input.Paired)
             : Convolution.ForwardNodes(up, input.Sh, tpWeights, input.Graph, input.Paired);
         StageClock.Mark("convolution");
-        var normaliser = DensityNet is { } density ? LocalDensity(density, input) + 1.0 : null;
+        var normaliser = Normaliser(input);
         Tensor Mix(Tensor[] rows, int start, int length)
         {
             var received = kernel ? Convolution.FromKernelLayout(rows[0]) : rows[0];
@@ -86,11 +86,11 @@ internal sealed class AgnosticInteraction : IInteractionBlock
             : null;
         var up = RowParallel.Apply("linear up", (rows, _, _) => layers.LinearUp.Forward(rows[0]), [input.Features], minimumRows);
         StageClock.Mark("linear up");
-        var tpWeights = RadialSpline is { } spline ? spline.Forward(input.Lengths) : RadialMlp.Forward(input.Radial);
+        var tpWeights = RadialWeights(input);
         StageClock.Mark("radial networks");
         var messages = Convolution.ConvolveKernelLayout(up, input.Sh, tpWeights, input.Graph, input.Paired);
         StageClock.Mark("convolution");
-        var normaliser = DensityNet is { } density ? LocalDensity(density, input) + 1.0 : null;
+        var normaliser = Normaliser(input);
         Tensor Mix(Tensor[] rows, int start, int length)
         {
             var mixed = layers.Linear.Forward(rows[0]);
@@ -100,6 +100,13 @@ internal sealed class AgnosticInteraction : IInteractionBlock
         messages = RowParallel.Apply("product", Mix, normaliser is null ? [messages] : [messages, normaliser]);
         return (messages, selfConnection);
     }
+
+    /// <summary>The convolution's weights R(r) per edge pair (or edge): the radial network, or its splines.</summary>
+    private Tensor RadialWeights(InteractionInput input) =>
+        RadialSpline is { } spline ? spline.Forward(input.Lengths) : RadialMlp.Forward(input.Radial);
+
+    /// <summary>Density blocks: 1 + the local density [N, 1] that divides the message; null for the others.</summary>
+    private Tensor? Normaliser(InteractionInput input) => DensityNet is { } density ? LocalDensity(density, input) + 1.0 : null;
 
     /// <summary>ρ_i = Σ_{j→i} tanh(f(R(r_ij))²), f a one-layer network of the radial embedding (which already carries
     /// the cutoff envelope) → [N, 1].</summary>

@@ -189,17 +189,14 @@ public sealed class SparseSymmetricContraction : ISymmetricContraction
     }
 
     /// <summary>
-    /// x: [N, d, channels] → channels-last [N, Σ(2L+1), channels], the contractions' rows one after the other
-    /// (<see cref="E3nn.ChannelsLast"/>).
+    /// The CPU kernel's own output: x [N, d, channels] → channels-last [N, Σ(2L+1), channels], the contractions' rows
+    /// one after the other (<see cref="E3nn.ChannelsLast"/>), for the channels-last path of the model (CPU, float32 or
+    /// float64).
     /// </summary>
-    public Tensor ForwardChannelsLastRows(Tensor x, ElementGroups groups)
-    {
-        if (_kernel is not null && x.device_type == TorchSharp.DeviceType.CPU)
-            return SymmetricContractionFunction.apply(x.contiguous(), _kernel, groups.Elements);
-        long n = x.shape[0];
-        return ForwardChannelsLast(x, groups).view(n, -1, _channels).split(_outDims.Select(d => (long)d * _channels).ToArray(), 1) is var parts
-            ? cat(parts.Select((p, j) => p.view(n, _channels, _outDims[j]).transpose(1, 2)).ToArray(), 1) : throw new InvalidOperationException();
-    }
+    internal Tensor ForwardChannelsLastRows(Tensor x, ElementGroups groups) =>
+        _kernel is not null && x.device_type == TorchSharp.DeviceType.CPU
+            ? SymmetricContractionFunction.apply(x.contiguous(), _kernel, groups.Elements)
+            : throw new InvalidOperationException("channels-last contraction rows come from the CPU kernel, which serves float32 and float64 on the CPU");
 
     /// <summary>[N, c, Σ M] → the contractions' outputs one after the other, each channel-major.</summary>
     private Tensor Split(Tensor result, long n)
