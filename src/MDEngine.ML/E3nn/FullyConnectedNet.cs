@@ -39,16 +39,21 @@ public sealed class FullyConnectedNet
 
     public Tensor Forward(Tensor x)
     {
-        // Inference: the rows (edges) are independent, so they are split over the threads.
-        if (_weights.All(w => !w.Trainable)) return Kernels.RowParallel.Apply("radial networks", (rows, _, _) => Layers(rows[0]), [x], RowParallelMinimumRows);
-        return Layers(x);
+        int last = _weights.Length - 1;
+        if (_weights.Any(w => w.Trainable)) return Layers(x, 0, _weights.Length);
+        // Inference: the rows (edges) are independent, so the hidden layers are split over the threads by rows. The last
+        // layer, the widest (1,280 outputs per pair for MACE-MP-0-medium), is one product over all rows whose kernel
+        // splits the rows itself, writing the output once in place instead of gathering per-thread pieces of it.
+        var hidden = last == 0 ? x : Kernels.RowParallel.Apply("radial networks", (rows, _, _) => Layers(rows[0], 0, last), [x], RowParallelMinimumRows);
+        return Layers(hidden, last, _weights.Length);
     }
 
-    private Tensor Layers(Tensor x)
+    /// <summary>Layers [first, end) on x, each but the network's last followed by the activation.</summary>
+    private Tensor Layers(Tensor x, int first, int end)
     {
-        for (int k = 0; k < _weights.Length; k++)
+        for (int k = first; k < end; k++)
         {
-            x = _kernels[k] is { } kernel ? Kernels.DenseLayerFunction.apply(x, kernel) : x.matmul(_weights[k].Value);
+            x = _kernels[k] is { } kernel ? Kernels.DenseLayerFunction.apply(x, kernel, "radial networks") : x.matmul(_weights[k].Value);
             if (k < _weights.Length - 1) x = NormalizedSilu(x);
         }
         return x;

@@ -10,6 +10,9 @@ internal sealed class DenseLayerFunction : autograd.SingleTensorFunction<DenseLa
 {
     public override string Name => "DenseLayer";
 
+    /// <summary>Fewer rows a thread would cost more in waking the thread than the product saves.</summary>
+    private const int MinimumRowsPerThread = 32;
+
     /// <summary>The kernels of W and of Wᵀ for one dtype.</summary>
     internal sealed record Weights(object Forward, object Transposed);
 
@@ -27,17 +30,22 @@ internal sealed class DenseLayerFunction : autograd.SingleTensorFunction<DenseLa
         };
     }
 
+    /// <summary>vars: x, the <see cref="Weights"/>, the stage's name for <see cref="StageClock"/> (its reverse pass is
+    /// "reverse: stage").</summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var x = ((Tensor)vars[0]).contiguous(); var weights = (Weights)vars[1];
-        ctx.save_data("weights", weights);
+        ctx.save_data("weights", weights); ctx.save_data("stage", vars[2]);
         return Multiply(x, weights.Forward);
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var weights = (Weights)ctx.get_data("weights");
-        return [Multiply(gradOutput.contiguous(), weights.Transposed), null!];
+        StageClock.Mark("reverse: other");
+        var gx = Multiply(gradOutput.contiguous(), weights.Transposed);
+        StageClock.Mark($"reverse: {(string)ctx.get_data("stage")}");
+        return [gx, null!, null!];
     }
 
     /// <summary>
@@ -54,21 +62,25 @@ internal sealed class DenseLayerFunction : autograd.SingleTensorFunction<DenseLa
         }
     }
 
+    /// <summary>x·B into a new tensor, the rows split over the threads from <see cref="MinimumRowsPerThread"/> rows a
+    /// thread (one range each; one thread within a parallel section).</summary>
     private static unsafe Tensor Multiply(Tensor x, object kernel)
     {
-        int rows = (int)x.shape[0];
+        int rows = (int)x.shape[0], threads = Math.Clamp(rows / MinimumRowsPerThread, 1, CpuParallel.Threads);
         switch (kernel)
         {
             case MatrixProductKernel<float> k:
             {
                 var y = empty(rows, k.Columns, dtype: x.dtype);
-                k.Multiply(TensorMemory.Pointer<float>(x), TensorMemory.Pointer<float>(y), rows);
+                nint px = (nint)TensorMemory.Pointer<float>(x), py = (nint)TensorMemory.Pointer<float>(y);
+                CpuParallel.ForRanges(rows, threads, (first, end) => k.Multiply((float*)px + (long)first * k.Depth, (float*)py + (long)first * k.Columns, end - first));
                 return y;
             }
             case MatrixProductKernel<double> k:
             {
                 var y = empty(rows, k.Columns, dtype: x.dtype);
-                k.Multiply(TensorMemory.Pointer<double>(x), TensorMemory.Pointer<double>(y), rows);
+                nint px = (nint)TensorMemory.Pointer<double>(x), py = (nint)TensorMemory.Pointer<double>(y);
+                CpuParallel.ForRanges(rows, threads, (first, end) => k.Multiply((double*)px + (long)first * k.Depth, (double*)py + (long)first * k.Columns, end - first));
                 return y;
             }
             default: throw new ArgumentException("no matrix product kernel for this dtype");

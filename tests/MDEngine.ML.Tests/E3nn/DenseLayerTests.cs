@@ -22,7 +22,7 @@ public class DenseLayerTests
             var kernel = DenseLayerFunction.For(w)!;
 
             var x = x0.clone().requires_grad_(true);
-            var y = DenseLayerFunction.apply(x, kernel);
+            var y = DenseLayerFunction.apply(x, kernel, "test");
             var gx = autograd.grad([(y * probe).sum()], [x])[0];
             var xr = x0.to(ScalarType.Float64).requires_grad_(true);
             var yr = xr.matmul(w.to(ScalarType.Float64));
