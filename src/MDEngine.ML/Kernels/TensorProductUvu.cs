@@ -136,34 +136,16 @@ public sealed class TensorProductUvu
     public bool UsesKernel(Tensor nodeFeatures) => _fused && _kernel is not null && _paths.Length > 0 && nodeFeatures.device_type == TorchSharp.DeviceType.CPU;
 
     /// <summary>Node features in e3nn's layout [N, in1.Dim] → the kernel's channels-last rows [N, rows, u].</summary>
-    public Tensor ToKernelLayout(Tensor nodeFeatures)
-    {
-        long n = nodeFeatures.shape[0];
-        int mul = _in1[_paths[0].In1].Mul;
-        var blocks = _in1.Blocks(nodeFeatures);
-        return cat(Enumerable.Range(0, _in1.Count).Select(i => blocks[i].view(n, mul, _in1[i].Ir.Dim).transpose(1, 2)).ToArray(), 1).contiguous();
-    }
+    public Tensor ToKernelLayout(Tensor nodeFeatures) => ChannelsLast.From(nodeFeatures, _in1);
 
     /// <summary>The fused kernel: channels-last features [N, rows, u] → messages summed onto the receivers,
     /// channels last [N, cols, u] (one column block per path).</summary>
     public Tensor ConvolveKernelLayout(Tensor channelsLast, Tensor x2, Tensor weights, EdgeLayout layout, bool pairedWeights) =>
         UvuConvolutionFunction.apply(channelsLast, x2.contiguous(), weights.contiguous(), _kernel!, layout, pairedWeights);
 
-    /// <summary>The kernel's messages [N, cols, u] → e3nn's layout [N, IrrepsOut.Dim].</summary>
-    public Tensor FromKernelLayout(Tensor messages)
-    {
-        long n = messages.shape[0];
-        int mul = _in1[_paths[0].In1].Mul;
-        var outBlocks = new Tensor[IrrepsOut.Count];
-        // The paths' column blocks follow one another: one split (see Irreps.Blocks for why not narrows).
-        var pathBlocks = messages.split(_paths.Select(p => (long)IrrepsOut[p.Out].Ir.Dim).ToArray(), 1);
-        for (int p = 0; p < _paths.Length; p++)
-        {
-            int d3 = IrrepsOut[_paths[p].Out].Ir.Dim;
-            outBlocks[_paths[p].Out] = pathBlocks[p].transpose(1, 2).reshape(n, mul * d3);
-        }
-        return cat(outBlocks, 1);
-    }
+    /// <summary>The kernel's messages [N, cols, u] → e3nn's layout [N, IrrepsOut.Dim]. The kernel's column blocks are the
+    /// paths in the order of their outputs, one output entry each: channels-last rows of <see cref="IrrepsOut"/>.</summary>
+    public Tensor FromKernelLayout(Tensor messages) => ChannelsLast.ToIrrepsLayout(messages, IrrepsOut);
 
     /// <summary>
     /// Messages summed onto their receivers: x1 [E, in1.Dim] (sender features per edge), x2 [E, in2.Dim],
