@@ -29,6 +29,7 @@ public sealed class ChannelsLastLinear
 
     private readonly Term[] _terms;
     private readonly bool[] _inputUsed;   // per input row: some term reads it (the others get a zero gradient)
+    private readonly int[] _zeroOutputRows; // rows of output entries nothing reaches
     private readonly int _elements;
 
     public int InputRows { get; }
@@ -80,8 +81,6 @@ public sealed class ChannelsLastLinear
         _zeroOutputRows = Enumerable.Range(0, irrepsOut.Count).Where(o => paths[o].Weight is null)
             .SelectMany(o => Enumerable.Range(outRow[o], irrepsOut[o].Ir.Dim)).ToArray();
     }
-
-    private readonly int[] _zeroOutputRows;
 
     /// <summary>The layer of an <see cref="E3Linear"/>, its input laid out as <paramref name="channelsLastIn"/>
     /// (default: its own input irreps).</summary>
