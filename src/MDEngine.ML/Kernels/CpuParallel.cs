@@ -66,6 +66,18 @@ public static class CpuParallel
         if (!WorkerTeam.TryRun(count, Section)) Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, Section);
     }
 
+    /// <summary>body with torch on one thread (the section's work is already split) and autograd on or off: for torch
+    /// work inside a section of <see cref="For"/>. Its temporaries are freed; what it returns belongs to the caller.</summary>
+    public static T OnSectionThread<T>(Func<T> body, bool grad)
+    {
+        if (get_num_threads() != 1) set_num_threads(1);
+        using var scope = NewDisposeScope();
+        using var mode = grad ? enable_grad() : no_grad();
+        var result = body();
+        if (result is Tensor t) t.DetachFromDisposeScope();
+        return result;
+    }
+
     /// <summary>Splits [0, items) into at most <paramref name="threads"/> contiguous ranges of near-equal size and runs
     /// range(start, end) for each, in parallel.</summary>
     public static void ForRanges(int items, int threads, Action<int, int> range)

@@ -62,15 +62,9 @@ public static class RowParallel
         return whole;
     }
 
-    /// <summary>body with torch on one thread and autograd on or off; its temporaries are freed, and what it returns
-    /// belongs to the caller, who disposes it.</summary>
-    private static Tensor OnThread(Func<Tensor> body, bool grad)
-    {
-        if (get_num_threads() != 1) set_num_threads(1);
-        using var scope = NewDisposeScope();
-        using var mode = grad ? enable_grad() : no_grad();
-        return body().DetachFromDisposeScope();
-    }
+    /// <summary>body with torch on one thread and autograd on or off (<see cref="CpuParallel.OnSectionThread"/>); what it
+    /// returns belongs to the caller, who disposes it.</summary>
+    private static Tensor OnThread(Func<Tensor> body, bool grad) => CpuParallel.OnSectionThread(body, grad);
 
     /// <summary>What a range keeps between the passes: its inputs (the leaves of its own graph) and its output.</summary>
     private sealed record RangeGraph(int Start, int Length, Tensor[] Inputs, Tensor Output);

@@ -50,6 +50,43 @@ public class MaceThreadingTests
         }
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float64, 1e-12)]
+    [InlineData(ScalarType.Float32, 2e-5)]
+    public void BatchSplitByStructureGivesTheOneThreadResults(ScalarType dtype, double tolerance)
+    {
+        var potential = MaceTiming.CreatePotential(new MaceOptions { Device = "cpu", DType = dtype });
+        Structure[] structures = [.. Enumerable.Range(0, 5).Select(k => TestSystems.RattledSilicon(1, 20 + k))];
+        Assert.NotNull(MDEngine.ML.Graphs.GraphPotential.ThreadParts(structures.Select(s => s.Count).ToArray(), 2));
+        var one = Evaluate(potential, structures, 1);
+        var two = Evaluate(potential, structures, 2); // after a first evaluation: one part per thread
+        var again = Evaluate(potential, structures, 2);
+        for (int b = 0; b < structures.Length; b++)
+        {
+            Assert.Equal(one[b].Energy, two[b].Energy, tolerance * Math.Max(1, Math.Abs(one[b].Energy)));
+            Assert.Equal(two[b].Energy, again[b].Energy);
+            double forceScale = Math.Max(1, one[b].Forces!.Max(f => f.Length));
+            for (int i = 0; i < structures[b].Count; i++)
+                Assert.True((one[b].Forces![i] - two[b].Forces![i]).Length <= tolerance * forceScale, $"structure {b} atom {i}");
+            var ds = one[b].Stress!.Value - two[b].Stress!.Value;
+            Assert.True(ds.ToArray().Max(Math.Abs) <= tolerance * Math.Max(1e-3, one[b].Stress!.Value.ToArray().Max(Math.Abs)));
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { 8, 8, 8, 8 }, 2, "0:2 2:2")]
+    [InlineData(new[] { 8, 8, 8, 8, 8 }, 2, "0:3 3:2")]
+    [InlineData(new[] { 8, 8, 8 }, 4, "0:1 1:1 2:1")]
+    [InlineData(new[] { 64, 8, 8, 8, 8, 8, 8, 8, 8 }, 2, "0:1 1:8")]
+    [InlineData(new[] { 64, 8, 8 }, 2, "none")]      // one structure outweighs the rest: the kernels split it
+    [InlineData(new[] { 64 }, 2, "none")]
+    [InlineData(new[] { 8, 8 }, 1, "none")]
+    public void BatchPartsAreContiguousAndBalanced(int[] atoms, int threads, string expected)
+    {
+        var parts = MDEngine.ML.Graphs.GraphPotential.ThreadParts(atoms, threads);
+        Assert.Equal(expected, parts is null ? "none" : string.Join(" ", parts.Select(p => $"{p.First}:{p.Count}")));
+    }
+
     [Fact]
     public void RowParallelReversePassIsTorchs()
     {
