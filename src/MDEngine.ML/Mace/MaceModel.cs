@@ -219,8 +219,11 @@ public sealed class MaceModel : EdgeEnergyModel
     {
         long nodes = elements.shape[0];
         StageClock.Mark("graph");
-        var lengths = vectors.norm(1, keepdim: true);
-        var sh = SphericalHarmonics.Compute(vectors, Config.MaxEll);
+        // Lengths and harmonics are per edge: split by rows over the threads, forward and reverse.
+        var geometry = RowParallel.Apply("spherical harmonics, radial basis",
+            (rows, _, _) => cat([rows[0].norm(1, keepdim: true), SphericalHarmonics.Compute(rows[0], Config.MaxEll)], 1), [vectors]);
+        var lengths = geometry.narrow(1, 0, 1);
+        var sh = geometry.narrow(1, 1, geometry.shape[1] - 1);
         // An edge and its reverse have the same length: the radial embedding and networks are evaluated once per
         // pair when the graph pairs its edges (not when intermediates are recorded, which are per edge).
         bool paired = graph.PairRepresentatives is not null && record is null;
@@ -234,7 +237,7 @@ public sealed class MaceModel : EdgeEnergyModel
             var receivers = paired ? graph.Receiver.index_select(0, graph.PairRepresentatives!) : graph.Receiver;
             radial = _radial.Forward(_agnesi.Forward(radialLengths, nodeZ!.index_select(0, senders), nodeZ!.index_select(0, receivers)), radialLengths);
         }
-        else radial = _radial.Forward(radialLengths);
+        else radial = RowParallel.Apply("spherical harmonics, radial basis", (rows, _, _) => _radial.Forward(rows[0]), [radialLengths]);
         StageClock.Mark("spherical harmonics, radial basis");
         var features = _nodeEmbedding.Value.index_select(0, elements);
         if (record is not null) { record["node_embedding"] = features; record["spherical_harmonics"] = sh; record["radial_embedding"] = radial; }
