@@ -10,6 +10,7 @@ namespace MDEngine.ML.E3nn;
 public sealed class RadialBasis
 {
     private readonly Tensor _frequencies;
+    private readonly double[] _frequencyValues;
     private readonly double _prefactor, _rMax;
     private readonly int _p;
 
@@ -18,6 +19,7 @@ public sealed class RadialBasis
     public RadialBasis(double[] frequencies, double prefactor, double rMax, int p, TensorOptions options)
     {
         _frequencies = options.Make(frequencies, 1, frequencies.Length);
+        _frequencyValues = [.. frequencies];
         _prefactor = prefactor; _rMax = rMax; _p = p; Count = frequencies.Length;
     }
 
@@ -36,6 +38,26 @@ public sealed class RadialBasis
         return bessel * Envelope(lengths);
     }
 
+    /// <summary>The basis as a <see cref="Kernels.RowFunction"/> of the length, [E, 1] → [E, Count]: the same formula
+    /// evaluated per edge with its derivative, for the CPU's first-order evaluation.</summary>
+    internal Kernels.RowFunction Rows() => _rows ??= new BesselEnvelopeRows(this);
+
+    private Kernels.RowFunction? _rows;
+
+    private sealed class BesselEnvelopeRows(RadialBasis basis) : Kernels.RowFunction
+    {
+        public override int Inputs => 1;
+        public override int Outputs => basis.Count;
+
+        public override void Evaluate(ReadOnlySpan<double> length, Span<Kernels.Dual3> output)
+        {
+            var r = Kernels.Dual3.Variable(length[0], 0);
+            var envelope = PolynomialEnvelope(r / basis._rMax, basis._p);
+            for (int n = 0; n < output.Length; n++)
+                output[n] = basis._prefactor * Kernels.Dual3.Sin(basis._frequencyValues[n] * r) / r * envelope;
+        }
+    }
+
     public Tensor Envelope(Tensor lengths) => PolynomialEnvelope(lengths / _rMax, _p);
 
     /// <summary>u(x) of the polynomial envelope, x = r/r_c (a tensor of ratios, any shape), zero from x = 1 on.</summary>
@@ -45,5 +67,14 @@ public sealed class RadialBasis
         var xp = x.pow(power);
         var u = 1.0 - (p + 1) * (p + 2) / 2 * xp + p * (p + 2) * xp * x - p * (p + 1) / 2 * xp * x * x;
         return u * (x < 1.0).to(x.dtype);
+    }
+
+    /// <summary>u(x) as above on one ratio with its derivative.</summary>
+    private static Kernels.Dual3 PolynomialEnvelope(Kernels.Dual3 x, int power)
+    {
+        if (x.V >= 1.0) return Kernels.Dual3.Constant(0);
+        double p = power;
+        var xp = Kernels.Dual3.Pow(x, power);
+        return 1.0 - (p + 1) * (p + 2) / 2 * xp + p * (p + 2) * xp * x - p * (p + 1) / 2 * xp * x * x;
     }
 }

@@ -36,6 +36,7 @@ public sealed class MaceModel : EdgeEnergyModel
     private readonly IReadOnlyDictionary<string, Tensor>? _parameters;
     private readonly Tensor _atomicEnergies;   // [elements]
     private readonly RadialBasis _radial;
+    private readonly SphericalHarmonicsRows _harmonicsRows;
     private readonly AgnesiTransform? _agnesi;
     private readonly ZblRepulsion? _zbl;
     private readonly Tensor _atomicNumbers;    // [elements] Z of each species index (int64)
@@ -112,6 +113,7 @@ public sealed class MaceModel : EdgeEnergyModel
         _atomicEnergies = options.Make(config.AtomicEnergies.AsSpan(Head * elements, elements).ToArray(), elements);
 
         _radial = RadialEmbedding(weights, options);
+        _harmonicsRows = new SphericalHarmonicsRows(Math.Min(config.MaxEll, SphericalHarmonics.MaxPolynomialL));
         _agnesi = config.DistanceTransform == "Agnesi" ? new AgnesiTransform(weights, "radial_embedding.distance_transform.", options) : null;
         _zbl = config.PairRepulsion ? new ZblRepulsion(weights, "pair_repulsion_fn.", options) : null;
         _atomicNumbers = options.Indices(config.AtomicNumbers);
@@ -219,11 +221,14 @@ public sealed class MaceModel : EdgeEnergyModel
     {
         long nodes = elements.shape[0];
         StageClock.Mark("graph");
-        // Lengths and harmonics are per edge: split by rows over the threads, forward and reverse.
-        var geometry = RowParallel.Apply("spherical harmonics, radial basis",
-            (rows, _, _) => cat([rows[0].norm(1, keepdim: true), SphericalHarmonics.Compute(rows[0], Config.MaxEll)], 1), [vectors]);
-        var lengths = geometry.narrow(1, 0, 1);
-        var sh = geometry.narrow(1, 1, geometry.shape[1] - 1);
+        // Evaluating on the CPU, the harmonics and the radial basis are row functions: one pass per edge for each, forward
+        // and reverse, split over the threads, instead of a torch operation per term of their formulas.
+        bool rowKernels = _parameters is null && record is null && vectors.device_type == TorchSharp.DeviceType.CPU
+            && vectors.dtype is ScalarType.Float32 or ScalarType.Float64;
+        var lengths = vectors.norm(1, keepdim: true);
+        var sh = rowKernels && Config.MaxEll <= SphericalHarmonics.MaxPolynomialL
+            ? _harmonicsRows.Apply(vectors)
+            : SphericalHarmonics.Compute(vectors, Config.MaxEll);
         // An edge and its reverse have the same length: the radial embedding and networks are evaluated once per
         // pair when the graph pairs its edges (not when intermediates are recorded, which are per edge).
         bool paired = graph.PairRepresentatives is not null && record is null;
@@ -237,7 +242,7 @@ public sealed class MaceModel : EdgeEnergyModel
             var receivers = paired ? graph.Receiver.index_select(0, graph.PairRepresentatives!) : graph.Receiver;
             radial = _radial.Forward(_agnesi.Forward(radialLengths, nodeZ!.index_select(0, senders), nodeZ!.index_select(0, receivers)), radialLengths);
         }
-        else radial = RowParallel.Apply("spherical harmonics, radial basis", (rows, _, _) => _radial.Forward(rows[0]), [radialLengths]);
+        else radial = rowKernels ? _radial.Rows().Apply(radialLengths) : _radial.Forward(radialLengths);
         StageClock.Mark("spherical harmonics, radial basis");
         var features = _nodeEmbedding.Value.index_select(0, elements);
         if (record is not null) { record["node_embedding"] = features; record["spherical_harmonics"] = sh; record["radial_embedding"] = radial; }

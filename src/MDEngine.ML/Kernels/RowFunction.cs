@@ -1,0 +1,101 @@
+using System.Numerics;
+using static TorchSharp.torch;
+
+namespace MDEngine.ML.Kernels;
+
+/// <summary>
+/// A smooth function applied row by row, R^In → R^Out (a per-edge feature of the edge vector or length), with its
+/// Jacobian: what <see cref="RowFunctionNode"/> needs to run it and its reverse pass on the CPU without one torch
+/// operation per term of its formula.
+/// </summary>
+internal abstract class RowFunction
+{
+    public abstract int Inputs { get; }
+    public abstract int Outputs { get; }
+
+    /// <summary>The outputs of one row (double precision), each with its gradient with respect to the row's inputs
+    /// (<see cref="Dual3"/>: up to three inputs).</summary>
+    public abstract void Evaluate(ReadOnlySpan<double> input, Span<Dual3> output);
+
+    /// <summary>x [R, Inputs] → [R, Outputs] as an autograd node (first order: evaluation, not training), the rows split
+    /// over the threads.</summary>
+    public Tensor Apply(Tensor x) => RowFunctionNode.apply(x, this);
+}
+
+/// <summary>The autograd node of a <see cref="RowFunction"/>: y_r = f(x_r); ∂L/∂x_r = J(x_r)ᵀ ∂L/∂y_r, the Jacobian
+/// evaluated again in the reverse pass rather than stored.</summary>
+internal sealed class RowFunctionNode : autograd.SingleTensorFunction<RowFunctionNode>
+{
+    public override string Name => "RowFunction";
+
+    /// <summary>Below this many rows a thread would cost more in waking than it saves.</summary>
+    private const int MinimumRowsPerThread = 256;
+
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var x = ((Tensor)vars[0]).contiguous(); var f = (RowFunction)vars[1];
+        if (x.dim() != 2 || x.shape[1] != f.Inputs) throw new ArgumentException($"[rows, {f.Inputs}] expected, got [{string.Join(", ", x.shape)}]");
+        ctx.save_for_backward([x]);
+        ctx.save_data("function", f);
+        var y = empty(x.shape[0], f.Outputs, dtype: x.dtype);
+        Run(x, y, null, f);
+        return y;
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var x = ctx.get_saved_variables()[0]; var f = (RowFunction)ctx.get_data("function");
+        var gx = empty_like(x);
+        Run(x, gx, gradOutput.contiguous(), f);
+        return [gx, null!];
+    }
+
+    /// <summary>Forward (gy null): y = f(x); reverse: y ← Jᵀ gy, per row.</summary>
+    private static unsafe void Run(Tensor x, Tensor y, Tensor? gy, RowFunction f)
+    {
+        int rows = (int)x.shape[0];
+        int threads = Math.Clamp(rows / MinimumRowsPerThread, 1, CpuParallel.Threads);
+        switch (x.dtype)
+        {
+            case ScalarType.Float32:
+            {
+                nint px = (nint)TensorMemory.Pointer<float>(x), py = (nint)TensorMemory.Pointer<float>(y), pg = gy is null ? 0 : (nint)TensorMemory.Pointer<float>(gy);
+                CpuParallel.ForRanges(rows, threads, (first, end) => Rows((float*)px, (float*)py, (float*)pg, first, end, f));
+                break;
+            }
+            case ScalarType.Float64:
+            {
+                nint px = (nint)TensorMemory.Pointer<double>(x), py = (nint)TensorMemory.Pointer<double>(y), pg = gy is null ? 0 : (nint)TensorMemory.Pointer<double>(gy);
+                CpuParallel.ForRanges(rows, threads, (first, end) => Rows((double*)px, (double*)py, (double*)pg, first, end, f));
+                break;
+            }
+            default: throw new ArgumentException($"row functions run on float32 and float64, not {x.dtype}");
+        }
+    }
+
+    private static unsafe void Rows<T>(T* x, T* y, T* gy, int first, int end, RowFunction f) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int inputs = f.Inputs, outputs = f.Outputs;
+        Span<double> input = stackalloc double[inputs];
+        Span<Dual3> output = outputs <= 64 ? stackalloc Dual3[outputs] : new Dual3[outputs];
+        for (long r = first; r < end; r++)
+        {
+            for (int i = 0; i < inputs; i++) input[i] = double.CreateTruncating(x[r * inputs + i]);
+            f.Evaluate(input, output);
+            if (gy == null)
+            {
+                for (int o = 0; o < outputs; o++) y[r * outputs + o] = T.CreateTruncating(output[o].V);
+                continue;
+            }
+            double gX = 0, gY = 0, gZ = 0;
+            for (int o = 0; o < outputs; o++)
+            {
+                double g = double.CreateTruncating(gy[r * outputs + o]);
+                gX += g * output[o].X; gY += g * output[o].Y; gZ += g * output[o].Z;
+            }
+            y[r * inputs] = T.CreateTruncating(gX);
+            if (inputs > 1) y[r * inputs + 1] = T.CreateTruncating(gY);
+            if (inputs > 2) y[r * inputs + 2] = T.CreateTruncating(gZ);
+        }
+    }
+}
