@@ -9,8 +9,8 @@ namespace MDEngine.ML.Graphs;
 /// potentials). It computes atomic energies; forces and stress follow from one reverse pass through the edge vectors
 /// v_e = r_receiver − r_sender_image, assembled on the device: with g_e = ∂E/∂v_e,
 /// F_receiver −= g_e and F_sender += g_e; a homogeneous strain maps every v_e to v_e(1+ε) (positions and cell strained
-/// alike), so ∂E/∂ε_ab = Σ_e v_ea g_eb over the structure's edges. Only [N, 3] forces and [B, 3, 3] strain derivatives
-/// cross to the host, never the [E, 3] edge gradients.
+/// alike), so ∂E/∂ε_ab = Σ_e v_ea g_eb over the structure's edges. On a GPU only [N, 3] forces and [B, 3, 3] strain
+/// derivatives cross to the host, never the [E, 3] edge gradients; on the CPU the sums run on the host's arrays.
 /// </summary>
 public abstract class EdgeEnergyModel : GraphModel
 {
@@ -31,6 +31,14 @@ public abstract class EdgeEnergyModel : GraphModel
             };
         var g = autograd.grad([energies.sum()], [batch.Vectors])[0];
         StageClock.Mark("reverse: other");
+        var (f, w) = g.device_type == DeviceType.CPU ? SumsOnHost(g, batch.Graph, forces, strain, DType) : SumsOnDevice(g, batch, forces, strain);
+        StageClock.Mark("forces, virial");
+        return new GraphOutput { NodeEnergies = energies.detach(), Forces = f, StrainDerivative = w };
+    }
+
+    /// <summary>Forces and strain derivatives from the edge gradients g [E, 3] as scatter-adds on the device.</summary>
+    private (Tensor? Forces, Tensor? Strain) SumsOnDevice(Tensor g, GraphBatch batch, bool forces, bool strain)
+    {
         Tensor? f = null, w = null;
         if (forces)
             f = zeros([batch.NodeCount, 3], DType, Device)
@@ -41,7 +49,34 @@ public abstract class EdgeEnergyModel : GraphModel
             var outer = (batch.Vectors.detach().unsqueeze(2) * g.unsqueeze(1)).view(batch.EdgeCount, 9);
             w = zeros([batch.StructureCount, 9], DType, Device).index_add_(0, batch.EdgeStructure, outer, 1.0).view(batch.StructureCount, 3, 3);
         }
-        StageClock.Mark("forces, virial");
-        return new GraphOutput { NodeEnergies = energies.detach(), Forces = f, StrainDerivative = w };
+        return (f, w);
+    }
+
+    /// <summary>The same sums for CPU tensors, in one pass over the host's edges in float64 (in the scatter-adds' order):
+    /// three scatter-adds over a few thousand rows cost far more in torch than the additions.</summary>
+    private static (Tensor? Forces, Tensor? Strain) SumsOnHost(Tensor g, AtomGraph graph, bool forces, bool strain, ScalarType dtype)
+    {
+        var ge = g.to(ScalarType.Float64).contiguous().data<double>().ToArray();
+        Tensor? f = null, w = null;
+        if (forces)
+        {
+            var sum = new double[3 * graph.NodeCount];
+            for (int e = 0; e < graph.EdgeCount; e++)
+                for (int a = 0; a < 3; a++) sum[3 * graph.Sender[e] + a] += ge[3 * e + a];
+            for (int e = 0; e < graph.EdgeCount; e++)
+                for (int a = 0; a < 3; a++) sum[3 * graph.Receiver[e] + a] -= ge[3 * e + a];
+            f = tensor(sum, [graph.NodeCount, 3], ScalarType.Float64).to(dtype);
+        }
+        if (strain)
+        {
+            var sum = new double[9 * graph.StructureCount];
+            var v = graph.Vectors;
+            for (int b = 0; b < graph.StructureCount; b++)
+                for (int e = graph.EdgeOffsets[b]; e < graph.EdgeOffsets[b + 1]; e++)
+                    for (int a = 0; a < 3; a++)
+                        for (int c = 0; c < 3; c++) sum[9 * b + 3 * a + c] += v[3 * e + a] * ge[3 * e + c];
+            w = tensor(sum, [graph.StructureCount, 3, 3], ScalarType.Float64).to(dtype);
+        }
+        return (f, w);
     }
 }
