@@ -46,15 +46,34 @@ public sealed class RadialBasis
 
     private sealed class BesselEnvelopeRows(RadialBasis basis) : Kernels.RowFunction
     {
+        /// <summary>The standard basis's frequencies n·ω₁: sin(nω₁r) and cos(nω₁r) then follow from those of ω₁r by the
+        /// angle-addition recurrence (error growing as n·ε) instead of a sine and cosine per function.</summary>
+        private readonly bool _harmonic = basis._frequencyValues.Select((f, n) => Math.Abs(f - (n + 1) * basis._frequencyValues[0]) <= 1e-14 * Math.Abs(f)).All(b => b);
+
         public override int Inputs => 1;
         public override int Outputs => basis.Count;
 
         public override void Evaluate(ReadOnlySpan<double> length, Span<Kernels.Dual3> output)
         {
-            var r = Kernels.Dual3.Variable(length[0], 0);
+            double r0 = length[0];
+            var r = Kernels.Dual3.Variable(r0, 0);
             var envelope = PolynomialEnvelope(r / basis._rMax, basis._p);
+            var scale = Kernels.Dual3.Constant(basis._prefactor) / r * envelope;
+            if (!_harmonic)
+            {
+                for (int n = 0; n < output.Length; n++)
+                    output[n] = basis._prefactor * Kernels.Dual3.Sin(basis._frequencyValues[n] * r) / r * envelope;
+                return;
+            }
+            // d/dr sin(nω₁r) = nω₁ cos(nω₁r).
+            double w1 = basis._frequencyValues[0];
+            var (s1, c1) = Math.SinCos(w1 * r0);
+            double s = s1, c = c1;
             for (int n = 0; n < output.Length; n++)
-                output[n] = basis._prefactor * Kernels.Dual3.Sin(basis._frequencyValues[n] * r) / r * envelope;
+            {
+                output[n] = Kernels.Dual3.FromValueAndDerivative(s, (n + 1) * w1 * c) * scale;
+                (s, c) = (s * c1 + c * s1, c * c1 - s * s1);
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
 
 namespace MDEngine.ML.Kernels;
@@ -87,15 +88,9 @@ internal sealed class RowFunctionNode : autograd.SingleTensorFunction<RowFunctio
                 for (int o = 0; o < outputs; o++) y[r * outputs + o] = T.CreateTruncating(output[o].V);
                 continue;
             }
-            double gX = 0, gY = 0, gZ = 0;
-            for (int o = 0; o < outputs; o++)
-            {
-                double g = double.CreateTruncating(gy[r * outputs + o]);
-                gX += g * output[o].X; gY += g * output[o].Y; gZ += g * output[o].Z;
-            }
-            y[r * inputs] = T.CreateTruncating(gX);
-            if (inputs > 1) y[r * inputs + 1] = T.CreateTruncating(gY);
-            if (inputs > 2) y[r * inputs + 2] = T.CreateTruncating(gZ);
+            var sum = Vector256<double>.Zero; // lanes 1–3: Σ_o g_o ∂y_o/∂x_i
+            for (int o = 0; o < outputs; o++) sum = output[o].AddScaledGradient(sum, double.CreateTruncating(gy[r * outputs + o]));
+            for (int i = 0; i < inputs; i++) y[r * inputs + i] = T.CreateTruncating(sum.GetElement(1 + i));
         }
     }
 }
