@@ -23,8 +23,8 @@ public sealed class ChannelsLastLinear
     private sealed record Term(int InRow, int OutRow, int Dim, Tensor[] Weights, bool FirstOfOutput)
     {
         /// <summary>Per element, the CPU kernels of the weight and its transpose (null off the CPU).</summary>
-        public Kernels.DenseLayerFunction.Weights?[] Kernels { get; } =
-            Weights.Select(w => w.device_type == TorchSharp.DeviceType.CPU ? MDEngine.ML.Kernels.DenseLayerFunction.For(w) : null).ToArray();
+        public Kernels.DenseLayerKernels.Weights?[] Kernels { get; } =
+            Weights.Select(w => w.device_type == TorchSharp.DeviceType.CPU ? MDEngine.ML.Kernels.DenseLayerKernels.For(w) : null).ToArray();
     }
 
     private readonly Term[] _terms;
@@ -109,7 +109,7 @@ public sealed class ChannelsLastLinear
             for (int m = 0; m < t.Dim; m++)
             {
                 if (t.Kernels[element] is { } kernel && x.device_type == TorchSharp.DeviceType.CPU)
-                    Kernels.DenseLayerFunction.MultiplyRows(kernel.Forward, x, (t.InRow + m) * (long)InputMul, InputRows * (long)InputMul,
+                    Kernels.DenseLayerKernels.MultiplyRows(kernel.Forward, x, (t.InRow + m) * (long)InputMul, InputRows * (long)InputMul,
                         y, (t.OutRow + m) * (long)OutputMul, OutputRows * (long)OutputMul, (int)n, add: !t.FirstOfOutput);
                 else y.select(1, t.OutRow + m).addmm_(x.select(1, t.InRow + m), t.Weights[element], beta: t.FirstOfOutput ? 0 : 1);
             }
@@ -125,7 +125,7 @@ public sealed class ChannelsLastLinear
             {
                 int row = t.InRow + m;
                 if (t.Kernels[element] is { } kernel && gy.device_type == TorchSharp.DeviceType.CPU)
-                    Kernels.DenseLayerFunction.MultiplyRows(kernel.Transposed, gy, (t.OutRow + m) * (long)OutputMul, OutputRows * (long)OutputMul,
+                    Kernels.DenseLayerKernels.MultiplyRows(kernel.Transposed, gy, (t.OutRow + m) * (long)OutputMul, OutputRows * (long)OutputMul,
                         gx, row * (long)InputMul, InputRows * (long)InputMul, (int)gy.shape[0], add: written[row]);
                 else gx.select(1, row).addmm_(gy.select(1, t.OutRow + m), t.Weights[element].t(), beta: written[row] ? 1 : 0);
                 written[row] = true;

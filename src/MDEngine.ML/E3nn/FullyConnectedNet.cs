@@ -12,10 +12,7 @@ public sealed class FullyConnectedNet
     public const double SiluSecondMomentNormalization = 1.6791767923989418;
 
     private readonly LayerWeight[] _weights;
-    private readonly Kernels.DenseLayerFunction.Weights?[] _kernels; // constant CPU weights: the blocked matrix product
-
-    /// <summary>Below this many rows the layers run as plain torch operations.</summary>
-    private const int RowParallelMinimumRows = 64;
+    private readonly Kernels.DenseLayerKernels.Weights?[] _kernels; // constant CPU weights: the blocked matrix product
 
     public int InputSize { get; }
     public int OutputSize { get; }
@@ -32,28 +29,19 @@ public sealed class FullyConnectedNet
             double scale = 1.0 / Math.Sqrt(l.In);
             return new LayerWeight(l.Data, w => w.view(l.In, l.Out) * scale, options);
         }).ToArray();
-        _kernels = _weights.Select(w => !w.Trainable && w.Value.device_type == TorchSharp.DeviceType.CPU ? Kernels.DenseLayerFunction.For(w.Value) : null).ToArray();
+        _kernels = _weights.Select(w => !w.Trainable && w.Value.device_type == TorchSharp.DeviceType.CPU ? Kernels.DenseLayerKernels.For(w.Value) : null).ToArray();
         InputSize = layers[0].In;
         OutputSize = layers[^1].Out;
     }
 
     public Tensor Forward(Tensor x)
     {
-        int last = _weights.Length - 1;
-        if (_weights.Any(w => w.Trainable)) return Layers(x, 0, _weights.Length);
-        // Inference: the rows (edges) are independent, so the hidden layers are split over the threads by rows. The last
-        // layer, the widest (1,280 outputs per pair for MACE-MP-0-medium), is one product over all rows whose kernel
-        // splits the rows itself, writing the output once in place instead of gathering per-thread pieces of it.
-        var hidden = last == 0 ? x : Kernels.RowParallel.Apply("radial networks", (rows, _, _) => Layers(rows[0], 0, last), [x], RowParallelMinimumRows);
-        return Layers(hidden, last, _weights.Length);
-    }
-
-    /// <summary>Layers [first, end) on x, each but the network's last followed by the activation.</summary>
-    private Tensor Layers(Tensor x, int first, int end)
-    {
-        for (int k = first; k < end; k++)
+        // Inference on the CPU: the whole network is one node whose kernels split the rows (edge pairs) over the threads.
+        if (x.device_type == TorchSharp.DeviceType.CPU && _kernels.All(k => k is not null))
+            return Kernels.FullyConnectedNetFunction.apply(x, _kernels.Select(k => k!).ToArray(), SiluSecondMomentNormalization, "radial networks");
+        for (int k = 0; k < _weights.Length; k++)
         {
-            x = _kernels[k] is { } kernel ? Kernels.DenseLayerFunction.apply(x, kernel, "radial networks") : x.matmul(_weights[k].Value);
+            x = x.matmul(_weights[k].Value);
             if (k < _weights.Length - 1) x = NormalizedSilu(x);
         }
         return x;
