@@ -101,35 +101,64 @@ public sealed class ChannelsLastLinear
         return ChannelsLastLinearFunction.apply(x, this, groups!);
     }
 
-    /// <summary>y = x·W row by row, for the nodes of one element (all nodes when the weights are shared).</summary>
+    /// <summary>Fewer nodes a thread would cost more in waking the thread than its share of the products saves.</summary>
+    private const int MinimumNodesPerThread = 16;
+
+    /// <summary>The matrix product kernels serve these tensors (CPU, float32 or float64).</summary>
+    private bool KernelsServe(Tensor t, int element) => t.device_type == TorchSharp.DeviceType.CPU && _terms.All(term => term.Kernels[element] is not null);
+
+    /// <summary>Splits the nodes [0, n) over the threads (one range outside a parallel section's work).</summary>
+    private static void ForNodeRanges(long n, Action<int, int> range) =>
+        Kernels.CpuParallel.ForRanges((int)n, Math.Clamp((int)(n / MinimumNodesPerThread), 1, Kernels.CpuParallel.Threads), range);
+
+    /// <summary>y = x·W row by row, for the nodes of one element (all nodes when the weights are shared); the nodes
+    /// split over the threads.</summary>
     private void Rows(Tensor x, Tensor y, int element)
     {
-        long n = x.shape[0];
-        foreach (var t in _terms)
-            for (int m = 0; m < t.Dim; m++)
+        long n = x.shape[0], ldx = InputRows * (long)InputMul, ldy = OutputRows * (long)OutputMul;
+        if (KernelsServe(x, element))
+            ForNodeRanges(n, (first, end) =>
             {
-                if (t.Kernels[element] is { } kernel && x.device_type == TorchSharp.DeviceType.CPU)
-                    Kernels.DenseLayerKernels.MultiplyRows(kernel.Forward, x, (t.InRow + m) * (long)InputMul, InputRows * (long)InputMul,
-                        y, (t.OutRow + m) * (long)OutputMul, OutputRows * (long)OutputMul, (int)n, add: !t.FirstOfOutput);
-                else y.select(1, t.OutRow + m).addmm_(x.select(1, t.InRow + m), t.Weights[element], beta: t.FirstOfOutput ? 0 : 1);
-            }
+                foreach (var t in _terms)
+                    for (int m = 0; m < t.Dim; m++)
+                        Kernels.DenseLayerKernels.MultiplyRows(t.Kernels[element]!.Forward, x, first * ldx + (t.InRow + m) * (long)InputMul, ldx,
+                            y, first * ldy + (t.OutRow + m) * (long)OutputMul, ldy, end - first, add: !t.FirstOfOutput);
+            });
+        else
+            foreach (var t in _terms)
+                for (int m = 0; m < t.Dim; m++)
+                    y.select(1, t.OutRow + m).addmm_(x.select(1, t.InRow + m), t.Weights[element], beta: t.FirstOfOutput ? 0 : 1);
         foreach (int r in _zeroOutputRows) y.select(1, r).zero_();
     }
 
     /// <summary>gx = gy·Wᵀ row by row (the transpose of <see cref="Rows"/>).</summary>
     private void RowsTransposed(Tensor gy, Tensor gx, int element)
     {
-        var written = new bool[InputRows];
-        foreach (var t in _terms)
-            for (int m = 0; m < t.Dim; m++)
+        long n = gy.shape[0], ldx = InputRows * (long)InputMul, ldy = OutputRows * (long)OutputMul;
+        if (KernelsServe(gy, element))
+            ForNodeRanges(n, (first, end) =>
             {
-                int row = t.InRow + m;
-                if (t.Kernels[element] is { } kernel && gy.device_type == TorchSharp.DeviceType.CPU)
-                    Kernels.DenseLayerKernels.MultiplyRows(kernel.Transposed, gy, (t.OutRow + m) * (long)OutputMul, OutputRows * (long)OutputMul,
-                        gx, row * (long)InputMul, InputRows * (long)InputMul, (int)gy.shape[0], add: written[row]);
-                else gx.select(1, row).addmm_(gy.select(1, t.OutRow + m), t.Weights[element].t(), beta: written[row] ? 1 : 0);
-                written[row] = true;
-            }
+                var written = new bool[InputRows];
+                foreach (var t in _terms)
+                    for (int m = 0; m < t.Dim; m++)
+                    {
+                        int row = t.InRow + m;
+                        Kernels.DenseLayerKernels.MultiplyRows(t.Kernels[element]!.Transposed, gy, first * ldy + (t.OutRow + m) * (long)OutputMul, ldy,
+                            gx, first * ldx + row * (long)InputMul, ldx, end - first, add: written[row]);
+                        written[row] = true;
+                    }
+            });
+        else
+        {
+            var written = new bool[InputRows];
+            foreach (var t in _terms)
+                for (int m = 0; m < t.Dim; m++)
+                {
+                    int row = t.InRow + m;
+                    gx.select(1, row).addmm_(gy.select(1, t.OutRow + m), t.Weights[element].t(), beta: written[row] ? 1 : 0);
+                    written[row] = true;
+                }
+        }
         for (int r = 0; r < InputRows; r++) if (!_inputUsed[r]) gx.select(1, r).zero_();
     }
 

@@ -78,13 +78,9 @@ internal sealed class AgnosticInteraction : IInteractionBlock
     {
         var layers = ChannelsLastLayersOf();
         var groups = input.Groups;
-        // The up-projection and the self-connection are one small matrix product per component row: below a few hundred
-        // nodes splitting them costs more (a graph per range, a second thread woken) than it saves.
-        const int minimumRows = 256;
-        var selfConnection = layers.SelfConnection is { } self
-            ? RowParallel.Apply("product", (rows, start, length) => self.Forward(rows[0], groups.Range(start, length)), [input.Features], minimumRows)
-            : null;
-        var up = RowParallel.Apply("linear up", (rows, _, _) => layers.LinearUp.Forward(rows[0]), [input.Features], minimumRows);
+        // The up-projection and the self-connection split their nodes over the threads themselves.
+        var selfConnection = layers.SelfConnection?.Forward(input.Features, groups);
+        var up = layers.LinearUp.Forward(input.Features);
         StageClock.Mark("linear up");
         var tpWeights = RadialWeights(input);
         StageClock.Mark("radial networks");
