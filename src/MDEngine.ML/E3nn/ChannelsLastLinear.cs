@@ -31,6 +31,7 @@ public sealed class ChannelsLastLinear
     private readonly bool[] _inputUsed;   // per input row: some term reads it (the others get a zero gradient)
     private readonly int[] _zeroOutputRows; // rows of output entries nothing reaches
     private readonly int _elements;
+    private readonly long _multiplyAddsPerNode; // Σ over the terms of Dim·mul_in·mul_out
 
     public int InputRows { get; }
     public int OutputRows { get; }
@@ -76,6 +77,7 @@ public sealed class ChannelsLastLinear
             }
         }
         _terms = terms.ToArray();
+        _multiplyAddsPerNode = _terms.Sum(t => (long)t.Dim * t.Weights[0].shape[0] * t.Weights[0].shape[1]);
         _inputUsed = new bool[InputRows];
         foreach (var t in _terms) for (int m = 0; m < t.Dim; m++) _inputUsed[t.InRow + m] = true;
         _zeroOutputRows = Enumerable.Range(0, irrepsOut.Count).Where(o => paths[o].Weight is null)
@@ -101,15 +103,16 @@ public sealed class ChannelsLastLinear
         return ChannelsLastLinearFunction.apply(x, this, groups!);
     }
 
-    /// <summary>Fewer nodes a thread would cost more in waking the thread than its share of the products saves.</summary>
-    private const int MinimumNodesPerThread = 16;
+    /// <summary>Less work a thread (multiply-adds; some 20 µs) would cost more in waking the thread than it saves.</summary>
+    private const long MinimumMultiplyAddsPerThread = 1 << 20;
+
 
     /// <summary>The matrix product kernels serve these tensors (CPU, float32 or float64).</summary>
     private bool KernelsServe(Tensor t, int element) => t.device_type == TorchSharp.DeviceType.CPU && _terms.All(term => term.Kernels[element] is not null);
 
     /// <summary>Splits the nodes [0, n) over the threads (one range outside a parallel section's work).</summary>
-    private static void ForNodeRanges(long n, Action<int, int> range) =>
-        Kernels.CpuParallel.ForRanges((int)n, Math.Clamp((int)(n / MinimumNodesPerThread), 1, Kernels.CpuParallel.Threads), range);
+    private void ForNodeRanges(long n, Action<int, int> range) =>
+        Kernels.CpuParallel.ForRanges((int)n, (int)Math.Clamp(n * _multiplyAddsPerNode / MinimumMultiplyAddsPerThread, 1, Kernels.CpuParallel.Threads), range);
 
     /// <summary>y = x·W row by row, for the nodes of one element (all nodes when the weights are shared); the nodes
     /// split over the threads.</summary>
