@@ -33,6 +33,9 @@ public sealed class ChannelsLastLinear
     private readonly int _elements;
     private readonly long _multiplyAddsPerNode; // Σ over the terms of Dim·mul_in·mul_out
 
+    /// <summary>The stage its reverse pass is charged to by <see cref="StageClock"/> ("reverse: " + this).</summary>
+    public string Stage { get; init; } = "product";
+
     public int InputRows { get; }
     public int OutputRows { get; }
     public int InputMul { get; }
@@ -86,8 +89,8 @@ public sealed class ChannelsLastLinear
 
     /// <summary>The layer of an <see cref="E3Linear"/>, its input laid out as <paramref name="channelsLastIn"/>
     /// (default: its own input irreps).</summary>
-    public static ChannelsLastLinear From(E3Linear linear, Irreps? channelsLastIn = null, double scale = 1.0) =>
-        new(channelsLastIn ?? linear.IrrepsIn, linear.IrrepsIn, linear.IrrepsOut, linear.PathWeights, scale);
+    public static ChannelsLastLinear From(E3Linear linear, Irreps? channelsLastIn = null, double scale = 1.0, string stage = "product") =>
+        new(channelsLastIn ?? linear.IrrepsIn, linear.IrrepsIn, linear.IrrepsOut, linear.PathWeights, scale) { Stage = stage };
 
     /// <summary>The element-dependent channel mix of a <see cref="ScalarTensorProduct"/>.</summary>
     public static ChannelsLastLinear From(ScalarTensorProduct product) =>
@@ -222,8 +225,10 @@ public sealed class ChannelsLastLinear
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
         {
             var (layer, groups) = (State)ctx.get_data("state");
+            StageClock.Mark("reverse: other");
             var gx = empty(gradOutput.shape[0], layer.InputRows, layer.InputMul, dtype: gradOutput.dtype, device: gradOutput.device);
             using (var scope = NewDisposeScope()) layer.ByElement(gradOutput.contiguous(), gx, groups, layer.RowsTransposed);
+            StageClock.Mark($"reverse: {layer.Stage}");
             return [gx, null!, null!];
         }
     }

@@ -64,7 +64,7 @@ internal sealed class AgnosticInteraction : IInteractionBlock
     private ChannelsLastLayers? _channelsLast;
 
     private ChannelsLastLayers ChannelsLastLayersOf() => _channelsLast ??= new ChannelsLastLayers(
-        ChannelsLastLinear.From(LinearUp),
+        ChannelsLastLinear.From(LinearUp, stage: "linear up"),
         ChannelsLastLinear.From(Linear, Convolution.IrrepsOut, DensityNet is null ? 1.0 / AvgNumNeighbors : 1.0),
         SelfConnection is { } self ? ChannelsLastLinear.From(self) : null,
         MessageMix is { } mix ? ChannelsLastLinear.From(mix) : null);
@@ -86,14 +86,12 @@ internal sealed class AgnosticInteraction : IInteractionBlock
         StageClock.Mark("radial networks");
         var messages = Convolution.ConvolveKernelLayout(up, input.Sh, tpWeights, input.Graph, input.Paired);
         StageClock.Mark("convolution");
+        // The mixing layers split their nodes over the threads themselves.
         var normaliser = Normaliser(input);
-        Tensor Mix(Tensor[] rows, int start, int length)
-        {
-            var mixed = layers.Linear.Forward(rows[0]);
-            if (normaliser is not null) mixed = mixed / rows[1].unsqueeze(2);
-            return layers.MessageMix is { } mix ? mix.Forward(mixed, groups.Range(start, length)) : mixed;
-        }
-        messages = RowParallel.Apply("product", Mix, normaliser is null ? [messages] : [messages, normaliser]);
+        var mixed = layers.Linear.Forward(messages);
+        if (normaliser is not null) mixed = mixed / normaliser.unsqueeze(2);
+        messages = layers.MessageMix is { } mix ? mix.Forward(mixed, groups) : mixed;
+        StageClock.Mark("product");
         return (messages, selfConnection);
     }
 

@@ -29,7 +29,7 @@ public sealed class MaceModel : EdgeEnergyModel
         public required E3Linear First;
         public E3Linear? Second;
         private ChannelsLastLinear? _channelsLast;
-        public ChannelsLastLinear FirstChannelsLast => _channelsLast ??= ChannelsLastLinear.From(First);
+        public ChannelsLastLinear FirstChannelsLast => _channelsLast ??= ChannelsLastLinear.From(First, stage: "readout");
     }
 
     private readonly LayerWeight _nodeEmbedding; // [elements, channels]
@@ -322,13 +322,9 @@ public sealed class MaceModel : EdgeEnergyModel
             var product = _products[i];
             var contraction = (SparseSymmetricContraction)product.Contractions[0];
             var linear = product.LinearChannelsLast;
-            Tensor Product(Tensor[] rows, int start, int length)
-            {
-                var basis = contraction.ForwardChannelsLastRows(rows[0], productGroups.Range(start, length));
-                var mixed = linear.Forward(basis);
-                return rows.Length == 1 ? mixed : mixed + rows[1];
-            }
-            features = RowParallel.Apply("product", Product, selfConnection is null ? [messages] : [messages, selfConnection]);
+            // The contraction and the linear layer split their nodes over the threads themselves.
+            var mixed = linear.Forward(contraction.ForwardChannelsLastRows(messages, productGroups));
+            features = selfConnection is null ? mixed : mixed + selfConnection;
             StageClock.Mark("product");
             if (_readouts[i] is not { } readoutBlock) continue;
             var readout = ReadoutHead(readoutBlock, readoutBlock.FirstChannelsLast.Forward(features).view(nodes, -1));

@@ -38,6 +38,7 @@ internal sealed class SymmetricContractionFunction : autograd.SingleTensorFuncti
     public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var x = ctx.get_saved_variables()[0]; var kernel = ctx.get_data("kernel"); var elements = (int[])ctx.get_data("elements");
+        StageClock.Mark("reverse: other");
         var gy = gradOutput.contiguous();
         var gx = empty_like(x);
         int threads = Kernels.CpuParallel.Threads;
@@ -51,6 +52,7 @@ internal sealed class SymmetricContractionFunction : autograd.SingleTensorFuncti
                 break;
             default: throw new ArgumentException("no contraction kernel for this dtype");
         }
+        StageClock.Mark("reverse: product");
         return [gx, null!, null!];
     }
 }
