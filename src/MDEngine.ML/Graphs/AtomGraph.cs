@@ -112,14 +112,27 @@ public sealed class AtomGraph
     /// </summary>
     public long[]? ReverseEdges()
     {
-        var index = new Dictionary<(long, long, int, int, int), long>(EdgeCount);
-        for (int e = 0; e < EdgeCount; e++)
-            index[(Sender[e], Receiver[e], SenderShift[3 * e], SenderShift[3 * e + 1], SenderShift[3 * e + 2])] = e;
+        // The reverse of j → i is among the edges received by j: group the edges by receiver (a counting sort) and scan
+        // that group, some tens of edges, instead of hashing every edge's five-part key.
+        var start = new int[NodeCount + 1];
+        foreach (long r in Receiver) start[r + 1]++;
+        for (int n = 0; n < NodeCount; n++) start[n + 1] += start[n];
+        var byReceiver = new int[EdgeCount];
+        var next = start[..^1];
+        for (int e = 0; e < EdgeCount; e++) byReceiver[next[Receiver[e]]++] = e;
         var reverse = new long[EdgeCount];
         for (int e = 0; e < EdgeCount; e++)
         {
-            if (!index.TryGetValue((Receiver[e], Sender[e], -SenderShift[3 * e], -SenderShift[3 * e + 1], -SenderShift[3 * e + 2]), out long r)) return null;
-            reverse[e] = r;
+            long i = Receiver[e], j = Sender[e];
+            int sx = -SenderShift[3 * e], sy = -SenderShift[3 * e + 1], sz = -SenderShift[3 * e + 2];
+            int found = -1;
+            for (int k = start[j]; k < start[j + 1]; k++)
+            {
+                int f = byReceiver[k];
+                if (Sender[f] == i && SenderShift[3 * f] == sx && SenderShift[3 * f + 1] == sy && SenderShift[3 * f + 2] == sz) { found = f; break; }
+            }
+            if (found < 0) return null;
+            reverse[e] = found;
         }
         return reverse;
     }

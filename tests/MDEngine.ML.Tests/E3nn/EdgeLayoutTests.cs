@@ -34,6 +34,20 @@ public class EdgeLayoutTests
     }
 
     [Fact]
+    public void AnEdgeWithoutItsReverseLeavesNoReverseTable()
+    {
+        // 0 → 1 and 1 → 0 with opposite images, then 0 → 1 with an image whose reverse is missing.
+        static AtomGraph Graph(int[] shifts, long[] sender, long[] receiver) => new()
+        {
+            Species = [0, 0], AtomicNumbers = [14, 14], NodeStructure = [0, 0], Positions = new double[6],
+            Sender = sender, Receiver = receiver, SenderShift = shifts, Vectors = new double[3 * sender.Length],
+            Cells = new double[9], FullyPeriodic = [true], AtomOffsets = [0, 2], EdgeOffsets = [0, sender.Length],
+        };
+        Assert.Equal([1L, 0L], Graph([1, 0, 0, -1, 0, 0], [0, 1], [1, 0]).ReverseEdges());
+        Assert.Null(Graph([1, 0, 0, -1, 0, 0, 0, 1, 0], [0, 1, 0], [1, 0, 1]).ReverseEdges());
+    }
+
+    [Fact]
     public void AGraphWithoutReverseEdgesFallsBackToTorchGather()
     {
         var layout = new EdgeLayout(2, [0L], [1L], null, CPU);
