@@ -38,6 +38,11 @@ public abstract class GraphModel
     /// <see cref="Kernels.CpuParallel.OwnThreads"/> (torch's own operations on one thread).</summary>
     public virtual bool ParallelisesCpuItself => false;
 
+    /// <summary>True when independent graphs may be evaluated on several threads at once (an evaluation writes no state
+    /// of the model): on the CPU, <see cref="GraphPotential"/> then gives each thread its own part of a batch of several
+    /// structures, torch on one thread per part.</summary>
+    public virtual bool EvaluatesGraphsConcurrently => ParallelisesCpuItself;
+
     /// <summary>Evaluates a batch: node energies always, forces and ∂E/∂ε when <paramref name="what"/> asks.</summary>
     public abstract GraphOutput Evaluate(GraphBatch batch, Quantities what);
 }

@@ -11,9 +11,9 @@ namespace MDEngine.ML.Graphs;
 /// Any <see cref="GraphModel"/> as an interatomic potential: checks that the model covers the batch's elements,
 /// builds one graph for the whole batch, calls the model once, and brings back per structure the energy (the sum of
 /// its atoms' energies), forces and the stress σ = sym(∂E/∂ε) / V (ASE's sign), the stress only for structures
-/// the batch allows it for. A single structure is a batch of one. On the CPU, a model that splits its own work over
-/// the threads (<see cref="GraphModel.ParallelisesCpuItself"/>) gets a batch of several structures as one part per
-/// thread instead, each part a graph of its own evaluated on its own thread.
+/// the batch allows it for. A single structure is a batch of one. On the CPU, a model that may evaluate graphs
+/// concurrently (<see cref="GraphModel.EvaluatesGraphsConcurrently"/>) gets a batch of several structures as one part
+/// per thread instead, each part a graph of its own evaluated on its own thread.
 /// </summary>
 public class GraphPotential : Potential
 {
@@ -53,8 +53,10 @@ public class GraphPotential : Potential
 
         using var scope = NewDisposeScope();
         using var gradMode = needGradient ? enable_grad() : no_grad();
-        using var threads = Model.ParallelisesCpuItself && Device.type == DeviceType.CPU ? Kernels.CpuParallel.OwnThreads() : null;
-        var parts = threads is null || !_evaluated || StageClock.Recording ? null : ThreadParts(structures.Select(s => s.Count).ToArray(), Kernels.CpuParallel.Threads);
+        bool cpu = Device.type == DeviceType.CPU;
+        var parts = !cpu || !Model.EvaluatesGraphsConcurrently || !_evaluated || StageClock.Recording ? null
+            : ThreadParts(structures.Select(s => s.Count).ToArray(), Kernels.CpuParallel.Threads);
+        using var threads = cpu && (Model.ParallelisesCpuItself || parts is not null) ? Kernels.CpuParallel.OwnThreads() : null;
         if (parts is null) Evaluate(batch, structures, neighbors, 0, structures.Length, what, needGradient);
         else Kernels.CpuParallel.For(parts.Length, k => Kernels.CpuParallel.OnSectionThread(() =>
         {
