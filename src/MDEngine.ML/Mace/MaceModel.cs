@@ -268,7 +268,7 @@ public sealed class MaceModel : EdgeEnergyModel
             {
                 var channelsFirst = ToChannels(rows[0], block.Target);                   // [n, channels, Σ(2l+1)]
                 if (record is not null) record[$"interactions.{i}"] = channelsFirst;
-                var rangeGroups = length == nodes ? productGroups : ElementGroups.From(productGroups.Elements[start..(start + length)], rows[1].device);
+                var rangeGroups = productGroups.Range(start, length);
                 var channelsLast = channelsFirst.transpose(1, 2).contiguous();
                 var basis = product.Contractions.Length == 1
                     ? Contract(product.Contractions[0], channelsFirst, channelsLast, rows[1], rangeGroups)

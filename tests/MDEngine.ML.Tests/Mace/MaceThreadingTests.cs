@@ -17,18 +17,6 @@ namespace MDEngine.ML.Tests.Mace;
 [Collection("torch threads")] // changes the process-wide thread count
 public class MaceThreadingTests
 {
-    private static PotentialResult[] Evaluate(Potential potential, IReadOnlyList<Structure> structures, int threads)
-    {
-        int before = get_num_threads();
-        set_num_threads(threads);
-        try
-        {
-            var lists = structures.Select(s => NeighborListBuilder.Build(s, potential.Cutoff, potential.NeedsFullNeighborList)).ToArray();
-            return potential.ComputeBatch(structures, lists, Quantities.All);
-        }
-        finally { set_num_threads(before); }
-    }
-
     [Theory]
     [InlineData(ScalarType.Float64, 1e-12)]
     [InlineData(ScalarType.Float32, 2e-5)]
@@ -36,21 +24,7 @@ public class MaceThreadingTests
     {
         var potential = MaceTiming.CreatePotential(new MaceOptions { Device = "cpu", DType = dtype });
         Structure[] structures = [TestSystems.RattledSilicon(2, 5), TestSystems.RattledSilicon(1, 6), TestSystems.RattledSilicon(1, 7)];
-        AssertSameResults(Evaluate(potential, structures, 1), Evaluate(potential, structures, 2), structures, tolerance);
-    }
-
-    /// <summary>Energies, forces and stresses of every structure agree to <paramref name="tolerance"/> (relative).</summary>
-    private static void AssertSameResults(PotentialResult[] one, PotentialResult[] two, Structure[] structures, double tolerance)
-    {
-        for (int b = 0; b < structures.Length; b++)
-        {
-            Assert.Equal(one[b].Energy, two[b].Energy, tolerance * Math.Max(1, Math.Abs(one[b].Energy)));
-            double forceScale = Math.Max(1, one[b].Forces!.Max(f => f.Length));
-            for (int i = 0; i < structures[b].Count; i++)
-                Assert.True((one[b].Forces![i] - two[b].Forces![i]).Length <= tolerance * forceScale, $"structure {b} atom {i}");
-            var ds = one[b].Stress!.Value - two[b].Stress!.Value;
-            Assert.True(ds.ToArray().Max(Math.Abs) <= tolerance * Math.Max(1e-3, one[b].Stress!.Value.ToArray().Max(Math.Abs)));
-        }
+        ThreadCounts.AssertSameResults(ThreadCounts.Evaluate(potential, structures, 1), ThreadCounts.Evaluate(potential, structures, 2), structures, tolerance);
     }
 
     [Theory]
@@ -61,10 +35,10 @@ public class MaceThreadingTests
         var potential = MaceTiming.CreatePotential(new MaceOptions { Device = "cpu", DType = dtype });
         Structure[] structures = [.. Enumerable.Range(0, 5).Select(k => TestSystems.RattledSilicon(1, 20 + k))];
         Assert.NotNull(MDEngine.ML.Graphs.GraphPotential.ThreadParts(structures.Select(s => s.Count).ToArray(), 2));
-        var one = Evaluate(potential, structures, 1);
-        var two = Evaluate(potential, structures, 2); // after a first evaluation: one part per thread
-        var again = Evaluate(potential, structures, 2);
-        AssertSameResults(one, two, structures, tolerance);
+        var one = ThreadCounts.Evaluate(potential, structures, 1);
+        var two = ThreadCounts.Evaluate(potential, structures, 2); // after a first evaluation: one part per thread
+        var again = ThreadCounts.Evaluate(potential, structures, 2);
+        ThreadCounts.AssertSameResults(one, two, structures, tolerance);
         for (int b = 0; b < structures.Length; b++) Assert.Equal(two[b].Energy, again[b].Energy);
     }
 
