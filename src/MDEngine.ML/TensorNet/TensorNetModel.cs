@@ -17,7 +17,7 @@ public sealed class TensorNetModel : EdgeEnergyModel
     /// <summary>Weights are constants and an evaluation writes nothing of the model, so batches may split by structure
     /// over the threads. Measured on 64 cells of 8 atoms, two threads: float32 0.63–0.78 s split against 0.87–1.01 s
     /// with torch's own threads (1.22–1.50 s on one); float64 1.79–2.32 s split against 1.22–1.50 s, no faster than one
-    /// thread — so float32 only.</summary>
+    /// thread (fresh pages of its larger tensors zeroed on both threads at once) — so float32 only.</summary>
     public override bool EvaluatesGraphsConcurrently => DType == ScalarType.Float32;
 
     private readonly SmoothBesselBasis _basis;
