@@ -12,7 +12,8 @@ public sealed class FullyConnectedNet
     public const double SiluSecondMomentNormalization = 1.6791767923989418;
 
     private readonly LayerWeight[] _weights;
-    private readonly Kernels.DenseLayerKernels.Weights?[] _kernels; // constant CPU weights: the blocked matrix product
+    /// <summary>Every layer's blocked matrix product kernels, when all weights are constants on the CPU; else null.</summary>
+    private readonly Kernels.DenseLayerKernels.Weights[]? _kernels;
 
     public int InputSize { get; }
     public int OutputSize { get; }
@@ -29,7 +30,8 @@ public sealed class FullyConnectedNet
             double scale = 1.0 / Math.Sqrt(l.In);
             return new LayerWeight(l.Data, w => w.view(l.In, l.Out) * scale, options);
         }).ToArray();
-        _kernels = _weights.Select(w => !w.Trainable && w.Value.device_type == TorchSharp.DeviceType.CPU ? Kernels.DenseLayerKernels.For(w.Value) : null).ToArray();
+        var kernels = _weights.Select(w => !w.Trainable && w.Value.device_type == TorchSharp.DeviceType.CPU ? Kernels.DenseLayerKernels.For(w.Value) : null).ToArray();
+        _kernels = kernels.All(k => k is not null) ? kernels.Select(k => k!).ToArray() : null;
         InputSize = layers[0].In;
         OutputSize = layers[^1].Out;
     }
@@ -37,8 +39,8 @@ public sealed class FullyConnectedNet
     public Tensor Forward(Tensor x)
     {
         // Inference on the CPU: the whole network is one node whose kernels split the rows (edge pairs) over the threads.
-        if (x.device_type == TorchSharp.DeviceType.CPU && _kernels.All(k => k is not null))
-            return Kernels.FullyConnectedNetFunction.apply(x, _kernels.Select(k => k!).ToArray(), SiluSecondMomentNormalization, "radial networks");
+        if (x.device_type == TorchSharp.DeviceType.CPU && _kernels is not null)
+            return Kernels.FullyConnectedNetFunction.apply(x, _kernels, SiluSecondMomentNormalization, "radial networks");
         for (int k = 0; k < _weights.Length; k++)
         {
             x = x.matmul(_weights[k].Value);
