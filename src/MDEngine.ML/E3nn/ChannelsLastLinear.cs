@@ -106,16 +106,25 @@ public sealed class ChannelsLastLinear
         return ChannelsLastLinearFunction.apply(x, this, groups!);
     }
 
-    /// <summary>Less work a thread (multiply-adds; some 20 µs) would cost more in waking the thread than it saves.</summary>
-    private const long MinimumMultiplyAddsPerThread = 1 << 20;
+    /// <summary>Less work a thread (multiply-adds; some 5 µs) would cost more in handing it to the other thread than it
+    /// saves.</summary>
+    private const long MinimumMultiplyAddsPerThread = 1 << 18;
+
+    /// <summary>Less work a chunk of nodes would make the blocked product's per-call costs count.</summary>
+    private const long MinimumMultiplyAddsPerChunk = 1 << 17;
 
 
     /// <summary>The matrix product kernels serve these tensors (CPU, float32 or float64).</summary>
     private bool KernelsServe(Tensor t, int element) => t.device_type == TorchSharp.DeviceType.CPU && _terms.All(term => term.Kernels[element] is not null);
 
-    /// <summary>Splits the nodes [0, n) over the threads (one range outside a parallel section's work).</summary>
-    private void ForNodeRanges(long n, Action<int, int> range) =>
-        Kernels.CpuParallel.ForRanges((int)n, (int)Math.Clamp(n * _multiplyAddsPerNode / MinimumMultiplyAddsPerThread, 1, Kernels.CpuParallel.Threads), range);
+    /// <summary>Splits the nodes [0, n) over the threads in chunks they claim as they go (one range outside a parallel
+    /// section's work).</summary>
+    private void ForNodeRanges(long n, Action<int, int> range)
+    {
+        int threads = (int)Math.Clamp(n * _multiplyAddsPerNode / MinimumMultiplyAddsPerThread, 1, Kernels.CpuParallel.Threads);
+        int minimumChunk = (int)Math.Max(1, MinimumMultiplyAddsPerChunk / Math.Max(1, _multiplyAddsPerNode));
+        Kernels.CpuParallel.ForChunks((int)n, threads, Kernels.CpuParallel.ChunkSize((int)n, threads, minimumChunk), range);
+    }
 
     /// <summary>y = x·W row by row, for the nodes of one element (all nodes when the weights are shared); the nodes
     /// split over the threads.</summary>

@@ -7,7 +7,7 @@ namespace MDEngine.ML.Kernels;
 /// <summary>
 /// e3nn's FullyConnectedNet on the CPU with constant weights as one autograd node (first order: evaluation, not
 /// training): x ← c·silu(x·W_k) for the hidden layers, then x·W_last. The rows (edge pairs) are split over the threads
-/// once for the whole network, forward and reverse; each layer is a <see cref="MatrixProductKernel{T}"/> product, the
+/// once for the whole network, forward and reverse, in chunks the threads claim as they go; each layer is a <see cref="MatrixProductKernel{T}"/> product, the
 /// activation a vectorised pass over the product's rows while they are in cache. The hidden pre-activations are kept
 /// for the reverse pass: ∂L/∂z = c·∂L/∂a ⊙ silu'(z), silu'(z) = σ(z)(1 + z(1 − σ(z))), ∂L/∂x = ∂L/∂z·Wᵀ.
 /// </summary>
@@ -55,13 +55,14 @@ internal sealed class FullyConnectedNetFunction : autograd.SingleTensorFunction<
     private static unsafe void Run(Tensor input, Tensor[] hidden, Tensor output, Tensor? reverse, DenseLayerKernels.Weights[] layers, double c)
     {
         int rows = (int)input.shape[0], threads = Math.Clamp(rows / MinimumRowsPerThread, 1, CpuParallel.Threads);
+        int chunk = CpuParallel.ChunkSize(rows, threads, MinimumRowsPerThread);
         switch (input.dtype)
         {
             case ScalarType.Float32:
             {
                 var net = new Network<float>(layers, hidden.Select(h => (nint)TensorMemory.Pointer<float>(h)).ToArray(), (float)c);
                 nint pIn = (nint)TensorMemory.Pointer<float>(input), pOut = (nint)TensorMemory.Pointer<float>(output);
-                CpuParallel.ForRanges(rows, threads, (first, end) =>
+                CpuParallel.ForChunks(rows, threads, chunk, (first, end) =>
                 {
                     if (reverse is null) net.Forward((float*)pIn, (float*)pOut, first, end - first);
                     else net.Backward((float*)pIn, (float*)pOut, first, end - first);
@@ -72,7 +73,7 @@ internal sealed class FullyConnectedNetFunction : autograd.SingleTensorFunction<
             {
                 var net = new Network<double>(layers, hidden.Select(h => (nint)TensorMemory.Pointer<double>(h)).ToArray(), c);
                 nint pIn = (nint)TensorMemory.Pointer<double>(input), pOut = (nint)TensorMemory.Pointer<double>(output);
-                CpuParallel.ForRanges(rows, threads, (first, end) =>
+                CpuParallel.ForChunks(rows, threads, chunk, (first, end) =>
                 {
                     if (reverse is null) net.Forward((double*)pIn, (double*)pOut, first, end - first);
                     else net.Backward((double*)pIn, (double*)pOut, first, end - first);

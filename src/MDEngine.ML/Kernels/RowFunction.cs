@@ -56,18 +56,19 @@ internal sealed class RowFunctionNode : autograd.SingleTensorFunction<RowFunctio
     {
         int rows = (int)x.shape[0];
         int threads = Math.Clamp(rows / MinimumRowsPerThread, 1, CpuParallel.Threads);
+        int chunk = CpuParallel.ChunkSize(rows, threads, 64);
         switch (x.dtype)
         {
             case ScalarType.Float32:
             {
                 nint px = (nint)TensorMemory.Pointer<float>(x), py = (nint)TensorMemory.Pointer<float>(y), pg = gy is null ? 0 : (nint)TensorMemory.Pointer<float>(gy);
-                CpuParallel.ForRanges(rows, threads, (first, end) => Rows((float*)px, (float*)py, (float*)pg, first, end, f));
+                CpuParallel.ForChunks(rows, threads, chunk, (first, end) => Rows((float*)px, (float*)py, (float*)pg, first, end, f));
                 break;
             }
             case ScalarType.Float64:
             {
                 nint px = (nint)TensorMemory.Pointer<double>(x), py = (nint)TensorMemory.Pointer<double>(y), pg = gy is null ? 0 : (nint)TensorMemory.Pointer<double>(gy);
-                CpuParallel.ForRanges(rows, threads, (first, end) => Rows((double*)px, (double*)py, (double*)pg, first, end, f));
+                CpuParallel.ForChunks(rows, threads, chunk, (first, end) => Rows((double*)px, (double*)py, (double*)pg, first, end, f));
                 break;
             }
             default: throw new ArgumentException($"row functions run on float32 and float64, not {x.dtype}");

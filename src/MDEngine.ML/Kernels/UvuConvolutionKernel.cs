@@ -87,18 +87,19 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
     /// w [E, paths, U], or with <paramref name="pairedWeights"/> [pairs, paths, U], one row per edge and its reverse
     /// (<see cref="EdgeLayout.EdgePair"/>).
     /// </summary>
+    /// <remarks>Each receiver's row is its own sum: the receivers go in chunks the threads claim as they go.</remarks>
     public void Forward(T* x, T* sh, T* w, T* y, EdgeLayout graph, int threads, bool pairedWeights = false)
     {
-        var ranges = graph.ReceiverRanges(threads);
         var weightRow = pairedWeights ? graph.EdgePair ?? throw new ArgumentException("the graph has no edge pairs") : null;
         nint px = (nint)x, psh = (nint)sh, pw = (nint)w, py = (nint)y;
-        CpuParallel.For(ranges.Length, k => ForwardRange((T*)px, (T*)psh, (T*)pw, (T*)py, graph, weightRow, ranges[k].Start, ranges[k].End));
+        int nodes = (int)graph.Nodes;
+        CpuParallel.ForChunks(nodes, threads, CpuParallel.ChunkSize(nodes, threads), () => new ReceiverScratch(this, graph),
+            (scratch, first, end) => ForwardRange(scratch, (T*)px, (T*)psh, (T*)pw, (T*)py, graph, weightRow, first, end));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
-    private void ForwardRange(T* x, T* sh, T* w, T* y, EdgeLayout graph, int[]? weightRow, int first, int end)
+    private void ForwardRange(ReceiverScratch scratch, T* x, T* sh, T* w, T* y, EdgeLayout graph, int[]? weightRow, int first, int end)
     {
-        using var scratch = new ReceiverScratch(this, graph);
         for (int r = first; r < end; r++)
         {
             int degree = scratch.Prepare(r, x, null, sh, w, graph, weightRow);
@@ -261,14 +262,23 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         {
             nint px = (nint)x, psh = (nint)sh, pw = (nint)w, pgy = (nint)gy, pgsh = (nint)gsh;
             CpuParallel.For(ranges.Length, k => BackwardRange((T*)px, (T*)psh, (T*)pw, (T*)pgy, (T*)buffers[k], (T*)pgsh, gwRows, graph, weightRow, ranges[k].Start, ranges[k].End));
-            gwRows.AddSideRows();
-            for (int k = 1; k < ranges.Length; k++) Sum(gx, (T*)buffers[k], gx, nodeSize);
+            gwRows.AddSideRows(threads);
+            // The other ranges' sender gradients into gx, in range order (the same sum whatever the timing).
+            nint pgx = (nint)gx;
+            CpuParallel.ForChunks((int)((nodeSize + SumBlock - 1) / SumBlock), threads, 1, (first, end) =>
+            {
+                long start = first * SumBlock, length = Math.Min(nodeSize, end * SumBlock) - start;
+                for (int k = 1; k < buffers.Length; k++) Sum((T*)pgx + start, (T*)buffers[k] + start, (T*)pgx + start, length);
+            });
         }
         finally
         {
             for (int k = 1; k < buffers.Length; k++) NativeMemory.Free((void*)buffers[k]);
         }
     }
+
+    /// <summary>Elements of gx a thread sums at a time (a multiple of every vector width).</summary>
+    private const long SumBlock = 1 << 13;
 
     private static void Sum(T* a, T* b, T* target, long count)
     {
@@ -325,11 +335,22 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         /// <summary>The row edge e's weight gradient goes to, and whether to add to it (else store).</summary>
         public T* Target(int e, out bool add) { add = _add[e]; return (T*)_target[e]; }
 
-        public void AddSideRows()
+        /// <summary>Adds each side row to its pair's row, split over the threads (every pair is a different row; in a
+        /// small periodic cell most pairs cross between the threads' receivers, some MB of rows).</summary>
+        public void AddSideRows(int threads)
         {
-            foreach (var (pair, side) in _sideRows)
-                Sum(_gw + pair * _rowSize, _side + side * _rowSize, _gw + pair * _rowSize, _rowSize);
+            int count = _sideRows.Length;
+            CpuParallel.ForChunks(count, threads, CpuParallel.ChunkSize(count, threads, MinimumSideRowsPerChunk), (first, end) =>
+            {
+                for (int k = first; k < end; k++)
+                {
+                    var (pair, side) = _sideRows[k];
+                    Sum(_gw + pair * _rowSize, _side + side * _rowSize, _gw + pair * _rowSize, _rowSize);
+                }
+            });
         }
+
+        private const int MinimumSideRowsPerChunk = 16;
 
         public void Dispose() { if (_side != null) NativeMemory.Free(_side); }
     }

@@ -58,6 +58,7 @@ internal sealed class WorkerTeam
         private readonly SemaphoreSlim _wake = new(0);
         private Action<int>? _job;
         private int _pending; // 1 from Start until the job has run
+        private int _sleeping; // 1 while the worker waits on _wake (or is about to)
         private Exception? _error;
 
         public Worker(int index)
@@ -69,8 +70,10 @@ internal sealed class WorkerTeam
         public void Start(Action<int> body)
         {
             _job = body; _error = null;
-            Volatile.Write(ref _pending, 1);
-            _wake.Release(); // wakes the worker if it sleeps; a spinning worker finds _pending set first
+            Interlocked.Exchange(ref _pending, 1);
+            // Wakes the worker only if it went to sleep (a spinning one finds _pending set): a release per section would
+            // pile up in the semaphore, and the worker would then spin through that many sleeps, a core busy for nothing.
+            if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();
         }
 
         public Exception? Join()
@@ -89,7 +92,13 @@ internal sealed class WorkerTeam
                 while (Volatile.Read(ref _pending) == 0)
                 {
                     if (Stopwatch.GetTimestamp() < deadline) Thread.SpinWait(20);
-                    else { _wake.Wait(); deadline = Stopwatch.GetTimestamp() + SpinTicks; }
+                    else
+                    {
+                        Interlocked.Exchange(ref _sleeping, 1);
+                        if (Volatile.Read(ref _pending) == 0) _wake.Wait(); // Start sees _sleeping and releases
+                        else if (Interlocked.Exchange(ref _sleeping, 0) == 0) _wake.Wait(); // Start took the flag: take its release
+                        deadline = Stopwatch.GetTimestamp() + SpinTicks;
+                    }
                 }
                 try { _job!(_index); }
                 catch (Exception e) { _error = e; }

@@ -97,28 +97,30 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
     private delegate void PairStep(Scratch scratch, int a, int b, int block, int c0);
 
     /// <summary>Runs step for every channel block and every pair of nodes of one element, the pair's features of the
-    /// block loaded into the thread's scratch; threads take contiguous ranges of nodes.</summary>
+    /// block loaded into the thread's scratch. The (block, pair) items go block by block, in chunks the threads claim
+    /// as they go: both threads work through the same block's coefficients, which stay in each one's L2.</summary>
     private void ForEachPair(T* x, int[] elements, int threads, PairStep step)
     {
         nint px = (nint)x;
-        Kernels.CpuParallel.ForRanges(elements.Length, threads, (first, end) =>
+        var pairs = PairsOfOneElement(elements);
+        int items = _blocks * pairs.Count;
+        Kernels.CpuParallel.ForChunks(items, threads, Kernels.CpuParallel.ChunkSize(items, threads), () => new Scratch(this), (scratch, first, end) =>
         {
-            var pairs = PairsOfOneElement(elements, first, end);
-            using var scratch = new Scratch(this);
-            for (int block = 0; block < _blocks; block++)
-                foreach (var (a, b) in pairs)
-                {
-                    int c0 = block * _width;
-                    scratch.LoadFeatures((T*)px, a, b, c0);
-                    step(scratch, a, b, block, c0);
-                }
+            for (int i = first; i < end; i++)
+            {
+                int block = i / pairs.Count, c0 = block * _width;
+                var (a, b) = pairs[i % pairs.Count];
+                scratch.LoadFeatures((T*)px, a, b, c0);
+                step(scratch, a, b, block, c0);
+            }
         });
     }
 
-    /// <summary>The nodes of [first, end) in pairs of the same element (a node left alone is paired with itself).</summary>
-    private static List<(int A, int B)> PairsOfOneElement(int[] elements, int first, int end)
+    /// <summary>The nodes in pairs of the same element (a node left alone is paired with itself). A node's outputs do
+    /// not depend on its partner.</summary>
+    private static List<(int A, int B)> PairsOfOneElement(int[] elements)
     {
-        var order = Enumerable.Range(first, end - first).OrderBy(n => elements[n]).ToArray(); // stable: nodes in order within an element
+        var order = Enumerable.Range(0, elements.Length).OrderBy(n => elements[n]).ToArray(); // stable: nodes in order within an element
         var pairs = new List<(int, int)>((order.Length + 1) / 2);
         for (int i = 0; i < order.Length;)
         {
