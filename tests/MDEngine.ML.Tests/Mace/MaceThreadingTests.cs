@@ -27,6 +27,25 @@ public class MaceThreadingTests
         ThreadCounts.AssertSameResults(ThreadCounts.Evaluate(potential, structures, 1), ThreadCounts.Evaluate(potential, structures, 2), structures, tolerance);
     }
 
+    /// <summary>The threads claim chunks of work in whatever order their timing gives, but every chunk's sums are its
+    /// own: evaluations at two threads repeat to the last bit.</summary>
+    [Theory]
+    [InlineData(ScalarType.Float64)]
+    [InlineData(ScalarType.Float32)]
+    public void TwoThreadsRepeatExactly(ScalarType dtype)
+    {
+        var potential = MaceTiming.CreatePotential(new MaceOptions { Device = "cpu", DType = dtype });
+        Structure[] structures = [TestSystems.RattledSilicon(2, 5)];
+        var first = ThreadCounts.Evaluate(potential, structures, 2);
+        for (int repeat = 0; repeat < 3; repeat++)
+        {
+            var again = ThreadCounts.Evaluate(potential, structures, 2);
+            Assert.Equal(first[0].Energy, again[0].Energy);
+            Assert.Equal(first[0].Forces, again[0].Forces);
+            Assert.Equal(first[0].Stress, again[0].Stress);
+        }
+    }
+
     [Theory]
     [InlineData(ScalarType.Float64, 1e-12)]
     [InlineData(ScalarType.Float32, 2e-5)]
