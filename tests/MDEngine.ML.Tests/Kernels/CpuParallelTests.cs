@@ -60,14 +60,20 @@ public class CpuParallelTests
         // processor time while it waits.
         for (int round = 0; round < 5000; round++) CpuParallel.For(2, _ => Thread.SpinWait(50));
         Thread.Sleep(50); // past the workers' spinning
+        // The quietest of a few windows: the runtime's own background work (tiered compilation of the methods just
+        // run hot, the collector) comes and goes, where a worker that spins on keeps a whole core busy (1.0) in each.
+        double busy = Enumerable.Range(0, 4).Min(_ => CoresBusyOver(TimeSpan.FromMilliseconds(250)));
+        Assert.True(busy < 0.5, $"the process kept {busy:F2} cores busy while idle");
+    }
+
+    private static double CoresBusyOver(TimeSpan window)
+    {
         var process = Process.GetCurrentProcess();
         var before = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        Thread.Sleep(400);
+        Thread.Sleep(window);
         process.Refresh();
-        double busy = (process.TotalProcessorTime - before).TotalSeconds / clock.Elapsed.TotalSeconds;
-        // A worker that spins on keeps a whole core busy (1.0).
-        Assert.True(busy < 0.5, $"the process kept {busy:F2} cores busy while idle");
+        return (process.TotalProcessorTime - before).TotalSeconds / clock.Elapsed.TotalSeconds;
     }
 
     private sealed class State : IDisposable
