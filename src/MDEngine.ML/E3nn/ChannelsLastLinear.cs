@@ -123,7 +123,7 @@ public sealed class ChannelsLastLinear
     {
         int threads = (int)Math.Clamp(n * _multiplyAddsPerNode / MinimumMultiplyAddsPerThread, 1, Kernels.CpuParallel.Threads);
         int minimumChunk = (int)Math.Max(1, MinimumMultiplyAddsPerChunk / Math.Max(1, _multiplyAddsPerNode));
-        Kernels.CpuParallel.ForChunks((int)n, threads, Kernels.CpuParallel.ChunkSize((int)n, threads, minimumChunk), range);
+        Kernels.CpuParallel.ForChunks((int)n, threads, minimumChunk, range);
     }
 
     /// <summary>y = x·W row by row, for the nodes of one element (all nodes when the weights are shared); the nodes

@@ -91,32 +91,39 @@ public static class CpuParallel
     }
 
     /// <summary>
-    /// Runs range(start, end) over [0, items) in chunks of <paramref name="chunkSize"/> consecutive items, which up to
-    /// <paramref name="threads"/> threads claim in order, each taking the next unclaimed chunk when it has finished its
-    /// last (OpenMP's dynamic schedule). A thread that runs slower — its core shared with other work, its caches colder,
-    /// its items heavier — takes fewer chunks and the threads finish together, where fixed halves leave the faster one
-    /// waiting: on a shared two-core host the halves of a MACE kernel differ by 5–20% from call to call.
-    /// The chunks are the same whichever thread runs them, so results do not depend on the timing as long as a chunk's
-    /// work depends on its own items alone (no per-thread sums).
+    /// Runs range(start, end) over [0, items) in chunks of consecutive items that up to <paramref name="threads"/>
+    /// threads claim in order, each taking the next chunk when it has finished its last (OpenMP's guided schedule).
+    /// A thread that runs slower — its core shared with other work, its caches colder, its items heavier — takes fewer
+    /// chunks and the threads finish together, where fixed halves leave the faster one waiting: on a shared two-core
+    /// host the halves of a MACE kernel differ by 5–20% from call to call. Each chunk is a share of what remains
+    /// (<see cref="GuidedChunk"/>): large ones first, few claims in all, and small ones at the end, so that the thread
+    /// that finishes first waits little for the other's last chunk.
+    /// Where the chunks start depends on the items alone, not on which thread claims them, so results do not depend on
+    /// the timing as long as a chunk's work depends on its own items alone (no per-thread sums).
     /// </summary>
-    public static void ForChunks(int items, int threads, int chunkSize, Action<int, int> range) =>
-        ForChunks<object?>(items, threads, chunkSize, () => null, (_, start, end) => range(start, end));
+    public static void ForChunks(int items, int threads, int minimumChunk, Action<int, int> range) =>
+        ForChunks<object?>(items, threads, minimumChunk, () => null, (_, start, end) => range(start, end));
 
     /// <summary><see cref="ForChunks(int, int, int, Action{int, int})"/> with a state per thread (scratch memory), made
     /// by <paramref name="state"/> on the thread before its first chunk and disposed after its last.</summary>
-    public static void ForChunks<TState>(int items, int threads, int chunkSize, Func<TState> state, Action<TState, int, int> range)
+    public static void ForChunks<TState>(int items, int threads, int minimumChunk, Func<TState> state, Action<TState, int, int> range)
     {
         if (items <= 0) return;
-        chunkSize = Math.Max(1, chunkSize);
-        int chunks = (int)(((long)items + chunkSize - 1) / chunkSize);
+        minimumChunk = Math.Max(1, minimumChunk);
+        threads = (int)Math.Clamp(threads, 1, ((long)items + minimumChunk - 1) / minimumChunk);
         var claimed = new ChunkCounter();
-        For(Math.Clamp(threads, 1, chunks), _ =>
+        For(threads, _ =>
         {
             var own = state();
             try
             {
-                for (int c; (c = Interlocked.Increment(ref claimed.Next) - 1) < chunks;)
-                    range(own, c * chunkSize, (int)Math.Min(items, (long)(c + 1) * chunkSize));
+                while (true)
+                {
+                    int start = Volatile.Read(ref claimed.Next);
+                    if (start >= items) break;
+                    int end = (int)Math.Min(items, (long)start + GuidedChunk(items - start, threads, minimumChunk));
+                    if (Interlocked.CompareExchange(ref claimed.Next, end, start) == start) range(own, start, end);
+                }
             }
             finally { (own as IDisposable)?.Dispose(); }
         });
@@ -124,14 +131,18 @@ public static class CpuParallel
 
     private sealed class ChunkCounter { public int Next; }
 
-    /// <summary>Chunks a thread takes on average in <see cref="ForChunks(int, int, int, Action{int, int})"/>: enough that
-    /// the last one, which the other thread may wait for, is a small part of the whole.</summary>
-    private const int ChunksPerThread = 8;
+    /// <summary>The share of the remaining items a claim takes in <see cref="ForChunks(int, int, int, Action{int, int})"/>
+    /// is 1/(Share·threads): the first chunk a quarter of the work at two threads, the last ones the minimum.</summary>
+    private const int Share = 2;
 
-    /// <summary>A chunk size for <paramref name="items"/> over <paramref name="threads"/> threads: about
-    /// <see cref="ChunksPerThread"/> chunks a thread, none under <paramref name="minimum"/> items.</summary>
-    public static int ChunkSize(int items, int threads, int minimum = 1) =>
-        Math.Max(Math.Max(1, minimum), (int)(((long)items + (long)threads * ChunksPerThread - 1) / ((long)threads * ChunksPerThread)));
+    /// <summary>The size of the chunk claimed when <paramref name="remaining"/> items are left: a share of them, a
+    /// multiple of <paramref name="minimumChunk"/> (kernels that block their rows keep whole blocks).</summary>
+    public static int GuidedChunk(int remaining, int threads, int minimumChunk)
+    {
+        long share = ((long)remaining + (long)Share * threads - 1) / ((long)Share * threads);
+        long blocks = Math.Max(1, (share + minimumChunk - 1) / minimumChunk);
+        return (int)Math.Min(int.MaxValue, blocks * minimumChunk);
+    }
 
     /// <summary>How many ranges <see cref="ForRanges"/> makes of <paramref name="items"/> for <paramref name="threads"/>.</summary>
     public static int RangeCount(int items, int threads) => Math.Max(1, Math.Min(threads, items));

@@ -18,6 +18,10 @@ internal sealed class FullyConnectedNetFunction : autograd.SingleTensorFunction<
     /// <summary>Fewer rows a thread would cost more in waking the thread than the network saves.</summary>
     private const int MinimumRowsPerThread = 32;
 
+    /// <summary>Rows of the smallest chunk a thread claims (and what every chunk is a multiple of): the last chunks,
+    /// which the other thread may wait for, stay short, and each chunk's rows fill whole blocks of the kernel.</summary>
+    private const int MinimumRowsPerChunk = 32;
+
     /// <summary>vars: x [rows, in], the layers' <see cref="DenseLayerKernels.Weights"/>, the activation's factor c (a
     /// double), the stage's name for <see cref="StageClock"/>.</summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
@@ -55,14 +59,13 @@ internal sealed class FullyConnectedNetFunction : autograd.SingleTensorFunction<
     private static unsafe void Run(Tensor input, Tensor[] hidden, Tensor output, Tensor? reverse, DenseLayerKernels.Weights[] layers, double c)
     {
         int rows = (int)input.shape[0], threads = Math.Clamp(rows / MinimumRowsPerThread, 1, CpuParallel.Threads);
-        int chunk = CpuParallel.ChunkSize(rows, threads, MinimumRowsPerThread);
         switch (input.dtype)
         {
             case ScalarType.Float32:
             {
                 var net = new Network<float>(layers, hidden.Select(h => (nint)TensorMemory.Pointer<float>(h)).ToArray(), (float)c);
                 nint pIn = (nint)TensorMemory.Pointer<float>(input), pOut = (nint)TensorMemory.Pointer<float>(output);
-                CpuParallel.ForChunks(rows, threads, chunk, (first, end) =>
+                CpuParallel.ForChunks(rows, threads, MinimumRowsPerChunk, (first, end) =>
                 {
                     if (reverse is null) net.Forward((float*)pIn, (float*)pOut, first, end - first);
                     else net.Backward((float*)pIn, (float*)pOut, first, end - first);
@@ -73,7 +76,7 @@ internal sealed class FullyConnectedNetFunction : autograd.SingleTensorFunction<
             {
                 var net = new Network<double>(layers, hidden.Select(h => (nint)TensorMemory.Pointer<double>(h)).ToArray(), c);
                 nint pIn = (nint)TensorMemory.Pointer<double>(input), pOut = (nint)TensorMemory.Pointer<double>(output);
-                CpuParallel.ForChunks(rows, threads, chunk, (first, end) =>
+                CpuParallel.ForChunks(rows, threads, MinimumRowsPerChunk, (first, end) =>
                 {
                     if (reverse is null) net.Forward((double*)pIn, (double*)pOut, first, end - first);
                     else net.Backward((double*)pIn, (double*)pOut, first, end - first);

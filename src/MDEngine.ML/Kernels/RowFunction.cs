@@ -32,6 +32,9 @@ internal sealed class RowFunctionNode : autograd.SingleTensorFunction<RowFunctio
     /// <summary>Below this many rows a thread would cost more in waking than it saves.</summary>
     private const int MinimumRowsPerThread = 256;
 
+    /// <summary>Rows of the smallest chunk a thread claims.</summary>
+    private const int MinimumRowsPerChunk = 64;
+
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var x = ((Tensor)vars[0]).contiguous(); var f = (RowFunction)vars[1];
@@ -56,19 +59,18 @@ internal sealed class RowFunctionNode : autograd.SingleTensorFunction<RowFunctio
     {
         int rows = (int)x.shape[0];
         int threads = Math.Clamp(rows / MinimumRowsPerThread, 1, CpuParallel.Threads);
-        int chunk = CpuParallel.ChunkSize(rows, threads, 64);
         switch (x.dtype)
         {
             case ScalarType.Float32:
             {
                 nint px = (nint)TensorMemory.Pointer<float>(x), py = (nint)TensorMemory.Pointer<float>(y), pg = gy is null ? 0 : (nint)TensorMemory.Pointer<float>(gy);
-                CpuParallel.ForChunks(rows, threads, chunk, (first, end) => Rows((float*)px, (float*)py, (float*)pg, first, end, f));
+                CpuParallel.ForChunks(rows, threads, MinimumRowsPerChunk, (first, end) => Rows((float*)px, (float*)py, (float*)pg, first, end, f));
                 break;
             }
             case ScalarType.Float64:
             {
                 nint px = (nint)TensorMemory.Pointer<double>(x), py = (nint)TensorMemory.Pointer<double>(y), pg = gy is null ? 0 : (nint)TensorMemory.Pointer<double>(gy);
-                CpuParallel.ForChunks(rows, threads, chunk, (first, end) => Rows((double*)px, (double*)py, (double*)pg, first, end, f));
+                CpuParallel.ForChunks(rows, threads, MinimumRowsPerChunk, (first, end) => Rows((double*)px, (double*)py, (double*)pg, first, end, f));
                 break;
             }
             default: throw new ArgumentException($"row functions run on float32 and float64, not {x.dtype}");

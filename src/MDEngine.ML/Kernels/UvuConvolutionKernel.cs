@@ -93,7 +93,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         var weightRow = pairedWeights ? graph.EdgePair ?? throw new ArgumentException("the graph has no edge pairs") : null;
         nint px = (nint)x, psh = (nint)sh, pw = (nint)w, py = (nint)y;
         int nodes = (int)graph.Nodes;
-        CpuParallel.ForChunks(nodes, threads, CpuParallel.ChunkSize(nodes, threads), () => new ReceiverScratch(this, graph),
+        CpuParallel.ForChunks(nodes, threads, 1, () => new ReceiverScratch(this, graph),
             (scratch, first, end) => ForwardRange(scratch, (T*)px, (T*)psh, (T*)pw, (T*)py, graph, weightRow, first, end));
     }
 
@@ -340,7 +340,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         public void AddSideRows(int threads)
         {
             int count = _sideRows.Length;
-            CpuParallel.ForChunks(count, threads, CpuParallel.ChunkSize(count, threads, MinimumSideRowsPerChunk), (first, end) =>
+            CpuParallel.ForChunks(count, threads, MinimumSideRowsPerChunk, (first, end) =>
             {
                 for (int k = first; k < end; k++)
                 {

@@ -104,7 +104,7 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
         nint px = (nint)x;
         var pairs = PairsOfOneElement(elements);
         int items = _blocks * pairs.Count;
-        Kernels.CpuParallel.ForChunks(items, threads, Kernels.CpuParallel.ChunkSize(items, threads), () => new Scratch(this), (scratch, first, end) =>
+        Kernels.CpuParallel.ForChunks(items, threads, 1, () => new Scratch(this), (scratch, first, end) =>
         {
             for (int i = first; i < end; i++)
             {

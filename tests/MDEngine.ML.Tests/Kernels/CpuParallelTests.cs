@@ -6,9 +6,9 @@ using MDEngine.ML.Tests.Mace;
 namespace MDEngine.ML.Tests.Kernels;
 
 /// <summary>
-/// The kernels' scheduling: chunks claimed as the threads go cover every item exactly once, each thread's state is
-/// made and disposed once, and the worker team's threads go to sleep when no work comes (a busy-waiting worker would
-/// keep a core busy after the model has finished).
+/// The kernels' scheduling: chunks claimed as the threads go cover every item exactly once, in the same guided
+/// sequence whichever thread claims which, each thread's state is made and disposed once, and the worker team's
+/// threads go to sleep when no work comes (a busy-waiting worker would keep a core busy after the model has finished).
 /// </summary>
 [Collection("torch threads")] // runs alone: the idle test reads the process's processor time
 public class CpuParallelTests
@@ -19,38 +19,63 @@ public class CpuParallelTests
     [InlineData(5, 4, 2)]
     [InlineData(1, 2, 64)]
     [InlineData(0, 2, 8)]
-    public void ChunksCoverEveryItemOnce(int items, int threads, int chunkSize)
+    [InlineData(2860, 2, 32)]
+    public void ChunksCoverEveryItemOnce(int items, int threads, int minimumChunk)
     {
         var seen = new int[items];
         var states = new ConcurrentBag<State>();
-        CpuParallel.ForChunks(items, threads, chunkSize, () => { var s = new State(); states.Add(s); return s; }, (state, start, end) =>
+        var chunks = new ConcurrentBag<(int Start, int End)>();
+        CpuParallel.ForChunks(items, threads, minimumChunk, () => { var s = new State(); states.Add(s); return s; }, (state, start, end) =>
         {
-            Assert.True(end - start is > 0 && end - start <= chunkSizeOrAll(chunkSize, items), $"chunk [{start}, {end})");
-            Assert.True(start % chunkSize == 0, $"chunk starts at {start}");
+            chunks.Add((start, end));
             state.Chunks++;
             for (int i = start; i < end; i++) Interlocked.Increment(ref seen[i]);
         });
         Assert.All(seen, count => Assert.Equal(1, count));
-        Assert.True(states.Count <= Math.Max(1, Math.Min(threads, (items + chunkSize - 1) / chunkSize)));
+        Assert.True(states.Count <= Math.Max(1, Math.Min(threads, (items + minimumChunk - 1) / minimumChunk)));
         Assert.All(states, s => Assert.True(s.Disposed));
-        Assert.Equal((items + chunkSize - 1) / chunkSize, states.Sum(s => s.Chunks));
+        // The chunks are the guided sequence, whichever thread claimed which.
+        Assert.Equal(GuidedSequence(items, threads, minimumChunk), chunks.OrderBy(c => c.Start));
+        Assert.Equal(chunks.Count, states.Sum(s => s.Chunks));
+    }
 
-        static int chunkSizeOrAll(int chunk, int all) => Math.Min(chunk, all);
+    /// <summary>The chunks a single thread would claim one after the other.</summary>
+    private static List<(int Start, int End)> GuidedSequence(int items, int threads, int minimumChunk)
+    {
+        threads = Math.Clamp(threads, 1, Math.Max(1, (items + minimumChunk - 1) / minimumChunk));
+        var chunks = new List<(int, int)>();
+        for (int start = 0; start < items;)
+        {
+            int end = Math.Min(items, start + CpuParallel.GuidedChunk(items - start, threads, minimumChunk));
+            chunks.Add((start, end));
+            start = end;
+        }
+        return chunks;
     }
 
     [Theory]
-    [InlineData(1000, 2, 1, 63)]   // ~8 chunks a thread
-    [InlineData(10, 2, 4, 4)]      // the minimum wins
+    [InlineData(2860, 2, 32, 736)]  // a quarter of the rows, in whole blocks of 32
+    [InlineData(40, 2, 32, 32)]     // never under the minimum
+    [InlineData(100, 2, 1, 25)]
     [InlineData(3, 2, 1, 1)]
-    public void ChunkSizeAimsAtSeveralChunksAThread(int items, int threads, int minimum, int expected) =>
-        Assert.Equal(expected, CpuParallel.ChunkSize(items, threads, minimum));
+    public void AChunkIsAShareOfWhatRemains(int remaining, int threads, int minimum, int expected) =>
+        Assert.Equal(expected, CpuParallel.GuidedChunk(remaining, threads, minimum));
+
+    [Fact]
+    public void GuidedChunksShrinkToTheMinimum()
+    {
+        var chunks = GuidedSequence(2860, 2, 32);
+        Assert.True(chunks.Count is > 8 and < 30, $"{chunks.Count} chunks");
+        Assert.All(chunks.Zip(chunks.Skip(1)), p => Assert.True(p.Second.End - p.Second.Start <= p.First.End - p.First.Start));
+        Assert.Equal(32, chunks[^2].End - chunks[^2].Start);
+    }
 
     [Fact]
     public void AnErrorInAChunkReachesTheCaller()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            CpuParallel.ForChunks(100, 2, 5, (start, _) => { if (start == 50) throw new InvalidOperationException("chunk 10"); }));
-        Assert.Equal("chunk 10", error.Message);
+            CpuParallel.ForChunks(100, 2, 5, (start, end) => { if (start <= 50 && 50 < end) throw new InvalidOperationException("item 50"); }));
+        Assert.Equal("item 50", error.Message);
     }
 
     [Fact]
