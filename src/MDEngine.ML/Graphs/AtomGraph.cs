@@ -113,7 +113,8 @@ public sealed class AtomGraph
     public long[]? ReverseEdges()
     {
         // The reverse of j → i is among the edges received by j: group the edges by receiver (a counting sort) and scan
-        // that group, some tens of edges, instead of hashing every edge's five-part key.
+        // that group, some tens of edges, instead of hashing every edge's five-part key. Each edge's search is its
+        // own, so the edges split over the threads.
         var start = new int[NodeCount + 1];
         foreach (long r in Receiver) start[r + 1]++;
         for (int n = 0; n < NodeCount; n++) start[n + 1] += start[n];
@@ -121,19 +122,32 @@ public sealed class AtomGraph
         var next = start[..^1];
         for (int e = 0; e < EdgeCount; e++) byReceiver[next[Receiver[e]]++] = e;
         var reverse = new long[EdgeCount];
-        for (int e = 0; e < EdgeCount; e++)
+        int missing = 0;
+        Kernels.CpuParallel.ForChunks(EdgeCount, Kernels.CpuParallel.Threads, MinimumEdgesPerChunk, (first, end) =>
         {
-            long i = Receiver[e], j = Sender[e];
-            int sx = -SenderShift[3 * e], sy = -SenderShift[3 * e + 1], sz = -SenderShift[3 * e + 2];
-            int found = -1;
-            for (int k = start[j]; k < start[j + 1]; k++)
+            for (int e = first; e < end; e++)
             {
-                int f = byReceiver[k];
-                if (Sender[f] == i && SenderShift[3 * f] == sx && SenderShift[3 * f + 1] == sy && SenderShift[3 * f + 2] == sz) { found = f; break; }
+                long found = ReverseOf(e, start, byReceiver);
+                if (found < 0) { Volatile.Write(ref missing, 1); return; }
+                reverse[e] = found;
             }
-            if (found < 0) return null;
-            reverse[e] = found;
+        });
+        return missing == 0 ? reverse : null;
+    }
+
+    /// <summary>Fewer edges than this per chunk cost more in claiming than the search takes.</summary>
+    private const int MinimumEdgesPerChunk = 256;
+
+    /// <summary>The edge i → j with image −S among those received by j, for edge e = j → i with image S; −1 if none.</summary>
+    private long ReverseOf(int e, int[] start, int[] byReceiver)
+    {
+        long i = Receiver[e], j = Sender[e];
+        int sx = -SenderShift[3 * e], sy = -SenderShift[3 * e + 1], sz = -SenderShift[3 * e + 2];
+        for (int k = start[j]; k < start[j + 1]; k++)
+        {
+            int f = byReceiver[k];
+            if (Sender[f] == i && SenderShift[3 * f] == sx && SenderShift[3 * f + 1] == sy && SenderShift[3 * f + 2] == sz) return f;
         }
-        return reverse;
+        return -1;
     }
 }

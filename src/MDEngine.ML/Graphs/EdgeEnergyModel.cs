@@ -54,17 +54,19 @@ public abstract class EdgeEnergyModel : GraphModel
 
     /// <summary>The same sums for CPU tensors, in one pass over the host's edges in float64 (in the scatter-adds' order):
     /// three scatter-adds over a few thousand rows cost far more in torch than the additions.</summary>
-    private static (Tensor? Forces, Tensor? Strain) SumsOnHost(Tensor g, AtomGraph graph, bool forces, bool strain, ScalarType dtype)
+    private static unsafe (Tensor? Forces, Tensor? Strain) SumsOnHost(Tensor g, AtomGraph graph, bool forces, bool strain, ScalarType dtype)
     {
-        var ge = g.to(ScalarType.Float64).contiguous().data<double>().ToArray();
+        var host = g.to(ScalarType.Float64).contiguous(); // freed with the evaluation's other temporaries
+        var ge = new ReadOnlySpan<double>(Kernels.TensorMemory.Pointer<double>(host), 3 * graph.EdgeCount);
         Tensor? f = null, w = null;
         if (forces)
         {
             var sum = new double[3 * graph.NodeCount];
-            for (int e = 0; e < graph.EdgeCount; e++)
-                for (int a = 0; a < 3; a++) sum[3 * graph.Sender[e] + a] += ge[3 * e + a];
-            for (int e = 0; e < graph.EdgeCount; e++)
-                for (int a = 0; a < 3; a++) sum[3 * graph.Receiver[e] + a] -= ge[3 * e + a];
+            long[] sender = graph.Sender, receiver = graph.Receiver;
+            for (int e = 0; e < sender.Length; e++)
+                for (int a = 0; a < 3; a++) sum[3 * sender[e] + a] += ge[3 * e + a];
+            for (int e = 0; e < receiver.Length; e++)
+                for (int a = 0; a < 3; a++) sum[3 * receiver[e] + a] -= ge[3 * e + a];
             f = tensor(sum, [graph.NodeCount, 3], ScalarType.Float64).to(dtype);
         }
         if (strain)

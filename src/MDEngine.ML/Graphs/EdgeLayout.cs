@@ -32,6 +32,7 @@ public sealed class EdgeLayout
     internal int[] ReceiverOffsets { get; }
     internal int[] EdgesByReceiver { get; }
     private (int Start, int End)[]? _ranges;
+    private readonly Dictionary<object, object> _plans = [];
 
     /// <summary>
     /// With reverse edges: an edge and its reverse have the same length, so functions of the length alone (the
@@ -62,7 +63,8 @@ public sealed class EdgeLayout
             for (long e = 0; e < sender.Length; e++) rev[receiver[e] * k + fill[receiver[e]]++] = reverse[e];
         }
         if (sender.LongLength > int.MaxValue || nodes > int.MaxValue) throw new ArgumentException("too many edges for one graph");
-        SenderIndex = sender.Select(v => (int)v).ToArray();
+        SenderIndex = new int[sender.Length];
+        for (int e = 0; e < sender.Length; e++) SenderIndex[e] = (int)sender[e];
         ReceiverOffsets = new int[nodes + 1];
         for (long n = 0; n < nodes; n++) ReceiverOffsets[n + 1] = ReceiverOffsets[n] + (int)degree[n];
         EdgesByReceiver = new int[sender.Length];
@@ -71,9 +73,10 @@ public sealed class EdgeLayout
         Sender = tensor(sender, [sender.LongLength], ScalarType.Int64).to(device);
         Receiver = tensor(receiver, [receiver.LongLength], ScalarType.Int64).to(device);
         SlotReverseEdges = rev is null ? null : tensor(rev, [rev.LongLength], ScalarType.Int64).to(device);
-        if (reverse is not null && reverse.All(r => r >= 0 && r < sender.LongLength))
+        if (reverse is not null && Array.TrueForAll(reverse, r => r >= 0 && r < sender.LongLength))
         {
             var edgePair = new int[sender.Length];
+            var edgePairIndex = new long[sender.Length];
             var pairEdges = new List<int>(sender.Length);
             var representatives = new List<long>(sender.Length / 2 + 1);
             bool paired = true;
@@ -84,6 +87,7 @@ public sealed class EdgeLayout
                 else if (e < r)
                 {
                     edgePair[e] = edgePair[r] = representatives.Count;
+                    edgePairIndex[e] = edgePairIndex[r] = representatives.Count;
                     representatives.Add(e);
                     pairEdges.Add(e); pairEdges.Add((int)r);
                 }
@@ -93,7 +97,7 @@ public sealed class EdgeLayout
                 EdgePair = edgePair;
                 PairEdges = pairEdges.ToArray();
                 PairRepresentatives = tensor(representatives.ToArray(), [representatives.Count], ScalarType.Int64).to(device);
-                EdgePairIndex = tensor(edgePair.Select(v => (long)v).ToArray(), [edgePair.LongLength], ScalarType.Int64).to(device);
+                EdgePairIndex = tensor(edgePairIndex, [edgePairIndex.LongLength], ScalarType.Int64).to(device);
             }
         }
     }
@@ -125,6 +129,19 @@ public sealed class EdgeLayout
             start = end;
         }
         return _ranges = ranges;
+    }
+
+    /// <summary>What a kernel derives from this graph alone (an index plan), made on first use under
+    /// <paramref name="key"/> and kept while the graph lives: the layers of a model share one graph per evaluation.</summary>
+    internal TPlan Plan<TPlan>(object key, Func<TPlan> make) where TPlan : class
+    {
+        lock (_plans)
+        {
+            if (_plans.TryGetValue(key, out var plan)) return (TPlan)plan;
+            var made = make();
+            _plans[key] = made;
+            return made;
+        }
     }
 
     /// <summary>Sender features on the edges: x [nodes, F] → [E, F].</summary>

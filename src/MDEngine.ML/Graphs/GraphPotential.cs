@@ -125,7 +125,11 @@ public class GraphPotential : Potential
         }
     }
 
-    private static double[] ToHost(Tensor t) => t.detach().to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+    private static unsafe double[] ToHost(Tensor t)
+    {
+        var host = t.detach().to(ScalarType.Float64).cpu().contiguous();
+        return new ReadOnlySpan<double>(Kernels.TensorMemory.Pointer<double>(host), (int)host.numel()).ToArray();
+    }
 
     private static void CopyVectors(double[] flat, int first, Vec3[] destination)
     {

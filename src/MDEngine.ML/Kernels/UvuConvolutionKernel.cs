@@ -257,7 +257,8 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         var buffers = new nint[ranges.Length];
         buffers[0] = (nint)gx;
         for (int k = 1; k < ranges.Length; k++) buffers[k] = (nint)NativeMemory.AllocZeroed((nuint)(nodeSize * sizeof(T)));
-        using var gwRows = new WeightGradientRows(graph, ranges, weightRow, gw, (long)_paths.Length * Channels);
+        var plan = graph.Plan((typeof(WeightGradientPlan), ranges.Length, pairedWeights), () => new WeightGradientPlan(graph, ranges, weightRow));
+        using var gwRows = new WeightGradientRows(plan, gw, (long)_paths.Length * Channels);
         try
         {
             nint px = (nint)x, psh = (nint)sh, pw = (nint)w, pgy = (nint)gy, pgsh = (nint)gsh;
@@ -292,25 +293,26 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
     /// Where each edge's weight gradient goes. Without shared rows, to its own row, stored. When an edge and its
     /// reverse share a row (their gradients sum), within one thread's receivers the pair's first edge stores the row
     /// and the second adds to it; a pair split between two threads is stored by the lower range, while the higher
-    /// one stores a side row that <see cref="AddSideRows"/> adds once the threads are done.
+    /// one stores a side row that <see cref="WeightGradientRows.AddSideRows"/> adds once the threads are done.
+    /// The plan depends on the graph and the threads' ranges alone: the graph keeps it for every layer.
     /// </summary>
-    private sealed class WeightGradientRows : IDisposable
+    private sealed class WeightGradientPlan
     {
-        private readonly T* _gw, _side;
-        private readonly long _rowSize;
-        private readonly nint[] _target;
-        private readonly bool[] _add;
-        private readonly (int Pair, int Side)[] _sideRows;
+        /// <summary>Per edge: the row of gw its gradient goes to, or −1 − k for side row k.</summary>
+        public readonly int[] Row;
+        /// <summary>Per edge: whether it adds to its row (else stores).</summary>
+        public readonly bool[] Add;
+        /// <summary>Per side row: the row of gw it is added to.</summary>
+        public readonly int[] SidePair;
 
-        public WeightGradientRows(EdgeLayout graph, (int Start, int End)[] ranges, int[]? weightRow, T* gw, long rowSize)
+        public WeightGradientPlan(EdgeLayout graph, (int Start, int End)[] ranges, int[]? weightRow)
         {
-            _gw = gw; _rowSize = rowSize;
             int edges = (int)graph.Edges;
-            _target = new nint[edges]; _add = new bool[edges];
+            Row = new int[edges]; Add = new bool[edges];
             if (weightRow is null)
             {
-                for (int e = 0; e < edges; e++) _target[e] = (nint)(gw + e * rowSize);
-                _sideRows = [];
+                for (int e = 0; e < edges; e++) Row[e] = e;
+                SidePair = [];
                 return;
             }
             var pairEdges = graph.PairEdges!; var senders = graph.SenderIndex; var byReceiver = graph.EdgesByReceiver;
@@ -318,35 +320,49 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
             for (int i = 0; i < edges; i++) position[byReceiver[i]] = i;
             var rangeOfNode = new int[graph.Nodes];
             for (int k = 0; k < ranges.Length; k++) Array.Fill(rangeOfNode, k, ranges[k].Start, ranges[k].End - ranges[k].Start);
-            var side = new List<(int Pair, int Edge)>();
+            var sidePair = new List<int>();
             for (int e = 0; e < edges; e++)
             {
                 int pair = weightRow[e], partner = pairEdges[2 * pair] == e ? pairEdges[2 * pair + 1] : pairEdges[2 * pair];
                 int range = rangeOfNode[senders[partner]], partnerRange = rangeOfNode[senders[e]]; // receiver = the reverse's sender
-                if (range > partnerRange) side.Add((pair, e));
-                else _add[e] = range == partnerRange && position[partner] < position[e];
+                if (range > partnerRange) { Row[e] = -1 - sidePair.Count; sidePair.Add(pair); }
+                else { Row[e] = pair; Add[e] = range == partnerRange && position[partner] < position[e]; }
             }
-            _sideRows = side.Select((row, k) => (row.Pair, k)).ToArray();
-            _side = side.Count == 0 ? null : (T*)NativeMemory.Alloc((nuint)(side.Count * rowSize), (nuint)sizeof(T));
-            for (int e = 0; e < edges; e++) _target[e] = (nint)(gw + weightRow[e] * rowSize);
-            for (int k = 0; k < side.Count; k++) _target[side[k].Edge] = (nint)(_side + k * rowSize);
+            SidePair = sidePair.ToArray();
+        }
+    }
+
+    /// <summary>The rows of one reverse pass's gw after <see cref="WeightGradientPlan"/>, with its side rows.</summary>
+    private sealed class WeightGradientRows : IDisposable
+    {
+        private readonly WeightGradientPlan _plan;
+        private readonly T* _gw, _side;
+        private readonly long _rowSize;
+
+        public WeightGradientRows(WeightGradientPlan plan, T* gw, long rowSize)
+        {
+            _plan = plan; _gw = gw; _rowSize = rowSize;
+            int sides = plan.SidePair.Length;
+            _side = sides == 0 ? null : (T*)NativeMemory.Alloc((nuint)(sides * rowSize), (nuint)sizeof(T));
         }
 
         /// <summary>The row edge e's weight gradient goes to, and whether to add to it (else store).</summary>
-        public T* Target(int e, out bool add) { add = _add[e]; return (T*)_target[e]; }
+        public T* Target(int e, out bool add)
+        {
+            add = _plan.Add[e];
+            int row = _plan.Row[e];
+            return row >= 0 ? _gw + row * _rowSize : _side + (-1 - row) * _rowSize;
+        }
 
         /// <summary>Adds each side row to its pair's row, split over the threads (every pair is a different row; in a
         /// small periodic cell most pairs cross between the threads' receivers, some MB of rows).</summary>
         public void AddSideRows(int threads)
         {
-            int count = _sideRows.Length;
-            CpuParallel.ForChunks(count, threads, MinimumSideRowsPerChunk, (first, end) =>
+            var sidePair = _plan.SidePair;
+            CpuParallel.ForChunks(sidePair.Length, threads, MinimumSideRowsPerChunk, (first, end) =>
             {
                 for (int k = first; k < end; k++)
-                {
-                    var (pair, side) = _sideRows[k];
-                    Sum(_gw + pair * _rowSize, _side + side * _rowSize, _gw + pair * _rowSize, _rowSize);
-                }
+                    Sum(_gw + sidePair[k] * _rowSize, _side + k * _rowSize, _gw + sidePair[k] * _rowSize, _rowSize);
             });
         }
 
