@@ -28,13 +28,13 @@ internal sealed class UvuConvolutionFunction : autograd.SingleTensorFunction<Uvu
         {
             case UvuConvolutionKernel<float> k:
             {
-                var y = zeros(layout.Nodes, k.Columns, k.Channels, dtype: x.dtype);
+                var y = empty(layout.Nodes, k.Columns, k.Channels, dtype: x.dtype);
                 k.Forward(TensorMemory.Pointer<float>(x), TensorMemory.Pointer<float>(sh), TensorMemory.Pointer<float>(w), TensorMemory.Pointer<float>(y), layout, threads, paired);
                 return y;
             }
             case UvuConvolutionKernel<double> k:
             {
-                var y = zeros(layout.Nodes, k.Columns, k.Channels, dtype: x.dtype);
+                var y = empty(layout.Nodes, k.Columns, k.Channels, dtype: x.dtype);
                 k.Forward(TensorMemory.Pointer<double>(x), TensorMemory.Pointer<double>(sh), TensorMemory.Pointer<double>(w), TensorMemory.Pointer<double>(y), layout, threads, paired);
                 return y;
             }

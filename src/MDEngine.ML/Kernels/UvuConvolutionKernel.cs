@@ -83,7 +83,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
     }
 
     /// <summary>
-    /// y [nodes, Columns, U] (zeroed) ← Σ over each receiver's edges. x [nodes, Rows, U], sh [E, ShDim],
+    /// y [nodes, Columns, U] ← Σ over each receiver's edges (every entry written). x [nodes, Rows, U], sh [E, ShDim],
     /// w [E, paths, U], or with <paramref name="pairedWeights"/> [pairs, paths, U], one row per edge and its reverse
     /// (<see cref="EdgeLayout.EdgePair"/>).
     /// </summary>
@@ -104,6 +104,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         {
             int degree = scratch.Prepare(r, x, null, sh, w, graph, weightRow);
             T* yr = y + (long)r * Columns * Channels;
+            if (degree == 0) new Span<T>(yr, Columns * Channels).Clear(); // no edge, no message
             for (int g0 = 0; g0 < degree; g0 += EdgeGroup)
                 ForwardEdges(scratch.Edges + g0, Math.Min(EdgeGroup, degree - g0), yr, accumulate: g0 > 0);
         }
@@ -219,14 +220,17 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
                 }
             }
         }
-        // The channels past the last full vector (y is zero there on entry).
+        // The channels past the last full vector, one sum per output entry (in the same order as the vectors').
         for (int j = vectorEnd; j < u; j++)
-            for (EdgeRows* edge = edges; edge < edgesEnd; edge++)
-                for (int a = 0; a < c; a++)
-                {
-                    T t = edge->W[weightOffset + j] * edge->X[inputOffset + (long)a * u + j];
-                    for (int m = 0; m < n; m++) y[(long)m * u + j] += t * edge->S[couplingOffset + a * d3 + m];
-                }
+            for (int m = 0; m < n; m++)
+            {
+                T sum = T.Zero;
+                for (EdgeRows* edge = edges; edge < edgesEnd; edge++)
+                    for (int a = 0; a < c; a++)
+                        sum += edge->W[weightOffset + j] * edge->X[inputOffset + (long)a * u + j] * edge->S[couplingOffset + a * d3 + m];
+                T* target = y + (long)m * u + j;
+                *target = add ? *target + sum : sum;
+            }
     }
 
     /// <summary>Σ_a t_a s_a[m] over one or three inputs.</summary>
