@@ -17,6 +17,9 @@ namespace MDEngine.ML.Kernels;
 internal sealed unsafe class MatrixProductKernel<T> where T : unmanaged, INumber<T>
 {
     private const int PanelVectors = 3;   // 4 rows × 3 vectors = 12 accumulators of the 16 vector registers
+
+    /// <summary>Rows of A in one register tile: a caller that splits the rows keeps whole tiles where it can.</summary>
+    public const int TileRows = 4;
     private const int RowBlock = 64;
     private const int DepthChunk = 256;
 
