@@ -111,6 +111,15 @@ public static class CpuParallel
         if (items <= 0) return;
         minimumChunk = Math.Max(1, minimumChunk);
         threads = (int)Math.Clamp(threads, 1, ((long)items + minimumChunk - 1) / minimumChunk);
+        if (threads == 1)
+        {
+            // Nothing to balance: one range, as the kernel would run it unsplit (each chunk costs a pass over the
+            // kernel's weights, which for a few hundred rows is much of the work).
+            var only = state();
+            try { range(only, 0, items); }
+            finally { (only as IDisposable)?.Dispose(); }
+            return;
+        }
         var claimed = new ChunkCounter();
         For(threads, _ =>
         {

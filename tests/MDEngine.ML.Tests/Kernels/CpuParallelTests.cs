@@ -20,6 +20,7 @@ public class CpuParallelTests
     [InlineData(1, 2, 64)]
     [InlineData(0, 2, 8)]
     [InlineData(2860, 2, 32)]
+    [InlineData(100, 1, 8)]        // one thread: one range
     public void ChunksCoverEveryItemOnce(int items, int threads, int minimumChunk)
     {
         var seen = new int[items];
@@ -39,10 +40,11 @@ public class CpuParallelTests
         Assert.Equal(chunks.Count, states.Sum(s => s.Chunks));
     }
 
-    /// <summary>The chunks a single thread would claim one after the other.</summary>
+    /// <summary>The chunks a single thread would claim one after the other (one range when one thread runs them).</summary>
     private static List<(int Start, int End)> GuidedSequence(int items, int threads, int minimumChunk)
     {
         threads = Math.Clamp(threads, 1, Math.Max(1, (items + minimumChunk - 1) / minimumChunk));
+        if (threads == 1) return items == 0 ? [] : [(0, items)];
         var chunks = new List<(int, int)>();
         for (int start = 0; start < items;)
         {
