@@ -118,7 +118,6 @@ public sealed class ChannelsLastLinear
     /// cost some 3% of the whole evaluation against chunks of eight).</summary>
     private const int MinimumNodesPerChunk = 2 * Kernels.MatrixProductKernel<float>.TileRows;
 
-
     /// <summary>The matrix product kernels serve these tensors (CPU, float32 or float64).</summary>
     private bool KernelsServe(Tensor t, int element) => t.device_type == TorchSharp.DeviceType.CPU && _terms.All(term => term.Kernels[element] is not null);
 

@@ -17,11 +17,11 @@ namespace MDEngine.ML.Kernels;
 internal sealed unsafe class MatrixProductKernel<T> where T : unmanaged, INumber<T>
 {
     private const int PanelVectors = 3;   // 4 rows × 3 vectors = 12 accumulators of the 16 vector registers
+    private const int RowBlock = 64;
+    private const int DepthChunk = 256;
 
     /// <summary>Rows of A in one register tile: a caller that splits the rows keeps whole tiles where it can.</summary>
     public const int TileRows = 4;
-    private const int RowBlock = 64;
-    private const int DepthChunk = 256;
 
     private readonly T[] _panels;          // [panels][K][PanelWidth], zero past column N
     private static int PanelWidth => PanelVectors * Vector<T>.Count;
@@ -49,7 +49,7 @@ internal sealed unsafe class MatrixProductKernel<T> where T : unmanaged, INumber
     public void Multiply(T* a, long lda, T* c, long ldc, int rows, bool add)
     {
         int width = PanelWidth;
-        var tile = ArrayPool<T>.Shared.Rent(4 * width); // a partial panel's results before the valid columns are copied out
+        var tile = ArrayPool<T>.Shared.Rent(TileRows * width); // a partial panel's results before the valid columns are copied out
         try
         {
             fixed (T* panels = _panels)
@@ -68,9 +68,9 @@ internal sealed unsafe class MatrixProductKernel<T> where T : unmanaged, INumber
                         {
                             T* panel = panels + ((long)p * Depth + k0) * width;
                             int j0 = p * width, valid = Math.Min(width, Columns - j0);
-                            for (int i = i0; i < i0 + blockRows; i += 4)
+                            for (int i = i0; i < i0 + blockRows; i += TileRows)
                             {
-                                int tileRows = Math.Min(4, i0 + blockRows - i);
+                                int tileRows = Math.Min(TileRows, i0 + blockRows - i);
                                 T* aTile = a + i * lda + k0;
                                 bool whole = valid == width, accumulate = add || k0 > 0;
                                 T* cTile = whole ? c + i * ldc + j0 : partial;
