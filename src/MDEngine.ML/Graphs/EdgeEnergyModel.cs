@@ -56,7 +56,7 @@ public abstract class EdgeEnergyModel : GraphModel
     /// three scatter-adds over a few thousand rows cost far more in torch than the additions.</summary>
     private static unsafe (Tensor? Forces, Tensor? Strain) SumsOnHost(Tensor g, AtomGraph graph, bool forces, bool strain, ScalarType dtype)
     {
-        var host = g.to(ScalarType.Float64).contiguous(); // freed with the evaluation's other temporaries
+        var host = g.to(ScalarType.Float64).contiguous();
         var ge = new ReadOnlySpan<double>(Kernels.TensorMemory.Pointer<double>(host), 3 * graph.EdgeCount);
         Tensor? f = null, w = null;
         if (forces)
@@ -79,6 +79,7 @@ public abstract class EdgeEnergyModel : GraphModel
                         for (int c = 0; c < 3; c++) sum[9 * b + 3 * a + c] += v[3 * e + a] * ge[3 * e + c];
             w = tensor(sum, [graph.StructureCount, 3, 3], ScalarType.Float64).to(dtype);
         }
+        GC.KeepAlive(host); // read through a pointer above: not finalized (its memory freed) before the sums are done
         return (f, w);
     }
 }

@@ -128,7 +128,9 @@ public class GraphPotential : Potential
     private static unsafe double[] ToHost(Tensor t)
     {
         var host = t.detach().to(ScalarType.Float64).cpu().contiguous();
-        return new ReadOnlySpan<double>(Kernels.TensorMemory.Pointer<double>(host), (int)host.numel()).ToArray();
+        var values = new ReadOnlySpan<double>(Kernels.TensorMemory.Pointer<double>(host), (int)host.numel()).ToArray();
+        GC.KeepAlive(host); // its memory was read through a pointer: not finalized before the copy is done
+        return values;
     }
 
     private static void CopyVectors(double[] flat, int first, Vec3[] destination)
