@@ -31,7 +31,6 @@ public sealed class EdgeLayout
     /// <summary>The edges into node n are EdgesByReceiver[ReceiverOffsets[n] .. ReceiverOffsets[n+1]), in edge order.</summary>
     internal int[] ReceiverOffsets { get; }
     internal int[] EdgesByReceiver { get; }
-    private (int Start, int End)[]? _ranges;
     private readonly Dictionary<object, object> _plans = [];
 
     /// <summary>
@@ -117,18 +116,20 @@ public sealed class EdgeLayout
     internal (int Start, int End)[] ReceiverRanges(int threads)
     {
         int count = (int)Math.Max(1, Math.Min(threads, Nodes));
-        if (_ranges is { } cached && cached.Length == count) return cached;
-        var ranges = new (int, int)[count];
-        int start = 0;
-        for (int k = 0; k < count; k++)
+        return Plan(("receiver ranges", count), () =>
         {
-            int end = k == count - 1 ? (int)Nodes : start;
-            long goal = Edges * (k + 1) / count;
-            while (k < count - 1 && end < Nodes && ReceiverOffsets[end] < goal) end++;
-            ranges[k] = (start, end);
-            start = end;
-        }
-        return _ranges = ranges;
+            var ranges = new (int Start, int End)[count];
+            int start = 0;
+            for (int k = 0; k < count; k++)
+            {
+                int end = k == count - 1 ? (int)Nodes : start;
+                long goal = Edges * (k + 1) / count;
+                while (k < count - 1 && end < Nodes && ReceiverOffsets[end] < goal) end++;
+                ranges[k] = (start, end);
+                start = end;
+            }
+            return ranges;
+        });
     }
 
     /// <summary>What a kernel derives from this graph alone (an index plan), made on first use under
