@@ -57,6 +57,9 @@ public sealed class NeighborList
     private bool _shiftTableValid;
     /// <summary>The spatial binning of the last in-place rebuild, kept for the next one.</summary>
     internal CellBinning? Binning;
+    // Each pair's reverse (per build).
+    private int[] _reversePairs = [];
+    private bool _reversePairsValid;
 
     /// <summary>
     /// Prepares this list to be rebuilt in place for <paramref name="count"/> pairs: the pair arrays are kept when
@@ -79,6 +82,7 @@ public sealed class NeighborList
         Count = count;
         _shiftVectorsValid = false;
         _shiftCodesValid = false;
+        _reversePairsValid = false;
         _stale = false;
     }
 
@@ -183,6 +187,34 @@ public sealed class NeighborList
         }
     }
 
+    /// <summary>
+    /// For every pair p = i → j + S, the index of its reverse j → i − S, or −1 where the list lacks it (a half list,
+    /// or a pair that only one direction kept). Found once per build and kept: a message-passing model pairs every
+    /// edge with its reverse at each evaluation, and a Verlet list serves many evaluations between rebuilds.
+    /// The reverse of i → j + S is among the pairs of atom j, some tens of them: a scan of that group, not a hash of
+    /// every pair's five-part key.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int[] ReversePairs()
+    {
+        lock (_refreshLock)
+        {
+            if (_reversePairsValid) return _reversePairs;
+            var reverse = _reversePairs.Length >= Count ? _reversePairs : new int[I.Length];
+            int[] i = I, j = J, shifts = Shifts, offsets = Offsets;
+            for (int p = 0; p < Count; p++)
+            {
+                int a = i[p], b = j[p], sx = -shifts[3 * p], sy = -shifts[3 * p + 1], sz = -shifts[3 * p + 2];
+                int found = -1;
+                for (int q = offsets[b], end = offsets[b + 1]; q < end; q++)
+                    if (j[q] == a && shifts[3 * q] == sx && shifts[3 * q + 1] == sy && shifts[3 * q + 2] == sz) { found = q; break; }
+                reverse[p] = found;
+            }
+            _reversePairs = reverse; _reversePairsValid = true;
+            return reverse;
+        }
+    }
+
     /// <summary>The zero shift's index in the box, swapped with index 0 so that code 0 is always the zero shift.</summary>
     private int _zeroShiftBoxIndex;
 
@@ -249,6 +281,7 @@ public sealed class NeighborList
         if (_vectors.Length >= Count) { Vectors = Permute(Vectors, order, 1); Distances = Permute(Distances, order, 1); }
         _shiftVectors = null;
         _shiftCodesValid = false;
+        _reversePairsValid = false;
     }
 
     private static T[] Permute<T>(T[] source, int[] order, int stride)

@@ -35,6 +35,9 @@ public sealed class AtomGraph
     public required int[] AtomOffsets { get; init; }
     public required int[] EdgeOffsets { get; init; }
 
+    /// <summary>Per edge: its reverse (see <see cref="ReverseEdges"/>), or null when some edge has none.</summary>
+    private long[]? _reverse;
+
     public int NodeCount => Species.Length;
     public int EdgeCount => Sender.Length;
     public int StructureCount => AtomOffsets.Length - 1;
@@ -51,7 +54,8 @@ public sealed class AtomGraph
         int atoms = structures.Sum(s => s.Count);
         int pairs = neighbors.Sum(n => n.Count);
         var species = new long[atoms]; var numbers = new int[atoms]; var nodeStructure = new long[atoms]; var positions = new double[3 * atoms];
-        var sender = new List<long>(pairs); var receiver = new List<long>(pairs);
+        var sender = new List<long>(pairs); var receiver = new List<long>(pairs); var reverse = new List<long>(pairs);
+        bool reverseMissing = false;
         var shifts = new List<int>(3 * pairs); var vectors = new List<double>(3 * pairs);
         var cells = new double[9 * structures.Count];
         var periodic = new bool[structures.Count];
@@ -75,17 +79,29 @@ public sealed class AtomGraph
             var cell = s.Cell.Matrix;
             Array.Copy(cell.ToArray(), 0, cells, 9 * b, 9);
             periodic[b] = s.Pbc.AllPeriodic;
+            var edgeOfPair = new int[list.Count]; // the edge each pair became, or −1
             for (int p = 0; p < list.Count; p++)
             {
+                edgeOfPair[p] = -1;
                 int sx = list.Shifts[3 * p], sy = list.Shifts[3 * p + 1], sz = list.Shifts[3 * p + 2];
                 if (list.I[p] == list.J[p] && sx == 0 && sy == 0 && sz == 0) continue;
                 // The list's pair p is i → j + S: i is the centre (receiver), j in image S the neighbor (sender).
                 var v = s.Positions[list.I[p]] - (s.Positions[list.J[p]] + new Vec3(sx, sy, sz) * cell);
                 if (v.Length >= cutoff) continue;
+                edgeOfPair[p] = sender.Count;
                 sender.Add(atom0 + list.J[p]);
                 receiver.Add(atom0 + list.I[p]);
                 vectors.Add(v.X); vectors.Add(v.Y); vectors.Add(v.Z);
                 shifts.Add(sx); shifts.Add(sy); shifts.Add(sz);
+            }
+            // Each edge's reverse is the edge its pair's reverse became (the list pairs its pairs once per build).
+            var reversePairs = list.ReversePairs();
+            for (int p = 0; p < list.Count; p++)
+            {
+                if (edgeOfPair[p] < 0) continue;
+                int q = reversePairs[p], edge = q < 0 ? -1 : edgeOfPair[q];
+                if (edge < 0) reverseMissing = true; // kept in one direction only (its length rounds to the cutoff)
+                reverse.Add(edge);
             }
             atomOffsets[b + 1] = atom0 + s.Count;
             edgeOffsets[b + 1] = sender.Count;
@@ -95,6 +111,7 @@ public sealed class AtomGraph
             Species = species, AtomicNumbers = numbers, NodeStructure = nodeStructure, Positions = positions,
             Sender = sender.ToArray(), Receiver = receiver.ToArray(), SenderShift = shifts.ToArray(), Vectors = vectors.ToArray(),
             Cells = cells, FullyPeriodic = periodic, AtomOffsets = atomOffsets, EdgeOffsets = edgeOffsets,
+            _reverse = reverseMissing ? null : reverse.ToArray(),
         };
     }
 
@@ -108,46 +125,9 @@ public sealed class AtomGraph
 
     /// <summary>
     /// For every edge j → i with image S, the index of the edge i → j with image −S; null when some edge has no
-    /// reverse (a list cut at a cutoff that rounds differently in the two directions).
+    /// reverse (a list cut at a cutoff that rounds differently in the two directions). Found when the graph is built,
+    /// from the neighbor lists' pairing of their pairs (<see cref="NeighborList.ReversePairs"/>); shared, not to be
+    /// modified.
     /// </summary>
-    public long[]? ReverseEdges()
-    {
-        // The reverse of j → i is among the edges received by j: group the edges by receiver (a counting sort) and scan
-        // that group, some tens of edges, instead of hashing every edge's five-part key. Each edge's search is its
-        // own, so the edges split over the threads.
-        var start = new int[NodeCount + 1];
-        foreach (long r in Receiver) start[r + 1]++;
-        for (int n = 0; n < NodeCount; n++) start[n + 1] += start[n];
-        var byReceiver = new int[EdgeCount];
-        var next = start[..^1];
-        for (int e = 0; e < EdgeCount; e++) byReceiver[next[Receiver[e]]++] = e;
-        var reverse = new long[EdgeCount];
-        int missing = 0;
-        Kernels.CpuParallel.ForChunks(EdgeCount, Kernels.CpuParallel.Threads, MinimumEdgesPerChunk, (first, end) =>
-        {
-            for (int e = first; e < end; e++)
-            {
-                long found = ReverseOf(e, start, byReceiver);
-                if (found < 0) { Volatile.Write(ref missing, 1); return; }
-                reverse[e] = found;
-            }
-        });
-        return missing == 0 ? reverse : null;
-    }
-
-    /// <summary>Fewer edges than this per chunk cost more in claiming than the search takes.</summary>
-    private const int MinimumEdgesPerChunk = 256;
-
-    /// <summary>The edge i → j with image −S among those received by j, for edge e = j → i with image S; −1 if none.</summary>
-    private long ReverseOf(int e, int[] start, int[] byReceiver)
-    {
-        long i = Receiver[e], j = Sender[e];
-        int sx = -SenderShift[3 * e], sy = -SenderShift[3 * e + 1], sz = -SenderShift[3 * e + 2];
-        for (int k = start[j]; k < start[j + 1]; k++)
-        {
-            int f = byReceiver[k];
-            if (Sender[f] == i && SenderShift[3 * f] == sx && SenderShift[3 * f + 1] == sy && SenderShift[3 * f + 2] == sz) return f;
-        }
-        return -1;
-    }
+    public long[]? ReverseEdges() => _reverse;
 }

@@ -36,15 +36,26 @@ public class EdgeLayoutTests
     [Fact]
     public void AnEdgeWithoutItsReverseLeavesNoReverseTable()
     {
-        // 0 → 1 and 1 → 0 with opposite images, then 0 → 1 with an image whose reverse is missing.
-        static AtomGraph Graph(int[] shifts, long[] sender, long[] receiver) => new()
+        // Two atoms 1 Å apart in a 2 Å periodic box along x: 1 ← 0 and 0 ← 1 in the same image are each other's
+        // reverse; 1 ← 0 from the image one box along x (also 1 Å away) has its reverse only when the list holds 0 ← 1
+        // from the image one box back.
+        var s = new MDEngine.Structures.Structure([14, 14], [new(0, 0, 0), new(1, 0, 0)],
+            new MDEngine.Structures.Cell(MDEngine.Geometry.Mat3.Diagonal(2, 20, 20)), MDEngine.Structures.Pbc.All);
+        static NeighborList List(bool withLastReverse)
         {
-            Species = [0, 0], AtomicNumbers = [14, 14], NodeStructure = [0, 0], Positions = new double[6],
-            Sender = sender, Receiver = receiver, SenderShift = shifts, Vectors = new double[3 * sender.Length],
-            Cells = new double[9], FullyPeriodic = [true], AtomOffsets = [0, 2], EdgeOffsets = [0, sender.Length],
-        };
-        Assert.Equal([1L, 0L], Graph([1, 0, 0, -1, 0, 0], [0, 1], [1, 0]).ReverseEdges());
-        Assert.Null(Graph([1, 0, 0, -1, 0, 0, 0, 1, 0], [0, 1, 0], [1, 0, 1]).ReverseEdges());
+            // Pairs grouped by the centre atom i: (i, j, shift of j).
+            var pairs = new List<(int I, int J, int X)> { (0, 1, 0) };
+            if (withLastReverse) pairs.Add((0, 1, -1));
+            pairs.Add((1, 0, 0)); pairs.Add((1, 0, 1));
+            int first1 = pairs.FindIndex(p => p.I == 1);
+            return new NeighborList(2, isFull: true, radius: 1.5, pairs.Count, pairs.Select(p => p.I).ToArray(), pairs.Select(p => p.J).ToArray(),
+                pairs.SelectMany(p => new[] { p.X, 0, 0 }).ToArray(), new MDEngine.Geometry.Vec3[pairs.Count], new double[pairs.Count], [0, first1, pairs.Count]);
+        }
+        var species = new Dictionary<int, int> { [14] = 0 };
+        var paired = AtomGraph.Build([s], [List(true)], 1.5, species);
+        Assert.Equal(4, paired.EdgeCount);
+        Assert.Equal([2L, 3L, 0L, 1L], paired.ReverseEdges());
+        Assert.Null(AtomGraph.Build([s], [List(false)], 1.5, species).ReverseEdges());
     }
 
     [Fact]

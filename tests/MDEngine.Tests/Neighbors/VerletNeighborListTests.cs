@@ -237,4 +237,37 @@ public class VerletNeighborListTests
         var sortedVectors = list.CartesianShifts(cell);
         for (int p = 0; p < list.Count; p++) Assert.Equal(sortedVectors[p], sortedTable[sortedCodes[p]]);
     }
+
+    /// <summary>Every pair of a full list finds its reverse (swapped atoms, opposite image), in a cell smaller than the
+    /// radius (many images of one pair); the pairing follows the list through a sort and an in-place rebuild.</summary>
+    [Fact]
+    public void ReversePairsSwapTheAtomsAndNegateTheImage()
+    {
+        var cell = new Mat3(4.1, 0, 0, 1.3, 3.8, 0, -0.6, 0.9, 4.4);
+        var s = new Structure([18, 18, 18], [new Vec3(0.1, 0.2, 0.3), new Vec3(2.0, 1.9, 2.2), new Vec3(3.9, 3.1, 0.4)], new Cell(cell), Pbc.All);
+        var verlet = new VerletNeighborList(6.0, 0.5, full: true, NeighborUpdatePolicy.Parse("every 1 check no"));
+        void AssertPaired(NeighborList list)
+        {
+            var reverse = list.ReversePairs();
+            for (int p = 0; p < list.Count; p++)
+            {
+                int q = reverse[p];
+                Assert.True(q >= 0, $"pair {p} has no reverse");
+                Assert.Equal((list.J[p], list.I[p]), (list.I[q], list.J[q]));
+                var (x, y, z) = list.Shift(p);
+                Assert.Equal((-x, -y, -z), list.Shift(q));
+                Assert.Equal(p, reverse[q]);
+            }
+        }
+        var first = verlet.Update(s);
+        AssertPaired(first);
+        first.SortDeterministically();
+        AssertPaired(first);
+        s.SetPositions([new Vec3(0.4, 0.2, 0.3), new Vec3(2.0, 1.2, 2.2), new Vec3(3.1, 3.1, 0.9)]);
+        var rebuilt = verlet.Update(s);
+        Assert.Same(first, rebuilt); // rebuilt in place: the pairing is found again
+        AssertPaired(rebuilt);
+        var half = NeighborListBuilder.Build(s, 6.0, full: false);
+        Assert.All(half.ReversePairs().Take(half.Count), q => Assert.Equal(-1, q));
+    }
 }
