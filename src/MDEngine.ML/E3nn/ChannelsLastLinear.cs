@@ -106,6 +106,23 @@ public sealed class ChannelsLastLinear
         return ChannelsLastLinearFunction.apply(x, this, groups!);
     }
 
+    /// <summary><see cref="Forward"/> without autograd (the layer's step in a pass that writes its reverse out).</summary>
+    internal Tensor Apply(Tensor x, ElementGroups? groups = null)
+    {
+        x = x.contiguous();
+        var y = empty(x.shape[0], OutputRows, OutputMul, dtype: x.dtype, device: x.device);
+        using (var scope = NewDisposeScope()) ByElement(x, y, groups, Rows);
+        return y;
+    }
+
+    /// <summary>The reverse of <see cref="Apply"/>: ∂L/∂x [N, InputRows, InputMul] from ∂L/∂y.</summary>
+    internal Tensor ApplyTransposed(Tensor gy, ElementGroups? groups = null)
+    {
+        var gx = empty(gy.shape[0], InputRows, InputMul, dtype: gy.dtype, device: gy.device);
+        using (var scope = NewDisposeScope()) ByElement(gy.contiguous(), gx, groups, RowsTransposed);
+        return gx;
+    }
+
     /// <summary>Less work a thread (multiply-adds; some 5 µs) would cost more in handing it to the other thread than it
     /// saves.</summary>
     private const long MinimumMultiplyAddsPerThread = 1 << 18;
@@ -231,19 +248,16 @@ public sealed class ChannelsLastLinear
         /// <summary>vars: x, the layer, the element groups (or null).</summary>
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
-            var x = ((Tensor)vars[0]).contiguous(); var layer = (ChannelsLastLinear)vars[1]; var groups = vars[2] as ElementGroups;
+            var layer = (ChannelsLastLinear)vars[1]; var groups = vars[2] as ElementGroups;
             ctx.save_data("state", new State(layer, groups));
-            var y = empty(x.shape[0], layer.OutputRows, layer.OutputMul, dtype: x.dtype, device: x.device);
-            using (var scope = NewDisposeScope()) layer.ByElement(x, y, groups, layer.Rows);
-            return y;
+            return layer.Apply((Tensor)vars[0], groups);
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
         {
             var (layer, groups) = (State)ctx.get_data("state");
             StageClock.Mark("reverse: other");
-            var gx = empty(gradOutput.shape[0], layer.InputRows, layer.InputMul, dtype: gradOutput.dtype, device: gradOutput.device);
-            using (var scope = NewDisposeScope()) layer.ByElement(gradOutput.contiguous(), gx, groups, layer.RowsTransposed);
+            var gx = layer.ApplyTransposed(gradOutput, groups);
             StageClock.Mark($"reverse: {layer.Stage}");
             return [gx, null!, null!];
         }

@@ -49,5 +49,13 @@ public sealed class FullyConnectedNet
         return x;
     }
 
+    /// <summary><see cref="Forward"/> by the CPU kernels without autograd; <paramref name="hidden"/> keeps what
+    /// <see cref="Reverse"/> reads.</summary>
+    internal Tensor ForwardRecorded(Tensor x, out Tensor[] hidden) =>
+        Kernels.FullyConnectedNetFunction.Forward(x, _kernels ?? throw new InvalidOperationException("the network has no CPU kernels"), SiluSecondMomentNormalization, out hidden);
+
+    /// <summary>∂L/∂x from ∂L/∂y and the <paramref name="hidden"/> of <see cref="ForwardRecorded"/>.</summary>
+    internal Tensor Reverse(Tensor[] hidden, Tensor gy) => Kernels.FullyConnectedNetFunction.Backward(hidden, _kernels!, SiluSecondMomentNormalization, gy);
+
     public static Tensor NormalizedSilu(Tensor x) => nn.functional.silu(x) * SiluSecondMomentNormalization;
 }

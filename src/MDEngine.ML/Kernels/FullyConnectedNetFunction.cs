@@ -26,13 +26,11 @@ internal sealed class FullyConnectedNetFunction : autograd.SingleTensorFunction<
     /// double), the stage's name for <see cref="StageClock"/>.</summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var x = ((Tensor)vars[0]).contiguous(); var layers = (DenseLayerKernels.Weights[])vars[1];
+        var layers = (DenseLayerKernels.Weights[])vars[1];
         double c = (double)vars[2];
-        var hidden = layers[..^1].Select(l => empty(x.shape[0], Columns(l.Forward), dtype: x.dtype)).ToArray();
-        var y = empty(x.shape[0], Columns(layers[^1].Forward), dtype: x.dtype);
+        var y = Forward((Tensor)vars[0], layers, c, out var hidden);
         ctx.save_for_backward(hidden.ToList());
         ctx.save_data("layers", layers); ctx.save_data("c", c); ctx.save_data("stage", vars[3]);
-        Run(x, hidden, y, null, layers, c);
         return y;
     }
 
@@ -41,10 +39,28 @@ internal sealed class FullyConnectedNetFunction : autograd.SingleTensorFunction<
         var hidden = ctx.get_saved_variables().ToArray();
         var layers = (DenseLayerKernels.Weights[])ctx.get_data("layers"); double c = (double)ctx.get_data("c");
         StageClock.Mark("reverse: other");
-        var gx = empty(gradOutput.shape[0], Columns(layers[0].Transposed), dtype: gradOutput.dtype);
-        Run(gradOutput.contiguous(), hidden, gx, gradOutput, layers, c);
+        var gx = Backward(hidden, layers, c, gradOutput);
         StageClock.Mark($"reverse: {(string)ctx.get_data("stage")}");
         return [gx, null!, null!, null!];
+    }
+
+    /// <summary>y = the network of x, without autograd; <paramref name="hidden"/>: the pre-activations the reverse
+    /// pass reads.</summary>
+    internal static Tensor Forward(Tensor x, DenseLayerKernels.Weights[] layers, double c, out Tensor[] hidden)
+    {
+        x = x.contiguous();
+        hidden = layers[..^1].Select(l => empty(x.shape[0], Columns(l.Forward), dtype: x.dtype)).ToArray();
+        var y = empty(x.shape[0], Columns(layers[^1].Forward), dtype: x.dtype);
+        Run(x, hidden, y, null, layers, c);
+        return y;
+    }
+
+    /// <summary>∂L/∂x from ∂L/∂y and the forward pass's <paramref name="hidden"/> pre-activations.</summary>
+    internal static Tensor Backward(Tensor[] hidden, DenseLayerKernels.Weights[] layers, double c, Tensor gradOutput)
+    {
+        var gx = empty(gradOutput.shape[0], Columns(layers[0].Transposed), dtype: gradOutput.dtype);
+        Run(gradOutput.contiguous(), hidden, gx, gradOutput, layers, c);
+        return gx;
     }
 
     private static int Columns(object kernel) => kernel switch

@@ -12,11 +12,26 @@ internal sealed class HermiteSplineFunction : autograd.SingleTensorFunction<Herm
 {
     public override string Name => "HermiteSpline";
 
-    public override unsafe Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var x = ((Tensor)vars[0]).contiguous(); var kernel = vars[1]; var stage = (string)vars[2];
+        var x = ((Tensor)vars[0]).contiguous(); var kernel = vars[1];
         ctx.save_for_backward([x]);
-        ctx.save_data("kernel", kernel); ctx.save_data("stage", stage);
+        ctx.save_data("kernel", kernel); ctx.save_data("stage", (string)vars[2]);
+        return Forward(x, kernel);
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var x = ctx.get_saved_variables()[0]; var kernel = ctx.get_data("kernel"); var stage = (string)ctx.get_data("stage");
+        StageClock.Mark("reverse: other");
+        var gx = Backward(x, kernel, gradOutput);
+        StageClock.Mark("reverse: " + stage);
+        return [gx, null!, null!];
+    }
+
+    /// <summary>The splines at x (contiguous), without autograd: [x.numel(), outputs].</summary>
+    internal static unsafe Tensor Forward(Tensor x, object kernel)
+    {
         int rows = checked((int)x.numel()), threads = CpuParallel.Threads;
         switch (kernel)
         {
@@ -36,10 +51,9 @@ internal sealed class HermiteSplineFunction : autograd.SingleTensorFunction<Herm
         }
     }
 
-    public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    /// <summary>∂L/∂x (shaped as x) from ∂L/∂y.</summary>
+    internal static unsafe Tensor Backward(Tensor x, object kernel, Tensor gradOutput)
     {
-        var x = ctx.get_saved_variables()[0]; var kernel = ctx.get_data("kernel"); var stage = (string)ctx.get_data("stage");
-        StageClock.Mark("reverse: other");
         var gy = gradOutput.contiguous();
         var gx = empty_like(x);
         int rows = checked((int)x.numel()), threads = CpuParallel.Threads;
@@ -53,7 +67,6 @@ internal sealed class HermiteSplineFunction : autograd.SingleTensorFunction<Herm
                 break;
             default: throw new ArgumentException("no spline kernel for this dtype");
         }
-        StageClock.Mark("reverse: " + stage);
-        return [gx, null!, null!];
+        return gx;
     }
 }

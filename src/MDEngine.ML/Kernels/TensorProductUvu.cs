@@ -143,6 +143,15 @@ public sealed class TensorProductUvu
     public Tensor ConvolveKernelLayout(Tensor channelsLast, Tensor x2, Tensor weights, EdgeLayout layout, bool pairedWeights) =>
         UvuConvolutionFunction.apply(channelsLast, x2.contiguous(), weights.contiguous(), _kernel!, layout, pairedWeights);
 
+    /// <summary><see cref="ConvolveKernelLayout"/> without autograd.</summary>
+    internal Tensor ConvolveRecorded(Tensor channelsLast, Tensor x2, Tensor weights, EdgeLayout layout, bool pairedWeights) =>
+        UvuConvolutionFunction.Forward(_kernel!, channelsLast.contiguous(), x2.contiguous(), weights.contiguous(), layout, pairedWeights);
+
+    /// <summary>The reverse of <see cref="ConvolveRecorded"/> (same inputs): ∂L/∂ of the features, the harmonics and
+    /// the weights.</summary>
+    internal (Tensor X, Tensor Sh, Tensor W) ConvolveReverse(Tensor channelsLast, Tensor x2, Tensor weights, EdgeLayout layout, bool pairedWeights, Tensor gy) =>
+        UvuConvolutionFunction.Backward(_kernel!, channelsLast.contiguous(), x2.contiguous(), weights.contiguous(), layout, pairedWeights, gy);
+
     /// <summary>The kernel's messages [N, cols, u] → e3nn's layout [N, IrrepsOut.Dim]. The kernel's column blocks are the
     /// paths in the order of their outputs, one output entry each: channels-last rows of <see cref="IrrepsOut"/>.</summary>
     public Tensor FromKernelLayout(Tensor messages) => ChannelsLast.ToIrrepsLayout(messages, IrrepsOut);

@@ -16,13 +16,29 @@ internal sealed class UvuConvolutionFunction : autograd.SingleTensorFunction<Uvu
 {
     public override string Name => "UvuConvolution";
 
-    public override unsafe Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var x = (Tensor)vars[0]; var sh = (Tensor)vars[1]; var w = (Tensor)vars[2];
         var kernel = vars[3]; var layout = (EdgeLayout)vars[4]; bool paired = (bool)vars[5];
         // Tensors go through save_for_backward (the autograd context warns about tensors in its data slots).
         ctx.save_for_backward([x, sh, w]);
         ctx.save_data("kernel", kernel); ctx.save_data("layout", layout); ctx.save_data("paired", paired);
+        return Forward(kernel, x, sh, w, layout, paired);
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var saved = ctx.get_saved_variables();
+        var kernel = ctx.get_data("kernel"); var layout = (EdgeLayout)ctx.get_data("layout"); bool paired = (bool)ctx.get_data("paired");
+        StageClock.Mark("reverse: other");
+        var (gx, gsh, gw) = Backward(kernel, saved[0], saved[1], saved[2], layout, paired, gradOutput);
+        StageClock.Mark("reverse: convolution");
+        return [gx, gsh, gw, null!, null!, null!];
+    }
+
+    /// <summary>The messages [N, cols, u], without autograd (x, sh and w contiguous).</summary>
+    internal static unsafe Tensor Forward(object kernel, Tensor x, Tensor sh, Tensor w, EdgeLayout layout, bool paired)
+    {
         int threads = CpuParallel.Threads;
         switch (kernel)
         {
@@ -42,12 +58,9 @@ internal sealed class UvuConvolutionFunction : autograd.SingleTensorFunction<Uvu
         }
     }
 
-    public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    /// <summary>∂L/∂x, ∂L/∂sh and ∂L/∂w from ∂L/∂y.</summary>
+    internal static unsafe (Tensor X, Tensor Sh, Tensor W) Backward(object kernel, Tensor x, Tensor sh, Tensor w, EdgeLayout layout, bool paired, Tensor gradOutput)
     {
-        var saved = ctx.get_saved_variables();
-        Tensor x = saved[0], sh = saved[1], w = saved[2];
-        var kernel = ctx.get_data("kernel"); var layout = (EdgeLayout)ctx.get_data("layout"); bool paired = (bool)ctx.get_data("paired");
-        StageClock.Mark("reverse: other");
         var gy = gradOutput.contiguous();
         var gx = zeros_like(x); var gsh = empty_like(sh); var gw = empty_like(w);
         int threads = CpuParallel.Threads;
@@ -63,7 +76,6 @@ internal sealed class UvuConvolutionFunction : autograd.SingleTensorFunction<Uvu
                 break;
             default: throw new ArgumentException("no convolution kernel for this dtype");
         }
-        StageClock.Mark("reverse: convolution");
-        return [gx, gsh, gw, null!, null!, null!];
+        return (gx, gsh, gw);
     }
 }

@@ -69,30 +69,83 @@ internal sealed class AgnosticInteraction : IInteractionBlock
         SelfConnection is { } self ? ChannelsLastLinear.From(self) : null,
         MessageMix is { } mix ? ChannelsLastLinear.From(mix) : null);
 
+    /// <summary>What <see cref="ReverseChannelsLast"/> reads of a <see cref="ForwardChannelsLast"/> pass.</summary>
+    internal sealed class ChannelsLastRecord
+    {
+        public required InteractionInput Input { get; init; }
+        public required Tensor Up { get; init; }
+        public required Tensor Weights { get; init; }
+        /// <summary>The radial network's pre-activations (null with splines).</summary>
+        public Tensor[]? Hidden { get; init; }
+        /// <summary>Density blocks: the mixed message after its division by the normaliser, and the normaliser.</summary>
+        public Tensor? Normalised { get; init; }
+        public Tensor? Normaliser { get; init; }
+    }
+
     /// <summary>
-    /// <see cref="Forward"/> on channels-last node features [N, rows, channels] (<see cref="ChannelsLast"/>), with the
-    /// fused CPU convolution, whose input and output are channels-last: no layout change anywhere. Returns the message
-    /// and the self-connection channels-last.
+    /// <see cref="Forward"/> on channels-last node features [N, rows, channels] (<see cref="ChannelsLast"/>) with the
+    /// fused CPU convolution, whose input and output are channels-last: no layout change anywhere. No autograd: the
+    /// record keeps what <see cref="ReverseChannelsLast"/> needs. <paramref name="normaliser"/>: the density blocks'
+    /// <see cref="Normaliser"/>, computed by the caller (it depends on the radial embedding alone). Returns the
+    /// message and the self-connection, channels-last.
     /// </summary>
-    public (Tensor Message, Tensor? SelfConnection) ForwardChannelsLast(InteractionInput input)
+    public (Tensor Message, Tensor? SelfConnection, ChannelsLastRecord Record) ForwardChannelsLast(InteractionInput input, Tensor? normaliser)
     {
         var layers = ChannelsLastLayersOf();
         var groups = input.Groups;
-        // The up-projection and the self-connection split their nodes over the threads themselves.
-        var selfConnection = layers.SelfConnection?.Forward(input.Features, groups);
-        var up = layers.LinearUp.Forward(input.Features);
+        // Every layer below splits its nodes (or edges) over the threads itself.
+        var selfConnection = layers.SelfConnection?.Apply(input.Features, groups);
+        var up = layers.LinearUp.Apply(input.Features);
         StageClock.Mark("linear up");
-        var tpWeights = RadialWeights(input);
+        Tensor[]? hidden = null;
+        var weights = RadialSpline is { } spline ? spline.ForwardRecorded(input.Lengths) : RadialMlp.ForwardRecorded(input.Radial, out hidden);
         StageClock.Mark("radial networks");
-        var messages = Convolution.ConvolveKernelLayout(up, input.Sh, tpWeights, input.Graph, input.Paired);
+        var messages = Convolution.ConvolveRecorded(up, input.Sh, weights, input.Graph, input.Paired);
         StageClock.Mark("convolution");
-        // The mixing layers split their nodes over the threads themselves.
-        var normaliser = Normaliser(input);
-        var mixed = layers.Linear.Forward(messages);
+        var mixed = layers.Linear.Apply(messages);
         if (normaliser is not null) mixed = mixed / normaliser.unsqueeze(2);
-        messages = layers.MessageMix is { } mix ? mix.Forward(mixed, groups) : mixed;
+        var message = layers.MessageMix is { } mix ? mix.Apply(mixed, groups) : mixed;
         StageClock.Mark("product");
-        return (messages, selfConnection);
+        var record = new ChannelsLastRecord
+        {
+            Input = input, Up = up, Weights = weights, Hidden = hidden,
+            Normalised = normaliser is null ? null : mixed, Normaliser = normaliser,
+        };
+        return (message, selfConnection, record);
+    }
+
+    /// <summary>
+    /// The reverse of <see cref="ForwardChannelsLast"/>: from ∂L/∂message and ∂L/∂self-connection, the gradients of
+    /// the layer's input features (only when <paramref name="featuresGradient"/>: the first layer's input is the
+    /// constant embedding), of the harmonics, of the radial embedding (or of the edge lengths, with splines) and of
+    /// the normaliser.
+    /// </summary>
+    public (Tensor? Features, Tensor Sh, Tensor? Radial, Tensor? Lengths, Tensor? Normaliser) ReverseChannelsLast(
+        ChannelsLastRecord record, Tensor gMessage, Tensor? gSelfConnection, bool featuresGradient)
+    {
+        var layers = ChannelsLastLayersOf();
+        var input = record.Input;
+        var gMixed = layers.MessageMix is { } mix ? mix.ApplyTransposed(gMessage, input.Groups) : gMessage;
+        Tensor? gNormaliser = null;
+        if (record.Normaliser is { } n)
+        {
+            // y = m / n per node: ∂L/∂n = −Σ ∂L/∂y · y / n, ∂L/∂m = ∂L/∂y / n.
+            gNormaliser = -(gMixed * record.Normalised!).sum(2).sum(1, keepdim: true) / n;
+            gMixed = gMixed / n.unsqueeze(2);
+        }
+        var gMessages = layers.Linear.ApplyTransposed(gMixed);
+        StageClock.Mark("reverse: product");
+        var (gUp, gSh, gWeights) = Convolution.ConvolveReverse(record.Up, input.Sh, record.Weights, input.Graph, input.Paired, gMessages);
+        StageClock.Mark("reverse: convolution");
+        Tensor? gRadial = null, gLengths = null;
+        if (RadialSpline is { } spline) gLengths = spline.Reverse(input.Lengths, gWeights);
+        else gRadial = RadialMlp.Reverse(record.Hidden!, gWeights);
+        StageClock.Mark("reverse: radial networks");
+        if (!featuresGradient) return (null, gSh, gRadial, gLengths, gNormaliser);
+        var gFeatures = layers.LinearUp.ApplyTransposed(gUp);
+        if (layers.SelfConnection is { } self && gSelfConnection is not null) gFeatures.add_(self.ApplyTransposed(gSelfConnection, input.Groups));
+        StageClock.Mark("reverse: linear up");
+        return (gFeatures, gSh, gRadial, gLengths, gNormaliser);
     }
 
     /// <summary>The convolution's weights R(r) per edge pair (or edge): the radial network, or its splines.</summary>
@@ -100,7 +153,7 @@ internal sealed class AgnosticInteraction : IInteractionBlock
         RadialSpline is { } spline ? spline.Forward(input.Lengths) : RadialMlp.Forward(input.Radial);
 
     /// <summary>Density blocks: 1 + the local density [N, 1] that divides the message; null for the others.</summary>
-    private Tensor? Normaliser(InteractionInput input) => DensityNet is { } density ? LocalDensity(density, input) + 1.0 : null;
+    internal Tensor? Normaliser(InteractionInput input) => DensityNet is { } density ? LocalDensity(density, input) + 1.0 : null;
 
     /// <summary>ρ_i = Σ_{j→i} tanh(f(R(r_ij))²), f a one-layer network of the radial embedding (which already carries
     /// the cutoff envelope) → [N, 1].</summary>

@@ -13,7 +13,7 @@ namespace MDEngine.ML.Mace;
 /// <see cref="NonLinearInteraction"/>); options: ZBL repulsion, the Agnesi transform, several heads, element-agnostic
 /// products, a readout on the last layer only. Stateless between calls; the weights are constants.
 /// </summary>
-public sealed class MaceModel : EdgeEnergyModel
+public sealed partial class MaceModel : EdgeEnergyModel
 {
     private sealed class Product
     {
@@ -30,6 +30,8 @@ public sealed class MaceModel : EdgeEnergyModel
         public E3Linear? Second;
         private ChannelsLastLinear? _channelsLast;
         public ChannelsLastLinear FirstChannelsLast => _channelsLast ??= ChannelsLastLinear.From(First, stage: "readout");
+        private ChannelsLastLinear? _secondChannelsLast;
+        public ChannelsLastLinear? SecondChannelsLast => Second is null ? null : _secondChannelsLast ??= ChannelsLastLinear.From(Second, stage: "readout");
     }
 
     private readonly LayerWeight _nodeEmbedding; // [elements, channels]
@@ -294,45 +296,11 @@ public sealed class MaceModel : EdgeEnergyModel
     private Tensor ReadoutHead(Readout block, Tensor first)
     {
         var readout = block.Second is E3Linear second ? second.Forward(MaskOtherHeads(FullyConnectedNet.NormalizedSilu(first))) : first;
-        return Config.Heads.Length > 1 ? readout.narrow(1, Head, 1) : readout;
+        return SelectHead(readout);
     }
 
-    /// <summary>The fused CPU kernels run with channels-last features from layer to layer (no layout changes) when
-    /// every interaction is element-agnostic, the products are the sparse contraction and the weights are constants.</summary>
-    private bool UsesChannelsLast(Tensor nodeFeatures) =>
-        _parameters is null
-        && _interactions.All(b => b is AgnosticInteraction a && a.Convolution.UsesKernel(nodeFeatures))
-        && _products.All(p => p.Contractions is [SparseSymmetricContraction]);
-
-    /// <summary>
-    /// The interaction and product layers with channels-last features [N, Σ(2l+1), channels]
-    /// (<see cref="ChannelsLast"/>): the same operations as the layer loop of <see cref="NodeEnergies(Tensor, EdgeLayout, Tensor, ElementGroups, IDictionary{string, Tensor}?)"/>
-    /// with <see cref="ChannelsLastLinear"/> layers, the convolution and contraction kernels reading and writing that
-    /// layout directly. Returns the readouts' sum [N, 1].
-    /// </summary>
-    private Tensor ChannelsLastLayers(Tensor embedding, Tensor elements, ElementGroups groups, ElementGroups productGroups, Tensor sh, Tensor radial, Tensor radialLengths, EdgeLayout graph, bool paired)
-    {
-        long nodes = elements.shape[0];
-        var features = embedding.view(nodes, 1, -1);  // scalars only: one row
-        Tensor? energy = null;
-        for (int i = 0; i < _interactions.Length; i++)
-        {
-            var block = (AgnosticInteraction)_interactions[i];
-            var (messages, selfConnection) = block.ForwardChannelsLast(new InteractionInput(features, elements, groups, sh, radial, radialLengths, graph, paired));
-            var product = _products[i];
-            var contraction = (SparseSymmetricContraction)product.Contractions[0];
-            var linear = product.LinearChannelsLast;
-            // The contraction and the linear layer split their nodes over the threads themselves.
-            var mixed = linear.Forward(contraction.ForwardChannelsLastRows(messages, productGroups));
-            features = selfConnection is null ? mixed : mixed + selfConnection;
-            StageClock.Mark("product");
-            if (_readouts[i] is not { } readoutBlock) continue;
-            var readout = ReadoutHead(readoutBlock, readoutBlock.FirstChannelsLast.Forward(features).view(nodes, -1));
-            energy = energy is null ? readout : energy + readout;
-            StageClock.Mark("readout");
-        }
-        return energy!;
-    }
+    /// <summary>The evaluated head's column [N, 1] of a readout's outputs [N, heads].</summary>
+    private Tensor SelectHead(Tensor readout) => Config.Heads.Length > 1 ? readout.narrow(1, Head, 1) : readout;
 
     private AgnosticInteraction CreateAgnosticInteraction(int i, Irreps inIrreps, Irreps outIrreps, Irreps interactionIrreps,
         IReadOnlyDictionary<string, SafeTensor> weights, TensorOptions options)
@@ -442,14 +410,17 @@ public sealed class MaceModel : EdgeEnergyModel
 
     /// <summary>A multi-head non-linear readout's hidden features are one block per head (mace-torch's mask_head): only
     /// the selected head's block feeds its output.</summary>
-    private Tensor MaskOtherHeads(Tensor hidden)
+    private Tensor MaskOtherHeads(Tensor hidden) => HeadMask(hidden) is { } mask ? hidden * mask : hidden;
+
+    /// <summary>The mask of <see cref="MaskOtherHeads"/> for hidden features [N, width] (null with one head).</summary>
+    private Tensor? HeadMask(Tensor hidden)
     {
         int heads = Config.Heads.Length;
-        if (heads == 1) return hidden;
+        if (heads == 1) return null;
         long width = hidden.shape[1] / heads;
         var mask = zeros(hidden.shape[1], dtype: hidden.dtype, device: hidden.device);
         mask.narrow(0, Head * width, width).fill_(1.0);
-        return hidden * mask;
+        return mask;
     }
 
     private static Tensor Contract(ISymmetricContraction c, Tensor x, Tensor xChannelsLast, Tensor elements, ElementGroups groups) =>

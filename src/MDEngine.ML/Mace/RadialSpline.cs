@@ -73,4 +73,10 @@ internal sealed class RadialSpline
     /// <summary>The convolution weights of edges of the given lengths [rows, 1] (CPU, the model's precision) →
     /// [rows, outputs], differentiable in the lengths.</summary>
     public Tensor Forward(Tensor lengths) => HermiteSplineFunction.apply(lengths, _kernel, "radial networks");
+
+    /// <summary><see cref="Forward"/> without autograd.</summary>
+    internal Tensor ForwardRecorded(Tensor lengths) => HermiteSplineFunction.Forward(lengths.contiguous(), _kernel);
+
+    /// <summary>∂L/∂lengths from ∂L/∂R.</summary>
+    internal Tensor Reverse(Tensor lengths, Tensor gy) => HermiteSplineFunction.Backward(lengths.contiguous(), _kernel, gy);
 }

@@ -198,6 +198,12 @@ public sealed class SparseSymmetricContraction : ISymmetricContraction
             ? SymmetricContractionFunction.apply(x.contiguous(), _kernel, groups.Elements)
             : throw new InvalidOperationException("channels-last contraction rows come from the CPU kernel, which serves float32 and float64 on the CPU");
 
+    /// <summary><see cref="ForwardChannelsLastRows"/> without autograd (x contiguous).</summary>
+    internal Tensor ForwardRecorded(Tensor x, ElementGroups groups) => SymmetricContractionFunction.Forward(_kernel!, x, groups.Elements);
+
+    /// <summary>∂L/∂x from ∂L/∂y for <see cref="ForwardRecorded"/>.</summary>
+    internal Tensor Reverse(Tensor x, ElementGroups groups, Tensor gy) => SymmetricContractionFunction.Backward(_kernel!, x, groups.Elements, gy);
+
     /// <summary>[N, c, Σ M] → the contractions' outputs one after the other, each channel-major.</summary>
     private Tensor Split(Tensor result, long n)
     {

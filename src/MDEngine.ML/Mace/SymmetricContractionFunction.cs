@@ -11,11 +11,26 @@ internal sealed class SymmetricContractionFunction : autograd.SingleTensorFuncti
 {
     public override string Name => "SymmetricContraction";
 
-    public override unsafe Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var x = (Tensor)vars[0]; var kernel = vars[1]; var elements = (int[])vars[2];
         ctx.save_for_backward([x]);
         ctx.save_data("kernel", kernel); ctx.save_data("elements", elements);
+        return Forward(kernel, x, elements);
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var x = ctx.get_saved_variables()[0]; var kernel = ctx.get_data("kernel"); var elements = (int[])ctx.get_data("elements");
+        StageClock.Mark("reverse: other");
+        var gx = Backward(kernel, x, elements, gradOutput);
+        StageClock.Mark("reverse: product");
+        return [gx, null!, null!];
+    }
+
+    /// <summary>y [N, outputs, channels] of the contiguous x, without autograd.</summary>
+    internal static unsafe Tensor Forward(object kernel, Tensor x, int[] elements)
+    {
         int threads = Kernels.CpuParallel.Threads;
         switch (kernel)
         {
@@ -35,10 +50,9 @@ internal sealed class SymmetricContractionFunction : autograd.SingleTensorFuncti
         }
     }
 
-    public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    /// <summary>∂L/∂x from ∂L/∂y.</summary>
+    internal static unsafe Tensor Backward(object kernel, Tensor x, int[] elements, Tensor gradOutput)
     {
-        var x = ctx.get_saved_variables()[0]; var kernel = ctx.get_data("kernel"); var elements = (int[])ctx.get_data("elements");
-        StageClock.Mark("reverse: other");
         var gy = gradOutput.contiguous();
         var gx = empty_like(x);
         int threads = Kernels.CpuParallel.Threads;
@@ -52,7 +66,6 @@ internal sealed class SymmetricContractionFunction : autograd.SingleTensorFuncti
                 break;
             default: throw new ArgumentException("no contraction kernel for this dtype");
         }
-        StageClock.Mark("reverse: product");
-        return [gx, null!, null!];
+        return gx;
     }
 }
