@@ -162,12 +162,15 @@ public sealed class ChannelsLastLinear
                     for (int m = 0; m < t.Dim; m++)
                         Kernels.DenseLayerKernels.MultiplyRows(t.Kernels[element]!.Forward, x, first * ldx + (t.InRow + m) * (long)InputMul, ldx,
                             y, first * ldy + (t.OutRow + m) * (long)OutputMul, ldy, end - first, add: !t.FirstOfOutput);
+                foreach (int r in _zeroOutputRows) Kernels.DenseLayerKernels.ClearRows(y, first * ldy + r * (long)OutputMul, ldy, end - first, OutputMul);
             });
         else
+        {
             foreach (var t in _terms)
                 for (int m = 0; m < t.Dim; m++)
                     y.select(1, t.OutRow + m).addmm_(x.select(1, t.InRow + m), t.Weights[element], beta: t.FirstOfOutput ? 0 : 1);
-        foreach (int r in _zeroOutputRows) y.select(1, r).zero_();
+            foreach (int r in _zeroOutputRows) y.select(1, r).zero_();
+        }
     }
 
     /// <summary>gx = gy·Wᵀ row by row (the transpose of <see cref="Rows"/>).</summary>
@@ -186,6 +189,8 @@ public sealed class ChannelsLastLinear
                             gx, first * ldx + row * (long)InputMul, ldx, end - first, add: written[row]);
                         written[row] = true;
                     }
+                for (int r = 0; r < InputRows; r++)
+                    if (!_inputUsed[r]) Kernels.DenseLayerKernels.ClearRows(gx, first * ldx + r * (long)InputMul, ldx, end - first, InputMul);
             });
         else
         {
@@ -197,8 +202,8 @@ public sealed class ChannelsLastLinear
                     gx.select(1, row).addmm_(gy.select(1, t.OutRow + m), t.Weights[element].t(), beta: written[row] ? 1 : 0);
                     written[row] = true;
                 }
+            for (int r = 0; r < InputRows; r++) if (!_inputUsed[r]) gx.select(1, r).zero_();
         }
-        for (int r = 0; r < InputRows; r++) if (!_inputUsed[r]) gx.select(1, r).zero_();
     }
 
     /// <summary>Applies a row map to every element's nodes: to all nodes at once when they share the weights or one

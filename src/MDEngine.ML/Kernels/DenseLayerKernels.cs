@@ -39,4 +39,16 @@ internal static class DenseLayerKernels
             default: throw new ArgumentException("no matrix product kernel for this dtype");
         }
     }
+
+    /// <summary>Zeroes <paramref name="rows"/> rows of <paramref name="width"/> elements of the contiguous CPU tensor c,
+    /// the first at element <paramref name="offset"/>, <paramref name="ldc"/> apart.</summary>
+    public static unsafe void ClearRows(Tensor c, long offset, long ldc, int rows, int width)
+    {
+        switch (c.dtype)
+        {
+            case ScalarType.Float32: { float* p = TensorMemory.Pointer<float>(c) + offset; for (int r = 0; r < rows; r++) new Span<float>(p + r * ldc, width).Clear(); break; }
+            case ScalarType.Float64: { double* p = TensorMemory.Pointer<double>(c) + offset; for (int r = 0; r < rows; r++) new Span<double>(p + r * ldc, width).Clear(); break; }
+            default: throw new ArgumentException($"no matrix product kernel for {c.dtype}");
+        }
+    }
 }
