@@ -32,6 +32,7 @@ public static class CpuParallel
     private sealed class Ownership : IDisposable
     {
         private readonly int _previousOwned, _torchThreads;
+        private readonly IDisposable? _hold;
         private bool _disposed;
 
         public Ownership()
@@ -40,12 +41,14 @@ public static class CpuParallel
             _torchThreads = get_num_threads();
             _owned = Threads;
             if (_torchThreads != 1) set_num_threads(1);
+            if (_owned > 1) _hold = WorkerTeam.Hold();
         }
 
         public void Dispose()
         {
             if (_disposed) return;
             _disposed = true;
+            _hold?.Dispose();
             if (_torchThreads != 1) set_num_threads(_torchThreads);
             _owned = _previousOwned;
         }

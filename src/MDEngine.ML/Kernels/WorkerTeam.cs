@@ -24,6 +24,30 @@ internal sealed class WorkerTeam
 
     private WorkerTeam(int workers) => _workers = Enumerable.Range(1, workers).Select(k => new Worker(k)).ToArray();
 
+    /// <summary>Evaluations under way that hold the team (<see cref="Hold"/>): while any is, idle workers spin and do
+    /// not sleep.</summary>
+    private static int _holds;
+
+    /// <summary>
+    /// Keeps the workers awake until disposed: those asleep are woken now, and none goes to sleep between sections.
+    /// A model evaluation's sections are separated by its serial steps (building the graph before the first kernel,
+    /// the autograd engine between forward and reverse), some of them longer than a worker's short spin; a worker
+    /// that slept takes tens of microseconds or more to wake (a halted virtual processor longer), which the first
+    /// section after each such step waited for.
+    /// </summary>
+    public static IDisposable Hold()
+    {
+        Interlocked.Increment(ref _holds);
+        if (_shared is { } team) foreach (var worker in team._workers) worker.Wake();
+        return new Release();
+    }
+
+    private sealed class Release : IDisposable
+    {
+        private int _done;
+        public void Dispose() { if (Interlocked.Exchange(ref _done, 1) == 0) Interlocked.Decrement(ref _holds); }
+    }
+
     /// <summary>Runs body(0 … count−1), body(0) on the calling thread; false (nothing run) when the team is in use —
     /// by another caller, or because the caller is one of its workers — and the caller must run the sections itself.</summary>
     public static bool TryRun(int count, Action<int> body)
@@ -76,6 +100,12 @@ internal sealed class WorkerTeam
             if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();
         }
 
+        /// <summary>Wakes the worker if it sleeps (it then spins, finding no job).</summary>
+        public void Wake()
+        {
+            if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();
+        }
+
         public Exception? Join()
         {
             var spin = new SpinWait();
@@ -91,7 +121,7 @@ internal sealed class WorkerTeam
                 long deadline = Stopwatch.GetTimestamp() + SpinTicks;
                 while (Volatile.Read(ref _pending) == 0)
                 {
-                    if (Stopwatch.GetTimestamp() < deadline) Thread.SpinWait(20);
+                    if (Stopwatch.GetTimestamp() < deadline || Volatile.Read(ref _holds) > 0) Thread.SpinWait(20);
                     else
                     {
                         Interlocked.Exchange(ref _sleeping, 1);
