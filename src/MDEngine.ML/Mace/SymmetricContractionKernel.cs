@@ -241,8 +241,17 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
     private sealed class Scratch : IDisposable
     {
         private readonly SymmetricContractionKernel<T> _k;
-        private readonly T[] _buffer;
-        private readonly System.Runtime.InteropServices.GCHandle _pin;
+
+        /// <summary>This thread's buffer, kept from call to call: the same memory, still in the core's caches, every
+        /// time a kernel runs here.</summary>
+        [ThreadStatic] private static ThreadBuffer? _threadBuffer;
+
+        private sealed class ThreadBuffer
+        {
+            public T* Pointer;
+            public long Length;
+            ~ThreadBuffer() { if (Pointer != null) Kernels.AlignedBuffer.Free(Pointer); }
+        }
 
         public readonly T* FeaturesA, FeaturesB, MonomialsA, MonomialsB, GradientsA, GradientsB, OutputGradientsA, OutputGradientsB, FeatureGradientsA, FeatureGradientsB;
 
@@ -250,15 +259,20 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
         {
             _k = kernel;
             int w = kernel._width, f = kernel.Features * w, m = kernel.Monomials * w, o = kernel.Outputs * w;
-            // Rented: per-call buffers would land on the large-object heap and bring a full collection every few evaluations.
-            _buffer = ArrayPool<T>.Shared.Rent(2 * (2 * f + 2 * m + o));
-            _pin = System.Runtime.InteropServices.GCHandle.Alloc(_buffer, System.Runtime.InteropServices.GCHandleType.Pinned);
-            T* p = (T*)_pin.AddrOfPinnedObject();
+            long length = 2L * (2 * f + 2 * m + o);
+            var buffer = _threadBuffer ??= new ThreadBuffer();
+            if (buffer.Length < length)
+            {
+                if (buffer.Pointer != null) Kernels.AlignedBuffer.Free(buffer.Pointer);
+                buffer.Pointer = Kernels.AlignedBuffer.Allocate<T>(length);
+                buffer.Length = length;
+            }
+            T* p = buffer.Pointer;
             FeaturesA = p; FeaturesB = p += f; MonomialsA = p += f; MonomialsB = p += m; GradientsA = p += m; GradientsB = p += m;
             OutputGradientsA = p += m; OutputGradientsB = p += o; FeatureGradientsA = p += o; FeatureGradientsB = p + f;
         }
 
-        public void Dispose() { _pin.Free(); ArrayPool<T>.Shared.Return(_buffer); }
+        public void Dispose() { }
 
         /// <summary>Channels [c0, c0 + width) of nodes a and b's features.</summary>
         public void LoadFeatures(T* x, int a, int b, int c0)
