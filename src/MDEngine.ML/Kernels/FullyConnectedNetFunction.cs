@@ -115,7 +115,7 @@ internal sealed class FullyConnectedNetFunction : autograd.SingleTensorFunction<
         public void Forward(T* x, T* y, int first, int n)
         {
             int last = _forward.Length - 1, widest = Enumerable.Range(0, last).Select(Width).DefaultIfEmpty(0).Max();
-            var scratch = (T*)NativeMemory.Alloc((nuint)Math.Max(1, (long)n * widest), (nuint)sizeof(T));
+            var scratch = AlignedBuffer.Allocate<T>((long)n * widest);
             try
             {
                 T* a = x + (long)first * _forward[0].Depth;
@@ -128,7 +128,7 @@ internal sealed class FullyConnectedNetFunction : autograd.SingleTensorFunction<
                 }
                 _forward[last].Multiply(a, y + (long)first * Width(last), n);
             }
-            finally { NativeMemory.Free(scratch); }
+            finally { AlignedBuffer.Free(scratch); }
         }
 
         /// <summary>Rows [first, first + n) of ∂L/∂x from ∂L/∂y.</summary>
@@ -137,7 +137,7 @@ internal sealed class FullyConnectedNetFunction : autograd.SingleTensorFunction<
             int last = _forward.Length - 1;
             if (last == 0) { _transposed[0].Multiply(gy + (long)first * Width(0), gx + (long)first * _forward[0].Depth, n); return; }
             int widest = Enumerable.Range(0, last).Select(Width).Max();
-            var buffers = new[] { (T*)NativeMemory.Alloc((nuint)((long)n * widest), (nuint)sizeof(T)), (T*)NativeMemory.Alloc((nuint)((long)n * widest), (nuint)sizeof(T)) };
+            var buffers = new[] { AlignedBuffer.Allocate<T>((long)n * widest), AlignedBuffer.Allocate<T>((long)n * widest) };
             try
             {
                 T* g = buffers[0];
@@ -150,7 +150,7 @@ internal sealed class FullyConnectedNetFunction : autograd.SingleTensorFunction<
                     g = target;
                 }
             }
-            finally { foreach (var b in buffers) NativeMemory.Free(b); }
+            finally { foreach (var b in buffers) AlignedBuffer.Free(b); }
         }
     }
 }

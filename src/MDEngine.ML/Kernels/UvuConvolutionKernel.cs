@@ -260,7 +260,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         long nodeSize = graph.Nodes * Rows * Channels;
         var buffers = new nint[ranges.Length];
         buffers[0] = (nint)gx;
-        for (int k = 1; k < ranges.Length; k++) buffers[k] = (nint)NativeMemory.AllocZeroed((nuint)(nodeSize * sizeof(T)));
+        for (int k = 1; k < ranges.Length; k++) buffers[k] = (nint)AlignedBuffer.Allocate<T>(nodeSize, zeroed: true);
         var plan = graph.Plan((typeof(WeightGradientPlan), ranges.Length, pairedWeights), () => new WeightGradientPlan(graph, ranges, weightRow));
         using var gwRows = new WeightGradientRows(plan, gw, (long)_paths.Length * Channels);
         try
@@ -278,7 +278,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         }
         finally
         {
-            for (int k = 1; k < buffers.Length; k++) NativeMemory.Free((void*)buffers[k]);
+            for (int k = 1; k < buffers.Length; k++) AlignedBuffer.Free((void*)buffers[k]);
         }
     }
 
@@ -347,7 +347,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         {
             _plan = plan; _gw = gw; _rowSize = rowSize;
             int sides = plan.SidePair.Length;
-            _side = sides == 0 ? null : (T*)NativeMemory.Alloc((nuint)(sides * rowSize), (nuint)sizeof(T));
+            _side = sides == 0 ? null : AlignedBuffer.Allocate<T>(sides * rowSize);
         }
 
         /// <summary>The row edge e's weight gradient goes to, and whether to add to it (else store).</summary>
@@ -372,7 +372,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
 
         private const int MinimumSideRowsPerChunk = 16;
 
-        public void Dispose() { if (_side != null) NativeMemory.Free(_side); }
+        public void Dispose() { if (_side != null) AlignedBuffer.Free(_side); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call
