@@ -57,5 +57,33 @@ public sealed class FullyConnectedNet
     /// <summary>∂L/∂x from ∂L/∂y and the <paramref name="hidden"/> of <see cref="ForwardRecorded"/>.</summary>
     internal Tensor Reverse(Tensor[] hidden, Tensor gy) => Kernels.FullyConnectedNetFunction.Backward(hidden, _kernels!, SiluSecondMomentNormalization, gy);
 
+    /// <summary><see cref="NormalizedSilu"/> of a CPU tensor by the vectorised kernel, without autograd.</summary>
+    internal static unsafe Tensor NormalizedSiluRecorded(Tensor z)
+    {
+        z = z.contiguous();
+        var a = empty_like(z);
+        switch (z.dtype)
+        {
+            case ScalarType.Float32: Kernels.Activation<float>.Silu(Kernels.TensorMemory.Pointer<float>(z), Kernels.TensorMemory.Pointer<float>(a), z.numel(), (float)SiluSecondMomentNormalization); break;
+            case ScalarType.Float64: Kernels.Activation<double>.Silu(Kernels.TensorMemory.Pointer<double>(z), Kernels.TensorMemory.Pointer<double>(a), z.numel(), SiluSecondMomentNormalization); break;
+            default: throw new ArgumentException($"the activation kernel runs on float32 and float64, not {z.dtype}");
+        }
+        return a;
+    }
+
+    /// <summary>The reverse of <see cref="NormalizedSiluRecorded"/>: ∂L/∂z = c·silu'(z) ⊙ ∂L/∂a.</summary>
+    internal static unsafe Tensor NormalizedSiluReverse(Tensor z, Tensor gradient)
+    {
+        z = z.contiguous();
+        var g = gradient.contiguous().clone();
+        switch (z.dtype)
+        {
+            case ScalarType.Float32: Kernels.Activation<float>.SiluReverse(Kernels.TensorMemory.Pointer<float>(z), Kernels.TensorMemory.Pointer<float>(g), z.numel(), (float)SiluSecondMomentNormalization); break;
+            case ScalarType.Float64: Kernels.Activation<double>.SiluReverse(Kernels.TensorMemory.Pointer<double>(z), Kernels.TensorMemory.Pointer<double>(g), z.numel(), SiluSecondMomentNormalization); break;
+            default: throw new ArgumentException($"the activation kernel runs on float32 and float64, not {z.dtype}");
+        }
+        return g;
+    }
+
     public static Tensor NormalizedSilu(Tensor x) => nn.functional.silu(x) * SiluSecondMomentNormalization;
 }

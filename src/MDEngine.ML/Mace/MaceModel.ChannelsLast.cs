@@ -139,7 +139,7 @@ public sealed partial class MaceModel
         {
             var first = block.FirstChannelsLast.Apply(features).view(nodes, -1);
             if (block.SecondChannelsLast is not { } second) return (model.SelectHead(first), new ReadoutRecord(first, null));
-            var hidden = FullyConnectedNet.NormalizedSilu(first);
+            var hidden = FullyConnectedNet.NormalizedSiluRecorded(first);
             var mask = model.HeadMask(hidden);
             if (mask is not null) hidden = hidden * mask;
             var output = second.Apply(hidden.view(nodes, 1, -1)).view(nodes, -1);
@@ -161,10 +161,7 @@ public sealed partial class MaceModel
             {
                 var gHidden = second.ApplyTransposed(gOutput.view(nodes, 1, -1)).view(nodes, -1);
                 if (record.Mask is { } mask) gHidden = gHidden * mask;
-                // c·silu(z) has derivative c·σ(z)(1 + z(1 − σ(z))).
-                var z = record.First;
-                var s = sigmoid(z);
-                gFirst = gHidden * (s * (z * (1 - s) + 1)) * FullyConnectedNet.SiluSecondMomentNormalization;
+                gFirst = FullyConnectedNet.NormalizedSiluReverse(record.First, gHidden);
             }
             return block.FirstChannelsLast.ApplyTransposed(gFirst.view(nodes, 1, -1));
         }
