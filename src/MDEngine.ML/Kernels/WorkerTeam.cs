@@ -95,12 +95,12 @@ internal sealed class WorkerTeam
         {
             _job = body; _error = null;
             Interlocked.Exchange(ref _pending, 1);
-            // Wakes the worker only if it went to sleep (a spinning one finds _pending set): a release per section would
-            // pile up in the semaphore, and the worker would then spin through that many sleeps, a core busy for nothing.
-            if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();
+            Wake();
         }
 
-        /// <summary>Wakes the worker if it sleeps (it then spins, finding no job).</summary>
+        /// <summary>Wakes the worker if it sleeps; a spinning one finds its job (or, woken by <see cref="Hold"/>,
+        /// spins on). Only a sleeping worker is released: a release per section would pile up in the semaphore, and the
+        /// worker would then spin through that many sleeps, a core busy for nothing.</summary>
         public void Wake()
         {
             if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();

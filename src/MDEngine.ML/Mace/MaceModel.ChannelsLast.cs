@@ -56,7 +56,7 @@ public sealed partial class MaceModel
             StageClock.Mark("reverse: other");
             using var noGrad = no_grad();
             var (sh, radial, lengths, normalisers) = pass.Reverse(gradOutput);
-            return [sh, radial!, lengths!, .. normalisers.Select(n => n!), null!];
+            return [sh!, radial!, lengths!, .. normalisers.Select(n => n!), null!];
         }
     }
 

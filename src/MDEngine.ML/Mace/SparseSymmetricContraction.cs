@@ -189,17 +189,14 @@ public sealed class SparseSymmetricContraction : ISymmetricContraction
     }
 
     /// <summary>
-    /// The CPU kernel's own output: x [N, d, channels] → channels-last [N, Σ(2L+1), channels], the contractions' rows
-    /// one after the other (<see cref="E3nn.ChannelsLast"/>), for the channels-last path of the model (CPU, float32 or
-    /// float64).
+    /// The CPU kernel's own output, without autograd (the model's channels-last layers write their reverse pass out):
+    /// x [N, d, channels], contiguous → channels-last [N, Σ(2L+1), channels], the contractions' rows one after the
+    /// other (<see cref="E3nn.ChannelsLast"/>); CPU, float32 or float64.
     /// </summary>
-    internal Tensor ForwardChannelsLastRows(Tensor x, ElementGroups groups) =>
+    internal Tensor ForwardRecorded(Tensor x, ElementGroups groups) =>
         _kernel is not null && x.device_type == TorchSharp.DeviceType.CPU
-            ? SymmetricContractionFunction.apply(x.contiguous(), _kernel, groups.Elements)
+            ? SymmetricContractionFunction.Forward(_kernel, x, groups.Elements)
             : throw new InvalidOperationException("channels-last contraction rows come from the CPU kernel, which serves float32 and float64 on the CPU");
-
-    /// <summary><see cref="ForwardChannelsLastRows"/> without autograd (x contiguous).</summary>
-    internal Tensor ForwardRecorded(Tensor x, ElementGroups groups) => SymmetricContractionFunction.Forward(_kernel!, x, groups.Elements);
 
     /// <summary>∂L/∂x from ∂L/∂y for <see cref="ForwardRecorded"/>.</summary>
     internal Tensor Reverse(Tensor x, ElementGroups groups, Tensor gy) => SymmetricContractionFunction.Backward(_kernel!, x, groups.Elements, gy);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using static MDEngine.ML.Kernels.SimdMath;
