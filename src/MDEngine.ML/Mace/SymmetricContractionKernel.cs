@@ -237,7 +237,7 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
 
     /// <summary>One thread's buffers for a pair of nodes and one channel block, each row <c>width</c> wide and zero past
     /// the last channel: features, monomials, their gradients, the output gradients and the feature gradients.</summary>
-    private sealed class Scratch : IDisposable
+    private sealed class Scratch
     {
         private readonly SymmetricContractionKernel<T> _k;
 
@@ -270,8 +270,6 @@ internal sealed unsafe class SymmetricContractionKernel<T> where T : unmanaged, 
             FeaturesA = p; FeaturesB = p += f; MonomialsA = p += f; MonomialsB = p += m; GradientsA = p += m; GradientsB = p += m;
             OutputGradientsA = p += m; OutputGradientsB = p += o; FeatureGradientsA = p += o; FeatureGradientsB = p + f;
         }
-
-        public void Dispose() { }
 
         /// <summary>Channels [c0, c0 + width) of nodes a and b's features.</summary>
         public void LoadFeatures(T* x, int a, int b, int c0)
