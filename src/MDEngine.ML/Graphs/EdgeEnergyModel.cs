@@ -17,19 +17,31 @@ public abstract class EdgeEnergyModel : GraphModel
     /// <summary>[N] the energy of every atom from the batch's edge vectors (<see cref="GraphBatch.Vectors"/>).</summary>
     public abstract Tensor NodeEnergies(GraphBatch batch);
 
+    /// <summary>
+    /// The energy of every atom [N] with g_e = ∂(Σ energies)/∂v_e [E, 3], from a reverse pass the model writes out
+    /// itself, without an autograd graph; null where the model has none for this batch (then autograd differentiates
+    /// <see cref="NodeEnergies(GraphBatch)"/>). Both give the same numbers to round-off.
+    /// </summary>
+    public virtual (Tensor Energies, Tensor EdgeGradient)? EnergiesAndEdgeGradient(GraphBatch batch) => null;
+
     public sealed override GraphOutput Evaluate(GraphBatch batch, Quantities what)
     {
         bool forces = (what & Quantities.Forces) != 0, strain = (what & Quantities.Stress) != 0;
-        var energies = NodeEnergies(batch);
-        if (!(forces || strain)) return new GraphOutput { NodeEnergies = energies };
+        if (!(forces || strain)) return new GraphOutput { NodeEnergies = NodeEnergies(batch) };
         if (batch.EdgeCount == 0) // isolated atoms: no edge, no force, no virial
             return new GraphOutput
             {
-                NodeEnergies = energies,
+                NodeEnergies = NodeEnergies(batch),
                 Forces = forces ? zeros([batch.NodeCount, 3], DType, Device) : null,
                 StrainDerivative = strain ? zeros([batch.StructureCount, 3, 3], DType, Device) : null,
             };
-        var g = autograd.grad([energies.sum()], [batch.Vectors])[0];
+        Tensor energies, g;
+        if (EnergiesAndEdgeGradient(batch) is { } written) (energies, g) = written;
+        else
+        {
+            energies = NodeEnergies(batch);
+            g = autograd.grad([energies.sum()], [batch.Vectors])[0];
+        }
         StageClock.Mark("reverse: other");
         var (f, w) = g.device_type == DeviceType.CPU ? SumsOnHost(g, batch.Graph, forces, strain, DType) : SumsOnDevice(g, batch, forces, strain);
         StageClock.Mark("forces, virial");

@@ -21,6 +21,26 @@ internal abstract class RowFunction
     /// <summary>x [R, Inputs] → [R, Outputs] as an autograd node (first order: evaluation, not training), the rows split
     /// over the threads.</summary>
     public Tensor Apply(Tensor x) => RowFunctionNode.apply(x, this);
+
+    /// <summary>y = f(x) row by row, x [R, Inputs] → [R, Outputs], outside autograd (a caller that writes its reverse
+    /// pass out calls <see cref="Reverse"/>).</summary>
+    public Tensor Evaluate(Tensor x)
+    {
+        x = x.contiguous();
+        if (x.dim() != 2 || x.shape[1] != Inputs) throw new ArgumentException($"[rows, {Inputs}] expected, got [{string.Join(", ", x.shape)}]");
+        var y = empty(x.shape[0], Outputs, dtype: x.dtype);
+        RowFunctionNode.Run(x, y, null, this);
+        return y;
+    }
+
+    /// <summary>∂L/∂x_r = J(x_r)ᵀ ∂L/∂y_r: gy [R, Outputs] → [R, Inputs].</summary>
+    public Tensor Reverse(Tensor x, Tensor gy)
+    {
+        x = x.contiguous();
+        var gx = empty_like(x);
+        RowFunctionNode.Run(x, gx, gy.contiguous(), this);
+        return gx;
+    }
 }
 
 /// <summary>The autograd node of a <see cref="RowFunction"/>: y_r = f(x_r); ∂L/∂x_r = J(x_r)ᵀ ∂L/∂y_r, the Jacobian
@@ -38,24 +58,19 @@ internal sealed class RowFunctionNode : autograd.SingleTensorFunction<RowFunctio
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var x = ((Tensor)vars[0]).contiguous(); var f = (RowFunction)vars[1];
-        if (x.dim() != 2 || x.shape[1] != f.Inputs) throw new ArgumentException($"[rows, {f.Inputs}] expected, got [{string.Join(", ", x.shape)}]");
         ctx.save_for_backward([x]);
         ctx.save_data("function", f);
-        var y = empty(x.shape[0], f.Outputs, dtype: x.dtype);
-        Run(x, y, null, f);
-        return y;
+        return f.Evaluate(x);
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var x = ctx.get_saved_variables()[0]; var f = (RowFunction)ctx.get_data("function");
-        var gx = empty_like(x);
-        Run(x, gx, gradOutput.contiguous(), f);
-        return [gx, null!];
+        return [f.Reverse(x, gradOutput), null!];
     }
 
     /// <summary>Forward (gy null): y = f(x); reverse: y ← Jᵀ gy, per row.</summary>
-    private static unsafe void Run(Tensor x, Tensor y, Tensor? gy, RowFunction f)
+    internal static unsafe void Run(Tensor x, Tensor y, Tensor? gy, RowFunction f)
     {
         int rows = (int)x.shape[0];
         int threads = Math.Clamp(rows / MinimumRowsPerThread, 1, CpuParallel.Threads);

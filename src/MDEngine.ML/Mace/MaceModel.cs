@@ -202,10 +202,21 @@ public sealed partial class MaceModel : EdgeEnergyModel
     /// <summary>Energy of every atom of a batch (the graph's species indices are the model's element indices).</summary>
     public override Tensor NodeEnergies(GraphBatch batch)
     {
-        var layout = new EdgeLayout(batch.NodeCount, batch.Graph.Sender, batch.Graph.Receiver, batch.Graph.ReverseEdges(), Device);
-        var groups = ElementGroups.From(batch.Graph.Species.Select(e => (int)e).ToArray(), Device);
+        var (layout, groups) = GraphOf(batch);
         return NodeEnergies(batch.Vectors, layout, batch.Species, groups);
     }
+
+    /// <summary>The batch's slot table (with its reverse edges) and its nodes grouped by element.</summary>
+    private (EdgeLayout Layout, ElementGroups Groups) GraphOf(GraphBatch batch) =>
+        (new EdgeLayout(batch.NodeCount, batch.Graph.Sender, batch.Graph.Receiver, batch.Graph.ReverseEdges(), Device),
+         ElementGroups.From(batch.Graph.Species.Select(e => (int)e).ToArray(), Device));
+
+    /// <summary>The elements the product layers see, and their groups: element-agnostic products see every node as
+    /// the one element 0.</summary>
+    private (Tensor Elements, ElementGroups Groups) ProductElements(Tensor elements, ElementGroups groups) =>
+        _productElements == 1 && Config.AtomicNumbers.Length > 1
+            ? (zeros_like(elements), ElementGroups.From(new int[elements.shape[0]], elements.device))
+            : (elements, groups);
 
     /// <summary>
     /// Energy of every atom (eV): E0(element) + scale·Σ_layers readout + shift.
@@ -249,10 +260,7 @@ public sealed partial class MaceModel : EdgeEnergyModel
         var features = _nodeEmbedding.Value.index_select(0, elements);
         if (record is not null) { record["node_embedding"] = features; record["spherical_harmonics"] = sh; record["radial_embedding"] = radial; }
 
-        // Element-agnostic products see every node as the one element 0.
-        var (productElements, productGroups) = _productElements == 1 && Config.AtomicNumbers.Length > 1
-            ? (zeros_like(elements), ElementGroups.From(new int[nodes], elements.device))
-            : (elements, groups);
+        var (productElements, productGroups) = ProductElements(elements, groups);
         // ZBL repulsion joins the interaction energies before the scale and shift, as in mace-torch.
         Tensor? energy = _zbl?.NodeEnergies(lengths, nodeZ!.index_select(0, graph.Sender), nodeZ!.index_select(0, graph.Receiver), graph).unsqueeze(1);
         if (record is null && UsesChannelsLast(features))
@@ -288,8 +296,12 @@ public sealed partial class MaceModel : EdgeEnergyModel
             energy = energy is null ? readout : energy + readout;
             StageClock.Mark("readout");
         }
-        return _atomicEnergies.index_select(0, elements) + Config.Scale[Head] * energy!.squeeze(1) + Config.Shift[Head];
+        return AtomEnergies(elements, energy!);
     }
+
+    /// <summary>E0(element) + scale·(the layers' energy [N, 1]) + shift: [N].</summary>
+    private Tensor AtomEnergies(Tensor elements, Tensor interactions) =>
+        _atomicEnergies.index_select(0, elements) + Config.Scale[Head] * interactions.squeeze(1) + Config.Shift[Head];
 
     /// <summary>The readout of a layer from its first linear layer's output [N, width]: the non-linear readout's second
     /// layer, then the model's head → [N, 1].</summary>
