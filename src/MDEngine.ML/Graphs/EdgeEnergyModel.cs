@@ -1,3 +1,4 @@
+using System.Numerics;
 using MDEngine.Potentials;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -64,34 +65,55 @@ public abstract class EdgeEnergyModel : GraphModel
         return (f, w);
     }
 
-    /// <summary>The same sums for CPU tensors, in one pass over the host's edges in float64 (in the scatter-adds' order):
-    /// three scatter-adds over a few thousand rows cost far more in torch than the additions.</summary>
+    /// <summary>The same sums for CPU tensors, over the host's edges in float64 (in the scatter-adds' order), read
+    /// straight from the gradient's memory: three scatter-adds over a few thousand rows cost far more in torch than
+    /// the additions.</summary>
     private static unsafe (Tensor? Forces, Tensor? Strain) SumsOnHost(Tensor g, AtomGraph graph, bool forces, bool strain, ScalarType dtype)
     {
-        var host = g.to(ScalarType.Float64).contiguous();
-        var ge = new ReadOnlySpan<double>(Kernels.TensorMemory.Pointer<double>(host), 3 * graph.EdgeCount);
-        Tensor? f = null, w = null;
-        if (forces)
-        {
-            var sum = new double[3 * graph.NodeCount];
-            long[] sender = graph.Sender, receiver = graph.Receiver;
-            for (int e = 0; e < sender.Length; e++)
-                for (int a = 0; a < 3; a++) sum[3 * sender[e] + a] += ge[3 * e + a];
-            for (int e = 0; e < receiver.Length; e++)
-                for (int a = 0; a < 3; a++) sum[3 * receiver[e] + a] -= ge[3 * e + a];
-            f = tensor(sum, [graph.NodeCount, 3], ScalarType.Float64).to(dtype);
-        }
-        if (strain)
-        {
-            var sum = new double[9 * graph.StructureCount];
-            var v = graph.Vectors;
-            for (int b = 0; b < graph.StructureCount; b++)
-                for (int e = graph.EdgeOffsets[b]; e < graph.EdgeOffsets[b + 1]; e++)
-                    for (int a = 0; a < 3; a++)
-                        for (int c = 0; c < 3; c++) sum[9 * b + 3 * a + c] += v[3 * e + a] * ge[3 * e + c];
-            w = tensor(sum, [graph.StructureCount, 3, 3], ScalarType.Float64).to(dtype);
-        }
+        var host = g.dtype is ScalarType.Float32 or ScalarType.Float64 ? g.contiguous() : g.to(ScalarType.Float64).contiguous();
+        var f = forces ? new double[3 * graph.NodeCount] : null;
+        var w = strain ? new double[9 * graph.StructureCount] : null;
+        if (host.dtype == ScalarType.Float32) Sums(Kernels.TensorMemory.Pointer<float>(host), graph, f, w);
+        else Sums(Kernels.TensorMemory.Pointer<double>(host), graph, f, w);
         GC.KeepAlive(host); // read through a pointer above: not finalized (its memory freed) before the sums are done
-        return (f, w);
+        return (f is null ? null : tensor(f, [graph.NodeCount, 3], ScalarType.Float64).to(dtype),
+                w is null ? null : tensor(w, [graph.StructureCount, 3, 3], ScalarType.Float64).to(dtype));
+    }
+
+    /// <summary>F_sender += g_e, then F_receiver −= g_e; per structure W_ab = Σ_e v_ea g_eb (each sum in edge order).</summary>
+    private static unsafe void Sums<T>(T* g, AtomGraph graph, double[]? forces, double[]? virial) where T : unmanaged, INumberBase<T>
+    {
+        int edges = graph.EdgeCount;
+        fixed (long* sender = graph.Sender, receiver = graph.Receiver)
+        fixed (double* f = forces, v = graph.Vectors, w = virial)
+        {
+            if (f != null)
+            {
+                for (int e = 0; e < edges; e++)
+                {
+                    double* target = f + 3 * sender[e];
+                    target[0] += double.CreateTruncating(g[3 * e]); target[1] += double.CreateTruncating(g[3 * e + 1]); target[2] += double.CreateTruncating(g[3 * e + 2]);
+                }
+                for (int e = 0; e < edges; e++)
+                {
+                    double* target = f + 3 * receiver[e];
+                    target[0] -= double.CreateTruncating(g[3 * e]); target[1] -= double.CreateTruncating(g[3 * e + 1]); target[2] -= double.CreateTruncating(g[3 * e + 2]);
+                }
+            }
+            if (w == null) return;
+            for (int b = 0; b < graph.StructureCount; b++)
+            {
+                double* sum = w + 9 * b;
+                for (int e = graph.EdgeOffsets[b]; e < graph.EdgeOffsets[b + 1]; e++)
+                {
+                    double gx = double.CreateTruncating(g[3 * e]), gy = double.CreateTruncating(g[3 * e + 1]), gz = double.CreateTruncating(g[3 * e + 2]);
+                    double* ve = v + 3 * e;
+                    for (int a = 0; a < 3; a++)
+                    {
+                        sum[3 * a] += ve[a] * gx; sum[3 * a + 1] += ve[a] * gy; sum[3 * a + 2] += ve[a] * gz;
+                    }
+                }
+            }
+        }
     }
 }

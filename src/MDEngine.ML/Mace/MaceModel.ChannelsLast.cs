@@ -59,8 +59,7 @@ public sealed partial class MaceModel
         var elements = batch.Species;
         bool paired = graph.PairRepresentatives is not null;
         StageClock.Mark("graph");
-        var lengths = vectors.norm(1, keepdim: true);
-        var radialLengths = paired ? lengths.index_select(0, graph.PairRepresentatives!) : lengths;
+        var radialLengths = EdgeLengths(vectors, paired ? graph.PairEdges : null);
         var sh = _harmonicsRows.Evaluate(vectors);
         var radialBasis = _radial.Rows();
         var radial = radialBasis.Evaluate(radialLengths);
@@ -74,6 +73,28 @@ public sealed partial class MaceModel
         if (gLengths is not null) AddLengthGradient(g, vectors, radialLengths, gLengths, paired ? graph.PairEdges : null);
         StageClock.Mark("reverse: harmonics, radial basis");
         return (energies, g);
+    }
+
+    /// <summary>|v_e| [count, 1] of every edge, or with pairs of each pair's first edge (<see cref="EdgeLayout.PairRepresentatives"/>).</summary>
+    private static unsafe Tensor EdgeLengths(Tensor vectors, int[]? pairEdges)
+    {
+        vectors = vectors.contiguous();
+        long count = pairEdges is null ? vectors.shape[0] : pairEdges.Length / 2;
+        var lengths = empty(count, 1, dtype: vectors.dtype);
+        if (vectors.dtype == ScalarType.Float32) EdgeLengths(TensorMemory.Pointer<float>(vectors), TensorMemory.Pointer<float>(lengths), (int)count, pairEdges);
+        else EdgeLengths(TensorMemory.Pointer<double>(vectors), TensorMemory.Pointer<double>(lengths), (int)count, pairEdges);
+        GC.KeepAlive(vectors);
+        return lengths;
+    }
+
+    private static unsafe void EdgeLengths<T>(T* v, T* lengths, int count, int[]? pairEdges) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (int k = 0; k < count; k++)
+        {
+            long e = pairEdges is null ? k : pairEdges[2 * k];
+            double x = double.CreateTruncating(v[3 * e]), y = double.CreateTruncating(v[3 * e + 1]), z = double.CreateTruncating(v[3 * e + 2]);
+            lengths[k] = T.CreateTruncating(Math.Sqrt(x * x + y * y + z * z));
+        }
     }
 
     /// <summary>g[e] += v_e/|v_e| · gLengths[k] for the edge e of each length k: every edge, or with pairs the pair's
