@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using MDEngine.Potentials;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -44,7 +45,7 @@ public abstract class EdgeEnergyModel : GraphModel
             g = autograd.grad([energies.sum()], [batch.Vectors])[0];
         }
         StageClock.Mark("reverse: other");
-        var (f, w) = g.device_type == DeviceType.CPU ? SumsOnHost(g, batch.Graph, forces, strain, DType) : SumsOnDevice(g, batch, forces, strain);
+        var (f, w) = g.device_type == DeviceType.CPU ? SumsOnHost(g, batch.Graph, forces, strain) : SumsOnDevice(g, batch, forces, strain);
         StageClock.Mark("forces, virial");
         return new GraphOutput { NodeEnergies = energies.detach(), Forces = f, StrainDerivative = w };
     }
@@ -68,7 +69,7 @@ public abstract class EdgeEnergyModel : GraphModel
     /// <summary>The same sums for CPU tensors, over the host's edges in float64 (in the scatter-adds' order), read
     /// straight from the gradient's memory: three scatter-adds over a few thousand rows cost far more in torch than
     /// the additions.</summary>
-    private static unsafe (Tensor? Forces, Tensor? Strain) SumsOnHost(Tensor g, AtomGraph graph, bool forces, bool strain, ScalarType dtype)
+    private static unsafe (Tensor? Forces, Tensor? Strain) SumsOnHost(Tensor g, AtomGraph graph, bool forces, bool strain)
     {
         var host = g.dtype is ScalarType.Float32 or ScalarType.Float64 ? g.contiguous() : g.to(ScalarType.Float64).contiguous();
         var f = forces ? new double[3 * graph.NodeCount] : null;
@@ -76,11 +77,13 @@ public abstract class EdgeEnergyModel : GraphModel
         if (host.dtype == ScalarType.Float32) Sums(Kernels.TensorMemory.Pointer<float>(host), graph, f, w);
         else Sums(Kernels.TensorMemory.Pointer<double>(host), graph, f, w);
         GC.KeepAlive(host); // read through a pointer above: not finalized (its memory freed) before the sums are done
-        return (f is null ? null : tensor(f, [graph.NodeCount, 3], ScalarType.Float64).to(dtype),
-                w is null ? null : tensor(w, [graph.StructureCount, 3, 3], ScalarType.Float64).to(dtype));
+        // Kept in float64: the caller reads them back as float64 on the host.
+        return (f is null ? null : tensor(f, [graph.NodeCount, 3], ScalarType.Float64),
+                w is null ? null : tensor(w, [graph.StructureCount, 3, 3], ScalarType.Float64));
     }
 
     /// <summary>F_sender += g_e, then F_receiver −= g_e; per structure W_ab = Σ_e v_ea g_eb (each sum in edge order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call per evaluation: optimised from the first
     private static unsafe void Sums<T>(T* g, AtomGraph graph, double[]? forces, double[]? virial) where T : unmanaged, INumberBase<T>
     {
         int edges = graph.EdgeCount;

@@ -23,9 +23,11 @@ public sealed class EdgeLayout
     public long Nodes { get; }
     public long Edges { get; }
     public long Slots { get; }
-    public Tensor Sender { get; }
-    public Tensor Receiver { get; }
-    internal Tensor? SlotReverseEdges { get; }  // [nodes·K] the reverse of each slot's edge, Edges for an empty slot
+    public Tensor Sender => _sender ?? throw HostOnly();
+    public Tensor Receiver => _receiver ?? throw HostOnly();
+    internal Tensor? SlotReverseEdges => HostOnlyCheck(_slotReverseEdges);  // [nodes·K] the reverse of each slot's edge, Edges for an empty slot
+    private readonly Tensor? _sender, _receiver, _slotReverseEdges, _pairRepresentatives, _edgePairIndex;
+    private readonly bool _hostOnly;
     /// <summary>Sender of each edge (host copy, for the CPU kernels).</summary>
     internal int[] SenderIndex { get; }
     /// <summary>The edges into node n are EdgesByReceiver[ReceiverOffsets[n] .. ReceiverOffsets[n+1]), in edge order.</summary>
@@ -39,22 +41,24 @@ public sealed class EdgeLayout
     /// lower index), EdgePair[e] the pair of edge e, PairEdges[2k], PairEdges[2k+1] the two edges of pair k.
     /// Null without reverse edges.
     /// </summary>
-    public Tensor? PairRepresentatives { get; }
-    internal Tensor? EdgePairIndex { get; }
+    public Tensor? PairRepresentatives => HostOnlyCheck(_pairRepresentatives);
+    internal Tensor? EdgePairIndex => HostOnlyCheck(_edgePairIndex);
     internal int[]? EdgePair { get; }
     internal int[]? PairEdges { get; }
 
     /// <param name="reverse">reverse[e] = the edge with sender and receiver swapped and the opposite image, or null
     /// when the graph is not symmetric (then the sender gather's adjoint falls back to torch's scatter-add).</param>
-    public EdgeLayout(long nodes, long[] sender, long[] receiver, long[]? reverse, Device device)
+    /// <param name="hostOnly">Only the host arrays the CPU kernels read (no index tensor: a model whose every step is
+    /// a kernel never reads them, and making them costs tens of microseconds per evaluation).</param>
+    public EdgeLayout(long nodes, long[] sender, long[] receiver, long[]? reverse, Device device, bool hostOnly = false)
     {
-        Nodes = nodes; Edges = sender.Length;
+        Nodes = nodes; Edges = sender.Length; _hostOnly = hostOnly;
         var degree = new long[nodes];
         foreach (long r in receiver) degree[r]++;
         long k = Math.Max(1, degree.Length == 0 ? 1 : degree.Max());
         Slots = k;
         long[]? rev = null;
-        if (reverse is not null)
+        if (reverse is not null && !hostOnly)
         {
             rev = new long[nodes * k];
             Array.Fill(rev, Edges);
@@ -69,9 +73,12 @@ public sealed class EdgeLayout
         EdgesByReceiver = new int[sender.Length];
         var next = ReceiverOffsets[..^1];
         for (int e = 0; e < receiver.Length; e++) EdgesByReceiver[next[receiver[e]]++] = e;
-        Sender = tensor(sender, [sender.LongLength], ScalarType.Int64).to(device);
-        Receiver = tensor(receiver, [receiver.LongLength], ScalarType.Int64).to(device);
-        SlotReverseEdges = rev is null ? null : tensor(rev, [rev.LongLength], ScalarType.Int64).to(device);
+        if (!hostOnly)
+        {
+            _sender = tensor(sender, [sender.LongLength], ScalarType.Int64).to(device);
+            _receiver = tensor(receiver, [receiver.LongLength], ScalarType.Int64).to(device);
+            _slotReverseEdges = rev is null ? null : tensor(rev, [rev.LongLength], ScalarType.Int64).to(device);
+        }
         if (reverse is not null && Array.TrueForAll(reverse, r => r >= 0 && r < sender.LongLength))
         {
             var edgePair = new int[sender.Length];
@@ -95,11 +102,18 @@ public sealed class EdgeLayout
             {
                 EdgePair = edgePair;
                 PairEdges = pairEdges.ToArray();
-                PairRepresentatives = tensor(representatives.ToArray(), [representatives.Count], ScalarType.Int64).to(device);
-                EdgePairIndex = tensor(edgePairIndex, [edgePairIndex.LongLength], ScalarType.Int64).to(device);
+                if (!hostOnly)
+                {
+                    _pairRepresentatives = tensor(representatives.ToArray(), [representatives.Count], ScalarType.Int64).to(device);
+                    _edgePairIndex = tensor(edgePairIndex, [edgePairIndex.LongLength], ScalarType.Int64).to(device);
+                }
             }
         }
     }
+
+    private Exception HostOnly() => new InvalidOperationException("this edge layout holds the host arrays of the CPU kernels only, no index tensors");
+
+    private Tensor? HostOnlyCheck(Tensor? tensor) => _hostOnly ? throw HostOnly() : tensor;
 
     /// <summary>Σ over the edges into each node: y [E, ...] → [nodes, ...]. torch's index_add is a sequential pass
     /// over y here, and its adjoint is already a gather (by receiver).</summary>

@@ -8,10 +8,10 @@ public sealed class GraphOutput
 {
     /// <summary>[N] energy of every atom (eV).</summary>
     public required Tensor NodeEnergies { get; init; }
-    /// <summary>[N, 3] forces (eV/Å), when asked for.</summary>
+    /// <summary>[N, 3] forces (eV/Å), when asked for (in the model's precision, or float64 where summed on the host).</summary>
     public Tensor? Forces { get; init; }
     /// <summary>[B, 3, 3] ∂E/∂ε of every structure under a homogeneous strain of positions and cell (eV), when asked
-    /// for; the stress is its symmetric part over the volume (ASE's sign).</summary>
+    /// for; the stress is its symmetric part over the volume (ASE's sign). Precision as <see cref="Forces"/>.</summary>
     public Tensor? StrainDerivative { get; init; }
 }
 

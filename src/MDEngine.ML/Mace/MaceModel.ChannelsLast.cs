@@ -1,5 +1,6 @@
 using MDEngine.ML.E3nn;
 using MDEngine.ML.Graphs;
+using System.Runtime.CompilerServices;
 using MDEngine.ML.Kernels;
 using static TorchSharp.torch;
 
@@ -55,9 +56,9 @@ public sealed partial class MaceModel
         if (!written) return null;
         using var noGrad = no_grad();
         vectors = vectors.detach();
-        var (graph, groups) = GraphOf(batch);
+        var (graph, groups) = GraphOf(batch, hostOnly: true); // every step below is a CPU kernel
         var elements = batch.Species;
-        bool paired = graph.PairRepresentatives is not null;
+        bool paired = graph.PairEdges is not null;
         StageClock.Mark("graph");
         var radialLengths = EdgeLengths(vectors, paired ? graph.PairEdges : null);
         var sh = _harmonicsRows.Evaluate(vectors);
@@ -87,6 +88,7 @@ public sealed partial class MaceModel
         return lengths;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void EdgeLengths<T>(T* v, T* lengths, int count, int[]? pairEdges) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         for (int k = 0; k < count; k++)
@@ -109,6 +111,7 @@ public sealed partial class MaceModel
         GC.KeepAlive(vectors); GC.KeepAlive(lengths); GC.KeepAlive(gLengths);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void AddLengthGradient<T>(T* g, T* v, T* lengths, T* gLengths, int count, int[]? pairEdges) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         for (int k = 0; k < count; k++)

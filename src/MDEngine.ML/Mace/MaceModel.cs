@@ -206,9 +206,10 @@ public sealed partial class MaceModel : EdgeEnergyModel
         return NodeEnergies(batch.Vectors, layout, batch.Species, groups);
     }
 
-    /// <summary>The batch's slot table (with its reverse edges) and its nodes grouped by element.</summary>
-    private (EdgeLayout Layout, ElementGroups Groups) GraphOf(GraphBatch batch) =>
-        (new EdgeLayout(batch.NodeCount, batch.Graph.Sender, batch.Graph.Receiver, batch.Graph.ReverseEdges(), Device),
+    /// <summary>The batch's slot table (with its reverse edges; <paramref name="hostOnly"/>: for the CPU kernels alone)
+    /// and its nodes grouped by element.</summary>
+    private (EdgeLayout Layout, ElementGroups Groups) GraphOf(GraphBatch batch, bool hostOnly = false) =>
+        (new EdgeLayout(batch.NodeCount, batch.Graph.Sender, batch.Graph.Receiver, batch.Graph.ReverseEdges(), Device, hostOnly),
          ElementGroups.From(batch.Graph.Species.Select(e => (int)e).ToArray(), Device));
 
     /// <summary>The elements the product layers see, and their groups: element-agnostic products see every node as
