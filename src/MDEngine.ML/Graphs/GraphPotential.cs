@@ -108,8 +108,9 @@ public class GraphPotential : Potential
         var output = Model.Evaluate(graphBatch, what);
 
         var atomEnergies = ToHost(output.NodeEnergies);
-        var energies = ToHost(zeros([graph.StructureCount], output.NodeEnergies.dtype, output.NodeEnergies.device)
-            .index_add_(0, graphBatch.NodeStructure, output.NodeEnergies.detach(), 1.0));
+        var energies = new double[graph.StructureCount]; // each structure's atoms summed in float64, in atom order
+        for (int i = 0; i < energies.Length; i++)
+            for (int a = graph.AtomOffsets[i]; a < graph.AtomOffsets[i + 1]; a++) energies[i] += atomEnergies[a];
         var forces = (what & Quantities.Forces) != 0 && output.Forces is not null ? ToHost(output.Forces) : null;
         var strain = (what & Quantities.Stress) != 0 && output.StrainDerivative is not null ? ToHost(output.StrainDerivative) : null;
 
