@@ -125,25 +125,43 @@ public sealed class EdgeLayout
 
     /// <summary>
     /// Contiguous ranges of receivers, one per thread (at most <paramref name="threads"/>), each with about the same
-    /// number of incoming edges.
+    /// cost: its incoming edges, each edge whose reverse comes into a lower range counting 1 + <paramref name="crossingCost"/>
+    /// (the convolution's reverse pass stores those edges' weight gradients apart, in side rows).
     /// </summary>
-    internal (int Start, int End)[] ReceiverRanges(int threads)
+    internal (int Start, int End)[] ReceiverRanges(int threads, double crossingCost = 0)
     {
         int count = (int)Math.Max(1, Math.Min(threads, Nodes));
-        return Plan(("receiver ranges", count), () =>
+        return Plan(("receiver ranges", count, crossingCost), () =>
         {
-            var ranges = new (int Start, int End)[count];
-            int start = 0;
-            for (int k = 0; k < count; k++)
-            {
-                int end = k == count - 1 ? (int)Nodes : start;
-                long goal = Edges * (k + 1) / count;
-                while (k < count - 1 && end < Nodes && ReceiverOffsets[end] < goal) end++;
-                ranges[k] = (start, end);
-                start = end;
-            }
-            return ranges;
+            var cost = new double[Nodes];
+            for (int n = 0; n < Nodes; n++) cost[n] = ReceiverOffsets[n + 1] - ReceiverOffsets[n];
+            var ranges = Split(cost, count);
+            if (crossingCost == 0 || count == 1) return ranges;
+            // Which edges cross downwards depends on the ranges: weigh them by the even split's, then split again.
+            var rangeOf = new int[Nodes];
+            for (int k = 0; k < count; k++) Array.Fill(rangeOf, k, ranges[k].Start, ranges[k].End - ranges[k].Start);
+            for (int n = 0; n < Nodes; n++)
+                for (int i = ReceiverOffsets[n]; i < ReceiverOffsets[n + 1]; i++)
+                    if (rangeOf[SenderIndex[EdgesByReceiver[i]]] < rangeOf[n]) cost[n] += crossingCost;
+            return Split(cost, count);
         });
+    }
+
+    /// <summary>Contiguous ranges of the nodes, each ending at the first node where the cost before it reaches its share.</summary>
+    private static (int Start, int End)[] Split(double[] cost, int count)
+    {
+        double total = cost.Sum(), sum = 0;
+        var ranges = new (int Start, int End)[count];
+        int start = 0, end = 0;
+        for (int k = 0; k < count; k++)
+        {
+            double goal = total * (k + 1) / count;
+            if (k == count - 1) end = cost.Length;
+            else while (end < cost.Length && sum < goal) sum += cost[end++]; // until the nodes before reach the goal
+            ranges[k] = (start, end);
+            start = end;
+        }
+        return ranges;
     }
 
     /// <summary>What a kernel derives from this graph alone (an index plan), made on first use under

@@ -54,7 +54,7 @@ public class EdgeLayoutTests
         var species = new Dictionary<int, int> { [14] = 0 };
         var paired = AtomGraph.Build([s], [List(true)], 1.5, species);
         Assert.Equal(4, paired.EdgeCount);
-        Assert.Equal([2L, 3L, 0L, 1L], paired.ReverseEdges());
+        Assert.Equal([2L, 3L, 0L, 1L], paired.ReverseEdges()!);
         Assert.Null(AtomGraph.Build([s], [List(false)], 1.5, species).ReverseEdges());
     }
 
@@ -65,5 +65,35 @@ public class EdgeLayoutTests
         var x = tensor(new double[] { 1, 2 }, [2, 1], ScalarType.Float64).requires_grad_(true);
         var g = autograd.grad([layout.GatherSenders(x).sum() * 3.0], [x])[0].data<double>().ToArray();
         Assert.Equal([3.0, 0.0], g);
+    }
+
+    /// <summary>Receiver ranges balance the edges; with a cost for edges whose reverse comes into a lower range (side
+    /// rows in the convolution's reverse pass), the upper ranges take fewer edges, and the costs stay balanced.</summary>
+    [Fact]
+    public void ReceiverRangesWeighEdgesCrossingDownwards()
+    {
+        var s = MDEngine.Benchmarks.TestSystems.RattledSilicon(2, 3);
+        var graph = AtomGraph.Build([s], [NeighborListBuilder.Build(s, 5.0, full: true)], 5.0, new Dictionary<int, int> { [14] = 0 });
+        var layout = new EdgeLayout(s.Count, graph.Sender, graph.Receiver, graph.ReverseEdges(), CPU, hostOnly: true);
+        int Edges((int Start, int End) r) => layout.ReceiverOffsets[r.End] - layout.ReceiverOffsets[r.Start];
+        int maxDegree = Enumerable.Range(0, s.Count).Max(n => layout.ReceiverOffsets[n + 1] - layout.ReceiverOffsets[n]);
+
+        var even = layout.ReceiverRanges(2);
+        Assert.Equal((0, s.Count), (even[0].Start, even[1].End));
+        Assert.Equal(even[0].End, even[1].Start);
+        Assert.True(Math.Abs(Edges(even[0]) - Edges(even[1])) <= maxDegree);
+
+        const double crossing = 0.5;
+        var weighed = layout.ReceiverRanges(2, crossing);
+        Assert.True(Edges(weighed[1]) < Edges(even[1]), "the upper range, which stores the side rows, takes fewer edges");
+        double Cost((int Start, int End) r)
+        {
+            double cost = 0;
+            for (int n = r.Start; n < r.End; n++)
+                for (int i = layout.ReceiverOffsets[n]; i < layout.ReceiverOffsets[n + 1]; i++)
+                    cost += 1 + (layout.SenderIndex[layout.EdgesByReceiver[i]] < even[1].Start && n >= even[1].Start ? crossing : 0);
+            return cost;
+        }
+        Assert.True(Math.Abs(Cost(weighed[0]) - Cost(weighed[1])) <= (1 + crossing) * maxDegree);
     }
 }
