@@ -24,22 +24,47 @@ public class MaceWrittenReverseTests
     public void WrittenReverseEqualsAutograd(string family, int? splinePoints, bool written)
     {
         var potential = MaceFamilyFixture.Load(family, new MaceOptions { Device = "cpu", DType = ScalarType.Float64, RadialSplinePoints = splinePoints });
-        var model = potential.Model;
         foreach (var s in MaceFamilyFixture.Frames(family).Take(3))
-        {
-            var graph = potential.BuildGraph([s], [NeighborListBuilder.Build(s, model.Cutoff, full: true)]);
-            var direct = model.EnergiesAndEdgeGradient(new GraphBatch(graph, ScalarType.Float64, CPU, vectorsRequireGrad: true));
-            Assert.Equal(written, direct is not null);
-            if (direct is not { } pair) continue;
-            var (energies, gradient) = pair;
+            AssertSameAsAutograd(potential, potential.BuildGraph([s], [NeighborListBuilder.Build(s, potential.Model.Cutoff, full: true)]), written);
+    }
 
-            var batch = new GraphBatch(graph, ScalarType.Float64, CPU, vectorsRequireGrad: true);
-            var autogradEnergies = model.NodeEnergies(batch);
-            var autogradGradient = autograd.grad([autogradEnergies.sum()], [batch.Vectors])[0];
-            Assert.True((energies - autogradEnergies).abs().max().item<double>() < 1e-12, $"{family} {s.Info.GetValueOrDefault("config_type")}: energies differ");
-            double scale = autogradGradient.abs().max().item<double>();
-            Assert.True(scale > 1e-3, "the structure exerts forces");
-            Assert.True((gradient - autogradGradient).abs().max().item<double>() < 1e-12 * Math.Max(1, scale), $"{family}: edge gradients differ");
-        }
+    /// <summary>A graph whose edges are not all paired with their reverse (a list cut where the two directions'
+    /// lengths round differently) has its radial networks per edge and every length gradient on its own edge.</summary>
+    [Fact]
+    public void UnpairedEdgesTakeTheWrittenReverseToo()
+    {
+        var potential = MaceFamilyFixture.Load("mp0", new MaceOptions { Device = "cpu", DType = ScalarType.Float64 });
+        var s = MaceFamilyFixture.Frames("mp0")[0];
+        var full = NeighborListBuilder.Build(s, potential.Model.Cutoff, full: true);
+        var graph = potential.BuildGraph([s], [WithoutFirstPair(full)]);
+        Assert.Null(graph.ReverseEdges());
+        AssertSameAsAutograd(potential, graph, written: true);
+    }
+
+    private static void AssertSameAsAutograd(MacePotential potential, AtomGraph graph, bool written)
+    {
+        var model = potential.Model;
+        var direct = model.EnergiesAndEdgeGradient(new GraphBatch(graph, ScalarType.Float64, CPU, vectorsRequireGrad: true));
+        Assert.Equal(written, direct is not null);
+        if (direct is not { } pair) return;
+        var (energies, gradient) = pair;
+
+        var batch = new GraphBatch(graph, ScalarType.Float64, CPU, vectorsRequireGrad: true);
+        var autogradEnergies = model.NodeEnergies(batch);
+        var autogradGradient = autograd.grad([autogradEnergies.sum()], [batch.Vectors])[0];
+        Assert.True((energies - autogradEnergies).abs().max().item<double>() < 1e-12, "energies differ");
+        double scale = autogradGradient.abs().max().item<double>();
+        Assert.True(scale > 1e-3, "the structure exerts forces");
+        Assert.True((gradient - autogradGradient).abs().max().item<double>() < 1e-12 * Math.Max(1, scale), "edge gradients differ");
+    }
+
+    /// <summary>The list without its first pair (whose reverse then has none).</summary>
+    private static NeighborList WithoutFirstPair(NeighborList list)
+    {
+        int n = list.Count - 1;
+        var offsets = list.Offsets.Select(o => Math.Max(0, o - 1)).ToArray();
+        offsets[0] = 0;
+        return new NeighborList(list.AtomCount, list.IsFull, list.Radius, n, list.I[1..list.Count], list.J[1..list.Count],
+            list.Shifts[3..(3 * list.Count)], list.Vectors[1..list.Count], list.Distances[1..list.Count], offsets);
     }
 }
