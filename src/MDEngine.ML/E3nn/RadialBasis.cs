@@ -53,6 +53,36 @@ public sealed class RadialBasis
         public override int Inputs => 1;
         public override int Outputs => basis.Count;
 
+        /// <summary>
+        /// The rows written out: y_n = s_n(r)·S(r) with s_n = sin(ω_n r) and S = prefactor·u(r/r_c)/r; in the reverse
+        /// pass ∂L/∂r = Σ_n g_n (ω_n cos(ω_n r)·S + s_n·S′), S′ = prefactor·(u′/(r_c r) − u/r²).
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public override unsafe bool Chunk<T>(T* x, T* y, T* gy, int first, int end)
+        {
+            int count = basis.Count;
+            double rMax = basis._rMax, prefactor = basis._prefactor, w1 = basis._frequencyValues[0];
+            for (long row = first; row < end; row++)
+            {
+                double r = double.CreateTruncating(x[row]);
+                var (u, du) = PolynomialEnvelope(r / rMax, basis._p);
+                double scale = prefactor * u / r, slope = prefactor * (du / (rMax * r) - u / (r * r));
+                double sum = 0;
+                double s1 = 0, c1 = 0, s = 0, c = 0;
+                if (_harmonic) { (s1, c1) = Math.SinCos(w1 * r); (s, c) = (s1, c1); }
+                for (int n = 0; n < count; n++)
+                {
+                    double w = _harmonic ? (n + 1) * w1 : basis._frequencyValues[n];
+                    if (!_harmonic) (s, c) = Math.SinCos(w * r);
+                    if (gy == null) y[row * count + n] = T.CreateTruncating(s * scale);
+                    else sum += double.CreateTruncating(gy[row * count + n]) * (w * c * scale + s * slope);
+                    if (_harmonic) (s, c) = (s * c1 + c * s1, c * c1 - s * s1);
+                }
+                if (gy != null) y[row] = T.CreateTruncating(sum);
+            }
+            return true;
+        }
+
         public override void Evaluate(ReadOnlySpan<double> length, Span<Kernels.Dual3> output)
         {
             double r0 = length[0];
@@ -78,6 +108,15 @@ public sealed class RadialBasis
     }
 
     public Tensor Envelope(Tensor lengths) => PolynomialEnvelope(lengths / _rMax, _p);
+
+    /// <summary>u(x) and du/dx of the polynomial envelope on one ratio (both zero from x = 1 on).</summary>
+    private static (double Value, double Derivative) PolynomialEnvelope(double x, int power)
+    {
+        if (x >= 1.0) return (0, 0);
+        double p = power, xp = Math.Pow(x, power), xp1 = Math.Pow(x, power - 1);
+        double a = (p + 1) * (p + 2) / 2, b = p * (p + 2), c = p * (p + 1) / 2;
+        return (1.0 - a * xp + b * xp * x - c * xp * x * x, -a * p * xp1 + b * (p + 1) * xp - c * (p + 2) * xp * x);
+    }
 
     /// <summary>u(x) of the polynomial envelope, x = r/r_c (a tensor of ratios, any shape), zero from x = 1 on.</summary>
     public static Tensor PolynomialEnvelope(Tensor x, int power)

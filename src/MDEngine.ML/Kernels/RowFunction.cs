@@ -18,6 +18,11 @@ internal abstract class RowFunction
     /// (<see cref="Dual3"/>: up to three inputs).</summary>
     public abstract void Evaluate(ReadOnlySpan<double> input, Span<Dual3> output);
 
+    /// <summary>Rows [first, end) written out whole, in double precision: forward (<paramref name="gy"/> null) y = f(x),
+    /// reverse y ← Jᵀ gy (into the inputs' shape); false where the function has no such form, and the rows are then
+    /// evaluated one by one through <see cref="Evaluate(ReadOnlySpan{double}, Span{Dual3})"/>.</summary>
+    public virtual unsafe bool Chunk<T>(T* x, T* y, T* gy, int first, int end) where T : unmanaged, IFloatingPointIeee754<T> => false;
+
     /// <summary>x [R, Inputs] → [R, Outputs] as an autograd node (first order: evaluation, not training), the rows split
     /// over the threads.</summary>
     public Tensor Apply(Tensor x) => RowFunctionNode.apply(x, this);
@@ -94,6 +99,7 @@ internal sealed class RowFunctionNode : autograd.SingleTensorFunction<RowFunctio
 
     private static unsafe void Rows<T>(T* x, T* y, T* gy, int first, int end, RowFunction f) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (f.Chunk(x, y, gy, first, end)) return;
         int inputs = f.Inputs, outputs = f.Outputs;
         Span<double> input = stackalloc double[inputs];
         Span<Dual3> output = outputs <= 64 ? stackalloc Dual3[outputs] : new Dual3[outputs];
