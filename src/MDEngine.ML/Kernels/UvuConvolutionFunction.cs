@@ -62,7 +62,7 @@ internal sealed class UvuConvolutionFunction : autograd.SingleTensorFunction<Uvu
     internal static unsafe (Tensor X, Tensor Sh, Tensor W) Backward(object kernel, Tensor x, Tensor sh, Tensor w, EdgeLayout layout, bool paired, Tensor gradOutput)
     {
         var gy = gradOutput.contiguous();
-        var gx = zeros_like(x); var gsh = empty_like(sh); var gw = empty_like(w);
+        var gx = empty_like(x); var gsh = empty_like(sh); var gw = empty_like(w); // the kernel writes every entry
         int threads = CpuParallel.Threads;
         switch (kernel)
         {

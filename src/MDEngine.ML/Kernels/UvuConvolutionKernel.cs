@@ -247,7 +247,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
     private static void Put(T* target, Vector<T> value, bool add) => (add ? value + Vector.Load(target) : value).Store(target);
 
     /// <summary>
-    /// Reverse pass: given gy = ∂L/∂y [nodes, Columns, U], writes gx [nodes, Rows, U] (zeroed on entry),
+    /// Reverse pass: given gy = ∂L/∂y [nodes, Columns, U], writes gx [nodes, Rows, U] (every entry),
     /// gsh [E, ShDim] and gw [E, paths, U]:
     /// h[u] = Σ_m S[p,a,m] gy[r, col_p+m, u];  gw[e,p,u] = Σ_a h·x[s,row_p+a,u];  gx[s,row_p+a,u] += h·w[e,p,u];
     /// ∂L/∂S[p,a,m] = Σ_u w[e,p,u] x[s,row_p+a,u] gy[r,col_p+m,u], and gsh[e,b] = Σ α C[a,b,m] ∂L/∂S[p,a,m].
@@ -260,13 +260,17 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
         long nodeSize = graph.Nodes * Rows * Channels;
         var buffers = new nint[ranges.Length];
         buffers[0] = (nint)gx;
-        for (int k = 1; k < ranges.Length; k++) buffers[k] = (nint)AlignedBuffer.Allocate<T>(nodeSize, zeroed: true);
+        for (int k = 1; k < ranges.Length; k++) buffers[k] = (nint)AlignedBuffer.Allocate<T>(nodeSize);
         var plan = graph.Plan((typeof(WeightGradientPlan), ranges.Length, pairedWeights), () => new WeightGradientPlan(graph, ranges, weightRow));
         using var gwRows = new WeightGradientRows(plan, gw, (long)_paths.Length * Channels);
         try
         {
             nint px = (nint)x, psh = (nint)sh, pw = (nint)w, pgy = (nint)gy, pgsh = (nint)gsh;
-            CpuParallel.For(ranges.Length, k => BackwardRange((T*)px, (T*)psh, (T*)pw, (T*)pgy, (T*)buffers[k], (T*)pgsh, gwRows, graph, weightRow, ranges[k].Start, ranges[k].End));
+            CpuParallel.For(ranges.Length, k =>
+            {
+                new Span<T>((T*)buffers[k], checked((int)nodeSize)).Clear(); // each range's sender gradients, zeroed on its thread
+                BackwardRange((T*)px, (T*)psh, (T*)pw, (T*)pgy, (T*)buffers[k], (T*)pgsh, gwRows, graph, weightRow, ranges[k].Start, ranges[k].End);
+            });
             gwRows.AddSideRows(threads);
             // The other ranges' sender gradients into gx, in range order (the same sum whatever the timing).
             nint pgx = (nint)gx;

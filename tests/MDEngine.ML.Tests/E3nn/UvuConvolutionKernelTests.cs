@@ -159,7 +159,8 @@ public class UvuConvolutionKernelTests
             var y = zeros(13, kernel.Columns, 11, dtype: ScalarType.Float64);
             manual_seed(1);
             var gy = randn(13, kernel.Columns, 11, dtype: ScalarType.Float64);
-            var gx = zeros_like(x); var gsh = empty_like(sh); var gw = empty_like(w);
+            // NaN-filled outputs: the kernel must write every entry of them.
+            var gx = full_like(x, double.NaN); var gsh = full_like(sh, double.NaN); var gw = full_like(w, double.NaN);
             kernel.Forward(TensorMemory.Pointer<double>(x), TensorMemory.Pointer<double>(sh), TensorMemory.Pointer<double>(w), TensorMemory.Pointer<double>(y), layout, threads);
             kernel.Backward(TensorMemory.Pointer<double>(x), TensorMemory.Pointer<double>(sh), TensorMemory.Pointer<double>(w), TensorMemory.Pointer<double>(gy),
                 TensorMemory.Pointer<double>(gx), TensorMemory.Pointer<double>(gsh), TensorMemory.Pointer<double>(gw), layout, threads);
