@@ -39,7 +39,7 @@ public sealed class RadialBasis
     }
 
     /// <summary>The basis as a <see cref="Kernels.RowFunction"/> of the length, [E, 1] → [E, Count]: the same formula
-    /// evaluated per edge with its derivative, for the CPU's first-order evaluation.</summary>
+    /// and its derivative written out per edge, for the CPU's first-order evaluation.</summary>
     internal Kernels.RowFunction Rows() => _rows ??= new BesselEnvelopeRows(this);
 
     private Kernels.RowFunction? _rows;
@@ -54,11 +54,11 @@ public sealed class RadialBasis
         public override int Outputs => basis.Count;
 
         /// <summary>
-        /// The rows written out: y_n = s_n(r)·S(r) with s_n = sin(ω_n r) and S = prefactor·u(r/r_c)/r; in the reverse
+        /// y_n = s_n(r)·S(r) with s_n = sin(ω_n r) and S = prefactor·u(r/r_c)/r; in the reverse
         /// pass ∂L/∂r = Σ_n g_n (ω_n cos(ω_n r)·S + s_n·S′), S′ = prefactor·(u′/(r_c r) − u/r²).
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public override unsafe bool Chunk<T>(T* x, T* y, T* gy, int first, int end)
+        public override unsafe void Chunk<T>(T* x, T* y, T* gy, int first, int end)
         {
             int count = basis.Count;
             double rMax = basis._rMax, prefactor = basis._prefactor, w1 = basis._frequencyValues[0];
@@ -79,30 +79,6 @@ public sealed class RadialBasis
                     if (_harmonic) (s, c) = (s * c1 + c * s1, c * c1 - s * s1);
                 }
                 if (gy != null) y[row] = T.CreateTruncating(sum);
-            }
-            return true;
-        }
-
-        public override void Evaluate(ReadOnlySpan<double> length, Span<Kernels.Dual3> output)
-        {
-            double r0 = length[0];
-            var r = Kernels.Dual3.Variable(r0, 0);
-            var envelope = PolynomialEnvelope(r / basis._rMax, basis._p);
-            var scale = Kernels.Dual3.Constant(basis._prefactor) / r * envelope;
-            if (!_harmonic)
-            {
-                for (int n = 0; n < output.Length; n++)
-                    output[n] = basis._prefactor * Kernels.Dual3.Sin(basis._frequencyValues[n] * r) / r * envelope;
-                return;
-            }
-            // d/dr sin(nω₁r) = nω₁ cos(nω₁r).
-            double w1 = basis._frequencyValues[0];
-            var (s1, c1) = Math.SinCos(w1 * r0);
-            double s = s1, c = c1;
-            for (int n = 0; n < output.Length; n++)
-            {
-                output[n] = Kernels.Dual3.FromValueAndDerivative(s, (n + 1) * w1 * c) * scale;
-                (s, c) = (s * c1 + c * s1, c * c1 - s * s1);
             }
         }
     }
@@ -125,14 +101,5 @@ public sealed class RadialBasis
         var xp = x.pow(power);
         var u = 1.0 - (p + 1) * (p + 2) / 2 * xp + p * (p + 2) * xp * x - p * (p + 1) / 2 * xp * x * x;
         return u * (x < 1.0).to(x.dtype);
-    }
-
-    /// <summary>u(x) as above on one ratio with its derivative.</summary>
-    private static Kernels.Dual3 PolynomialEnvelope(Kernels.Dual3 x, int power)
-    {
-        if (x.V >= 1.0) return Kernels.Dual3.Constant(0);
-        double p = power;
-        var xp = Kernels.Dual3.Pow(x, power);
-        return 1.0 - (p + 1) * (p + 2) / 2 * xp + p * (p + 2) * xp * x - p * (p + 1) / 2 * xp * x * x;
     }
 }

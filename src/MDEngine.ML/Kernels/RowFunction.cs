@@ -1,27 +1,21 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
 
 namespace MDEngine.ML.Kernels;
 
 /// <summary>
-/// A smooth function applied row by row, R^In → R^Out (a per-edge feature of the edge vector or length), with its
-/// Jacobian: what <see cref="RowFunctionNode"/> needs to run it and its reverse pass on the CPU without one torch
-/// operation per term of its formula.
+/// A smooth function applied row by row, R^In → R^Out (a per-edge feature of the edge vector or length), written out
+/// with its Jacobian: what <see cref="RowFunctionNode"/> needs to run it and its reverse pass on the CPU without one
+/// torch operation per term of its formula.
 /// </summary>
 internal abstract class RowFunction
 {
     public abstract int Inputs { get; }
     public abstract int Outputs { get; }
 
-    /// <summary>The outputs of one row (double precision), each with its gradient with respect to the row's inputs
-    /// (<see cref="Dual3"/>: up to three inputs).</summary>
-    public abstract void Evaluate(ReadOnlySpan<double> input, Span<Dual3> output);
-
-    /// <summary>Rows [first, end) written out whole, in double precision: forward (<paramref name="gy"/> null) y = f(x),
-    /// reverse y ← Jᵀ gy (into the inputs' shape); false where the function has no such form, and the rows are then
-    /// evaluated one by one through <see cref="Evaluate(ReadOnlySpan{double}, Span{Dual3})"/>.</summary>
-    public virtual unsafe bool Chunk<T>(T* x, T* y, T* gy, int first, int end) where T : unmanaged, IFloatingPointIeee754<T> => false;
+    /// <summary>Rows [first, end), computed in double precision: forward (<paramref name="gy"/> null) y = f(x), reverse
+    /// y ← Jᵀ gy (into the inputs' shape), the Jacobian evaluated again rather than stored.</summary>
+    public abstract unsafe void Chunk<T>(T* x, T* y, T* gy, int first, int end) where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>x [R, Inputs] → [R, Outputs] as an autograd node (first order: evaluation, not training), the rows split
     /// over the threads.</summary>
@@ -84,37 +78,16 @@ internal sealed class RowFunctionNode : autograd.SingleTensorFunction<RowFunctio
             case ScalarType.Float32:
             {
                 nint px = (nint)TensorMemory.Pointer<float>(x), py = (nint)TensorMemory.Pointer<float>(y), pg = gy is null ? 0 : (nint)TensorMemory.Pointer<float>(gy);
-                CpuParallel.ForChunks(rows, threads, MinimumRowsPerChunk, (first, end) => Rows((float*)px, (float*)py, (float*)pg, first, end, f));
+                CpuParallel.ForChunks(rows, threads, MinimumRowsPerChunk, (first, end) => f.Chunk((float*)px, (float*)py, (float*)pg, first, end));
                 break;
             }
             case ScalarType.Float64:
             {
                 nint px = (nint)TensorMemory.Pointer<double>(x), py = (nint)TensorMemory.Pointer<double>(y), pg = gy is null ? 0 : (nint)TensorMemory.Pointer<double>(gy);
-                CpuParallel.ForChunks(rows, threads, MinimumRowsPerChunk, (first, end) => Rows((double*)px, (double*)py, (double*)pg, first, end, f));
+                CpuParallel.ForChunks(rows, threads, MinimumRowsPerChunk, (first, end) => f.Chunk((double*)px, (double*)py, (double*)pg, first, end));
                 break;
             }
             default: throw new ArgumentException($"row functions run on float32 and float64, not {x.dtype}");
-        }
-    }
-
-    private static unsafe void Rows<T>(T* x, T* y, T* gy, int first, int end, RowFunction f) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (f.Chunk(x, y, gy, first, end)) return;
-        int inputs = f.Inputs, outputs = f.Outputs;
-        Span<double> input = stackalloc double[inputs];
-        Span<Dual3> output = outputs <= 64 ? stackalloc Dual3[outputs] : new Dual3[outputs];
-        for (long r = first; r < end; r++)
-        {
-            for (int i = 0; i < inputs; i++) input[i] = double.CreateTruncating(x[r * inputs + i]);
-            f.Evaluate(input, output);
-            if (gy == null)
-            {
-                for (int o = 0; o < outputs; o++) y[r * outputs + o] = T.CreateTruncating(output[o].V);
-                continue;
-            }
-            var sum = Vector256<double>.Zero; // lanes 1–3: Σ_o g_o ∂y_o/∂x_i
-            for (int o = 0; o < outputs; o++) sum = output[o].AddScaledGradient(sum, double.CreateTruncating(gy[r * outputs + o]));
-            for (int i = 0; i < inputs; i++) y[r * inputs + i] = T.CreateTruncating(sum.GetElement(1 + i));
         }
     }
 }
