@@ -82,9 +82,7 @@ public sealed class EdgeLayout
         if (reverse is not null && Array.TrueForAll(reverse, r => r >= 0 && r < sender.LongLength))
         {
             var edgePair = new int[sender.Length];
-            var edgePairIndex = new long[sender.Length];
             var pairEdges = new List<int>(sender.Length);
-            var representatives = new List<long>(sender.Length / 2 + 1);
             bool paired = true;
             for (int e = 0; e < sender.Length && paired; e++)
             {
@@ -92,9 +90,7 @@ public sealed class EdgeLayout
                 if (reverse[r] != e || r == e) paired = false;
                 else if (e < r)
                 {
-                    edgePair[e] = edgePair[r] = representatives.Count;
-                    edgePairIndex[e] = edgePairIndex[r] = representatives.Count;
-                    representatives.Add(e);
+                    edgePair[e] = edgePair[r] = pairEdges.Count / 2;
                     pairEdges.Add(e); pairEdges.Add((int)r);
                 }
             }
@@ -104,8 +100,10 @@ public sealed class EdgeLayout
                 PairEdges = pairEdges.ToArray();
                 if (!hostOnly)
                 {
-                    _pairRepresentatives = tensor(representatives.ToArray(), [representatives.Count], ScalarType.Int64).to(device);
-                    _edgePairIndex = tensor(edgePairIndex, [edgePairIndex.LongLength], ScalarType.Int64).to(device);
+                    var representatives = new long[PairEdges.Length / 2]; // each pair's first edge
+                    for (int pair = 0; pair < representatives.Length; pair++) representatives[pair] = PairEdges[2 * pair];
+                    _pairRepresentatives = tensor(representatives, [representatives.LongLength], ScalarType.Int64).to(device);
+                    _edgePairIndex = tensor(Array.ConvertAll(edgePair, pair => (long)pair), [edgePair.LongLength], ScalarType.Int64).to(device);
                 }
             }
         }
@@ -138,13 +136,21 @@ public sealed class EdgeLayout
             var ranges = Split(cost, count);
             if (crossingCost == 0 || count == 1) return ranges;
             // Which edges cross downwards depends on the ranges: weigh them by the even split's, then split again.
-            var rangeOf = new int[Nodes];
-            for (int k = 0; k < count; k++) Array.Fill(rangeOf, k, ranges[k].Start, ranges[k].End - ranges[k].Start);
+            var rangeOf = RangeOfNode(ranges);
             for (int n = 0; n < Nodes; n++)
                 for (int i = ReceiverOffsets[n]; i < ReceiverOffsets[n + 1]; i++)
                     if (rangeOf[SenderIndex[EdgesByReceiver[i]]] < rangeOf[n]) cost[n] += crossingCost;
             return Split(cost, count);
         });
+    }
+
+    /// <summary>Per node: the index of the range among <paramref name="ranges"/> (contiguous, covering the nodes) that
+    /// holds it.</summary>
+    internal int[] RangeOfNode((int Start, int End)[] ranges)
+    {
+        var rangeOf = new int[Nodes];
+        for (int k = 0; k < ranges.Length; k++) Array.Fill(rangeOf, k, ranges[k].Start, ranges[k].End - ranges[k].Start);
+        return rangeOf;
     }
 
     /// <summary>Contiguous ranges of the nodes, each ending at the first node where the cost before it reaches its share.</summary>

@@ -332,8 +332,7 @@ internal sealed unsafe class UvuConvolutionKernel<T> where T : unmanaged, INumbe
             var pairEdges = graph.PairEdges!; var senders = graph.SenderIndex; var byReceiver = graph.EdgesByReceiver;
             var position = new int[edges]; // processing order: receivers in order, and within one its edges in order
             for (int i = 0; i < edges; i++) position[byReceiver[i]] = i;
-            var rangeOfNode = new int[graph.Nodes];
-            for (int k = 0; k < ranges.Length; k++) Array.Fill(rangeOfNode, k, ranges[k].Start, ranges[k].End - ranges[k].Start);
+            var rangeOfNode = graph.RangeOfNode(ranges);
             var sidePair = new List<int>();
             for (int e = 0; e < edges; e++)
             {

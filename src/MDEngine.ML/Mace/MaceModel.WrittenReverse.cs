@@ -26,8 +26,7 @@ public sealed partial class MaceModel
     public override (Tensor Energies, Tensor EdgeGradient)? EnergiesAndEdgeGradient(GraphBatch batch)
     {
         var vectors = batch.Vectors;
-        bool written = _agnesi is null && _zbl is null && Config.MaxEll <= SphericalHarmonics.MaxPolynomialL
-            && vectors.device_type == TorchSharp.DeviceType.CPU && vectors.dtype is ScalarType.Float32 or ScalarType.Float64
+        bool written = _agnesi is null && _zbl is null && Config.MaxEll <= SphericalHarmonics.MaxPolynomialL && RowKernelsServe(vectors)
             && _interactions.All(b => b is AgnosticInteraction { DensityNet: null }) && UsesChannelsLast(vectors);
         if (!written) return null;
         using var noGrad = no_grad();

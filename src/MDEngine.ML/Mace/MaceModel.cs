@@ -237,8 +237,7 @@ public sealed partial class MaceModel : EdgeEnergyModel
         StageClock.Mark("graph");
         // Evaluating on the CPU, the harmonics and the radial basis are row functions: one pass per edge for each, forward
         // and reverse, split over the threads, instead of a torch operation per term of their formulas.
-        bool rowKernels = _parameters is null && record is null && vectors.device_type == TorchSharp.DeviceType.CPU
-            && vectors.dtype is ScalarType.Float32 or ScalarType.Float64;
+        bool rowKernels = record is null && RowKernelsServe(vectors);
         var lengths = vectors.norm(1, keepdim: true);
         var sh = rowKernels && Config.MaxEll <= SphericalHarmonics.MaxPolynomialL
             ? _harmonicsRows.Apply(vectors)
@@ -299,6 +298,11 @@ public sealed partial class MaceModel : EdgeEnergyModel
         }
         return AtomEnergies(elements, energy!);
     }
+
+    /// <summary>The row kernels of the harmonics and the radial basis serve these edge vectors: evaluation (constant
+    /// weights), on the CPU, in float32 or float64.</summary>
+    private bool RowKernelsServe(Tensor vectors) =>
+        _parameters is null && vectors.device_type == TorchSharp.DeviceType.CPU && vectors.dtype is ScalarType.Float32 or ScalarType.Float64;
 
     /// <summary>E0(element) + scale·(the layers' energy [N, 1]) + shift: [N].</summary>
     private Tensor AtomEnergies(Tensor elements, Tensor interactions) =>
